@@ -1,0 +1,155 @@
+/**
+ * Ticket comments: the one store of a ticket's conversation (replies, internal notes, and the
+ * messages of its live room). Shared by the rooms' internal endpoints and the tRPC comment
+ * procedures, so both store and list comments the same way.
+ */
+import { and, asc, desc, eq, gt, max, sql, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client';
+import { comments, tickets, users, type Role } from '../../db/schema';
+
+export type StoredComment = {
+  id: number;
+  ticketId: string;
+  author: { id: string; name: string; role: Role };
+  body: string;
+  internal: boolean;
+  ai: boolean;
+  createdAt: Date;
+  clientId: string | null;
+};
+
+export type CommentErrorCode = 'ticket_not_found' | 'author_not_found' | 'forbidden' | 'client_id_conflict';
+
+export class CommentError extends Error {
+  override name = 'CommentError';
+  constructor(
+    readonly code: CommentErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type StoreCommentInput = {
+  ticketId: string;
+  authorId: string;
+  body: string;
+  internal: boolean;
+  /** Sent from an AI suggestion. */
+  ai: boolean;
+  /** Client-chosen id: storing the same (author, clientId) twice returns the first comment. */
+  clientId?: string | null;
+};
+
+export type StoreCommentResult = {
+  comment: StoredComment;
+  /** Id of the ticket's comment just before this one (0 if none); null when not created. */
+  previousId: number | null;
+  /** False when (author, clientId) was already stored: the stored comment is returned. */
+  created: boolean;
+};
+
+const selection = {
+  id: comments.id,
+  ticketId: comments.ticketId,
+  body: comments.body,
+  internal: comments.internal,
+  ai: comments.ai,
+  createdAt: comments.createdAt,
+  clientId: comments.clientId,
+  authorId: users.id,
+  authorName: users.name,
+  authorRole: users.role,
+};
+
+type Row = Omit<StoredComment, 'author'> & { authorId: string; authorName: string; authorRole: Role };
+
+function toComment(row: Row): StoredComment {
+  return {
+    id: row.id,
+    ticketId: row.ticketId,
+    author: { id: row.authorId, name: row.authorName, role: row.authorRole },
+    body: row.body,
+    internal: row.internal,
+    ai: row.ai,
+    createdAt: row.createdAt,
+    clientId: row.clientId,
+  };
+}
+
+async function findByClientId(tx: Tx | Db, authorId: string, clientId: string): Promise<StoredComment | null> {
+  const [row] = await tx
+    .select(selection)
+    .from(comments)
+    .innerJoin(users, eq(users.id, comments.authorId))
+    .where(and(eq(comments.authorId, authorId), eq(comments.clientId, clientId)));
+  return row ? toComment(row) : null;
+}
+
+function resent(existing: StoredComment, ticketId: string): StoreCommentResult {
+  if (existing.ticketId !== ticketId) throw new CommentError('client_id_conflict', 'this clientId was already used for a message on another ticket');
+  return { comment: existing, previousId: null, created: false };
+}
+
+/**
+ * Stores a comment once. Comments of one ticket are inserted under a per-ticket advisory lock,
+ * so their ids commit in order: whoever reads "after id N" never skips one committed later.
+ * Requesters may not post internal notes or AI-flagged messages.
+ */
+export async function storeComment(db: Db, input: StoreCommentInput): Promise<StoreCommentResult> {
+  const clientId = input.clientId ?? null;
+  return db.transaction(async (tx) => {
+    if (clientId) {
+      const existing = await findByClientId(tx, input.authorId, clientId);
+      if (existing) return resent(existing, input.ticketId);
+    }
+    const [ticket] = await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, input.ticketId));
+    if (!ticket) throw new CommentError('ticket_not_found', 'ticket not found');
+    const [author] = await tx.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, input.authorId));
+    if (!author) throw new CommentError('author_not_found', 'author not found');
+    if (author.role === 'requester' && input.internal) throw new CommentError('forbidden', 'requesters cannot post internal notes');
+    if (author.role === 'requester' && input.ai) throw new CommentError('forbidden', 'requesters cannot post AI suggestions');
+
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`comments:${input.ticketId}`}, 0))`);
+    const [previous] = await tx.select({ id: max(comments.id) }).from(comments).where(eq(comments.ticketId, input.ticketId));
+    const [inserted] = await tx
+      .insert(comments)
+      .values({ ticketId: input.ticketId, authorId: input.authorId, body: input.body, internal: input.internal, ai: input.ai, clientId })
+      .onConflictDoNothing()
+      .returning({ id: comments.id });
+    if (!inserted) {
+      // A concurrent resend with the same clientId won the race.
+      const existing = clientId ? await findByClientId(tx, input.authorId, clientId) : null;
+      if (!existing) throw new Error('comment insert conflicted but no comment with its clientId exists');
+      return resent(existing, input.ticketId);
+    }
+    const [row] = await tx.select(selection).from(comments).innerJoin(users, eq(users.id, comments.authorId)).where(eq(comments.id, inserted.id));
+    return { comment: toComment(row!), previousId: previous?.id ?? 0, created: true };
+  });
+}
+
+export type ListCommentsInput = {
+  ticketId: string;
+  /** Only comments with a greater id, oldest first; without it, the latest `limit`. */
+  after?: number | undefined;
+  limit: number;
+  includeInternal: boolean;
+};
+
+/** Comments of a ticket, oldest first. `hasMore`: more after the page (with `after`) or older ones (without). */
+export async function listComments(db: Db | Tx, input: ListCommentsInput): Promise<{ comments: StoredComment[]; hasMore: boolean }> {
+  const conditions: SQL[] = [eq(comments.ticketId, input.ticketId)];
+  if (!input.includeInternal) conditions.push(eq(comments.internal, false));
+  if (input.after !== undefined) conditions.push(gt(comments.id, input.after));
+  const rows = await db
+    .select(selection)
+    .from(comments)
+    .innerJoin(users, eq(users.id, comments.authorId))
+    .where(and(...conditions))
+    .orderBy(input.after !== undefined ? asc(comments.id) : desc(comments.id))
+    .limit(input.limit + 1);
+  const hasMore = rows.length > input.limit;
+  const page = rows.slice(0, input.limit);
+  if (input.after === undefined) page.reverse();
+  return { comments: page.map(toComment), hasMore };
+}

@@ -1,0 +1,112 @@
+/**
+ * The API's internal endpoints for the live rooms. Rooms never touch Postgres: they read a
+ * ticket's messages and store new ones here, authenticated with the shared bearer secret
+ * (INTERNAL_API_SECRET). Mounted by the API at `/internal`.
+ *
+ *   GET  /rooms/tickets/:ticketId/messages?after=<id>&limit=<n>&internal=<0|1>&viewer=<userId>
+ *   POST /rooms/tickets/:ticketId/messages  { authorId, body, internal, ai, clientId }
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import { tickets, users } from '../../db/schema';
+import { REPLAY_PAGE, StoreMessageInput, WELCOME_HISTORY, type MessagesPage, type StoredMessage, type StoreMessageResult } from '../../realtime/protocol';
+import { CommentError, listComments, storeComment, type StoredComment } from '../comments/store';
+
+export type RoomsInternalDeps = { db: Db; internalSecret: string };
+
+const TicketParams = z.object({ ticketId: z.uuid() });
+
+const ListQuery = z.object({
+  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  limit: z.coerce.number().int().min(1).max(REPLAY_PAGE).default(WELCOME_HISTORY),
+  internal: z.enum(['0', '1']).default('0'),
+  viewer: z.uuid().optional(),
+});
+
+export function toStoredMessage(comment: StoredComment): StoredMessage {
+  return { ...comment, createdAt: comment.createdAt.toISOString() };
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+function invalid(c: Context, error: z.ZodError) {
+  return c.json({ error: 'invalid_request', message: 'invalid request', fieldErrors: z.flattenError(error).fieldErrors }, 400);
+}
+
+export function createRoomsInternalApp(deps: RoomsInternalDeps): Hono {
+  const { db } = deps;
+  const expected = digest(`Bearer ${deps.internalSecret}`);
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    // Hash both sides so the comparison is constant-time whatever the lengths.
+    const given = digest(c.req.header('authorization') ?? '');
+    if (!timingSafeEqual(given, expected)) return c.json({ error: 'unauthorized', message: 'missing or wrong internal bearer secret' }, 401);
+    await next();
+  });
+
+  app.onError((error, c) => {
+    console.error('rooms internal endpoint failed:', error);
+    return c.json({ error: 'internal', message: 'internal error' }, 500);
+  });
+
+  app.get('/rooms/tickets/:ticketId/messages', async (c) => {
+    const params = TicketParams.safeParse(c.req.param());
+    if (!params.success) return invalid(c, params.error);
+    const query = ListQuery.safeParse(c.req.query());
+    if (!query.success) return invalid(c, query.error);
+    const { ticketId } = params.data;
+    let includeInternal = query.data.internal === '1';
+    if (query.data.viewer) {
+      const [viewer] = await db.select({ role: users.role }).from(users).where(eq(users.id, query.data.viewer));
+      if (!viewer) return c.json({ error: 'forbidden', message: 'unknown viewer' }, 403);
+      // Requesters never receive internal notes, whatever the caller asked for.
+      if (viewer.role === 'requester') includeInternal = false;
+    }
+    const exists = await ticketExists(db, ticketId);
+    if (!exists) return c.json({ error: 'not_found', message: 'ticket not found' }, 404);
+    const page = await listComments(db, { ticketId, after: query.data.after, limit: query.data.limit, includeInternal });
+    return c.json({ messages: page.comments.map(toStoredMessage), hasMore: page.hasMore } satisfies MessagesPage);
+  });
+
+  app.post('/rooms/tickets/:ticketId/messages', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'too_large', message: 'body too large' }, 413) }), async (c) => {
+    const params = TicketParams.safeParse(c.req.param());
+    if (!params.success) return invalid(c, params.error);
+    let json: unknown;
+    try {
+      json = await c.req.json();
+    } catch {
+      return c.json({ error: 'invalid_request', message: 'body must be JSON' }, 400);
+    }
+    const body = StoreMessageInput.safeParse(json);
+    if (!body.success) return invalid(c, body.error);
+    try {
+      const result = await storeComment(db, { ticketId: params.data.ticketId, ...body.data });
+      const answer: StoreMessageResult = { message: toStoredMessage(result.comment), previousId: result.previousId, created: result.created };
+      return c.json(answer, result.created ? 201 : 200);
+    } catch (error) {
+      if (!(error instanceof CommentError)) throw error;
+      switch (error.code) {
+        case 'ticket_not_found':
+          return c.json({ error: 'not_found', message: error.message }, 404);
+        case 'author_not_found':
+          return c.json({ error: 'not_found', message: error.message }, 404);
+        case 'forbidden':
+          return c.json({ error: 'forbidden', message: error.message }, 403);
+        case 'client_id_conflict':
+          return c.json({ error: 'conflict', message: error.message }, 409);
+      }
+    }
+  });
+
+  return app;
+}
+
+async function ticketExists(db: Db, ticketId: string): Promise<boolean> {
+  const [row] = await db.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticketId));
+  return Boolean(row);
+}

@@ -1,0 +1,85 @@
+/**
+ * Opens Deskflow's database: PGlite embedded under DATA_DIR by default, or PostgreSQL through
+ * Neon's serverless driver (Pool over WebSocket) when DATABASE_URL is set.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { Pool, neonConfig } from '@neondatabase/serverless';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { drizzle as drizzleNeon } from 'drizzle-orm/neon-serverless';
+import { migrate as migrateNeon } from 'drizzle-orm/neon-serverless/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import ws from 'ws';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export type DatabaseOptions =
+  | { kind: 'pglite'; dataDir: string | undefined /* undefined = in memory */ }
+  | { kind: 'postgres'; url: string; wsProxy?: string | undefined; maxConnections?: number };
+
+export type Database = {
+  db: Db;
+  kind: DatabaseOptions['kind'];
+  /** Runs pending migrations from db/migrations. */
+  migrate(): Promise<void>;
+  /** A cheap round trip, for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.kind === 'pglite') {
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    const client = await PGlite.create(options.dataDir);
+    const db = drizzlePglite(client, { schema });
+    return {
+      db: db as unknown as Db,
+      kind: 'pglite',
+      migrate: () => migratePglite(db, { migrationsFolder }),
+      ping: async () => void (await client.query('select 1')),
+      close: () => client.close(),
+    };
+  }
+  configureNeon(options.wsProxy);
+  const pool = new Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  // An idle client's socket dying (server restart, proxy gone) must not crash the process;
+  // the next query reconnects.
+  pool.on('error', () => undefined);
+  const db = drizzleNeon(pool, { schema });
+  return {
+    db: db as unknown as Db,
+    kind: 'postgres',
+    migrate: () => migrateNeon(db, { migrationsFolder }),
+    ping: async () => void (await pool.query('select 1')),
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * Node 20 has no global WebSocket. Against Neon itself the defaults are right; in front of a
+ * plain PostgreSQL, Neon's wsproxy speaks unencrypted WebSocket and pipelining must be off.
+ */
+function configureNeon(wsProxy: string | undefined) {
+  neonConfig.webSocketConstructor = ws;
+  if (wsProxy) {
+    neonConfig.wsProxy = (host, port) => `${wsProxy}/v1?address=${host}:${port}`;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineTLS = false;
+    neonConfig.pipelineConnect = false;
+  }
+}
+
+export function databaseOptionsFromSettings(settings: { DATABASE_URL?: string | undefined; NEON_WS_PROXY?: string | undefined; DATA_DIR: string }): DatabaseOptions {
+  return settings.DATABASE_URL
+    ? { kind: 'postgres', url: settings.DATABASE_URL, wsProxy: settings.NEON_WS_PROXY }
+    : { kind: 'pglite', dataDir: join(settings.DATA_DIR, 'pglite') };
+}

@@ -1,0 +1,55 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, timestamptz, updatedAt } from './columns';
+import { roleEnum } from './enums';
+
+export const departments = pgTable(
+  'departments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Stable short name used in search attributes and room names, e.g. "it". */
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('departments_slug_key').on(t.slug)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: roleEnum('role').notNull().default('requester'),
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'set null' }),
+    /** Argon2id PHC string; null for users who only sign in by single sign-on. */
+    passwordHash: text('password_hash'),
+    active: boolean('active').notNull().default(true),
+    /** Categories an agent handles, used by routing. */
+    skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
+    away: boolean('away').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`), index('users_department_idx').on(t.departmentId)],
+);
+
+/** Sessions per the Lucia guide: the id is the SHA-256 of the token, never the token itself. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamptz('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export type Department = typeof departments.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type Session = typeof sessions.$inferSelect;

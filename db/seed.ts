@@ -1,0 +1,45 @@
+/**
+ * The demo organisation seeded into an empty database by `npm start`: departments, agents with
+ * skills, a supervisor, requesters and an admin, all signing in with DEMO_PASSWORD.
+ */
+import { sql } from 'drizzle-orm';
+import { hashPassword } from '../api/auth/password';
+import type { Db } from './client';
+import { departments, users, type NewUser } from './schema';
+
+export const demoDepartments = [
+  { slug: 'it', name: 'IT' },
+  { slug: 'hr', name: 'HR' },
+  { slug: 'facilities', name: 'Facilities' },
+] as const;
+
+type DemoUser = Omit<NewUser, 'passwordHash' | 'departmentId'> & { department?: (typeof demoDepartments)[number]['slug'] };
+
+export const demoUsers: DemoUser[] = [
+  { email: 'admin@deskflow.test', name: 'Ada Admin', role: 'admin' },
+  { email: 'sam.supervisor@deskflow.test', name: 'Sam Supervisor', role: 'supervisor', department: 'it' },
+  { email: 'ivy.it@deskflow.test', name: 'Ivy Iyer', role: 'agent', department: 'it', skills: ['Hardware', 'Storage'] },
+  { email: 'otto.it@deskflow.test', name: 'Otto Okafor', role: 'agent', department: 'it', skills: ['Access', 'Administrative rights'] },
+  { email: 'nia.it@deskflow.test', name: 'Nia Novak', role: 'agent', department: 'it', skills: ['Miscellaneous', 'Purchase', 'Internal Project'] },
+  { email: 'hana.hr@deskflow.test', name: 'Hana Haddad', role: 'agent', department: 'hr', skills: ['HR Support'] },
+  { email: 'hugo.hr@deskflow.test', name: 'Hugo Hansen', role: 'agent', department: 'hr', skills: ['HR Support'] },
+  { email: 'fred.facilities@deskflow.test', name: 'Fred Fontaine', role: 'agent', department: 'facilities', skills: [] },
+  { email: 'rita.requester@deskflow.test', name: 'Rita Rossi', role: 'requester' },
+  { email: 'raj.requester@deskflow.test', name: 'Raj Rao', role: 'requester' },
+  { email: 'rosa.requester@deskflow.test', name: 'Rosa Reyes', role: 'requester' },
+];
+
+/** Seeds only when there are no users at all; returns whether it did. */
+export async function seedDemo(db: Db, password: string): Promise<boolean> {
+  const [{ count } = { count: 0 }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
+  if (count > 0) return false;
+  const passwordHash = await hashPassword(password);
+  await db.transaction(async (tx) => {
+    const depts = await tx.insert(departments).values([...demoDepartments]).onConflictDoNothing().returning();
+    const bySlug = new Map(depts.map((d) => [d.slug, d.id]));
+    await tx.insert(users).values(
+      demoUsers.map(({ department, ...user }) => ({ ...user, passwordHash, departmentId: department ? (bySlug.get(department) ?? null) : null })),
+    );
+  });
+  return true;
+}

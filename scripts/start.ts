@@ -1,0 +1,201 @@
+/**
+ * `npm start`: the whole helpdesk on one machine. Embedded defaults: PGlite under DATA_DIR,
+ * a Temporal dev server (SQLite under DATA_DIR, Web UI on :8233) and the rooms under
+ * `wrangler dev`; the worker and the API run in this process. TEMPORAL_ADDRESS and
+ * DATABASE_URL switch to external services. Ctrl-C stops everything.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from '../api/app';
+import { createLogger } from '../api/logger';
+import { databaseOptionsFromSettings, openDatabase, type Database } from '../db/client';
+import { demoUsers, seedDemo } from '../db/seed';
+import { ConfigError, deskflowSettings, type DeskflowSettings } from '../deskflow.config';
+import { searchAttributes, temporalSettings, type TemporalSettings } from '../temporal.config';
+import { ensureSearchAttributes } from '../worker/search-attributes';
+import { connectClient, connectWorker } from '../worker/temporal-connections';
+import { createDeskflowWorker } from '../worker/worker';
+import { ensureTemporalCli, GO_MISSING_MESSAGE, ToolError } from './tools';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const step = (line: string) => say(`  • ${line}`);
+
+const children: ChildProcess[] = [];
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+
+async function main() {
+  const settings = deskflowSettings();
+  const temporal = temporalSettings();
+  const logger = createLogger(settings.LOG_LEVEL);
+  mkdirSync(settings.DATA_DIR, { recursive: true });
+  const secrets = loadSecrets(settings);
+  say('Deskflow is starting…');
+
+  await assertPortsFree([
+    ['API_PORT', settings.API_PORT],
+    ['ROOMS_PORT', settings.ROOMS_PORT],
+    ...(temporal.address ? [] : ([['TEMPORAL_DEV_PORT', temporal.devServer.port], ['TEMPORAL_UI_PORT', temporal.devServer.uiPort]] as [string, number][])),
+  ]);
+
+  const address = temporal.address ?? (await startTemporalDevServer(temporal, settings));
+  const { client, connection } = await connectClient({ ...temporal, address });
+  cleanups.push(() => connection.close());
+  if (temporal.address) await ensureSearchAttributes(connection, temporal.namespace, (line) => step(line));
+
+  const database = await openDatabaseStep(settings);
+  if (settings.SEED_DEMO === 'auto' && (await seedDemo(database.db, settings.DEMO_PASSWORD))) step('seeded the demo organisation');
+
+  step('bundling workflows and starting the worker');
+  const worker = await createDeskflowWorker({ connection: await connectWorker({ ...temporal, address }), namespace: temporal.namespace, taskQueue: temporal.taskQueue, db: database.db });
+  const workerRun = worker.run();
+  cleanups.unshift(async () => {
+    worker.shutdown();
+    await workerRun;
+  });
+
+  const app = createApp({ db: database.db, temporal: client, taskQueue: temporal.taskQueue, roomTokenSecret: secrets.roomTokenSecret, roomsUrl: settings.roomsUrl, logger, ping: database.ping });
+  const server = serve({ fetch: app.fetch, hostname: settings.API_HOST, port: settings.API_PORT });
+  cleanups.unshift(() => new Promise((resolve) => server.close(resolve)));
+  step(`API listening on http://${settings.API_HOST}:${settings.API_PORT}`);
+
+  await startRoomsStep(settings, secrets);
+
+  say('');
+  say('Deskflow is up:');
+  say(`  API          http://${settings.API_HOST}:${settings.API_PORT}/trpc   (health: /health, readiness: /ready)`);
+  say(`  Rooms        ${settings.roomsUrl}`);
+  if (!temporal.address) say(`  Temporal UI  http://127.0.0.1:${temporal.devServer.uiPort}   (filter e.g. TicketStatus="assigned")`);
+  else say(`  Temporal     ${temporal.address} (namespace ${temporal.namespace})`);
+  say(`  Database     ${database.kind === 'pglite' ? `PGlite in ${join(settings.DATA_DIR, 'pglite')}` : 'PostgreSQL via DATABASE_URL'}`);
+  say(`  Demo users   ${demoUsers.map((u) => u.email).join(', ')}`);
+  say(`  Password     ${settings.DEMO_PASSWORD}${process.env.DEMO_PASSWORD ? '' : '   (set DEMO_PASSWORD before the first start to choose another)'}`);
+  say('Press Ctrl-C to stop.');
+}
+
+function loadSecrets(settings: DeskflowSettings): { roomTokenSecret: string; internalSecret: string } {
+  // Embedded mode keeps generated secrets beside the data, so tokens survive a restart.
+  const file = join(settings.DATA_DIR, 'secrets.json');
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<'roomTokenSecret' | 'internalSecret', string>>) : {};
+  const secrets = {
+    roomTokenSecret: settings.ROOM_TOKEN_SECRET ?? stored.roomTokenSecret ?? randomBytes(32).toString('hex'),
+    internalSecret: settings.INTERNAL_API_SECRET ?? stored.internalSecret ?? randomBytes(32).toString('hex'),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+async function assertPortsFree(ports: [string, number][]) {
+  for (const [name, port] of ports) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer()
+        .once('error', () => resolve(false))
+        .once('listening', () => probe.close(() => resolve(true)))
+        .listen(port, '127.0.0.1');
+    });
+    if (!free) throw new ConfigError(`port ${port} (${name}) is already in use: stop whatever holds it (another npm start?) or set ${name} to a free port`);
+  }
+}
+
+async function startTemporalDevServer(temporal: TemporalSettings, settings: DeskflowSettings): Promise<string> {
+  const cli = await ensureTemporalCli({ log: (line) => step(line) });
+  if (!cli) throw new ToolError(GO_MISSING_MESSAGE);
+  const { port, uiPort } = temporal.devServer;
+  step(`starting the Temporal dev server on 127.0.0.1:${port} (UI :${uiPort}, history in ${join(settings.DATA_DIR, 'temporal.db')})`);
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--db-filename', join(settings.DATA_DIR, 'temporal.db'), '--namespace', temporal.namespace, '--log-level', 'error'];
+  for (const key of Object.values(searchAttributes)) args.push('--search-attribute', `${key.name}=${key.type === 'INT' ? 'Int' : key.type === 'DATETIME' ? 'Datetime' : 'Keyword'}`);
+  const child = spawnChild(cli, args, 'temporal');
+  const address = `127.0.0.1:${port}`;
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new ConfigError(`the Temporal dev server exited (code ${child.exitCode}); see its output above`);
+    const probe = await connectClient({ ...temporal, address }).catch(() => undefined);
+    if (!probe) return false;
+    try {
+      await probe.client.workflowService.getSystemInfo({});
+      return true;
+    } finally {
+      await probe.connection.close();
+    }
+  }, 60_000, 'the Temporal dev server did not become reachable within 60 s');
+  return address;
+}
+
+async function openDatabaseStep(settings: DeskflowSettings): Promise<Database> {
+  const options = databaseOptionsFromSettings(settings);
+  step(options.kind === 'pglite' ? `opening PGlite in ${options.dataDir}` : 'connecting to PostgreSQL (DATABASE_URL) through the Neon driver');
+  const database = await openDatabase(options);
+  cleanups.push(() => database.close());
+  try {
+    await database.migrate();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ConfigError(`cannot migrate the database (${reason}): check DATABASE_URL${settings.NEON_WS_PROXY ? ' and NEON_WS_PROXY' : ''}`);
+  }
+  step('database migrated');
+  return database;
+}
+
+async function startRoomsStep(settings: DeskflowSettings, secrets: { roomTokenSecret: string; internalSecret: string }) {
+  const { startRooms } = await import('../realtime/dev');
+  step(`starting rooms under wrangler dev on 127.0.0.1:${settings.ROOMS_PORT}`);
+  const rooms = await startRooms({ port: settings.ROOMS_PORT, apiInternalUrl: settings.apiInternalUrl, roomTokenSecret: secrets.roomTokenSecret, internalSecret: secrets.internalSecret, persistTo: join(settings.DATA_DIR, 'wrangler') });
+  cleanups.unshift(() => rooms.stop());
+}
+
+function spawnChild(command: string, args: string[], name: string): ChildProcess {
+  // Own process group, so stopping kills the child's children too.
+  const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+  children.push(child);
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      say(`${name} stopped unexpectedly (${signal ?? `exit ${code}`}); shutting down.`);
+      void stop(1);
+    }
+  });
+  return child;
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, message: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch((error: unknown) => (error instanceof ConfigError ? Promise.reject(error) : false))) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new ConfigError(message);
+}
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  say('Stopping Deskflow…');
+  for (const cleanup of cleanups) await Promise.resolve().then(cleanup).catch(() => undefined);
+  killChildren();
+  process.exit(code);
+}
+
+function killChildren() {
+  for (const child of children) {
+    if (child.exitCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+process.once('SIGINT', () => void stop(0));
+process.once('SIGTERM', () => void stop(0));
+process.once('exit', killChildren);
+
+main().catch(async (error: unknown) => {
+  if (error instanceof ConfigError || error instanceof ToolError) process.stderr.write(`deskflow: ${error.message}\n`);
+  else process.stderr.write(`deskflow: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  await stop(1);
+});
+
