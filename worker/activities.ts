@@ -48,7 +48,7 @@ export function createActivities({ db }: ActivityDeps) {
 
     /** The least loaded available agent of the department (open tickets weighted by priority). */
     async pickAgent({ departmentId }: { departmentId: string; category: string | null }): Promise<{ id: string; reason: string } | null> {
-      const load = sql<number>`coalesce(sum(case ${tickets.priority} when 'critical' then 4 when 'high' then 3 when 'medium' then 2 else 1 end), 0)`;
+      const load = sql<number>`coalesce(sum(case ${tickets.priority} when 'critical' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end), 0)::int`;
       const [agent] = await db
         .select({ id: users.id, load })
         .from(users)

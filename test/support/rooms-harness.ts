@@ -1,0 +1,173 @@
+/**
+ * Real components for the rooms' tests and the chat benchmark: PGlite (in memory, migrated),
+ * the API's internal rooms endpoints on @hono/node-server, and the rooms worker under
+ * `wrangler dev` (workerd) on a free loopback port. Nothing is mocked; `faults` only makes the
+ * API answer with an error status, to test what users see when it is down.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import WebSocket from 'ws';
+import { createRoomsInternalApp } from '../../api/internal/rooms';
+import { openDatabase } from '../../db/client';
+import { departments, ticketIntake, tickets, users, type Role } from '../../db/schema';
+import { connectRoom, connectTicketRoom, type RoomClient, type RoomClientOptions } from '../../realtime/client';
+import { freePort, startRooms } from '../../realtime/dev';
+import { ROOM_TOKEN_TTL_SECONDS, signRoomToken, ticketRoomName } from '../../realtime/token';
+import { createRoomsNotifier } from '../../worker/rooms-notifier';
+
+export type HarnessUser = { id: string; name: string; role: Role; email: string };
+
+export type RoomsHarnessOptions = {
+  typingTtlMs?: number;
+  /** Print wrangler's output (default: only when DESKFLOW_DEBUG_ROOMS is set). */
+  verbose?: boolean;
+};
+
+const secret = () => randomBytes(32).toString('hex');
+
+export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
+  const database = await openDatabase({ kind: 'pglite', dataDir: undefined });
+  await database.migrate();
+  const { db } = database;
+
+  const [it] = await db.insert(departments).values({ slug: 'it', name: 'IT' }).returning();
+  const createUser = async (name: string, role: Role): Promise<HarnessUser> => {
+    const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${randomBytes(3).toString('hex')}@example.test`;
+    const [row] = await db.insert(users).values({ email, name, role, departmentId: role === 'requester' ? null : it!.id }).returning();
+    return { id: row!.id, name, role, email };
+  };
+  const people = {
+    requester: await createUser('Rita Requester', 'requester'),
+    otherRequester: await createUser('Otto Outsider', 'requester'),
+    agent: await createUser('Ada Agent', 'agent'),
+    agent2: await createUser('Bo Agent', 'agent'),
+  };
+  const createTicket = async (requester: HarnessUser = people.requester): Promise<string> => {
+    const [intake] = await db.insert(ticketIntake).values({ requesterId: requester.id, idempotencyKey: crypto.randomUUID() }).returning();
+    await db.insert(tickets).values({
+      id: intake!.id,
+      number: intake!.number,
+      title: 'Printer on fire',
+      description: 'It is on fire.',
+      urgency: 'high',
+      priority: 'high',
+      requesterId: requester.id,
+      departmentId: it!.id,
+      workflowId: `ticket-${intake!.number}`,
+    });
+    return intake!.id;
+  };
+
+  const internalSecret = secret();
+  const roomTokenSecret = secret();
+  /** Fault injection: when set, the internal endpoints answer with this status instead. */
+  const faults: { status: number | null; onlyMethod?: 'GET' | 'POST' } = { status: null };
+  const app = new Hono();
+  app.use('/internal/*', async (c, next) => {
+    if (faults.status !== null && (!faults.onlyMethod || faults.onlyMethod === c.req.method)) return c.json({ error: 'unavailable', message: 'injected fault' }, faults.status as 503);
+    await next();
+  });
+  app.route('/internal', createRoomsInternalApp({ db, internalSecret }));
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const output: string[] = [];
+  const verbose = options.verbose ?? Boolean(process.env.DESKFLOW_DEBUG_ROOMS);
+  let rooms: Awaited<ReturnType<typeof startRooms>>;
+  try {
+    rooms = await startRooms({
+      port: await freePort(),
+      apiInternalUrl: apiUrl,
+      roomTokenSecret,
+      internalSecret,
+      typingTtlMs: options.typingTtlMs,
+      log: (line) => {
+        output.push(line);
+        if (output.length > 500) output.shift();
+        if (verbose) process.stderr.write(`[rooms] ${line}\n`);
+      },
+    });
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    await database.close();
+    throw error;
+  }
+
+  const clients = new Set<RoomClient>();
+
+  const token = (user: HarnessUser, room: string, extra: { internal?: boolean; ttlSeconds?: number; secret?: string } = {}) =>
+    signRoomToken(
+      {
+        sub: user.id,
+        name: user.name,
+        role: user.role,
+        room,
+        internal: extra.internal ?? user.role !== 'requester',
+        exp: Math.floor(Date.now() / 1000) + (extra.ttlSeconds ?? ROOM_TOKEN_TTL_SECONDS),
+      },
+      extra.secret ?? roomTokenSecret,
+    );
+
+  type JoinOptions = Partial<Omit<RoomClientOptions, 'url' | 'room'>>;
+  const track = (client: RoomClient) => {
+    clients.add(client);
+    return client;
+  };
+
+  return {
+    db,
+    database,
+    apiUrl,
+    roomsUrl: rooms.url,
+    internalSecret,
+    roomTokenSecret,
+    faults,
+    people,
+    department: it!,
+    createUser,
+    createTicket,
+    token,
+    /** Wrangler's recent output, for failure messages. */
+    output,
+    /** Joins a ticket room as a user (token signed for that room) and waits for the welcome. */
+    async join(user: HarnessUser, ticketId: string, join: JoinOptions = {}) {
+      const client = track(connectTicketRoom({ url: rooms.url, ticketId, token: await token(user, ticketRoomName(ticketId)), WebSocket, ...join }));
+      await client.ready;
+      return client;
+    },
+    /** Connects without waiting (to observe failures). */
+    connect(room: string, tokenValue: string, join: JoinOptions = {}) {
+      return track(connectRoom({ url: rooms.url, room, token: tokenValue, WebSocket, ...join }));
+    },
+    notifier: createRoomsNotifier({ roomsUrl: rooms.url, internalSecret }),
+    /** A raw WebSocket upgrade: resolves with the HTTP status the rooms answered (101 when it opened). */
+    rawUpgrade(path: string): Promise<{ status: number; body: string; socket?: WebSocket }> {
+      return new Promise((resolve, reject) => {
+        const ws = new WebSocket(`${rooms.url.replace(/^http/, 'ws')}${path}`);
+        ws.once('open', () => resolve({ status: 101, body: '', socket: ws }));
+        ws.once('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        ws.once('error', (error) => reject(error));
+      });
+    },
+    closeClients() {
+      for (const client of clients) client.close();
+      clients.clear();
+    },
+    async stop() {
+      for (const client of clients) client.close();
+      clients.clear();
+      await rooms.stop();
+      await new Promise((resolve) => server.close(resolve));
+      await database.close();
+    },
+  };
+}
+
+export type RoomsHarness = Awaited<ReturnType<typeof startRoomsHarness>>;

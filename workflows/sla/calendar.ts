@@ -1,0 +1,355 @@
+/**
+ * Business calendars: when is the service desk "open", and how much business time lies between two instants.
+ *
+ * Runs inside the Temporal workflow sandbox: pure and deterministic. No I/O, no Node built-ins, no reading of the
+ * current time (every instant is a parameter, in epoch milliseconds), no randomness. Time-zone data comes from luxon
+ * (IANA zones via Intl), never from hand-written offset tables.
+ *
+ * Semantics (see docs/architecture.md, "SLA semantics"):
+ * - An instant is open when its wall-clock time in the calendar's zone lies inside one of that weekday's intervals
+ *   (half-open: [start, end)) and its local date is not a holiday. `alwaysOpen` calendars are open at every instant.
+ * - Business time is real elapsed time while open. On a DST day an interval that spans the change is shorter or
+ *   longer in real time (00:00-04:00 is 3 h on a spring-forward day, 5 h on a fall-back day); local times that do
+ *   not exist (inside the spring-forward gap) are never open; local times that happen twice (fall-back) are open
+ *   both times.
+ */
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+/** One open interval on one weekday, local wall-clock time. `end` may be '24:00'; intervals cannot cross midnight. */
+export type WeeklyInterval = { day: IsoWeekday; start: string; end: string };
+
+export type BusinessCalendar = {
+  /** IANA zone, e.g. 'Europe/London'. */
+  timezone: string;
+  /** 24x7: open at every instant. Such a calendar lists no weeklyHours and no holidays. */
+  alwaysOpen?: boolean;
+  /** Several intervals a day are allowed (e.g. a lunch break); they must not overlap. */
+  weeklyHours: WeeklyInterval[];
+  /** 'YYYY-MM-DD' local dates; the whole local day is closed. */
+  holidays: string[];
+};
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** Bigger than any UTC offset in the tz database (the largest, historical LMT offsets, are just under 16 h). */
+const MAX_ABS_OFFSET = 16 * 3_600_000;
+const WEEKDAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+
+const TIME_RE = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+const END_TIME_RE = /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Minutes since local midnight of an 'HH:mm' string already checked by the schema ('24:00' → 1440). */
+function minutesOf(hhmm: string): number {
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+}
+
+/** Days since 1970-01-01 of a 'YYYY-MM-DD' calendar date, or null when it is not a real date. */
+function dayNumberOf(date: string): number | null {
+  const m = DATE_RE.exec(date);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(y, mo - 1, d);
+  const check = new Date(ms);
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  return ms / DAY;
+}
+
+function isKnownTimeZone(tz: string): boolean {
+  return IANAZone.isValidZone(tz);
+}
+
+function isWellFormedInterval(iv: unknown): iv is WeeklyInterval {
+  if (typeof iv !== 'object' || iv === null) return false;
+  const { day, start, end } = iv as Record<string, unknown>;
+  return (
+    typeof day === 'number' &&
+    Number.isInteger(day) &&
+    day >= 1 &&
+    day <= 7 &&
+    typeof start === 'string' &&
+    typeof end === 'string' &&
+    TIME_RE.test(start) &&
+    END_TIME_RE.test(end) &&
+    minutesOf(end) > minutesOf(start)
+  );
+}
+
+export const weeklyIntervalSchema = z
+  .object({
+    day: z.literal([1, 2, 3, 4, 5, 6, 7], { error: 'day must be an ISO weekday: 1 (Monday) … 7 (Sunday)' }),
+    start: z.string().regex(TIME_RE, 'start must be a local time "HH:mm" from 00:00 to 23:59'),
+    end: z.string().regex(END_TIME_RE, 'end must be a local time "HH:mm" from 00:01 to 24:00'),
+  })
+  .superRefine((v, ctx) => {
+    if (!TIME_RE.test(v.start) || !END_TIME_RE.test(v.end)) return;
+    if (minutesOf(v.end) <= minutesOf(v.start)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['end'],
+        message: `end ${v.end} must be after start ${v.start} (an interval cannot cross midnight: split it at 24:00)`,
+      });
+    }
+  });
+
+export const businessCalendarSchema = z
+  .object({
+    timezone: z.string().superRefine((tz, ctx) => {
+      if (!isKnownTimeZone(tz)) {
+        ctx.addIssue({ code: 'custom', message: `unknown IANA timezone "${tz}" (expected e.g. "Europe/London")` });
+      }
+    }),
+    alwaysOpen: z.boolean().optional(),
+    weeklyHours: z.array(weeklyIntervalSchema),
+    holidays: z.array(
+      z.string().superRefine((date, ctx) => {
+        if (dayNumberOf(date) === null) {
+          ctx.addIssue({ code: 'custom', message: `holiday "${date}" is not a date "YYYY-MM-DD"` });
+        }
+      }),
+    ),
+  })
+  .superRefine((cal, ctx) => {
+    if (cal.alwaysOpen) {
+      if (cal.weeklyHours.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['weeklyHours'],
+          message: 'an alwaysOpen (24x7) calendar must not list weeklyHours: they would be ignored',
+        });
+      }
+      if (cal.holidays.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['holidays'],
+          message:
+            'an alwaysOpen (24x7) calendar must not list holidays: use weeklyHours 00:00-24:00 on every day to close on holidays',
+        });
+      }
+      return;
+    }
+    if (cal.weeklyHours.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['weeklyHours'],
+        message: 'the calendar has no open hours: list at least one interval in weeklyHours or set alwaysOpen: true',
+      });
+      return;
+    }
+    const valid = cal.weeklyHours
+      .map((iv, index) => ({ iv, index }))
+      .filter(({ iv }) => isWellFormedInterval(iv))
+      .sort((a, b) => a.iv.day - b.iv.day || minutesOf(a.iv.start) - minutesOf(b.iv.start));
+    for (let i = 1; i < valid.length; i++) {
+      const prev = valid[i - 1]!;
+      const cur = valid[i]!;
+      if (prev.iv.day === cur.iv.day && minutesOf(cur.iv.start) < minutesOf(prev.iv.end)) {
+        const day = WEEKDAY_NAMES[cur.iv.day];
+        ctx.addIssue({
+          code: 'custom',
+          path: ['weeklyHours', cur.index],
+          message: `overlapping intervals on ${day}: ${prev.iv.start}-${prev.iv.end} and ${cur.iv.start}-${cur.iv.end}`,
+        });
+      }
+    }
+  }, {
+    // Report overlaps and a missing schedule even when other fields have problems, so one round trip shows them all.
+    when: (payload) => {
+      const v = payload.value as { weeklyHours?: unknown; holidays?: unknown } | null;
+      return typeof v === 'object' && v !== null && Array.isArray(v.weeklyHours) && Array.isArray(v.holidays);
+    },
+  });
+
+// Compile-time check that the schema's output is exactly the public type.
+const _schemaMatchesType: z.ZodType<BusinessCalendar> = businessCalendarSchema;
+void _schemaMatchesType;
+
+/** Validates untrusted input (API, policy rows); throws an Error listing every problem. */
+export function parseBusinessCalendar(input: unknown): BusinessCalendar {
+  const result = businessCalendarSchema.safeParse(input);
+  if (!result.success) throw new Error(`Invalid business calendar:\n${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Compiled form: minute ranges per weekday, holidays as local day numbers. Cached per calendar object, so treat
+// calendars as immutable values (the workflow replaces them, it does not mutate them).
+
+type Compiled = {
+  alwaysOpen: boolean;
+  zone: IANAZone;
+  /** Index 1..7 (ISO weekday) → sorted [startMinute, endMinute) pairs. */
+  week: Array<Array<readonly [number, number]>>;
+  holidays: Set<number>;
+  /** More consecutive fully closed days than this means the calendar never opens again. */
+  maxClosedDays: number;
+};
+
+const compiledCache = new WeakMap<BusinessCalendar, Compiled>();
+
+function compile(cal: BusinessCalendar): Compiled {
+  const cached = compiledCache.get(cal);
+  if (cached) return cached;
+  const parsed = parseBusinessCalendar(cal);
+  const week: Compiled['week'] = [[], [], [], [], [], [], [], []];
+  for (const iv of parsed.weeklyHours) week[iv.day]!.push([minutesOf(iv.start), minutesOf(iv.end)]);
+  for (const list of week) list.sort((a, b) => a[0] - b[0]);
+  const holidays = new Set(parsed.holidays.map((h) => dayNumberOf(h)!));
+  const compiled: Compiled = {
+    alwaysOpen: parsed.alwaysOpen === true,
+    zone: IANAZone.create(parsed.timezone),
+    week,
+    holidays,
+    // Every 7 consecutive days contain an open weekday, so a closed streak is at most 7 days per holiday (plus a
+    // rare day whose only hours fall into a DST gap); anything longer cannot end.
+    maxClosedDays: 7 * (holidays.size + 2) + 31,
+  };
+  compiledCache.set(cal, compiled);
+  return compiled;
+}
+
+function requireInstant(name: string, value: number): void {
+  if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite epoch-milliseconds number, got ${value}`);
+}
+
+/** UTC offset in ms at an instant (luxon/Intl tz data). */
+function offsetMs(zone: IANAZone, at: number): number {
+  return Math.round(zone.offset(at) * MINUTE);
+}
+
+/**
+ * The constant-offset stretches of time between lo and hi: each transition is found by bisection to the
+ * millisecond, so only days that contain a transition cost more than two offset look-ups.
+ */
+function offsetSegments(zone: IANAZone, lo: number, hi: number): Array<{ from: number; to: number; offset: number }> {
+  const segments: Array<{ from: number; to: number; offset: number }> = [];
+  const offsetAtHi = offsetMs(zone, hi);
+  let from = -Infinity;
+  let at = lo;
+  let offset = offsetMs(zone, lo);
+  while (offset !== offsetAtHi) {
+    let l = at;
+    let h = hi;
+    while (h - l > 1) {
+      const mid = l + Math.floor((h - l) / 2);
+      if (offsetMs(zone, mid) === offset) l = mid;
+      else h = mid;
+    }
+    segments.push({ from, to: h, offset });
+    from = h;
+    at = h;
+    offset = offsetMs(zone, h);
+  }
+  segments.push({ from, to: Infinity, offset });
+  return segments;
+}
+
+function isoWeekdayOfDay(dayNumber: number): IsoWeekday {
+  // Day 0 (1970-01-01) was a Thursday.
+  return (((((dayNumber + 3) % 7) + 7) % 7) + 1) as IsoWeekday;
+}
+
+/** The real-time open stretches of one local date, sorted and disjoint (adjacent ones merged). */
+function dayPieces(c: Compiled, dayNumber: number): Array<[number, number]> {
+  const intervals = c.week[isoWeekdayOfDay(dayNumber)]!;
+  if (intervals.length === 0 || c.holidays.has(dayNumber)) return [];
+  const midnight = dayNumber * DAY; // local midnight written as if it were UTC
+  const pieces: Array<[number, number]> = [];
+  for (const seg of offsetSegments(c.zone, midnight - MAX_ABS_OFFSET, midnight + DAY + MAX_ABS_OFFSET)) {
+    for (const [startMin, endMin] of intervals) {
+      const s = Math.max(midnight + startMin * MINUTE - seg.offset, seg.from);
+      const e = Math.min(midnight + endMin * MINUTE - seg.offset, seg.to);
+      if (e > s) pieces.push([s, e]);
+    }
+  }
+  pieces.sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const p of pieces) {
+    const last = merged[merged.length - 1];
+    if (last && last[1] >= p[0]) last[1] = Math.max(last[1], p[1]);
+    else merged.push([p[0], p[1]]);
+  }
+  return merged;
+}
+
+/**
+ * Open stretches [start, end) in time order, the first clipped to begin at `from`. Steps a local day at a time (two
+ * offset look-ups per day), never minute by minute. Pieces are released one day late, because around a DST change
+ * at midnight a local date's first piece can precede the previous date's last piece in real time.
+ */
+function* openIntervals(c: Compiled, from: number): Generator<[number, number]> {
+  let day = Math.floor(from / DAY) - 2; // the local date of `from` is at most one day either side of its UTC date
+  const pending: Array<[number, number]> = [];
+  let closedStreak = 0;
+  for (;;) {
+    const pieces = dayPieces(c, day);
+    if (pieces.length === 0) {
+      if (++closedStreak > c.maxClosedDays) {
+        throw new Error(
+          `Business calendar has no open hours after ${new Date(from).toISOString()}: every day is closed (check weeklyHours and holidays)`,
+        );
+      }
+    } else {
+      closedStreak = 0;
+    }
+    for (const [s, e] of pieces) if (e > from) pending.push([Math.max(s, from), e]);
+    pending.sort((a, b) => a[0] - b[0]);
+    // Every piece of a later local date starts at or after this bound.
+    const bound = (day + 1) * DAY - MAX_ABS_OFFSET;
+    while (pending.length > 0 && pending[0]![0] < bound) yield pending.shift()!;
+    day++;
+  }
+}
+
+/** Business time (ms) inside open hours between two instants; 0 when `to` is not after `from`. */
+export function businessMsBetween(cal: BusinessCalendar, from: number, to: number): number {
+  requireInstant('from', from);
+  requireInstant('to', to);
+  const c = compile(cal);
+  if (!(to > from)) return 0;
+  if (c.alwaysOpen) return to - from;
+  let total = 0;
+  for (const [s, e] of openIntervals(c, from)) {
+    if (s >= to) break;
+    total += Math.min(e, to) - s;
+  }
+  return total;
+}
+
+/**
+ * The earliest instant at which `ms` of business time has elapsed since `from`. If `from` is outside hours the
+ * clock starts at the next opening; a deadline that falls exactly on a closing time is that closing time.
+ * `addBusinessMs(cal, from, 0)` is `from`. Invariant: businessMsBetween(cal, from, addBusinessMs(cal, from, ms)) === ms.
+ */
+export function addBusinessMs(cal: BusinessCalendar, from: number, ms: number): number {
+  requireInstant('from', from);
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`ms must be a finite number >= 0, got ${ms}`);
+  const c = compile(cal);
+  if (ms === 0) return from;
+  if (c.alwaysOpen) return from + ms;
+  let remaining = ms;
+  for (const [s, e] of openIntervals(c, from)) {
+    if (e - s >= remaining) return s + remaining;
+    remaining -= e - s;
+  }
+  /* c8 ignore next */
+  throw new Error('unreachable: openIntervals is infinite or throws');
+}
+
+/** Whether the calendar is open at an instant (intervals are [start, end): open at 09:00, closed at 17:00). */
+export function isOpen(cal: BusinessCalendar, at: number): boolean {
+  return nextOpening(cal, at) === at;
+}
+
+/** The earliest instant >= `at` at which the calendar is open; `at` itself when it is open then. */
+export function nextOpening(cal: BusinessCalendar, at: number): number {
+  requireInstant('at', at);
+  const c = compile(cal);
+  if (c.alwaysOpen) return at;
+  for (const [s] of openIntervals(c, at)) return s;
+  /* c8 ignore next */
+  throw new Error('unreachable: openIntervals is infinite or throws');
+}
