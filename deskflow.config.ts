@@ -8,6 +8,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** An empty variable (`FOO=`) means "not set", as in most tools. */
+export function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+}
+
 export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
   return `${issue.path.join('.') || 'value'}: ${issue.message}`;
@@ -26,6 +31,15 @@ const postgresUrl = z
     }
   }, 'must look like postgres://user:password@host:5432/database');
 
+const origin = z.url().refine((value) => new URL(value).origin === value.replace(/\/$/, ''), 'must be an origin like https://desk.example.com (scheme, host and port only)');
+const originList = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((part) => part.trim().replace(/\/$/, '')).filter(Boolean))
+  .pipe(z.array(origin));
+const positive = z.coerce.number().positive();
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
 const DeskflowEnv = z.object({
   DATABASE_URL: postgresUrl.optional(),
   /** host:port of Neon's WebSocket proxy in front of a plain PostgreSQL (local or self-hosted). */
@@ -43,19 +57,46 @@ const DeskflowEnv = z.object({
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('deskflow-demo'),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The API's public origin: links in mail, the OIDC redirect, the CSRF check's own origin. */
+  PUBLIC_URL: origin.optional(),
+  /** Where people land: the web app's origin, for password-reset links and after single sign-on. */
+  APP_URL: origin.optional(),
+  /** Browser origins (comma-separated) allowed to call the API with CORS and cookies. */
+  CORS_ORIGINS: originList,
+  /** Token bucket per session or API token: burst size and tokens added per second. */
+  RATE_LIMIT_CAPACITY: positive.default(120),
+  RATE_LIMIT_REFILL_PER_SECOND: positive.default(2),
+  /** Token bucket per client address for unauthenticated calls (sign-in, sign-up, password reset). */
+  ANON_RATE_LIMIT_CAPACITY: positive.default(20),
+  ANON_RATE_LIMIT_REFILL_PER_SECOND: positive.default(0.2),
+  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
+  TRUST_PROXY: flag.default(false),
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Single sign-on with OpenID Connect: issuer URL, client id and secret (all three, or none). */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_DISPLAY_NAME: z.string().min(1).max(60).default('Single sign-on'),
 });
 
 export type DeskflowSettings = z.infer<typeof DeskflowEnv> & {
+  publicUrl: string;
+  appUrl: string;
   apiInternalUrl: string;
   roomsUrl: string;
 };
 
 export function deskflowSettings(env: NodeJS.ProcessEnv = process.env): DeskflowSettings {
-  const parsed = DeskflowEnv.safeParse(env);
+  const parsed = DeskflowEnv.safeParse(withoutEmpty(env));
   if (!parsed.success) throw new ConfigError(firstIssue(parsed.error));
   const e = parsed.data;
+  const oidcVars = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter((value) => value !== undefined).length;
+  if (oidcVars !== 0 && oidcVars !== 3) throw new ConfigError('OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together (or none of them, to turn single sign-on off)');
+  const publicUrl = e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`;
   return {
     ...e,
+    publicUrl,
+    appUrl: e.APP_URL ?? publicUrl,
     apiInternalUrl: e.API_INTERNAL_URL ?? `http://127.0.0.1:${e.API_PORT}`,
     roomsUrl: e.ROOMS_URL ?? `http://127.0.0.1:${e.ROOMS_PORT}`,
   };

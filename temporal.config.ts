@@ -4,7 +4,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { z } from 'zod';
-import { ConfigError, firstIssue } from './deskflow.config';
+import { ConfigError, firstIssue, withoutEmpty } from './deskflow.config';
 
 export const searchAttributes = {
   TicketNumber: defineSearchAttributeKey('TicketNumber', SearchAttributeType.INT),
@@ -38,7 +38,7 @@ export type TemporalSettings = {
 };
 
 export function temporalSettings(env: NodeJS.ProcessEnv = process.env): TemporalSettings {
-  const parsed = TemporalEnv.safeParse(env);
+  const parsed = TemporalEnv.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     throw new ConfigError(firstIssue(parsed.error));
   }

@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../api/app';
+import { createRoomsInternalApp } from '../api/internal/rooms';
 import { createLogger } from '../api/logger';
 import { databaseOptionsFromSettings, openDatabase, type Database } from '../db/client';
 import { demoUsers, seedDemo } from '../db/seed';
@@ -19,6 +20,7 @@ import { searchAttributes, temporalSettings, type TemporalSettings } from '../te
 import { ensureSearchAttributes } from '../worker/search-attributes';
 import { connectClient, connectWorker } from '../worker/temporal-connections';
 import { createDeskflowWorker } from '../worker/worker';
+import { RoomsStartError, startRooms } from '../realtime/dev';
 import { ensureTemporalCli, GO_MISSING_MESSAGE, ToolError } from './tools';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -57,7 +59,16 @@ async function main() {
     await workerRun;
   });
 
-  const app = createApp({ db: database.db, temporal: client, taskQueue: temporal.taskQueue, roomTokenSecret: secrets.roomTokenSecret, roomsUrl: settings.roomsUrl, logger, ping: database.ping });
+  const app = createApp({
+    db: database.db,
+    temporal: client,
+    taskQueue: temporal.taskQueue,
+    roomTokenSecret: secrets.roomTokenSecret,
+    roomsUrl: settings.roomsUrl,
+    logger,
+    ping: database.ping,
+    internal: createRoomsInternalApp({ db: database.db, internalSecret: secrets.internalSecret }),
+  });
   const server = serve({ fetch: app.fetch, hostname: settings.API_HOST, port: settings.API_PORT });
   cleanups.unshift(() => new Promise((resolve) => server.close(resolve)));
   step(`API listening on http://${settings.API_HOST}:${settings.API_PORT}`);
@@ -139,9 +150,15 @@ async function openDatabaseStep(settings: DeskflowSettings): Promise<Database> {
 }
 
 async function startRoomsStep(settings: DeskflowSettings, secrets: { roomTokenSecret: string; internalSecret: string }) {
-  const { startRooms } = await import('../realtime/dev');
   step(`starting rooms under wrangler dev on 127.0.0.1:${settings.ROOMS_PORT}`);
-  const rooms = await startRooms({ port: settings.ROOMS_PORT, apiInternalUrl: settings.apiInternalUrl, roomTokenSecret: secrets.roomTokenSecret, internalSecret: secrets.internalSecret, persistTo: join(settings.DATA_DIR, 'wrangler') });
+  const rooms = await startRooms({
+    port: settings.ROOMS_PORT,
+    apiInternalUrl: settings.apiInternalUrl,
+    roomTokenSecret: secrets.roomTokenSecret,
+    internalSecret: secrets.internalSecret,
+    persistTo: join(settings.DATA_DIR, 'wrangler'),
+    log: (line) => step(line),
+  });
   cleanups.unshift(() => rooms.stop());
 }
 
@@ -171,7 +188,7 @@ let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
-  say('Stopping Deskflow…');
+  if (cleanups.length > 0 || children.length > 0) say('Stopping Deskflow…');
   for (const cleanup of cleanups) await Promise.resolve().then(cleanup).catch(() => undefined);
   killChildren();
   process.exit(code);
@@ -194,7 +211,7 @@ process.once('SIGTERM', () => void stop(0));
 process.once('exit', killChildren);
 
 main().catch(async (error: unknown) => {
-  if (error instanceof ConfigError || error instanceof ToolError) process.stderr.write(`deskflow: ${error.message}\n`);
+  if (error instanceof ConfigError || error instanceof ToolError || error instanceof RoomsStartError) process.stderr.write(`deskflow: ${error.message}\n`);
   else process.stderr.write(`deskflow: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   await stop(1);
 });

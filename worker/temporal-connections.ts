@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigError } from '../deskflow.config';
 import type { TemporalSettings } from '../temporal.config';
+import { installTemporalRuntime } from './worker';
 
 function tlsOptions(settings: TemporalSettings) {
   if (settings.tls === true) return true;
@@ -31,6 +32,7 @@ export async function connectClient(settings: TemporalSettings & { address: stri
 }
 
 export async function connectWorker(settings: TemporalSettings & { address: string }): Promise<NativeConnection> {
+  installTemporalRuntime();
   try {
     return await NativeConnection.connect({ address: settings.address, tls: tlsOptions(settings), apiKey: settings.apiKey });
   } catch (error) {

@@ -1,0 +1,136 @@
+/**
+ * The stack exactly as `npm start` runs it (dev server, PGlite on disk, worker, API, rooms under
+ * wrangler dev), driven from outside like a user would: sign in, create, watch, chat, stop, restart.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeskflowClient } from '../../api/client';
+import { connectTicketRoom } from '../../realtime/client';
+import { freePort, portIsFree, runStart, waitForOutput, type StartedProcess } from '../support/start-process';
+
+const password = 'e2e-demo-password';
+const dataDir = mkdtempSync(join(tmpdir(), 'deskflow-e2e-'));
+let ports: { api: number; rooms: number; temporal: number; ui: number };
+let env: Record<string, string>;
+let running: StartedProcess | undefined;
+
+async function start() {
+  running = runStart(env);
+  await waitForOutput(running, 'Deskflow is up', 150_000);
+  return running;
+}
+
+let lastOutput = '';
+
+async function stop() {
+  if (!running) return;
+  running.interrupt();
+  const code = await running.exited;
+  lastOutput = running.output();
+  running = undefined;
+  return code;
+}
+
+beforeAll(async () => {
+  ports = { api: await freePort(), rooms: await freePort(), temporal: await freePort(), ui: await freePort() };
+  env = {
+    DATA_DIR: dataDir,
+    DEMO_PASSWORD: password,
+    API_PORT: String(ports.api),
+    ROOMS_PORT: String(ports.rooms),
+    TEMPORAL_DEV_PORT: String(ports.temporal),
+    TEMPORAL_UI_PORT: String(ports.ui),
+    TEMPORAL_ADDRESS: '',
+    DATABASE_URL: '',
+    LOG_LEVEL: 'warn',
+  };
+  await start();
+});
+
+afterAll(async () => {
+  await stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  let ticket: { id: string; number: number };
+
+  it('prints the URLs and the demo password, and reports ready', async () => {
+    const out = running!.output();
+    expect(out).toContain(`http://127.0.0.1:${ports.api}/trpc`);
+    expect(out).toContain(`http://127.0.0.1:${ports.ui}`);
+    expect(out).toContain(password);
+    const ready = await fetch(`http://127.0.0.1:${ports.api}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', temporal: 'ok' });
+  });
+
+  it('takes one ticket from sign-in to an assigned agent, visible in Temporal by its search attributes', async () => {
+    const url = `http://127.0.0.1:${ports.api}`;
+    const { token } = await createDeskflowClient(url).auth.signIn.mutate({ email: 'rita.requester@deskflow.test', password });
+    const api = createDeskflowClient(url, token);
+    const created = await api.ticket.create.mutate({ title: 'Cannot print to the 3rd floor printer', description: 'Jobs vanish from the queue.', urgency: 'medium' });
+    ticket = created;
+    await expect.poll(async () => (await api.ticket.get.query({ id: created.id })).status, { timeout: 20_000 }).toBe('assigned');
+
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    try {
+      const client = new Client({ connection });
+      const query = `TicketNumber = ${created.number} AND TicketStatus = "assigned" AND TicketDepartment = "it"`;
+      await expect
+        .poll(
+          async () => {
+            const ids: string[] = [];
+            for await (const wf of client.workflow.list({ query })) ids.push(wf.workflowId);
+            return ids;
+          },
+          { timeout: 20_000 },
+        )
+        .toEqual([`ticket-${created.number}`]);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('lets requester and agent chat in the ticket room with API-issued tokens, and refuses forged ones', async () => {
+    const url = `http://127.0.0.1:${ports.api}`;
+    const rita = createDeskflowClient(url, (await createDeskflowClient(url).auth.signIn.mutate({ email: 'rita.requester@deskflow.test', password })).token);
+    const ivyToken = (await createDeskflowClient(url).auth.signIn.mutate({ email: 'sam.supervisor@deskflow.test', password })).token;
+    const agent = createDeskflowClient(url, ivyToken);
+
+    const requesterRoom = connectTicketRoom({ url: `http://127.0.0.1:${ports.rooms}`, ticketId: ticket.id, token: (await rita.realtime.token.mutate({ ticketId: ticket.id })).token, WebSocket });
+    const agentRoom = connectTicketRoom({ url: `http://127.0.0.1:${ports.rooms}`, ticketId: ticket.id, token: (await agent.realtime.token.mutate({ ticketId: ticket.id })).token, WebSocket });
+    try {
+      await Promise.all([requesterRoom.ready, agentRoom.ready]);
+      await agentRoom.sendMessage({ body: 'Hi Rita, which printer exactly?' });
+      await expect.poll(() => requesterRoom.messages.map((m) => m.body), { timeout: 10_000 }).toContain('Hi Rita, which printer exactly?');
+    } finally {
+      requesterRoom.close();
+      agentRoom.close();
+    }
+
+    const forged = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${ports.rooms}/parties/room/ticket-${ticket.id}?token=forged.token`);
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.on('open', () => resolve(101));
+    });
+    expect(forged).toBe(401);
+  });
+
+  it('stops every process on Ctrl-C and comes back with the same data', async () => {
+    expect(await stop()).toBe(0);
+    expect(running?.output() ?? lastOutput).toContain('Stopping Deskflow…');
+    for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
+
+    await start();
+    const url = `http://127.0.0.1:${ports.api}`;
+    const { token } = await createDeskflowClient(url).auth.signIn.mutate({ email: 'rita.requester@deskflow.test', password });
+    const again = await createDeskflowClient(url, token).ticket.get.query({ id: ticket.id });
+    expect(again).toMatchObject({ number: ticket.number, status: 'assigned' });
+    expect(running!.output()).not.toContain('seeded the demo organisation');
+  });
+});

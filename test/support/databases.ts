@@ -1,0 +1,58 @@
+/**
+ * The two databases Deskflow runs on, for tests that must hold on both: embedded PGlite and a
+ * real PostgreSQL reached the production way, through Neon's serverless driver and wsproxy.
+ */
+import { Pool } from '@neondatabase/serverless';
+import { openDatabase, type Database } from '../../db/client';
+import { neonConfigFor, startPostgres, startWsproxy, type PostgresHandle, type WsproxyHandle } from '../../scripts/pg';
+
+export type DatabaseKind = {
+  name: string;
+  /** A fresh, migrated, empty database. */
+  open(): Promise<Database>;
+  stop(): Promise<void>;
+};
+
+export const pgliteKind: DatabaseKind = {
+  name: 'PGlite',
+  async open() {
+    const database = await openDatabase({ kind: 'pglite', dataDir: undefined });
+    await database.migrate();
+    return database;
+  },
+  async stop() {},
+};
+
+/** One PostgreSQL cluster and proxy per test file; each open() creates a new database in it. */
+export function postgresKind(): DatabaseKind {
+  let server: Promise<{ pg: PostgresHandle; proxy: WsproxyHandle }> | undefined;
+  let count = 0;
+  const boot = () =>
+    (server ??= (async () => {
+      const pg = await startPostgres();
+      const proxy = await startWsproxy({ pgPort: pg.port });
+      neonConfigFor(proxy.wsProxyHost);
+      return { pg, proxy };
+    })());
+  return {
+    name: 'PostgreSQL via the Neon driver',
+    async open() {
+      const { pg, proxy } = await boot();
+      const name = `t${process.pid}_${++count}`;
+      const admin = new Pool({ connectionString: pg.url });
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      const url = new URL(pg.url);
+      url.pathname = `/${name}`;
+      const database = await openDatabase({ kind: 'postgres', url: url.toString(), wsProxy: proxy.wsProxyHost });
+      await database.migrate();
+      return database;
+    },
+    async stop() {
+      if (!server) return;
+      const { pg, proxy } = await server;
+      await proxy.stop();
+      await pg.stop();
+    },
+  };
+}
