@@ -263,7 +263,8 @@ interface GoInfo {
 }
 
 function findGo(): GoInfo | undefined {
-  const candidates = [which('go'), '/usr/local/go/bin/go', '/usr/lib/go/bin/go'];
+  // PATH decides, as for any tool (.ci/run puts Go's official install folder on it).
+  const candidates = [which('go')];
   for (const bin of candidates) {
     if (!bin || !isExecutable(bin)) continue;
     const res = spawnSync(bin, ['version'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, GOTOOLCHAIN: 'local' } });
