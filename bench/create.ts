@@ -1,0 +1,127 @@
+/**
+ * bench:create — creates tickets through tRPC against the running stack (`npm start`) and reports
+ * throughput and p50/p99 latency to "created" (the mutation returned) and to "assigned" (the
+ * workflow persisted an assignee), beside a baseline from the same run: starting the same number
+ * of no-op workflows on the same Temporal server (to "started" and to "completed").
+ *
+ *   npm run bench:create -- [--tickets 1000] [--concurrency 16] [--api http://127.0.0.1:3000]
+ *
+ * Env: TEMPORAL_ADDRESS (default 127.0.0.1:7233), DEMO_PASSWORD (default deskflow-demo).
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createDeskflowClient, type DeskflowClient } from '../api/client';
+import { demoUsers } from '../db/seed';
+import { installTemporalRuntime } from '../worker/worker';
+import { ms, pool, progress, summarize, table } from './support/stats';
+
+const { values } = parseArgs({
+  options: {
+    tickets: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '16' },
+    api: { type: 'string', default: 'http://127.0.0.1:3000' },
+  },
+});
+const total = Number(values.tickets);
+const concurrency = Number(values.concurrency);
+const temporalAddress = process.env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
+const password = process.env.DEMO_PASSWORD || 'deskflow-demo';
+
+type Sample = { created: number; assigned: number };
+
+async function signInRequesters(): Promise<DeskflowClient[]> {
+  const requesters = demoUsers.filter((user) => user.role === 'requester');
+  return Promise.all(
+    requesters.map(async (user) => {
+      const { token } = await createDeskflowClient(values.api).auth.signIn.mutate({ email: user.email, password });
+      return createDeskflowClient(values.api, token);
+    }),
+  );
+}
+
+async function benchTickets(clients: DeskflowClient[]): Promise<{ samples: Sample[]; seconds: number }> {
+  const created: { id: string; api: DeskflowClient; t0: number; created: number }[] = [];
+  const runId = Date.now().toString(36);
+  const started = performance.now();
+  await pool(
+    total,
+    concurrency,
+    async (i) => {
+      const api = clients[i % clients.length]!;
+      const t0 = Date.now();
+      const ticket = await api.ticket.create.mutate({ title: `Bench ticket ${i}: laptop will not charge`, description: 'Created by bench:create.', urgency: 'medium', idempotencyKey: `bench-${runId}-${i}` });
+      created.push({ id: ticket.id, api, t0, created: Date.now() - t0 });
+    },
+    progress('tickets created', total),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  // The row's updatedAt is when the workflow wrote the assignment, so polling speed does not skew it.
+  const samples: Sample[] = [];
+  await pool(
+    created.length,
+    concurrency,
+    async (i) => {
+      const { id, api, t0, created: createdMs } = created[i]!;
+      for (;;) {
+        const current = await api.ticket.get.query({ id });
+        if (current.assignee) {
+          samples.push({ created: createdMs, assigned: current.updatedAt.getTime() - t0 });
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    progress('tickets assigned', total),
+  );
+  return { samples, seconds };
+}
+
+async function benchNoopWorkflows(): Promise<{ samples: Sample[]; seconds: number }> {
+  installTemporalRuntime();
+  const taskQueue = `bench-noop-${Date.now()}`;
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+  const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: fileURLToPath(new URL('./noop-workflow.ts', import.meta.url)) });
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection });
+  const samples: Sample[] = [];
+  let seconds = 0;
+  await worker.runUntil(async () => {
+    const started = performance.now();
+    await pool(
+      total,
+      concurrency,
+      async (i) => {
+        const t0 = Date.now();
+        const handle = await client.workflow.start('noopWorkflow', { taskQueue, workflowId: `${taskQueue}-${i}` });
+        const created = Date.now() - t0;
+        await handle.result();
+        samples.push({ created, assigned: Date.now() - t0 });
+      },
+      progress('no-op workflows', total),
+    );
+    seconds = (performance.now() - started) / 1000;
+  });
+  await connection.close();
+  await nativeConnection.close();
+  return { samples, seconds };
+}
+
+const clients = await signInRequesters();
+process.stderr.write(`bench:create — ${total} tickets at concurrency ${concurrency} against ${values.api}, Temporal at ${temporalAddress}\n`);
+const tickets = await benchTickets(clients);
+const baseline = await benchNoopWorkflows();
+
+const row = (label: string, run: { samples: Sample[]; seconds: number }, first: string, second: string) => {
+  const a = summarize(run.samples.map((s) => s.created));
+  const b = summarize(run.samples.map((s) => s.assigned));
+  return [label, `${(run.samples.length / run.seconds).toFixed(1)}/s`, `${first} p50 ${ms(a.p50)}`, `p99 ${ms(a.p99)}`, `${second} p50 ${ms(b.p50)}`, `p99 ${ms(b.p99)}`];
+};
+process.stdout.write(
+  `\n${table([
+    ['run', 'throughput', 'first step', '', 'second step', ''],
+    row('tickets via tRPC', tickets, 'created', 'assigned'),
+    row('no-op workflows (baseline)', baseline, 'started', 'completed'),
+  ])}\n`,
+);
