@@ -39,15 +39,7 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'pglite') {
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    const client = await PGlite.create(options.dataDir);
-    const db = drizzlePglite(client, { schema });
-    return {
-      db: db as unknown as Db,
-      kind: 'pglite',
-      migrate: () => migratePglite(db, { migrationsFolder }),
-      ping: async () => void (await client.query('select 1')),
-      close: () => client.close(),
-    };
+    return wrapPglite(await PGlite.create(options.dataDir));
   }
   configureNeon(options.wsProxy);
   const pool = new Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
@@ -61,6 +53,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     migrate: () => migrateNeon(db, { migrationsFolder }),
     ping: async () => void (await pool.query('select 1')),
     close: () => pool.end(),
+  };
+}
+
+/** Deskflow's database API over an open PGlite instance (also used to open copies of a snapshot). */
+export function wrapPglite(client: PGlite): Database {
+  const db = drizzlePglite(client, { schema });
+  return {
+    db: db as unknown as Db,
+    kind: 'pglite',
+    migrate: () => migratePglite(db, { migrationsFolder }),
+    ping: async () => void (await client.query('select 1')),
+    close: () => client.close(),
   };
 }
 

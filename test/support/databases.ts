@@ -3,7 +3,8 @@
  * real PostgreSQL reached the production way, through Neon's serverless driver and wsproxy.
  */
 import { Pool } from '@neondatabase/serverless';
-import { openDatabase, type Database } from '../../db/client';
+import { PGlite } from '@electric-sql/pglite';
+import { openDatabase, wrapPglite, type Database } from '../../db/client';
 import { neonConfigFor, startPostgres, startWsproxy, type PostgresHandle, type WsproxyHandle } from '../../scripts/pg';
 
 export type DatabaseKind = {
@@ -13,15 +14,21 @@ export type DatabaseKind = {
   stop(): Promise<void>;
 };
 
-export const pgliteKind: DatabaseKind = {
-  name: 'PGlite',
-  async open() {
-    const database = await openDatabase({ kind: 'pglite', dataDir: undefined });
-    await database.migrate();
-    return database;
-  },
-  async stop() {},
-};
+let pgliteTemplate: Promise<Blob> | undefined;
+
+/** A fresh in-memory PGlite with every migration applied, copied from a snapshot made once per test process. */
+export async function freshPglite(): Promise<Database> {
+  pgliteTemplate ??= (async () => {
+    const client = await PGlite.create();
+    await wrapPglite(client).migrate();
+    const snapshot = await client.dumpDataDir('none');
+    await client.close();
+    return snapshot;
+  })();
+  return wrapPglite(await PGlite.create({ loadDataDir: await pgliteTemplate }));
+}
+
+export const pgliteKind: DatabaseKind = { name: 'PGlite', open: freshPglite, async stop() {} };
 
 /** One PostgreSQL cluster and proxy per test file; each open() creates a new database in it. */
 export function postgresKind(): DatabaseKind {

@@ -1,15 +1,22 @@
 /**
  * Real components for the rooms' tests and the chat benchmark: PGlite (in memory, migrated),
- * the API's internal rooms endpoints on @hono/node-server, and the rooms worker under
- * `wrangler dev` (workerd) on a free loopback port. Nothing is mocked; `faults` only makes the
- * API answer with an error status, to test what users see when it is down.
+ * the API (api/app.ts, with the rooms' internal endpoints mounted at /internal as in
+ * production) on @hono/node-server, and the rooms worker under `wrangler dev` (workerd) on a
+ * free loopback port. Nothing is mocked. `faults` makes the internal endpoints answer with an
+ * error status, to test what users see when the API is down. The API's Temporal client is a
+ * lazy connection nobody uses here: tickets are inserted the way the workflow's activity does.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
 import { Hono } from 'hono';
 import WebSocket from 'ws';
+import { createApp } from '../../api/app';
+import { hashPassword } from '../../api/auth/password';
+import { createDeskflowClient } from '../../api/client';
 import { createRoomsInternalApp } from '../../api/internal/rooms';
+import { createLogger } from '../../api/logger';
 import { openDatabase } from '../../db/client';
 import { departments, ticketIntake, tickets, users, type Role } from '../../db/schema';
 import { connectRoom, connectTicketRoom, type RoomClient, type RoomClientOptions } from '../../realtime/client';
@@ -26,6 +33,7 @@ export type RoomsHarnessOptions = {
 };
 
 const secret = () => randomBytes(32).toString('hex');
+export const HARNESS_PASSWORD = 'rooms-harness-password';
 
 export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
   const database = await openDatabase({ kind: 'pglite', dataDir: undefined });
@@ -33,9 +41,10 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
   const { db } = database;
 
   const [it] = await db.insert(departments).values({ slug: 'it', name: 'IT' }).returning();
+  const passwordHash = await hashPassword(HARNESS_PASSWORD);
   const createUser = async (name: string, role: Role): Promise<HarnessUser> => {
     const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${randomBytes(3).toString('hex')}@example.test`;
-    const [row] = await db.insert(users).values({ email, name, role, departmentId: role === 'requester' ? null : it!.id }).returning();
+    const [row] = await db.insert(users).values({ email, name, role, departmentId: role === 'requester' ? null : it!.id, passwordHash }).returning();
     return { id: row!.id, name, role, email };
   };
   const people = {
@@ -64,12 +73,23 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
   const roomTokenSecret = secret();
   /** Fault injection: when set, the internal endpoints answer with this status instead. */
   const faults: { status: number | null; onlyMethod?: 'GET' | 'POST' } = { status: null };
+  const roomsPort = await freePort();
+  const api = createApp({
+    db,
+    temporal: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
+    taskQueue: 'deskflow-rooms-harness',
+    roomTokenSecret,
+    roomsUrl: `http://127.0.0.1:${roomsPort}`,
+    logger: createLogger('silent'),
+    ping: database.ping,
+    internal: createRoomsInternalApp({ db, internalSecret }),
+  });
   const app = new Hono();
   app.use('/internal/*', async (c, next) => {
     if (faults.status !== null && (!faults.onlyMethod || faults.onlyMethod === c.req.method)) return c.json({ error: 'unavailable', message: 'injected fault' }, faults.status as 503);
     await next();
   });
-  app.route('/internal', createRoomsInternalApp({ db, internalSecret }));
+  app.route('/', api);
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -79,7 +99,7 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
   let rooms: Awaited<ReturnType<typeof startRooms>>;
   try {
     rooms = await startRooms({
-      port: await freePort(),
+      port: roomsPort,
       apiInternalUrl: apiUrl,
       roomTokenSecret,
       internalSecret,
@@ -132,6 +152,11 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
     token,
     /** Wrangler's recent output, for failure messages. */
     output,
+    /** Signs in through the API's tRPC endpoint; returns the typed client. */
+    async signIn(user: HarnessUser) {
+      const { token } = await createDeskflowClient(apiUrl).auth.signIn.mutate({ email: user.email, password: HARNESS_PASSWORD });
+      return createDeskflowClient(apiUrl, token);
+    },
     /** Joins a ticket room as a user (token signed for that room) and waits for the welcome. */
     async join(user: HarnessUser, ticketId: string, join: JoinOptions = {}) {
       const client = track(connectTicketRoom({ url: rooms.url, ticketId, token: await token(user, ticketRoomName(ticketId)), WebSocket, ...join }));

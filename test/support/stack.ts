@@ -9,10 +9,11 @@ import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { createDeskflowClient } from '../../api/client';
 import { createLogger } from '../../api/logger';
-import { openDatabase, type Database } from '../../db/client';
+import type { Database } from '../../db/client';
 import { seedDemo } from '../../db/seed';
 import { ensureTemporalCli } from '../../scripts/tools';
 import { searchAttributes } from '../../temporal.config';
+import { freshPglite } from './databases';
 import { createDeskflowWorker } from '../../worker/worker';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -30,8 +31,7 @@ export async function startDevServer() {
 
 export async function startStack(options: { database?: Database; env?: TestWorkflowEnvironment } = {}) {
   const env = options.env ?? (await startDevServer());
-  const database = options.database ?? (await openDatabase({ kind: 'pglite', dataDir: undefined }));
-  await database.migrate();
+  const database = options.database ?? (await freshPglite());
   await seedDemo(database.db, TEST_PASSWORD);
   const taskQueue = `deskflow-test-${crypto.randomUUID()}`;
   const logger = createLogger('silent');

@@ -2,13 +2,14 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../db/client';
+import type { Database } from '../../db/client';
 import { ticketEvents, ticketIntake, tickets, users } from '../../db/schema';
 import { seedDemo } from '../../db/seed';
 import { createActivities } from '../../worker/activities';
 import { workflowBundle } from '../../worker/worker';
 import { awaitPersistedUpdate, stateQuery, TICKET_WORKFLOW_TYPE, ticketWorkflowId } from '../../workflows/messages';
 import type { ticketWorkflow } from '../../workflows/ticket';
+import { freshPglite } from '../support/databases';
 import { startTimeSkipping } from '../support/time-skipping';
 
 let env: TestWorkflowEnvironment;
@@ -21,8 +22,7 @@ afterAll(() => env?.teardown());
 
 // Each test gets its own seeded database, so workloads from one test never steer another.
 beforeEach(async () => {
-  database = await openDatabase({ kind: 'pglite', dataDir: undefined });
-  await database.migrate();
+  database = await freshPglite();
   await seedDemo(database.db, 'irrelevant-password');
 });
 afterEach(() => database.close());
