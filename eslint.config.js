@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', '.tools/', '.wrangler/', 'db/migrations/', 'coverage/'] },
+  { ignores: ['node_modules/', '.data/', '.tools/', '**/.wrangler/', '.scratch/', '.spike/', 'db/migrations/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,7 +3,7 @@
  * messages of its live room). Shared by the rooms' internal endpoints and the tRPC comment
  * procedures, so both store and list comments the same way.
  */
-import { and, asc, desc, eq, gt, max, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { comments, tickets, users, type Role } from '../../db/schema';
 
@@ -95,36 +95,51 @@ function resent(existing: StoredComment, ticketId: string): StoreCommentResult {
  * Stores a comment once. Comments of one ticket are inserted under a per-ticket advisory lock,
  * so their ids commit in order: whoever reads "after id N" never skips one committed later.
  * Requesters may not post internal notes or AI-flagged messages.
+ * Three statements on the common path: who posts where, the lock, the insert.
  */
 export async function storeComment(db: Db, input: StoreCommentInput): Promise<StoreCommentResult> {
   const clientId = input.clientId ?? null;
   return db.transaction(async (tx) => {
-    if (clientId) {
-      const existing = await findByClientId(tx, input.authorId, clientId);
+    const [found] = await tx
+      .select({ role: users.role, name: users.name, ticketId: tickets.id })
+      .from(users)
+      .leftJoin(tickets, eq(tickets.id, input.ticketId))
+      .where(eq(users.id, input.authorId));
+    if (!found) {
+      const existing = clientId ? await findByClientId(tx, input.authorId, clientId) : null;
       if (existing) return resent(existing, input.ticketId);
+      throw new CommentError('author_not_found', 'author not found');
     }
-    const [ticket] = await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, input.ticketId));
-    if (!ticket) throw new CommentError('ticket_not_found', 'ticket not found');
-    const [author] = await tx.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, input.authorId));
-    if (!author) throw new CommentError('author_not_found', 'author not found');
-    if (author.role === 'requester' && input.internal) throw new CommentError('forbidden', 'requesters cannot post internal notes');
-    if (author.role === 'requester' && input.ai) throw new CommentError('forbidden', 'requesters cannot post AI suggestions');
+    if (!found.ticketId) throw new CommentError('ticket_not_found', 'ticket not found');
+    if (found.role === 'requester' && input.internal) throw new CommentError('forbidden', 'requesters cannot post internal notes');
+    if (found.role === 'requester' && input.ai) throw new CommentError('forbidden', 'requesters cannot post AI suggestions');
 
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`comments:${input.ticketId}`}, 0))`);
-    const [previous] = await tx.select({ id: max(comments.id) }).from(comments).where(eq(comments.ticketId, input.ticketId));
+    // The subquery runs on this statement's snapshot, taken after the lock: it sees every earlier
+    // comment of the ticket and not the one being inserted.
+    const previousId = sql`(select coalesce(max(${comments.id}), 0) from ${comments} where ${comments.ticketId} = ${input.ticketId})`.mapWith(Number);
     const [inserted] = await tx
       .insert(comments)
       .values({ ticketId: input.ticketId, authorId: input.authorId, body: input.body, internal: input.internal, ai: input.ai, clientId })
       .onConflictDoNothing()
-      .returning({ id: comments.id });
+      .returning({ id: comments.id, createdAt: comments.createdAt, previousId });
     if (!inserted) {
-      // A concurrent resend with the same clientId won the race.
+      // Already stored under this (author, clientId): a resend.
       const existing = clientId ? await findByClientId(tx, input.authorId, clientId) : null;
       if (!existing) throw new Error('comment insert conflicted but no comment with its clientId exists');
       return resent(existing, input.ticketId);
     }
-    const [row] = await tx.select(selection).from(comments).innerJoin(users, eq(users.id, comments.authorId)).where(eq(comments.id, inserted.id));
-    return { comment: toComment(row!), previousId: previous?.id ?? 0, created: true };
+    const comment: StoredComment = {
+      id: inserted.id,
+      ticketId: input.ticketId,
+      author: { id: input.authorId, name: found.name, role: found.role },
+      body: input.body,
+      internal: input.internal,
+      ai: input.ai,
+      createdAt: inserted.createdAt,
+      clientId,
+    };
+    return { comment, previousId: inserted.previousId, created: true };
   });
 }
 

@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { Hono } from 'hono';
@@ -17,12 +18,12 @@ import { hashPassword } from '../../api/auth/password';
 import { createDeskflowClient } from '../../api/client';
 import { createRoomsInternalApp } from '../../api/internal/rooms';
 import { createLogger } from '../../api/logger';
-import { openDatabase } from '../../db/client';
 import { departments, ticketIntake, tickets, users, type Role } from '../../db/schema';
 import { connectRoom, connectTicketRoom, type RoomClient, type RoomClientOptions } from '../../realtime/client';
 import { freePort, startRooms } from '../../realtime/dev';
 import { ROOM_TOKEN_TTL_SECONDS, signRoomToken, ticketRoomName } from '../../realtime/token';
 import { createRoomsNotifier } from '../../worker/rooms-notifier';
+import { freshPglite } from './databases';
 
 export type HarnessUser = { id: string; name: string; role: Role; email: string };
 
@@ -36,8 +37,7 @@ const secret = () => randomBytes(32).toString('hex');
 export const HARNESS_PASSWORD = 'rooms-harness-password';
 
 export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
-  const database = await openDatabase({ kind: 'pglite', dataDir: undefined });
-  await database.migrate();
+  const database = await freshPglite();
   const { db } = database;
 
   const [it] = await db.insert(departments).values({ slug: 'it', name: 'IT' }).returning();
@@ -84,10 +84,15 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
     ping: database.ping,
     internal: createRoomsInternalApp({ db, internalSecret }),
   });
+  /** How long the API took to answer each internal request from the rooms (ms), by method. */
+  const apiTimings: { GET: number[]; POST: number[] } = { GET: [], POST: [] };
   const app = new Hono();
   app.use('/internal/*', async (c, next) => {
     if (faults.status !== null && (!faults.onlyMethod || faults.onlyMethod === c.req.method)) return c.json({ error: 'unavailable', message: 'injected fault' }, faults.status as 503);
+    const started = performance.now();
     await next();
+    const timings = c.req.method === 'POST' ? apiTimings.POST : apiTimings.GET;
+    if (timings.length < 100_000) timings.push(performance.now() - started);
   });
   app.route('/', api);
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
@@ -145,6 +150,7 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
     internalSecret,
     roomTokenSecret,
     faults,
+    apiTimings,
     people,
     department: it!,
     createUser,
@@ -181,9 +187,12 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
         ws.once('error', (error) => reject(error));
       });
     },
-    closeClients() {
+    /** Closes every client the harness opened; returns frames any of them could not validate. */
+    closeClients(): string[] {
+      const invalid = [...clients].flatMap((client) => client.invalidFrames);
       for (const client of clients) client.close();
       clients.clear();
+      return invalid;
     },
     async stop() {
       for (const client of clients) client.close();
