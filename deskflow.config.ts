@@ -72,6 +72,8 @@ const DeskflowEnv = z.object({
   /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
   TRUST_PROXY: flag.default(false),
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Seconds a validated session or API token is trusted without a database round trip (0 = never). */
+  SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   /** Single sign-on with OpenID Connect: issuer URL, client id and secret (all three, or none). */
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),

@@ -1,12 +1,30 @@
 /**
- * The API as a standard fetch handler (Hono): tRPC at /trpc, liveness and readiness probes,
- * and the internal endpoints rooms and workers use. Served on Node by api/server.ts.
+ * The API as a standard fetch handler (Hono): tRPC at /trpc, the same procedures as REST under
+ * /api (OpenAPI document at /api/openapi.json), attachment downloads, single sign-on
+ * redirects, liveness and readiness probes, and the internal endpoints rooms and workers use.
+ * Secure by default: security headers, a CORS allowlist, body size limits, CSRF checks and
+ * rate limits (the last two in the procedure factories, api/trpc.ts).
  */
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { Hono } from 'hono';
+import type { TRPCError } from '@trpc/server';
+import { Hono, type Context as HonoContext } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
+import { timing } from 'hono/timing';
+import { deskflowSettings } from '../deskflow.config';
+import { contentDisposition } from './attachments/inspect';
+import { findReadableAttachment } from './attachments/service';
+import { OidcError } from './auth/oidc';
+import { authenticate, credentialFromRequest } from './auth/principal';
+import { resolveReturnTo } from './auth/return-to';
+import { createSession, generateSessionToken, SESSION_TTL_MS } from './auth/session';
+import { apiConfigFromSettings, type ApiConfig } from './config';
+import { createRestHandler, openApiDocument, REST_PREFIX } from './openapi';
 import { appRouter } from './router';
-import { createContextFactory, type AppDeps } from './trpc';
+import { sessionCookie } from './routers/auth';
+import { rateLimitHeaders } from './security/rate-limit';
+import { createContextFactory, createServices, type AppDeps } from './trpc';
 
 export type AppOptions = AppDeps & {
   /** Mounted at /internal: endpoints for rooms and workers, guarded by their own shared secret. */
@@ -14,44 +32,158 @@ export type AppOptions = AppDeps & {
   ping: () => Promise<void>;
 };
 
+/** JSON bodies are small; uploads may be as large as an attachment plus the multipart framing. */
+const JSON_BODY_LIMIT = 1024 * 1024;
+const MULTIPART_OVERHEAD = 64 * 1024;
+
 export function createApp(options: AppOptions) {
   const { internal, ping, ...deps } = options;
-  const createContext = createContextFactory(deps);
+  const config: ApiConfig = { ...apiConfigFromSettings(deskflowSettings()), ...deps.config };
+  const services = createServices(deps, config);
+  const createContext = createContextFactory(deps, services);
+  const logger = deps.logger;
   const app = new Hono();
 
+  const onError = ({ error, path }: { error: TRPCError; path: string | undefined }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path }, 'procedure failed');
+  };
+
+  // Server-Timing: how long the API itself took, for clients and benchmarks to tell it from the network.
+  app.use(
+    timing({
+      crossOrigin: (c) => {
+        const origin = c.req.header('origin');
+        return origin && services.origins.has(origin) ? origin : false;
+      },
+    }),
+  );
   app.use(secureHeaders());
+  app.use(
+    '*',
+    cors({
+      origin: (origin) => (services.origins.has(origin) ? origin : null),
+      credentials: true,
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowHeaders: ['authorization', 'content-type', 'trpc-accept', 'x-trpc-source'],
+      exposeHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After', 'Content-Disposition'],
+      maxAge: 600,
+    }),
+  );
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
 
   app.get('/ready', async (c) => {
-    const [database, temporal] = await Promise.all([
-      probe(ping),
-      probe(async () => void (await deps.temporal.workflowService.getSystemInfo({}))),
-    ]);
+    const [database, temporal] = await Promise.all([probe(ping), probe(async () => void (await deps.temporal.workflowService.getSystemInfo({})))]);
     const ready = database === 'ok' && temporal === 'ok';
     return c.json({ status: ready ? 'ready' : 'unavailable', database, temporal }, ready ? 200 : 503);
   });
+
+  const limitJson = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => tooLarge(c, `Requests may be at most ${JSON_BODY_LIMIT / 1024} KB.`) });
+  const limitUpload = bodyLimit({ maxSize: config.attachmentMaxBytes + MULTIPART_OVERHEAD, onError: (c) => tooLarge(c, `Attachments may be at most ${Math.round(config.attachmentMaxBytes / 1024 / 1024)} MB.`) });
+  app.use('/trpc/*', (c, next) => ((c.req.header('content-type') ?? '').startsWith('multipart/form-data') ? limitUpload(c, next) : limitJson(c, next)));
+  app.use(`${REST_PREFIX}/*`, limitJson);
+  app.use('/auth/*', limitJson);
 
   app.all('/trpc/*', (c) =>
     fetchRequestHandler({
       endpoint: '/trpc',
       req: c.req.raw,
       router: appRouter,
-      createContext,
-      onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error.cause ?? error, path }, 'procedure failed');
-      },
+      createContext: ({ req, resHeaders }) => createContext({ req, resHeaders, clientIp: clientIp(c, config) }),
+      onError,
     }),
   );
 
+  const document = openApiDocument(appRouter, config.publicUrl);
+  app.get(`${REST_PREFIX}/openapi.json`, (c) => c.json(document));
+  const rest = createRestHandler({ router: appRouter, createContext, onError });
+  app.all(`${REST_PREFIX}/*`, (c) => rest(c.req.raw, clientIp(c, config)));
+
+  /** Downloads are plain HTTP so browsers can save them; same credentials and visibility as the API. */
+  app.get('/attachments/:id', async (c) => {
+    const id = c.req.param('id');
+    const principal = await authenticate(deps.db, credentialFromRequest(c.req.raw), services.principals);
+    if (!principal) return c.json({ error: 'UNAUTHORIZED', message: 'Sign in first, or send an API token.' }, 401);
+    if (principal.kind === 'apiToken' && !principal.token.scopes.includes('read')) return c.json({ error: 'FORBIDDEN', message: 'This API token lacks the "read" scope.' }, 403);
+    const key = principal.kind === 'session' ? `session:${principal.session.id}` : `token:${principal.token.id}`;
+    const decision = services.limiters.principal.take(key);
+    for (const [name, value] of Object.entries(rateLimitHeaders(services.limiters.principal.policy, decision))) c.header(name, value);
+    if (!decision.allowed) return c.json({ error: 'TOO_MANY_REQUESTS', message: `Too many requests: retry in ${decision.retryAfterSeconds} s.` }, 429);
+    const attachment = /^[0-9a-f-]{36}$/i.test(id) ? await findReadableAttachment(deps.db, principal.user, id) : null;
+    const bytes = attachment ? await services.storage.get(attachment.storageKey) : null;
+    if (!attachment || !bytes) return c.json({ error: 'NOT_FOUND', message: 'No such attachment.' }, 404);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': attachment.mimeType,
+      'content-length': String(bytes.length),
+      'content-disposition': contentDisposition(attachment.fileName),
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+      'cache-control': 'private, no-store',
+    });
+  });
+
+  /** Single sign-on for browsers: /auth/oidc/start?returnTo=/tickets → provider → /auth/oidc/callback. */
+  app.get('/auth/oidc/start', async (c) => {
+    const oidc = services.oidc;
+    if (!oidc) return c.json({ error: 'NOT_FOUND', message: 'Single sign-on is not configured here.' }, 404);
+    const decision = services.limiters.anonymous.take(`ip:${clientIp(c, config)}`);
+    if (!decision.allowed) return c.json({ error: 'TOO_MANY_REQUESTS', message: `Too many requests: retry in ${decision.retryAfterSeconds} s.` }, 429);
+    const returnTo = resolveReturnTo(c.req.query('returnTo'), config.appUrl, services.origins);
+    if (!returnTo) return c.json({ error: 'BAD_REQUEST', message: 'returnTo must be a path or a URL on a Deskflow origin.' }, 400);
+    try {
+      return c.redirect((await oidc.start(returnTo)).toString(), 302);
+    } catch (error) {
+      if (error instanceof OidcError) return c.json({ error: error.code, message: error.message }, 503);
+      throw error;
+    }
+  });
+
+  app.get('/auth/oidc/callback', async (c) => {
+    const oidc = services.oidc;
+    if (!oidc) return c.json({ error: 'NOT_FOUND', message: 'Single sign-on is not configured here.' }, 404);
+    const providerError = c.req.query('error');
+    if (providerError) return c.json({ error: 'provider_error', message: `The single sign-on provider answered: ${providerError.slice(0, 100)}.` }, 400);
+    // openid-client checks the callback against the registered redirect URI, so rebuild it on the public URL.
+    const callbackUrl = new URL(`/auth/oidc/callback${new URL(c.req.url).search}`, config.publicUrl);
+    try {
+      const { user, returnTo } = await oidc.finish(callbackUrl);
+      const token = generateSessionToken();
+      await createSession(deps.db, token, user.id);
+      c.header('set-cookie', sessionCookie({ services }, token, Math.floor(SESSION_TTL_MS / 1000)), { append: true });
+      c.header('cache-control', 'no-store');
+      return c.redirect(returnTo, 302);
+    } catch (error) {
+      if (!(error instanceof OidcError)) throw error;
+      logger.warn({ err: error.cause ?? error, code: error.code }, 'single sign-on failed');
+      const status = error.code === 'provider_unreachable' ? 503 : error.code === 'account_deactivated' || error.code === 'email_unverified' ? 403 : 400;
+      return c.json({ error: error.code, message: error.message }, status);
+    }
+  });
+
   if (internal) app.route('/internal', internal);
 
-  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.notFound((c) => c.json({ error: 'NOT_FOUND', message: 'No such endpoint.' }, 404));
   app.onError((error, c) => {
-    deps.logger.error({ err: error }, 'request failed');
-    return c.json({ error: 'internal error' }, 500);
+    logger.error({ err: error }, 'request failed');
+    return c.json({ error: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side; it has been logged.' }, 500);
   });
   return app;
+}
+
+/** A tRPC-shaped 413 (superjson envelope), so the typed client shows the message. */
+function tooLarge(c: HonoContext, message: string) {
+  // The rest of the body is never read: close the connection so the client does not reuse it.
+  return c.json({ error: { json: { message, code: -32600, data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } } } }, 413, { connection: 'close' });
+}
+
+/** The peer address (Node adapter), or the first X-Forwarded-For hop when TRUST_PROXY is on. */
+function clientIp(c: HonoContext, config: ApiConfig): string {
+  if (config.trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'unknown';
 }
 
 async function probe(check: () => Promise<void>): Promise<string> {

@@ -1,16 +1,27 @@
 /**
  * tRPC initialisation: context, error shape, and the procedure factories every router uses.
- * Access rules live here (roles) and in api/access.ts (row scopes), not in handlers.
+ * Access rules live here (who may call: roles, API-token scopes, CSRF, rate limits) and in
+ * api/access.ts (which rows: ticket scopes), not in handlers.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
+import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z, ZodError } from 'zod';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { Role } from '../db/schema/enums';
-import { SESSION_COOKIE, validateSessionToken, type SessionUser } from './auth/session';
-import { isUnavailable } from './errors';
+import type { ApiTokenScope } from '../db/schema/identity';
+import { createDatabaseStorage, type AttachmentStorage } from './attachments/storage';
+import { createOidcService, type OidcService } from './auth/oidc';
+import { authenticate, credentialFromRequest, type Credential, type Principal } from './auth/principal';
+import { PrincipalCache } from './auth/principal-cache';
+import type { SessionUser } from './auth/session';
+import type { ApiConfig } from './config';
+import { isUnavailable, postgresErrorCode, RetryLater } from './errors';
 import type { Logger } from './logger';
+import { createLogMailer, type Mailer } from './mail';
+import { allowedOrigins, sameOriginRequest } from './security/origin';
+import { rateLimitHeaders, TokenBucketLimiter, type RateLimitDecision } from './security/rate-limit';
 
 export type AppDeps = {
   db: Db;
@@ -19,67 +30,162 @@ export type AppDeps = {
   roomTokenSecret: string;
   roomsUrl: string;
   logger: Logger;
+  /** Overrides of the API settings; the rest comes from the environment (deskflow.config.ts). */
+  config?: Partial<ApiConfig>;
+  /** Where mail goes; by default it is written to the log. */
+  mailer?: Mailer;
+  /** Where attachment bytes live; by default in Postgres. */
+  storage?: AttachmentStorage;
 };
+
+export type ApiServices = {
+  config: ApiConfig;
+  mailer: Mailer;
+  storage: AttachmentStorage;
+  origins: Set<string>;
+  limiters: { principal: TokenBucketLimiter; anonymous: TokenBucketLimiter };
+  /** Single sign-on, when configured. */
+  oidc: OidcService | null;
+  principals: PrincipalCache;
+};
+
+export function createServices(deps: AppDeps, config: ApiConfig): ApiServices {
+  return {
+    config,
+    mailer: deps.mailer ?? createLogMailer(deps.logger),
+    storage: deps.storage ?? createDatabaseStorage(deps.db),
+    origins: allowedOrigins(config.publicUrl, config.corsOrigins),
+    limiters: {
+      principal: new TokenBucketLimiter({ name: 'default', ...config.rateLimit }),
+      anonymous: new TokenBucketLimiter({ name: 'anonymous', ...config.anonymousRateLimit }),
+    },
+    oidc: config.oidc ? createOidcService({ db: deps.db, config: config.oidc, publicUrl: config.publicUrl }) : null,
+    principals: new PrincipalCache(config.principalCacheSeconds * 1000),
+  };
+}
 
 export type Context = AppDeps & {
+  services: ApiServices;
   req: Request;
   resHeaders: Headers;
+  credential: Credential | null;
   /** The raw session token, when the request carried one. */
   sessionToken: string | null;
+  /** The caller's address (X-Forwarded-For only with TRUST_PROXY), for anonymous rate limits. */
+  clientIp: string;
 };
 
+/** Kept for callers that only need the raw token. */
 export function bearerOrCookieToken(req: Request): string | null {
-  const authorization = req.headers.get('authorization');
-  if (authorization?.toLowerCase().startsWith('bearer ')) return authorization.slice(7).trim() || null;
-  const cookie = req.headers.get('cookie');
-  if (!cookie) return null;
-  for (const part of cookie.split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(value.join('=')) || null;
-  }
-  return null;
+  return credentialFromRequest(req)?.token ?? null;
 }
 
-export function createContextFactory(deps: AppDeps) {
-  return ({ req, resHeaders }: { req: Request; resHeaders: Headers }): Context => ({ ...deps, req, resHeaders, sessionToken: bearerOrCookieToken(req) });
+export type ContextOptions = { req: Request; resHeaders: Headers; clientIp?: string };
+
+export function createContextFactory(deps: AppDeps, services: ApiServices) {
+  return ({ req, resHeaders, clientIp }: ContextOptions): Context => {
+    const credential = credentialFromRequest(req);
+    return { ...deps, services, req, resHeaders, credential, sessionToken: credential?.token ?? null, clientIp: clientIp ?? 'unknown' };
+  };
 }
 
-const t = initTRPC.context<Context>().create({
-  transformer: superjson,
-  // Never ship stack traces to clients, whatever NODE_ENV says.
-  isDev: false,
-  errorFormatter({ shape, error }) {
-    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
-    const hidden = error.code === 'INTERNAL_SERVER_ERROR';
-    return {
-      ...shape,
-      message: hidden ? 'Something went wrong on our side; it has been logged.' : shape.message,
-      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, zodError },
-    };
-  },
-});
+/**
+ * Procedure metadata. `openapi` exposes a procedure as a REST route; `scope` is what an API
+ * token needs beyond its owner's role (default: `read` for queries, `write` for mutations).
+ */
+export type ProcedureMeta = OpenApiMeta & { scope?: ApiTokenScope };
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    // Never ship stack traces to clients, whatever NODE_ENV says.
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+      const hidden = error.code === 'INTERNAL_SERVER_ERROR';
+      const retryAfterSeconds = error.cause instanceof RetryLater ? error.cause.retryAfterSeconds : null;
+      return {
+        ...shape,
+        message: hidden ? 'Something went wrong on our side; it has been logged.' : shape.message,
+        data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, zodError, retryAfterSeconds },
+      };
+    },
+  });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Infrastructure outages become SERVICE_UNAVAILABLE with a clear message instead of a 500. */
-const availability = t.middleware(async ({ next }) => {
+/**
+ * Failures that are not the caller's fault become clear codes instead of a 500: outages are
+ * SERVICE_UNAVAILABLE; constraint violations the schemas cannot see (a name taken, a referenced
+ * row gone) are CONFLICT or BAD_REQUEST — without the SQL.
+ */
+const errorMapping = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && isUnavailable(result.error.cause)) {
-    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Deskflow is temporarily unavailable (database or workflow engine unreachable). Please retry shortly; nothing was lost.', cause: result.error.cause });
+  if (result.ok || result.error.code !== 'INTERNAL_SERVER_ERROR') return result;
+  const cause = result.error.cause;
+  if (isUnavailable(cause)) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Deskflow is temporarily unavailable (database or workflow engine unreachable). Please retry shortly; nothing was lost.', cause });
+  }
+  switch (postgresErrorCode(cause)) {
+    case '23505':
+      throw new TRPCError({ code: 'CONFLICT', message: 'That already exists: a name or key you gave is already taken.', cause });
+    case '23503':
+      throw new TRPCError({ code: 'CONFLICT', message: 'That refers to something that does not exist, or is still in use elsewhere.', cause });
+    case '22001':
+    case '22003':
+    case '22007':
+    case '22008':
+    case '22P02':
+    case '23514':
+      throw new TRPCError({ code: 'BAD_REQUEST', message: 'A value is malformed or out of range.', cause });
   }
   return result;
 });
 
-export const publicProcedure = t.procedure.use(availability);
+function limit(ctx: Context, limiter: TokenBucketLimiter, key: string): RateLimitDecision {
+  const decision = limiter.take(key);
+  for (const [name, value] of Object.entries(rateLimitHeaders(limiter.policy, decision))) ctx.resHeaders.set(name, value);
+  if (!decision.allowed) {
+    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Too many requests: retry in ${decision.retryAfterSeconds} s.`, cause: new RetryLater(decision.retryAfterSeconds) });
+  }
+  return decision;
+}
 
-export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const validated = ctx.sessionToken ? await validateSessionToken(ctx.db, ctx.sessionToken) : null;
-  if (!validated) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first: send the session token as "Authorization: Bearer <token>" or the session cookie.' });
-  return next({ ctx: { ...ctx, user: validated.user, session: validated.session } });
+const baseProcedure = t.procedure.use(errorMapping);
+
+/** No sign-in needed; limited per client address (sign-in, sign-up and reset attempts). */
+export const publicProcedure = baseProcedure.use(({ ctx, next }) => {
+  limit(ctx, ctx.services.limiters.anonymous, `ip:${ctx.clientIp}`);
+  return next();
 });
 
-export type AuthedContext = Context & { user: SessionUser; session: { id: string; expiresAt: Date } };
+const UNAUTHENTICATED = 'Sign in first: send the session token as "Authorization: Bearer <token>" or the session cookie, or an API token as "Authorization: Bearer dfk_…".';
+
+export const protectedProcedure = baseProcedure.use(async ({ ctx, next, type, meta }) => {
+  const principal = await authenticate(ctx.db, ctx.credential, ctx.services.principals);
+  if (!principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: UNAUTHENTICATED });
+  if (principal.via === 'cookie' && type !== 'query' && !sameOriginRequest(ctx.req, ctx.services.origins)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Cross-site request refused: a cookie-authenticated change must come from a Deskflow origin (Origin header). Integrations should use an API token.' });
+  }
+  if (principal.kind === 'apiToken') {
+    const needed = meta?.scope ?? (type === 'query' ? 'read' : 'write');
+    if (!principal.token.scopes.includes(needed)) throw new TRPCError({ code: 'FORBIDDEN', message: `This API token lacks the "${needed}" scope.` });
+  }
+  limit(ctx, ctx.services.limiters.principal, principal.kind === 'session' ? `session:${principal.session.id}` : `token:${principal.token.id}`);
+  const session = principal.kind === 'session' ? { id: principal.session.id, expiresAt: principal.session.expiresAt } : null;
+  return next({ ctx: { ...ctx, principal, user: principal.user, session } });
+});
+
+export type AuthedContext = Context & { principal: Principal; user: SessionUser; session: { id: string; expiresAt: Date } | null };
+
+/** Account management (password, sessions, API tokens) needs a signed-in person, never an API token. */
+export const sessionProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.principal.kind !== 'session' || !ctx.session) throw new TRPCError({ code: 'FORBIDDEN', message: 'This needs a signed-in session; API tokens cannot manage accounts.' });
+  return next({ ctx: { ...ctx, principal: ctx.principal, session: ctx.session } });
+});
 
 function roleProcedure(allowed: readonly Role[], what: string) {
   return protectedProcedure.use(({ ctx, next }) => {
@@ -90,4 +196,8 @@ function roleProcedure(allowed: readonly Role[], what: string) {
 
 export const agentProcedure = roleProcedure(['agent', 'supervisor', 'admin'], 'agent');
 export const supervisorProcedure = roleProcedure(['supervisor', 'admin'], 'supervisor');
-export const adminProcedure = roleProcedure(['admin'], 'admin');
+/** Admin procedures; an API token also needs the `admin` scope. */
+export const adminProcedure = roleProcedure(['admin'], 'admin').use(({ ctx, next }) => {
+  if (ctx.principal.kind === 'apiToken' && !ctx.principal.token.scopes.includes('admin')) throw new TRPCError({ code: 'FORBIDDEN', message: 'This API token lacks the "admin" scope.' });
+  return next();
+});

@@ -1,11 +1,12 @@
 /**
  * The demo organisation seeded into an empty database by `npm start`: departments, agents with
- * skills, a supervisor, requesters and an admin, all signing in with DEMO_PASSWORD.
+ * skills, a supervisor, requesters and an admin (all signing in with DEMO_PASSWORD), buildings,
+ * categories and ticket templates.
  */
 import { sql } from 'drizzle-orm';
 import { hashPassword } from '../api/auth/password';
 import type { Db } from './client';
-import { departments, users, type NewUser } from './schema';
+import { buildings, categories, departments, ticketTemplates, users, type NewUser } from './schema';
 
 export const demoDepartments = [
   { slug: 'it', name: 'IT' },
@@ -29,6 +30,28 @@ export const demoUsers: DemoUser[] = [
   { email: 'rosa.requester@deskflow.test', name: 'Rosa Reyes', role: 'requester' },
 ];
 
+export const demoBuildings = [
+  { name: 'Headquarters', address: '1 Harbour Street' },
+  { name: 'Warehouse', address: '12 Dock Road' },
+] as const;
+
+/** Category names match the agents' skills, so routing can use them. */
+export const demoCategories: { name: string; department: (typeof demoDepartments)[number]['slug']; description: string }[] = [
+  { name: 'Hardware', department: 'it', description: 'Laptops, monitors, printers, phones' },
+  { name: 'Storage', department: 'it', description: 'Disk space, shared drives, backups' },
+  { name: 'Access', department: 'it', description: 'Accounts, passwords, VPN, permissions' },
+  { name: 'Administrative rights', department: 'it', description: 'Installing software, admin access' },
+  { name: 'Purchase', department: 'it', description: 'Ordering equipment and licences' },
+  { name: 'HR Support', department: 'hr', description: 'Payroll, leave, contracts, benefits' },
+  { name: 'Building', department: 'facilities', description: 'Desks, heating, lighting, cleaning, rooms' },
+];
+
+export const demoTemplates = [
+  { name: 'Password reset', title: 'Please reset my password', description: 'I cannot sign in to my account and need my password reset.', urgency: 'high' as const, category: 'Access' },
+  { name: 'New starter laptop', title: 'Laptop for a new starter', description: 'Name of the new colleague:\nStart date:\nTeam:', urgency: 'medium' as const, category: 'Hardware' },
+  { name: 'VPN access', title: 'VPN access request', description: 'I need VPN access to work from home. Reason:', urgency: 'low' as const, category: 'Access' },
+];
+
 /** Seeds only when there are no users at all; returns whether it did. */
 export async function seedDemo(db: Db, password: string): Promise<boolean> {
   const [{ count } = { count: 0 }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
@@ -40,6 +63,12 @@ export async function seedDemo(db: Db, password: string): Promise<boolean> {
     await tx.insert(users).values(
       demoUsers.map(({ department, ...user }) => ({ ...user, passwordHash, departmentId: department ? (bySlug.get(department) ?? null) : null })),
     );
+    await tx.insert(buildings).values([...demoBuildings]).onConflictDoNothing();
+    await tx
+      .insert(categories)
+      .values(demoCategories.map(({ department, ...category }) => ({ ...category, departmentId: bySlug.get(department) ?? null })))
+      .onConflictDoNothing();
+    await tx.insert(ticketTemplates).values(demoTemplates).onConflictDoNothing();
   });
   return true;
 }

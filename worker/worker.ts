@@ -1,18 +1,28 @@
 /** Builds the Deskflow worker: ticket workflows plus their activities on one task queue. */
 import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
+import { IllegalStateError } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type LogLevel, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Db } from '../db/client';
-import { createActivities } from './activities';
+import { createActivities, type Notifier } from './activities';
+import type { AiProvider } from './ai/provider';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 let runtimeInstalled = false;
 
-/** The SDK logs every worker state change at INFO; Deskflow wants its own output readable. Once per process. */
+/**
+ * The SDK logs every worker state change at INFO; Deskflow wants its own output readable. Once per
+ * process; if something (a test environment) already created the runtime, that one stays.
+ */
 export function installTemporalRuntime(level: LogLevel = 'WARN'): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger(level) });
   runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger(level) });
+  } catch (error) {
+    if (!(error instanceof IllegalStateError)) throw error;
+  }
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -29,6 +39,14 @@ export type WorkerOptions = {
   namespace: string;
   taskQueue: string;
   db: Db;
+  /** Live events into the rooms (worker/rooms-notifier.ts); none when rooms are not configured. */
+  notifier?: Notifier;
+  /** A client for the maintenance activities (the sla-reconcile schedule signals ticket workflows). */
+  temporal?: Client;
+  /** AI steps; the shipped offline provider by default. */
+  ai?: AiProvider;
+  /** Prebuilt workflow code (e.g. from a deploy step); bundled on start otherwise. */
+  workflowCode?: string;
 };
 
 export async function createDeskflowWorker(options: WorkerOptions): Promise<Worker> {
@@ -37,7 +55,7 @@ export async function createDeskflowWorker(options: WorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: options.db }),
+    workflowBundle: options.workflowCode ? { code: options.workflowCode } : await workflowBundle(),
+    activities: createActivities({ db: options.db, notifier: options.notifier, temporal: options.temporal, ai: options.ai }),
   });
 }

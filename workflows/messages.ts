@@ -1,15 +1,72 @@
 /**
  * The ticket workflow's messages as typed constants. The API imports this module (and never
  * the activities) to talk to a ticket; nobody calls a workflow or handler by a string name.
+ *
+ * Lifecycle changes are Updates: their validators reject an illegal move or a role that may
+ * not make it before anything reaches history (ApplicationFailure types in ./lifecycle/errors).
+ * Facts the workflow must hear about but does not decide are Signals (a public reply, an SLA
+ * configuration change, a child ticket's status).
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { TicketState } from './types';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Priority, Role, TicketStatus } from '../db/schema/enums';
+import type { LifecycleView } from './lifecycle/view';
+import type { Actor } from './types';
 
 export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
 
 export const ticketWorkflowId = (number: number) => `ticket-${number}`;
 
-/** Completes once the ticket row exists in Postgres; the create path sends it with Update-With-Start. */
-export const awaitPersistedUpdate = defineUpdate<TicketState, []>('awaitPersisted');
+type WithActor<T = object> = T & { actor: Actor; reason?: string | null };
 
-export const stateQuery = defineQuery<TicketState>('state');
+export type TransitionInput = WithActor<{ to: TicketStatus }>;
+export type TriageInput = WithActor<{ departmentId: string; category: string | null; priority: Priority }>;
+export type ReviewInput = WithActor<{ decision: 'reject' | 'release' }>;
+export type AssignInput = WithActor<{ assigneeId: string }>;
+export type ActorInput = WithActor;
+export type EscalateInput = WithActor<{ reason: string }>;
+export type ReclassifyInput = WithActor<{ priority?: Priority; category?: string | null; departmentId?: string }>;
+export type MergeInput = WithActor<{ primaryTicketId: string }>;
+export type LinkKind = 'parent' | 'related';
+export type LinkInput = WithActor<{ kind: LinkKind; targetTicketId: string }>;
+
+/** Completes once the ticket row exists in Postgres; the create path sends it with Update-With-Start. */
+export const awaitPersistedUpdate = defineUpdate<LifecycleView, []>('awaitPersisted');
+
+/** Status moves of the work itself: start, wait on customer / third party, resolve, close. */
+export const transitionUpdate = defineUpdate<LifecycleView, [TransitionInput]>('transition');
+/** A person triages a ticket that triage was not confident about: department, category, priority. */
+export const triageUpdate = defineUpdate<LifecycleView, [TriageInput]>('triage');
+/** Decides on a ticket held by screening: reject it (spam, abuse) or release it to triage. */
+export const reviewUpdate = defineUpdate<LifecycleView, [ReviewInput]>('review');
+export const assignUpdate = defineUpdate<LifecycleView, [AssignInput]>('assign');
+export const claimUpdate = defineUpdate<LifecycleView, [ActorInput]>('claim');
+export const unassignUpdate = defineUpdate<LifecycleView, [ActorInput]>('unassign');
+export const escalateUpdate = defineUpdate<LifecycleView, [EscalateInput]>('escalate');
+/** Priority, category or department change: SLA deadlines are recomputed from the time accrued. */
+export const reclassifyUpdate = defineUpdate<LifecycleView, [ReclassifyInput]>('reclassify');
+export const reopenUpdate = defineUpdate<LifecycleView, [ActorInput]>('reopen');
+export const cancelUpdate = defineUpdate<LifecycleView, [ActorInput]>('cancel');
+/** The requester confirms the resolution: the ticket closes at once. */
+export const confirmResolutionUpdate = defineUpdate<LifecycleView, [ActorInput]>('confirmResolution');
+/** Merges this ticket (a duplicate) into a primary: comments and watchers move, this one closes. */
+export const mergeUpdate = defineUpdate<LifecycleView, [MergeInput]>('merge');
+export const linkUpdate = defineUpdate<LifecycleView, [LinkInput]>('link');
+export const unlinkUpdate = defineUpdate<LifecycleView, [LinkInput]>('unlink');
+
+/**
+ * A public reply was stored on the ticket (sent by the comment procedures, issue 4). An agent's
+ * reply meets first / next response; a requester's restarts next response and resumes a ticket
+ * waiting on the customer. Internal notes are never signalled.
+ */
+export type PublicReply = { commentId: number; authorId: string; authorRole: Role; at: string };
+export const publicReplySignal = defineSignal<[PublicReply]>('publicReply');
+
+/** SLA policies, calendars or lifecycle settings changed (version = the new configuration version). */
+export const slaConfigChangedSignal = defineSignal<[{ version: number }]>('slaConfigChanged');
+
+/** Sent by a child ticket's workflow to its parent when it is linked, closes or reopens. */
+export type ChildTicketChange = { ticketId: string; number: number; open: boolean };
+export const childTicketSignal = defineSignal<[ChildTicketChange]>('childTicket');
+
+/** The full lifecycle state: status, routing, SLA clocks and deadlines, links. */
+export const stateQuery = defineQuery<LifecycleView>('state');

@@ -1,5 +1,7 @@
 /** Plain data shared by the ticket workflow, its activities and the API. No imports with side effects. */
-import type { Priority, SlaState, TicketStatus } from '../db/schema/enums';
+import type { Priority, Role, SlaState, TicketStatus } from '../db/schema/enums';
+import type { BusinessCalendar } from './sla/calendar';
+import type { SlaClockState } from './sla/clock';
 
 export type TicketWorkflowInput = {
   ticketId: string;
@@ -12,9 +14,72 @@ export type TicketWorkflowInput = {
   carried?: TicketState;
 };
 
+/** Who asks for a lifecycle change. The API fills it from the session; the workflow re-checks it. */
+export type Actor = { id: string; role: Role; departmentId: string | null };
+
+export const slaTargets = ['first_response', 'next_response', 'resolution'] as const;
+export type SlaTarget = (typeof slaTargets)[number];
+
+/** Who an escalation step or a notification reaches. */
+export const escalationAudiences = ['assignee', 'supervisor', 'escalation_group'] as const;
+export type EscalationAudience = (typeof escalationAudiences)[number];
+
+/**
+ * One level of a policy's escalation chain. It fires once per cycle of the clock it watches, when
+ * that clock reaches `atPercent` of its target, or `afterBreachMinutes` of business time after the
+ * breach; a step only ever raises the ticket's escalation level (never re-runs a lower one).
+ */
+export type EscalationStep = {
+  level: number;
+  target: SlaTarget | 'any';
+  trigger: { atPercent: number } | { afterBreachMinutes: number };
+  notify: EscalationAudience[];
+  raisePriority: boolean;
+  reassignToEscalationGroup: boolean;
+};
+
+/** The policy a ticket runs under, as the workflow keeps it (a snapshot: edits arrive by signal). */
+export type SlaPolicySnapshot = {
+  /** null: no policy matched and the built-in defaults apply. */
+  policyId: string | null;
+  name: string;
+  version: number;
+  targets: { firstResponseMs: number; nextResponseMs: number; resolutionMs: number };
+  /** Percentages of each target that notify; always includes 100 (the breach). */
+  thresholds: number[];
+  pausedStatuses: TicketStatus[];
+  calendarName: string;
+  calendar: BusinessCalendar;
+  escalation: EscalationStep[];
+};
+
+/** Organisation-wide lifecycle settings (settings row `lifecycle`), snapshotted by each ticket. */
+export type LifecycleSettings = {
+  autoCloseBusinessDays: number;
+  reopenWindowDays: number;
+  parentBlocksResolution: boolean;
+  triageMinConfidence: number;
+  /** Continue-as-new once a run's history has this many events. */
+  historyEventBudget: number;
+};
+
+/** An SLA clock's post-breach escalation timer (business time, pauses with the ticket). */
+export type EscalationTimer = { target: SlaTarget; cycle: number; level: number; clock: SlaClockState };
+
+export type SlaRuntime = {
+  policy: SlaPolicySnapshot;
+  /** The settings-wide SLA configuration version this snapshot reflects. */
+  configVersion: number;
+  clocks: { first_response: SlaClockState; next_response: SlaClockState | null; resolution: SlaClockState };
+  escalationTimers: EscalationTimer[];
+};
+
+export type ScreeningFlag = 'spam' | 'abuse' | 'harmful';
+
 export type TicketState = {
   ticketId: string;
   number: number;
+  requesterId: string;
   status: TicketStatus;
   priority: Priority;
   category: string | null;
@@ -26,7 +91,39 @@ export type TicketState = {
   persisted: boolean;
   /** Sequence of lifecycle writes; with the workflow id it keys every activity write (idempotency). */
   seq: number;
+  /** Held by screening until an agent rejects or releases it (status stays `new`). */
+  review: { flags: ScreeningFlag[]; reason: string } | null;
+  /** Triage was not confident: waits in its department's queue for a person to triage it. */
+  needsTriage: boolean;
+  /** The automatic triage's result (kept for a ticket released from review). */
+  triage: TriageResult | null;
+  escalationLevel: number;
+  sla: SlaRuntime | null;
+  settings: LifecycleSettings | null;
+  /** Epoch ms of the first public agent reply, resolution and closing. */
+  firstRespondedAt: number | null;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  /** When a resolved ticket closes by itself (N business days after resolution or the last requester reply). */
+  autoCloseAt: number | null;
+  parent: { ticketId: string; number: number } | null;
+  /** Children that are still open (a parent may not resolve while any is, when so configured). */
+  openChildren: { ticketId: string; number: number }[];
+  mergedInto: { ticketId: string; number: number } | null;
+  /** Set when SLA policies or calendars changed: the next step re-resolves the policy. */
+  slaRefreshRequested: boolean;
+  /** Background work not yet done (carried across continue-as-new). Absent in states of older runs. */
+  outbox?: OutboxItem[];
+  /** Ids of the latest public replies handled (a resent comment is signalled again). */
+  repliesSeen?: number[];
+  /** False when the worker has no rooms to deliver live events to (then none are scheduled). */
+  liveEvents?: boolean;
 };
+
+/** Idempotent work the workflow runs beside a ticket's changes. */
+export type OutboxItem =
+  | { id: string; kind: 'live'; input: LiveEventsInput }
+  | { id: string; kind: 'draft'; assigneeId: string };
 
 export type TriageResult = {
   departmentSlug: string;
@@ -34,6 +131,55 @@ export type TriageResult = {
   priority: Priority;
   confidence: number;
   method: 'rules' | 'model';
+  /** A department the text itself points to (keywords), used when the category is unsure. */
+  departmentHint?: string | null;
+};
+
+export type ScreeningResult = {
+  flagged: boolean;
+  flags: ScreeningFlag[];
+  reason: string;
+  method: 'rules' | 'model';
+};
+
+/** Columns of the ticket row the workflow keeps; times are epoch ms (activities convert). */
+export type TicketRowPatch = Partial<{
+  status: TicketStatus;
+  priority: Priority;
+  category: string | null;
+  departmentId: string | null;
+  assigneeId: string | null;
+  heldForReview: boolean;
+  reviewReason: string | null;
+  needsTriage: boolean;
+  triageConfidence: number | null;
+  escalationLevel: number;
+  slaPolicyId: string | null;
+  slaConfigVersion: number;
+  slaState: SlaState;
+  responseDueAt: number | null;
+  resolutionDueAt: number | null;
+  firstRespondedAt: number | null;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  autoCloseAt: number | null;
+}>;
+
+/** An audit event beside the per-field ones, keyed by the workflow (e.g. an SLA threshold: once per cycle). */
+export type ExtraEvent = { key: string; kind: string; field?: string | null; oldValue?: unknown; newValue?: unknown };
+
+/** A persisted notification; the activity resolves the audience to users. Keyed, so written once per user. */
+export type NotificationSpec = {
+  key: string;
+  kind: string;
+  audience: EscalationAudience[];
+  /** Also these users (e.g. the requester). */
+  users?: string[];
+  title: string;
+  body: string;
+  data?: Record<string, unknown>;
+  /** 'assignee' means only the assignee (no fallback to supervisors when there is none). */
+  strictAssignee?: boolean;
 };
 
 /** One keyed lifecycle write: the row's new projection plus the audit events that explain it. */
@@ -43,9 +189,35 @@ export type TicketChange = {
   seq: number;
   /** Prefix of the audit events' dedupe keys: `<workflow id>#<seq>`. */
   dedupeKey: string;
-  set: Partial<Pick<TicketState, 'status' | 'priority' | 'category' | 'departmentId' | 'assigneeId' | 'slaState'>>;
+  set: TicketRowPatch;
   kind: string;
   actorId: string | null;
   source: 'api' | 'workflow' | 'ai';
-  reason?: string;
+  reason?: string | null;
+  events?: ExtraEvent[];
+  notifications?: NotificationSpec[];
+  /** Pick the assignee inside the same transaction (least loaded, skills, round-robin). */
+  autoAssign?: { pool: 'department' | 'escalation_group'; departmentId: string; category: string | null };
 };
+
+export type TicketChangeResult = {
+  /** The assignee after the change (the chosen one for autoAssign; null when nobody was available). */
+  assigneeId: string | null;
+  assignReason: string | null;
+};
+
+/** Live events for the rooms (issue 5), each with an idempotency id; `notify` names whose user channels also get it. */
+type LiveEventBase = { id: string; notify: EscalationAudience[] };
+export type LiveEventSpec = LiveEventBase &
+  (
+    | { kind: 'status'; from: TicketStatus | null; to: TicketStatus }
+    | { kind: 'assignment'; assigneeId: string | null; previousAssigneeId: string | null }
+    | { kind: 'priority'; from: Priority | null; to: Priority }
+    | { kind: 'sla_warning'; target: SlaTarget; dueAt: string; elapsedPercent: number }
+    | { kind: 'sla_breach'; target: SlaTarget; dueAt: string }
+  );
+
+/** A live event before the workflow gives it its idempotency id. */
+export type LiveEventDraft = LiveEventSpec extends infer T ? (T extends unknown ? Omit<T, 'id'> : never) : never;
+
+export type LiveEventsInput = { ticketId: string; ticketNumber: number; departmentSlug: string | null; at: string; actorId: string | null; events: LiveEventSpec[] };

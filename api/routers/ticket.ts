@@ -1,9 +1,60 @@
-import { createTRPCRouter, protectedProcedure } from '../trpc';
-import { ZCreateTicketInput, ZListTicketsInput, ZTicketId } from '../tickets/schemas';
-import { createTicket, getTicket, listTickets } from '../tickets/service';
+import { asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { ticketTemplates } from '../../db/schema';
+import { bulkUpdate, ZBulkResult } from '../tickets/bulk';
+import { ticketHistory } from '../tickets/history';
+import { ZBulkUpdateInput, ZCreateTicketInput, ZHistoryInput, ZListTicketsInput, ZSearchResult, ZSearchTicketsInput, ZTicketId, ZTicketPage, ZTicketView, ZWatcherInput } from '../tickets/schemas';
+import { createTicket, getTicket, listTickets, searchTickets } from '../tickets/service';
+import { addWatcher, listWatchers, removeWatcher } from '../tickets/watchers';
+import { agentProcedure, createTRPCRouter, protectedProcedure } from '../trpc';
 
 export const ticketRouter = createTRPCRouter({
-  create: protectedProcedure.input(ZCreateTicketInput).mutation(({ ctx, input }) => createTicket(ctx, input)),
-  get: protectedProcedure.input(ZTicketId).query(({ ctx, input }) => getTicket(ctx.db, ctx.user, input.id)),
-  list: protectedProcedure.input(ZListTicketsInput).query(({ ctx, input }) => listTickets(ctx.db, ctx.user, input)),
+  create: protectedProcedure
+    .meta({ openapi: { method: 'POST', path: '/tickets', tags: ['tickets'], summary: 'Open a ticket' } })
+    .input(ZCreateTicketInput)
+    .output(ZTicketView)
+    .mutation(({ ctx, input }) => createTicket(ctx, input)),
+
+  get: protectedProcedure
+    .meta({ openapi: { method: 'GET', path: '/tickets/{id}', tags: ['tickets'], summary: 'One ticket' } })
+    .input(ZTicketId)
+    .output(ZTicketView)
+    .query(({ ctx, input }) => getTicket(ctx.db, ctx.user, input.id)),
+
+  list: protectedProcedure
+    .meta({ openapi: { method: 'GET', path: '/tickets', tags: ['tickets'], summary: 'Tickets the caller may see, filtered, sorted, keyset-paginated' } })
+    .input(ZListTicketsInput)
+    .output(ZTicketPage)
+    .query(({ ctx, input }) => listTickets(ctx.db, ctx.user, input)),
+
+  search: protectedProcedure
+    .meta({ openapi: { method: 'GET', path: '/search/tickets', tags: ['tickets'], summary: 'Ranked full-text search over titles, descriptions and comments' } })
+    .input(ZSearchTicketsInput)
+    .output(ZSearchResult)
+    .query(({ ctx, input }) => searchTickets(ctx.db, ctx.user, input)),
+
+  history: protectedProcedure.input(ZHistoryInput).query(({ ctx, input }) => ticketHistory(ctx.db, ctx.user, input)),
+
+  watchers: protectedProcedure.input(ZTicketId).query(({ ctx, input }) => listWatchers(ctx.db, ctx.user, input.id)),
+  watch: protectedProcedure.input(ZTicketId).mutation(({ ctx, input }) => addWatcher(ctx.db, ctx.user, input.id, ctx.user.id)),
+  unwatch: protectedProcedure.input(ZTicketId).mutation(({ ctx, input }) => removeWatcher(ctx.db, ctx.user, input.id, ctx.user.id)),
+  /** Staff may add others (a manager, a colleague); watching lets a requester see the ticket. */
+  addWatcher: agentProcedure.input(ZWatcherInput).mutation(({ ctx, input }) => addWatcher(ctx.db, ctx.user, input.id, input.userId)),
+  removeWatcher: agentProcedure.input(ZWatcherInput).mutation(({ ctx, input }) => removeWatcher(ctx.db, ctx.user, input.id, input.userId)),
+
+  /** Templates for common issues, to prefill a new ticket (or pass templateId to create). */
+  templates: protectedProcedure.input(z.void()).query(({ ctx }) =>
+    ctx.db
+      .select({ id: ticketTemplates.id, name: ticketTemplates.name, title: ticketTemplates.title, description: ticketTemplates.description, urgency: ticketTemplates.urgency, category: ticketTemplates.category })
+      .from(ticketTemplates)
+      .where(eq(ticketTemplates.active, true))
+      .orderBy(asc(ticketTemplates.name)),
+  ),
+
+  /** Assign, change status or priority of many tickets; each gets its own result. */
+  bulkUpdate: agentProcedure
+    .meta({ openapi: { method: 'POST', path: '/tickets/bulk', tags: ['tickets'], summary: 'Assign, change status or priority of up to 100 tickets' } })
+    .input(ZBulkUpdateInput)
+    .output(ZBulkResult)
+    .mutation(({ ctx, input }) => bulkUpdate(ctx, input)),
 });

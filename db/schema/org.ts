@@ -29,6 +29,8 @@ export const users = pgTable(
     /** Categories an agent handles, used by routing. */
     skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
     away: boolean('away').notNull().default(false),
+    /** Requester groups (e.g. "vip", "executives") that SLA policies can match. */
+    groups: text('groups').array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,7 +1,11 @@
-import { bigint, boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, jsonb, pgTable, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { buildings } from './catalog';
 import { createdAt, timestamptz, updatedAt } from './columns';
+import { tsvector } from './custom-types';
 import { eventSourceEnum, priorityEnum, slaStateEnum, ticketStatusEnum } from './enums';
 import { departments, users } from './org';
+import { slaPolicies } from './sla';
 
 /**
  * Reserves a ticket's id and number before its workflow starts, keyed by the requester's
@@ -46,14 +50,50 @@ export const tickets = pgTable(
     slaState: slaStateEnum('sla_state').notNull().default('on_track'),
     /** The workflow's sequence number of the last lifecycle change applied: makes re-applying a change a no-op. */
     lifecycleSeq: integer('lifecycle_seq').notNull().default(0),
+    /** Held by screening (spam, abuse, harmful) until an agent rejects or releases it; status stays `new`. */
+    heldForReview: boolean('held_for_review').notNull().default(false),
+    reviewReason: text('review_reason'),
+    /** Triage was not confident: the ticket waits in its department's queue for a person to triage it. */
+    needsTriage: boolean('needs_triage').notNull().default(false),
+    triageConfidence: real('triage_confidence'),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    slaPolicyId: uuid('sla_policy_id').references(() => slaPolicies.id, { onDelete: 'set null' }),
+    /** The SLA configuration version the workflow last applied (see the sla-reconcile schedule). */
+    slaConfigVersion: integer('sla_config_version').notNull().default(0),
+    firstRespondedAt: timestamptz('first_responded_at'),
+    resolvedAt: timestamptz('resolved_at'),
+    closedAt: timestamptz('closed_at'),
+    /** When a resolved ticket closes by itself unless the requester replies. */
+    autoCloseAt: timestamptz('auto_close_at'),
+    /** Where the problem is (API-written data, not lifecycle). */
+    buildingId: uuid('building_id').references(() => buildings.id, { onDelete: 'set null' }),
+    /** The category the requester picked; triage decides `category`. */
+    requestedCategory: text('requested_category'),
+    /** Full-text document over title (weight A) and description (B), kept by Postgres itself. */
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(sql`setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(description, '')), 'B')`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('tickets_number_key').on(t.number),
+    index('tickets_search_idx').using('gin', t.search),
+    index('tickets_building_idx').on(t.buildingId),
+    // Keyset orders of the lists and queues: newest, recently updated, soonest due.
+    index('tickets_created_idx').on(t.createdAt, t.id),
+    index('tickets_department_created_idx').on(t.departmentId, t.createdAt, t.id),
+    index('tickets_department_updated_idx').on(t.departmentId, t.updatedAt, t.id),
+    index('tickets_department_due_idx').on(t.departmentId, t.resolutionDueAt, t.id),
+    index('tickets_assignee_due_idx').on(t.assigneeId, t.resolutionDueAt, t.id),
+    // The "to pick up" queue (unassigned, not started): small, walked in due order instead of sorting a department.
+    index('tickets_pickup_due_idx')
+      .on(t.departmentId, t.resolutionDueAt, t.id)
+      .where(sql`${t.assigneeId} is null and ${t.status} in ('new', 'triaged')`),
     index('tickets_queue_idx').on(t.departmentId, t.status, t.createdAt),
     index('tickets_assignee_idx').on(t.assigneeId, t.status),
     index('tickets_requester_idx').on(t.requesterId, t.createdAt),
+    index('tickets_sla_config_idx').on(t.slaConfigVersion, t.status),
   ],
 );
 
@@ -98,7 +138,11 @@ export const comments = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('comments_ticket_idx').on(t.ticketId, t.id), uniqueIndex('comments_client_key').on(t.authorId, t.clientId)],
+  (t) => [
+    index('comments_ticket_idx').on(t.ticketId, t.id),
+    uniqueIndex('comments_client_key').on(t.authorId, t.clientId),
+    index('comments_search_idx').using('gin', sql`to_tsvector('english', ${t.body})`),
+  ],
 );
 
 export type Ticket = typeof tickets.$inferSelect;

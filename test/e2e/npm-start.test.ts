@@ -80,7 +80,8 @@ describe('npm start', () => {
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
     try {
       const client = new Client({ connection });
-      const query = `TicketNumber = ${created.number} AND TicketStatus = "assigned" AND TicketDepartment = "it"`;
+      const { department } = await api.ticket.get.query({ id: created.id });
+      const query = `TicketNumber = ${created.number} AND TicketStatus = "assigned" AND TicketDepartment = "${department!.slug}"`;
       await expect
         .poll(
           async () => {

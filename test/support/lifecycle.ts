@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { openDatabase, type Database } from '../../db/client';
+import type { Database } from '../../db/client';
 import {
   aiSuggestions,
   businessCalendars,
@@ -30,12 +30,13 @@ import { seedSla } from '../../db/seed-sla';
 import type { AiProvider } from '../../worker/ai/provider';
 import { createActivities } from '../../worker/activities';
 import { bumpSlaConfigVersion, LIFECYCLE_SETTINGS_KEY } from '../../worker/activities/sla';
-import { workflowBundle } from '../../worker/worker';
+import { installTemporalRuntime, workflowBundle } from '../../worker/worker';
 import type { LifecycleView } from '../../workflows/lifecycle/view';
 import { awaitPersistedUpdate, slaConfigChangedSignal, stateQuery, TICKET_WORKFLOW_TYPE, ticketWorkflowId } from '../../workflows/messages';
 import type { BusinessCalendar } from '../../workflows/sla';
 import type { ticketWorkflow } from '../../workflows/ticket';
 import type { Actor, LifecycleSettings } from '../../workflows/types';
+import { freshPglite } from './databases';
 import { scriptedProvider } from './scripted-provider';
 import { startTimeSkipping } from './time-skipping';
 
@@ -51,9 +52,10 @@ export type HarnessOptions = {
 export type TicketHandle = WorkflowHandle<typeof ticketWorkflow>;
 
 export async function startLifecycleHarness(options: HarnessOptions = {}) {
+  // Activity failures are part of these tests (AI fallbacks); keep the SDK's log to errors.
+  installTemporalRuntime(process.env.DESKFLOW_TEST_TEMPORAL_LOG === 'warn' ? 'WARN' : 'ERROR');
   const env: TestWorkflowEnvironment = await startTimeSkipping();
-  const database: Database = await openDatabase({ kind: 'pglite', dataDir: undefined });
-  await database.migrate();
+  const database: Database = await freshPglite();
   await seedDemo(database.db, 'irrelevant-password');
   await seedSla(database.db);
   const { db } = database;
@@ -64,6 +66,8 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: createActivities({ db, ai, temporal: env.client }),
+    shutdownGraceTime: '1 second',
+    shutdownForceTime: '5 seconds',
   });
   const running = worker.run();
   const started: TicketHandle[] = [];
@@ -82,6 +86,8 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
   }
 
   const state = (handle: TicketHandle) => handle.query(stateQuery);
+  /** Polls until the assertion holds (activities run in real time after skipped timers fire). */
+  const eventually = <T>(fn: () => Promise<T> | T, timeout = 15_000) => expect.poll(fn, { timeout, interval: 50 });
 
   async function waitFor(handle: TicketHandle, predicate: (s: LifecycleView) => boolean, what = 'the expected state', timeout = 15_000): Promise<LifecycleView> {
     let last: LifecycleView | undefined;
@@ -109,6 +115,7 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
     actor: async (email: string) => actorOf(await user(email)),
     state,
     waitFor,
+    eventually,
     /** The server's clock (skipped time included). */
     now: () => env.currentTimeMs(),
     advance: (ms: number) => env.sleep(ms),
@@ -177,6 +184,13 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
 
     /** Starts a ticket's workflow as the create API does and waits until its intake is done. */
     async openTicket(input: { requester: { id: string }; title: string; description: string; urgency?: Priority }) {
+      const ticket = await harness.startTicket(input);
+      const view = await waitFor(ticket.handle, (s) => s.status !== 'new' || s.needsTriage || s.review !== null, 'the intake to finish');
+      return { ...ticket, view };
+    },
+
+    /** Starts a ticket's workflow as the create API does (Update-With-Start returns once the row exists). */
+    async startTicket(input: { requester: { id: string }; title: string; description: string; urgency?: Priority }) {
       const [intake] = await db.insert(ticketIntake).values({ requesterId: input.requester.id, idempotencyKey: crypto.randomUUID() }).returning();
       const handle = await env.client.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW_TYPE, {
         workflowId: ticketWorkflowId(intake!.number),
@@ -185,8 +199,7 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
       });
       started.push(handle);
       await handle.executeUpdate(awaitPersistedUpdate);
-      const view = await waitFor(handle, (s) => s.status !== 'new' || s.needsTriage || s.review !== null, 'the intake to finish');
-      return { handle, id: intake!.id, number: intake!.number, view };
+      return { handle, id: intake!.id, number: intake!.number };
     },
 
     async row(ticketId: string) {
@@ -212,8 +225,17 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
       throw new Error('expected the update to be rejected');
     },
 
+    /**
+     * Ends every ticket workflow still running, so their timers do not fire while later tests skip
+     * time. Each is terminated once idle: terminating one with a workflow task in flight can leave
+     * the test server's time skipping locked (later sleeps then take real time).
+     */
+    async cleanup() {
+      await Promise.all(started.splice(0).map((h) => terminateWhenIdle(h)));
+    },
+
     async stop() {
-      await Promise.all(started.map((h) => h.terminate('test file finished').catch(() => undefined)));
+      await Promise.all(started.map((h) => terminateWhenIdle(h)));
       worker.shutdown();
       await running;
       await database.close();
@@ -224,6 +246,16 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
 }
 
 export type LifecycleHarness = Awaited<ReturnType<typeof startLifecycleHarness>>;
+
+async function terminateWhenIdle(handle: TicketHandle): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const { status, raw } = await handle.describe().catch(() => ({ status: { name: 'UNKNOWN' }, raw: null }));
+    if (status.name !== 'RUNNING') return;
+    if (!raw?.pendingWorkflowTask && (raw?.pendingActivities?.length ?? 0) === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await handle.terminate('test finished').catch(() => undefined);
+}
 
 /** Epoch ms of an ISO instant written with its offset, e.g. '2026-11-27T16:00:00Z'. */
 export const at = (isoInstant: string): number => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addBusinessDays,
   addBusinessMs,
   businessCalendarSchema,
   businessMsBetween,
@@ -509,5 +510,29 @@ describe('isOpen and nextOpening', () => {
   it('nextOpening after a DST weekend is 09:00 in the new offset', () => {
     expectInstant(nextOpening(NY_OFFICE, t('2024-03-09T12:00-05:00')), '2024-03-11T09:00-04:00');
     expectInstant(nextOpening(LONDON_OFFICE, t('2024-10-26T12:00+01:00')), '2024-10-28T09:00Z');
+  });
+});
+
+describe('addBusinessDays (auto-close after N business days)', () => {
+  it('keeps the local time of day and skips weekends and holidays', () => {
+    // Friday 15:00 London (GMT) + 1 business day = Monday 15:00.
+    expectInstant(addBusinessDays(LONDON_OFFICE, t('2024-01-05T15:00:00Z'), 1), '2024-01-08T15:00:00Z');
+    // Tuesday 24 Dec 2024 + 2: Christmas and Boxing Day are holidays, Friday 27th and Monday 30th count.
+    expectInstant(addBusinessDays(LONDON_OFFICE, t('2024-12-24T10:00:00Z'), 2), '2024-12-30T10:00:00Z');
+    expect(addBusinessDays(LONDON_OFFICE, t('2024-01-05T15:00:00Z'), 0)).toBe(t('2024-01-05T15:00:00Z'));
+  });
+
+  it('counts local dates across a DST change, and every date on a 24×7 calendar', () => {
+    // Friday 29 March 2024 16:00 GMT + 1 → Monday 1 April 16:00 BST = 15:00 UTC.
+    expectInstant(addBusinessDays(LONDON_OFFICE, t('2024-03-29T16:00:00Z'), 1), '2024-04-01T15:00:00Z');
+    expectInstant(addBusinessDays(UTC_24X7, t('2024-01-05T15:00:00Z'), 2), '2024-01-07T15:00:00Z');
+  });
+
+  it('skips a long run of closed days, and rejects a negative or fractional count', () => {
+    // Open on Mondays only, and every Monday of 2024 is a holiday: the next business day is in 2025.
+    const mondaysOff: BusinessCalendar = { timezone: 'UTC', weeklyHours: [{ day: 1, start: '09:00', end: '10:00' }], holidays: Array.from({ length: 53 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + 7 * i)).toISOString().slice(0, 10)) };
+    expectInstant(addBusinessDays(mondaysOff, t('2023-12-31T08:00:00Z'), 1), '2025-01-06T08:00:00Z');
+    expect(() => addBusinessDays(LONDON_OFFICE, 0, -1)).toThrow(RangeError);
+    expect(() => addBusinessDays(LONDON_OFFICE, 0, 1.5)).toThrow(RangeError);
   });
 });

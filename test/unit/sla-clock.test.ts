@@ -519,3 +519,15 @@ describe('workflow-sandbox safety', () => {
     expect(Math.random).toHaveBeenCalledTimes(0);
   });
 });
+
+describe('retarget with a new threshold list (a policy edit)', () => {
+  it('keeps fired marks of percentages that stay, drops removed ones and arms new ones, due at once when already passed', () => {
+    let clock = fireDue(started(4 * H, [50, 80, 100]), t('2024-01-08T11:30Z'), OFFICE).state; // 2.5 h: 50 % fired
+    expect(clock.firedThresholds).toEqual([50]);
+    clock = retarget(clock, t('2024-01-08T11:30Z'), OFFICE, 4 * H, [25, 80, 100]);
+    expect(clock.thresholds).toEqual([25, 80, 100]);
+    expect(clock.firedThresholds).toEqual([]);
+    expect(nextThreshold(clock, t('2024-01-08T11:30Z'), OFFICE)).toEqual({ percent: 25, dueAt: t('2024-01-08T11:30Z') });
+    expect(() => retarget(clock, t('2024-01-08T11:30Z'), OFFICE, 4 * H, [80])).toThrow(/must include 100/);
+  });
+});

@@ -13,8 +13,7 @@
  *   not exist (inside the spring-forward gap) are never open; local times that happen twice (fall-back) are open
  *   both times.
  */
-import { IANAZone } from 'luxon';
-import { z } from 'zod';
+import { DateTime, IANAZone } from 'luxon';
 
 export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
@@ -36,19 +35,19 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 /** Bigger than any UTC offset in the tz database (the largest, historical LMT offsets, are just under 16 h). */
 const MAX_ABS_OFFSET = 16 * 3_600_000;
-const WEEKDAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+export const WEEKDAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
-const TIME_RE = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
-const END_TIME_RE = /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/;
+export const TIME_RE = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+export const END_TIME_RE = /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Minutes since local midnight of an 'HH:mm' string already checked by the schema ('24:00' → 1440). */
-function minutesOf(hhmm: string): number {
+export function minutesOf(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
 /** Days since 1970-01-01 of a 'YYYY-MM-DD' calendar date, or null when it is not a real date. */
-function dayNumberOf(date: string): number | null {
+export function dayNumberOf(date: string): number | null {
   const m = DATE_RE.exec(date);
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -58,11 +57,11 @@ function dayNumberOf(date: string): number | null {
   return ms / DAY;
 }
 
-function isKnownTimeZone(tz: string): boolean {
+export function isKnownTimeZone(tz: string): boolean {
   return IANAZone.isValidZone(tz);
 }
 
-function isWellFormedInterval(iv: unknown): iv is WeeklyInterval {
+export function isWellFormedInterval(iv: unknown): iv is WeeklyInterval {
   if (typeof iv !== 'object' || iv === null) return false;
   const { day, start, end } = iv as Record<string, unknown>;
   return (
@@ -78,100 +77,41 @@ function isWellFormedInterval(iv: unknown): iv is WeeklyInterval {
   );
 }
 
-export const weeklyIntervalSchema = z
-  .object({
-    day: z.literal([1, 2, 3, 4, 5, 6, 7], { error: 'day must be an ISO weekday: 1 (Monday) … 7 (Sunday)' }),
-    start: z.string().regex(TIME_RE, 'start must be a local time "HH:mm" from 00:00 to 23:59'),
-    end: z.string().regex(END_TIME_RE, 'end must be a local time "HH:mm" from 00:01 to 24:00'),
-  })
-  .superRefine((v, ctx) => {
-    if (!TIME_RE.test(v.start) || !END_TIME_RE.test(v.end)) return;
-    if (minutesOf(v.end) <= minutesOf(v.start)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['end'],
-        message: `end ${v.end} must be after start ${v.start} (an interval cannot cross midnight: split it at 24:00)`,
-      });
-    }
+/**
+ * Everything wrong with a calendar, in the words of calendar-schema.ts (which validates input at the edges with zod
+ * and reports these per field). The engine checks only this way: the workflow bundle must not load zod, because a
+ * workflow sandbox evaluates its modules once per workflow.
+ */
+export function calendarProblems(input: unknown): string[] {
+  if (typeof input !== 'object' || input === null) return ['a calendar must be an object'];
+  const cal = input as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof cal.timezone !== 'string' || !isKnownTimeZone(cal.timezone)) problems.push(`unknown IANA timezone "${String(cal.timezone)}" (expected e.g. "Europe/London")`);
+  const weeklyHours = Array.isArray(cal.weeklyHours) ? cal.weeklyHours : null;
+  const holidays = Array.isArray(cal.holidays) ? cal.holidays : null;
+  if (!weeklyHours) problems.push('weeklyHours must be a list');
+  if (!holidays) problems.push('holidays must be a list');
+  for (const h of holidays ?? []) if (typeof h !== 'string' || dayNumberOf(h) === null) problems.push(`holiday "${String(h)}" is not a date "YYYY-MM-DD"`);
+  if (cal.alwaysOpen === true) {
+    if ((weeklyHours?.length ?? 0) > 0) problems.push('an alwaysOpen (24x7) calendar must not list weeklyHours: they would be ignored');
+    if ((holidays?.length ?? 0) > 0) problems.push('an alwaysOpen (24x7) calendar must not list holidays');
+    return problems;
+  }
+  if (weeklyHours && weeklyHours.length === 0) problems.push('the calendar has no open hours: list at least one interval in weeklyHours or set alwaysOpen: true');
+  const valid = (weeklyHours ?? []).filter((iv): iv is WeeklyInterval => {
+    const ok = isWellFormedInterval(iv);
+    if (!ok) problems.push(`weekly interval ${JSON.stringify(iv)} is not { day: ISO weekday 1-7, start: "HH:mm", end: "HH:mm" after start }`);
+    return ok;
   });
-
-export const businessCalendarSchema = z
-  .object({
-    timezone: z.string().superRefine((tz, ctx) => {
-      if (!isKnownTimeZone(tz)) {
-        ctx.addIssue({ code: 'custom', message: `unknown IANA timezone "${tz}" (expected e.g. "Europe/London")` });
-      }
-    }),
-    alwaysOpen: z.boolean().optional(),
-    weeklyHours: z.array(weeklyIntervalSchema),
-    holidays: z.array(
-      z.string().superRefine((date, ctx) => {
-        if (dayNumberOf(date) === null) {
-          ctx.addIssue({ code: 'custom', message: `holiday "${date}" is not a date "YYYY-MM-DD"` });
-        }
-      }),
-    ),
-  })
-  .superRefine((cal, ctx) => {
-    if (cal.alwaysOpen) {
-      if (cal.weeklyHours.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['weeklyHours'],
-          message: 'an alwaysOpen (24x7) calendar must not list weeklyHours: they would be ignored',
-        });
-      }
-      if (cal.holidays.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['holidays'],
-          message:
-            'an alwaysOpen (24x7) calendar must not list holidays: use weeklyHours 00:00-24:00 on every day to close on holidays',
-        });
-      }
-      return;
+  valid.sort((a, b) => a.day - b.day || minutesOf(a.start) - minutesOf(b.start));
+  for (let i = 1; i < valid.length; i++) {
+    const prev = valid[i - 1]!;
+    const cur = valid[i]!;
+    if (prev.day === cur.day && minutesOf(cur.start) < minutesOf(prev.end)) {
+      problems.push(`overlapping intervals on ${WEEKDAY_NAMES[cur.day]}: ${prev.start}-${prev.end} and ${cur.start}-${cur.end}`);
     }
-    if (cal.weeklyHours.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['weeklyHours'],
-        message: 'the calendar has no open hours: list at least one interval in weeklyHours or set alwaysOpen: true',
-      });
-      return;
-    }
-    const valid = cal.weeklyHours
-      .map((iv, index) => ({ iv, index }))
-      .filter(({ iv }) => isWellFormedInterval(iv))
-      .sort((a, b) => a.iv.day - b.iv.day || minutesOf(a.iv.start) - minutesOf(b.iv.start));
-    for (let i = 1; i < valid.length; i++) {
-      const prev = valid[i - 1]!;
-      const cur = valid[i]!;
-      if (prev.iv.day === cur.iv.day && minutesOf(cur.iv.start) < minutesOf(prev.iv.end)) {
-        const day = WEEKDAY_NAMES[cur.iv.day];
-        ctx.addIssue({
-          code: 'custom',
-          path: ['weeklyHours', cur.index],
-          message: `overlapping intervals on ${day}: ${prev.iv.start}-${prev.iv.end} and ${cur.iv.start}-${cur.iv.end}`,
-        });
-      }
-    }
-  }, {
-    // Report overlaps and a missing schedule even when other fields have problems, so one round trip shows them all.
-    when: (payload) => {
-      const v = payload.value as { weeklyHours?: unknown; holidays?: unknown } | null;
-      return typeof v === 'object' && v !== null && Array.isArray(v.weeklyHours) && Array.isArray(v.holidays);
-    },
-  });
-
-// Compile-time check that the schema's output is exactly the public type.
-const _schemaMatchesType: z.ZodType<BusinessCalendar> = businessCalendarSchema;
-void _schemaMatchesType;
-
-/** Validates untrusted input (API, policy rows); throws an Error listing every problem. */
-export function parseBusinessCalendar(input: unknown): BusinessCalendar {
-  const result = businessCalendarSchema.safeParse(input);
-  if (!result.success) throw new Error(`Invalid business calendar:\n${z.prettifyError(result.error)}`);
-  return result.data;
+  }
+  return problems;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -193,7 +133,9 @@ const compiledCache = new WeakMap<BusinessCalendar, Compiled>();
 function compile(cal: BusinessCalendar): Compiled {
   const cached = compiledCache.get(cal);
   if (cached) return cached;
-  const parsed = parseBusinessCalendar(cal);
+  const problems = calendarProblems(cal);
+  if (problems.length > 0) throw new Error(`Invalid business calendar:\n${problems.map((p) => `✖ ${p}`).join('\n')}`);
+  const parsed = cal;
   const week: Compiled['week'] = [[], [], [], [], [], [], [], []];
   for (const iv of parsed.weeklyHours) week[iv.day]!.push([minutesOf(iv.start), minutesOf(iv.end)]);
   for (const list of week) list.sort((a, b) => a[0] - b[0]);
@@ -352,4 +294,30 @@ export function nextOpening(cal: BusinessCalendar, at: number): number {
   for (const [s] of openIntervals(c, at)) return s;
   /* c8 ignore next */
   throw new Error('unreachable: openIntervals is infinite or throws');
+}
+
+/**
+ * The instant `days` business days after `from`: the same local wall-clock time on the `days`-th following local
+ * date that has open hours and is not a holiday (Friday 15:00 + 1 business day = Monday 15:00). For an alwaysOpen
+ * calendar every date counts. A local time that does not exist on the target date (spring-forward gap) moves
+ * forward by the gap. Used for "auto-close after N business days".
+ */
+export function addBusinessDays(cal: BusinessCalendar, from: number, days: number): number {
+  requireInstant('from', from);
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a whole number >= 0, got ${days}`);
+  const c = compile(cal);
+  let local = DateTime.fromMillis(from, { zone: c.zone });
+  let counted = 0;
+  let closedStreak = 0;
+  while (counted < days) {
+    local = local.plus({ days: 1 });
+    const dayNumber = Date.UTC(local.year, local.month - 1, local.day) / DAY;
+    if (c.alwaysOpen || (c.week[local.weekday]!.length > 0 && !c.holidays.has(dayNumber))) {
+      counted++;
+      closedStreak = 0;
+    } else if (++closedStreak > c.maxClosedDays) {
+      throw new Error(`Business calendar has no business days after ${new Date(from).toISOString()} (check weeklyHours and holidays)`);
+    }
+  }
+  return local.toMillis();
 }

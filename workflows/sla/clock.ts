@@ -11,7 +11,6 @@
  * Before pausing or stopping, fire whatever `overdueThresholds` reports, so a breach that came due while the
  * workflow was busy is never lost.
  */
-import { z } from 'zod';
 import type { Priority, SlaState } from '../../db/schema/enums';
 import { addBusinessMs, businessMsBetween, type BusinessCalendar } from './calendar';
 
@@ -62,21 +61,6 @@ export type SlaClockState = {
 
 export type ThresholdDue = { percent: number; dueAt: number };
 
-export const slaClockStateSchema = z.object({
-  targetMs: z.number().int().positive(),
-  accruedMs: z.number().int().nonnegative(),
-  runningSince: z.number().int().nullable(),
-  firedThresholds: z.array(z.number().positive()),
-  thresholds: z.array(z.number().positive()).refine((t) => t.includes(BREACH_PERCENT), {
-    message: `thresholds must include ${BREACH_PERCENT} (the breach)`,
-  }),
-  cycle: z.number().int().positive(),
-  stoppedAt: z.number().int().optional(),
-  met: z.boolean().optional(),
-});
-
-const _schemaMatchesType: z.ZodType<SlaClockState> = slaClockStateSchema;
-void _schemaMatchesType;
 
 function requireInstant(name: string, value: number): void {
   if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite epoch-milliseconds number, got ${value}`);
@@ -189,17 +173,22 @@ export const restartCycle: SlaClockOperation = (state, now) => {
  * Changes the target (priority/category/policy change). Business time already accrued is kept; deadlines follow
  * from the new target. Fired thresholds stay fired; unfired ones are re-armed against the new target, and one that
  * is already passed under the new target is due at once (nextThreshold returns dueAt = now). A stopped clock keeps
- * its recorded outcome (met).
+ * its recorded outcome (met). `newThresholds` replaces the threshold list (fired marks of kept percentages stay).
  */
 export function retarget(
   state: SlaClockState,
   now: number,
   calendar: BusinessCalendar,
   newTargetMs: number,
+  newThresholds?: readonly number[],
 ): SlaClockState {
   requireInstant('now', now);
   requireTarget(newTargetMs);
-  return { ...settle(state, now, calendar), targetMs: newTargetMs };
+  const settled = { ...settle(state, now, calendar), targetMs: newTargetMs };
+  if (newThresholds === undefined) return settled;
+  // A new threshold list (policy edit): thresholds that stay keep their fired mark, new ones are armed.
+  const thresholds = normaliseThresholds(newThresholds);
+  return { ...settled, thresholds, firedThresholds: settled.firedThresholds.filter((p) => thresholds.includes(p)) };
 }
 
 /** Records that a threshold fired this cycle. Idempotent; throws for a percentage the clock does not have. */

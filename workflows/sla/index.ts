@@ -1,13 +1,11 @@
-/** The SLA engine: business calendars and SLA clocks. Pure and deterministic, safe inside the workflow sandbox. */
-export {
-  addBusinessMs,
-  businessCalendarSchema,
-  businessMsBetween,
-  isOpen,
-  nextOpening,
-  parseBusinessCalendar,
-  weeklyIntervalSchema,
-} from './calendar';
+/**
+ * The SLA engine: business calendars and SLA clocks. Pure and deterministic, safe inside the workflow sandbox. This
+ * index also exports the zod schemas for untrusted input; workflow code imports ./calendar and ./clock directly so
+ * its bundle never loads zod.
+ */
+export { addBusinessDays, addBusinessMs, businessMsBetween, calendarProblems, isOpen, nextOpening } from './calendar';
+export { businessCalendarSchema, parseBusinessCalendar, weeklyIntervalSchema } from './calendar-schema';
+export { slaClockStateSchema } from './clock-schema';
 export type { BusinessCalendar, IsoWeekday, WeeklyInterval } from './calendar';
 export {
   BREACH_PERCENT,
@@ -27,7 +25,6 @@ export {
   restartCycle,
   resume,
   retarget,
-  slaClockStateSchema,
   slaState,
   start,
   stop,

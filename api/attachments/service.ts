@@ -1,0 +1,116 @@
+/**
+ * Attachments: upload (checked on size and magic bytes, stored under a random key with a safe
+ * display name), list, delete and download, each checked against the ticket's visibility.
+ * Files uploaded without a ticket are staged for a ticket about to be created (ticket.create's
+ * attachmentIds) and expire after a day.
+ */
+import { createHash } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
+import { and, asc, count, eq, isNull, lt } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { attachments, tickets } from '../../db/schema';
+import { isStaff, visibleTickets } from '../access';
+import type { SessionUser } from '../auth/session';
+import { recordTicketEvent } from '../tickets/events';
+import { assertVisible } from '../tickets/service';
+import type { ApiServices } from '../trpc';
+import { inspectFile, safeFileName } from './inspect';
+
+const STAGED_TTL_MS = 24 * 60 * 60 * 1000;
+const MAX_STAGED_PER_USER = 20;
+
+const attachmentColumns = {
+  id: attachments.id,
+  ticketId: attachments.ticketId,
+  fileName: attachments.fileName,
+  mimeType: attachments.mimeType,
+  size: attachments.size,
+  sha256: attachments.sha256,
+  uploaderId: attachments.uploaderId,
+  createdAt: attachments.createdAt,
+};
+
+export type AttachmentView = Omit<typeof attachments.$inferSelect, 'storageKey'>;
+
+const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+
+export async function uploadAttachment(deps: { db: Db; services: ApiServices }, user: SessionUser, input: { file: File; ticketId?: string | undefined }): Promise<AttachmentView> {
+  const { db, services } = deps;
+  const max = services.config.attachmentMaxBytes;
+  if (input.file.size > max) throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `The file is ${megabytes(input.file.size)}; attachments may be at most ${megabytes(max)}.` });
+  if (input.ticketId) {
+    await assertVisible(db, user, input.ticketId);
+  } else {
+    const expired = await db
+      .delete(attachments)
+      .where(and(isNull(attachments.ticketId), lt(attachments.createdAt, new Date(Date.now() - STAGED_TTL_MS))))
+      .returning({ storageKey: attachments.storageKey });
+    for (const file of expired) await services.storage.delete(file.storageKey);
+    const [{ staged } = { staged: 0 }] = await db
+      .select({ staged: count() })
+      .from(attachments)
+      .where(and(eq(attachments.uploaderId, user.id), isNull(attachments.ticketId)));
+    if (staged >= MAX_STAGED_PER_USER) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `You have ${staged} files waiting for a ticket; create the ticket (or wait a day) before uploading more.` });
+  }
+  const bytes = new Uint8Array(await input.file.arrayBuffer());
+  if (bytes.length > max) throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `Attachments may be at most ${megabytes(max)}.` });
+  if (bytes.length === 0) throw new TRPCError({ code: 'BAD_REQUEST', message: 'The file is empty.' });
+  const inspection = await inspectFile(bytes);
+  if (!inspection.ok) throw new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: inspection.reason });
+
+  const id = crypto.randomUUID();
+  const storageKey = `attachments/${id}`;
+  await services.storage.put(storageKey, bytes);
+  try {
+    const [row] = await db
+      .insert(attachments)
+      .values({
+        id,
+        ticketId: input.ticketId ?? null,
+        uploaderId: user.id,
+        fileName: safeFileName(input.file.name, inspection.extension),
+        mimeType: inspection.mimeType,
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        storageKey,
+      })
+      .returning(attachmentColumns);
+    if (input.ticketId) await recordTicketEvent(db, { ticketId: input.ticketId, kind: 'attachment_added', newValue: { id, fileName: row!.fileName }, actorId: user.id, dedupeKey: `attachment:${id}:added` });
+    return row!;
+  } catch (error) {
+    await services.storage.delete(storageKey);
+    throw error;
+  }
+}
+
+export async function listAttachments(db: Db, user: SessionUser, ticketId: string): Promise<AttachmentView[]> {
+  await assertVisible(db, user, ticketId);
+  return db.select(attachmentColumns).from(attachments).where(eq(attachments.ticketId, ticketId)).orderBy(asc(attachments.createdAt));
+}
+
+/** An attachment the user may read: on a ticket they see, or staged by themselves. */
+export async function findReadableAttachment(db: Db, user: SessionUser, id: string) {
+  const [row] = await db
+    .select({ ...attachmentColumns, storageKey: attachments.storageKey })
+    .from(attachments)
+    .leftJoin(tickets, eq(tickets.id, attachments.ticketId))
+    .where(eq(attachments.id, id));
+  if (!row) return null;
+  if (row.ticketId === null) return row.uploaderId === user.id ? row : null;
+  const [visible] = await db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(and(eq(tickets.id, row.ticketId), visibleTickets(user)));
+  return visible ? row : null;
+}
+
+/** The uploader may delete their file; staff who see the ticket may delete any of its files. */
+export async function deleteAttachment(deps: { db: Db; services: ApiServices }, user: SessionUser, id: string) {
+  const row = await findReadableAttachment(deps.db, user, id);
+  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Attachment ${id} was not found.` });
+  if (row.uploaderId !== user.id && !isStaff(user)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the uploader or an agent can delete this file.' });
+  await deps.db.delete(attachments).where(eq(attachments.id, id));
+  await deps.services.storage.delete(row.storageKey);
+  if (row.ticketId) await recordTicketEvent(deps.db, { ticketId: row.ticketId, kind: 'attachment_deleted', oldValue: { id, fileName: row.fileName }, actorId: user.id, dedupeKey: `attachment:${id}:deleted` });
+  return { ok: true as const };
+}

@@ -1,0 +1,92 @@
+/**
+ * API tokens for integrations: `dfk_<random>`, scoped (read, write, admin), expiring and
+ * revocable. Stored as SHA-256 only; a token acts as its owner, never beyond its scopes.
+ */
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { apiTokens, users, type ApiTokenScope } from '../../db/schema';
+import type { SessionUser } from './session';
+import { hashToken, randomToken } from './tokens';
+
+export const API_TOKEN_PREFIX = 'dfk_';
+const DAY = 24 * 60 * 60 * 1000;
+/** Writing last-used on every request would make each read a write; once a minute is enough to audit. */
+const LAST_USED_GRANULARITY_MS = 60_000;
+
+export const isApiToken = (token: string) => token.startsWith(API_TOKEN_PREFIX);
+
+export async function createApiToken(db: Db, input: { userId: string; name: string; scopes: ApiTokenScope[]; expiresInDays: number }) {
+  const token = `${API_TOKEN_PREFIX}${randomToken(24)}`;
+  const [row] = await db
+    .insert(apiTokens)
+    .values({
+      userId: input.userId,
+      name: input.name,
+      tokenHash: hashToken(token),
+      prefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
+      scopes: [...new Set(input.scopes)],
+      expiresAt: new Date(Date.now() + input.expiresInDays * DAY),
+    })
+    .returning({ id: apiTokens.id, name: apiTokens.name, prefix: apiTokens.prefix, scopes: apiTokens.scopes, expiresAt: apiTokens.expiresAt, createdAt: apiTokens.createdAt });
+  return { token, ...row! };
+}
+
+export type ValidatedApiToken = { token: { id: string; scopes: ApiTokenScope[] }; user: SessionUser };
+
+export async function validateApiToken(db: Db, token: string): Promise<ValidatedApiToken | null> {
+  const [row] = await db
+    .select({
+      id: apiTokens.id,
+      scopes: apiTokens.scopes,
+      expiresAt: apiTokens.expiresAt,
+      revokedAt: apiTokens.revokedAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      user: { id: users.id, email: users.email, name: users.name, role: users.role, departmentId: users.departmentId, active: users.active },
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(eq(apiTokens.tokenHash, hashToken(token)));
+  const now = Date.now();
+  if (!row || row.revokedAt || row.expiresAt.getTime() <= now || !row.user.active) return null;
+  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
+    await db.update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.id));
+  }
+  const { active: _active, ...user } = row.user;
+  return { token: { id: row.id, scopes: row.scopes as ApiTokenScope[] }, user };
+}
+
+export function listApiTokens(db: Db, userId: string) {
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      prefix: apiTokens.prefix,
+      scopes: apiTokens.scopes,
+      expiresAt: apiTokens.expiresAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+      createdAt: apiTokens.createdAt,
+    })
+    .from(apiTokens)
+    .where(eq(apiTokens.userId, userId))
+    .orderBy(desc(apiTokens.createdAt));
+}
+
+/** Revokes one of the user's tokens; false when there is no such live token. */
+export async function revokeApiToken(db: Db, userId: string, id: string): Promise<boolean> {
+  const revoked = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return revoked.length > 0;
+}
+
+export async function revokeAllApiTokens(db: Db, userId: string): Promise<number> {
+  const revoked = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt), gt(apiTokens.expiresAt, new Date())))
+    .returning({ id: apiTokens.id });
+  return revoked.length;
+}

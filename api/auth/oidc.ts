@@ -1,0 +1,131 @@
+/**
+ * Single sign-on with OpenID Connect (authorization code + PKCE, openid-client). A user is
+ * found by their (issuer, subject) link, else matched by verified email and linked, else
+ * provisioned as a requester. Flows under way are kept in Postgres (single use, 10 minutes),
+ * so any API instance can finish a flow another one started.
+ */
+import { and, eq, gt, sql } from 'drizzle-orm';
+import * as client from 'openid-client';
+import type { Db } from '../../db/client';
+import { oidcAccounts, oidcLogins, users, type User } from '../../db/schema';
+import { recordAdminAction } from '../admin/audit';
+import type { OidcConfig } from '../config';
+import { hashToken } from './tokens';
+
+const FLOW_TTL_MS = 10 * 60 * 1000;
+const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+export type OidcErrorCode = 'flow_expired' | 'provider_error' | 'provider_unreachable' | 'email_unverified' | 'account_deactivated';
+
+export class OidcError extends Error {
+  override name = 'OidcError';
+  constructor(
+    readonly code: OidcErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export type OidcService = {
+  displayName: string;
+  /** The provider's authorization URL for a new flow that ends at `returnTo`. */
+  start(returnTo: string): Promise<URL>;
+  /** Completes a flow from the URL the provider redirected to; returns the signed-in user. */
+  finish(callbackUrl: URL): Promise<{ user: User; returnTo: string }>;
+};
+
+export function createOidcService(deps: { db: Db; config: OidcConfig; publicUrl: string }): OidcService {
+  const { db, config } = deps;
+  const redirectUri = new URL('/auth/oidc/callback', deps.publicUrl).toString();
+  let discovered: Promise<client.Configuration> | undefined;
+
+  function configuration(): Promise<client.Configuration> {
+    discovered ??= (async () => {
+      const issuer = new URL(config.issuer);
+      // Plain HTTP only for a provider on this machine (development and tests).
+      const insecure = issuer.protocol === 'http:' && loopbackHosts.has(issuer.hostname);
+      return client.discovery(issuer, config.clientId, config.clientSecret, undefined, insecure ? { execute: [client.allowInsecureRequests] } : undefined);
+    })().catch((error: unknown) => {
+      discovered = undefined; // try again on the next sign-in
+      throw new OidcError('provider_unreachable', `The single sign-on provider at ${config.issuer} cannot be reached; try again shortly.`, { cause: error });
+    });
+    return discovered;
+  }
+
+  return {
+    displayName: config.displayName,
+
+    async start(returnTo) {
+      const settings = await configuration();
+      const codeVerifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const nonce = client.randomNonce();
+      await db.delete(oidcLogins).where(sql`${oidcLogins.expiresAt} < now()`);
+      await db.insert(oidcLogins).values({ id: hashToken(state), codeVerifier, nonce, returnTo, expiresAt: new Date(Date.now() + FLOW_TTL_MS) });
+      return client.buildAuthorizationUrl(settings, {
+        redirect_uri: redirectUri,
+        scope: 'openid email profile',
+        response_type: 'code',
+        code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+      });
+    },
+
+    async finish(callbackUrl) {
+      const state = callbackUrl.searchParams.get('state');
+      if (!state || state.length > 512) throw new OidcError('flow_expired', 'This sign-in link is incomplete or was already used; start signing in again.');
+      const [flow] = await db
+        .delete(oidcLogins)
+        .where(and(eq(oidcLogins.id, hashToken(state)), gt(oidcLogins.expiresAt, new Date())))
+        .returning();
+      if (!flow) throw new OidcError('flow_expired', 'This sign-in took too long or was already completed; start signing in again.');
+      const settings = await configuration();
+
+      let claims: { sub: string; email?: unknown; email_verified?: unknown; name?: unknown };
+      try {
+        const tokens = await client.authorizationCodeGrant(settings, callbackUrl, { pkceCodeVerifier: flow.codeVerifier, expectedState: state, expectedNonce: flow.nonce, idTokenExpected: true });
+        claims = tokens.claims()!;
+        if (typeof claims.email !== 'string') claims = await client.fetchUserInfo(settings, tokens.access_token, claims.sub);
+      } catch (error) {
+        throw new OidcError('provider_error', 'The single sign-on provider refused the sign-in or answered with something invalid; start signing in again.', { cause: error });
+      }
+      const issuer = settings.serverMetadata().issuer;
+      const user = await findOrProvision(db, issuer, claims);
+      if (!user.active) throw new OidcError('account_deactivated', 'This account is deactivated; ask an administrator.');
+      return { user, returnTo: flow.returnTo };
+    },
+  };
+}
+
+async function findOrProvision(db: Db, issuer: string, claims: { sub: string; email?: unknown; email_verified?: unknown; name?: unknown }): Promise<User> {
+  const [linked] = await db
+    .select({ user: users })
+    .from(oidcAccounts)
+    .innerJoin(users, eq(users.id, oidcAccounts.userId))
+    .where(and(eq(oidcAccounts.issuer, issuer), eq(oidcAccounts.subject, claims.sub)));
+  if (linked) return linked.user;
+
+  // Matching by email is only safe when the provider vouches for it.
+  if (typeof claims.email !== 'string' || claims.email_verified !== true) {
+    throw new OidcError('email_unverified', 'Your single sign-on account has no verified email address, so it cannot be matched to a Deskflow account.');
+  }
+  const email = claims.email.trim().toLowerCase();
+  return db.transaction(async (tx) => {
+    const [existing] = await tx
+      .select()
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, email));
+    let user = existing;
+    if (!user) {
+      const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 120) : email.split('@')[0]!;
+      [user] = await tx.insert(users).values({ email, name, role: 'requester' }).returning();
+      await recordAdminAction(tx, { actorId: null, action: 'user.provisioned', targetType: 'user', targetId: user!.id, details: { by: 'oidc', issuer, email } });
+    }
+    await tx.insert(oidcAccounts).values({ issuer, subject: claims.sub, userId: user!.id, email }).onConflictDoNothing();
+    return user!;
+  });
+}

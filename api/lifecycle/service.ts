@@ -1,0 +1,171 @@
+/**
+ * Lifecycle changes through the API: the caller's role and scope are checked here (FORBIDDEN
+ * before anything is sent), then the change goes to the ticket's workflow as an Update whose
+ * validator checks it again against the workflow's own state — an illegal move is refused
+ * before it reaches history and comes back as BAD_REQUEST naming the allowed moves. The answer
+ * is the ticket row the workflow's activity has written by the time the update completes.
+ */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { TRPCError } from '@trpc/server';
+import { and, eq } from 'drizzle-orm';
+import { tickets } from '../../db/schema';
+import { lifecycleFailureTypes } from '../../workflows/lifecycle/errors';
+import { allowedActions, permissionProblem, type LifecycleAction, type RuleSubject } from '../../workflows/lifecycle/rules';
+import { ruleSubject, type LifecycleView } from '../../workflows/lifecycle/view';
+import { stateQuery, ticketWorkflowId } from '../../workflows/messages';
+import type { ticketWorkflow } from '../../workflows/ticket';
+import type { Actor } from '../../workflows/types';
+import { visibleTickets } from '../access';
+import { isUnavailable } from '../errors';
+import type { TicketView } from '../tickets/schemas';
+import { getTicket } from '../tickets/service';
+import type { AuthedContext } from '../trpc';
+
+/** How long a caller waits for the workflow to apply a change before hearing it is delayed. */
+export const UPDATE_DEADLINE_MS = 20_000;
+
+type TicketHandle = WorkflowHandle<typeof ticketWorkflow>;
+
+type TicketRow = {
+  id: string;
+  number: number;
+  status: RuleSubject['status'];
+  requesterId: string;
+  departmentId: string | null;
+  assigneeId: string | null;
+  heldForReview: boolean;
+  closedAt: Date | null;
+};
+
+export const actorOf = (ctx: AuthedContext): Actor => ({ id: ctx.user.id, role: ctx.user.role, departmentId: ctx.user.departmentId });
+
+async function visibleTicket(ctx: AuthedContext, id: string): Promise<TicketRow> {
+  const [row] = await ctx.db
+    .select({
+      id: tickets.id,
+      number: tickets.number,
+      status: tickets.status,
+      requesterId: tickets.requesterId,
+      departmentId: tickets.departmentId,
+      assigneeId: tickets.assigneeId,
+      heldForReview: tickets.heldForReview,
+      closedAt: tickets.closedAt,
+    })
+    .from(tickets)
+    .where(and(eq(tickets.id, id), visibleTickets(ctx.user)));
+  // Not visible and not existing look the same, so ids cannot be probed.
+  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Ticket ${id} was not found.` });
+  return row;
+}
+
+/** The rules' view of a ticket row (the workflow re-checks with its own, current state). */
+function rowSubject(row: TicketRow): RuleSubject {
+  return {
+    number: row.number,
+    status: row.status,
+    requesterId: row.requesterId,
+    departmentId: row.departmentId,
+    assigneeId: row.assigneeId,
+    held: row.heldForReview,
+    merged: false,
+    closedAt: row.closedAt?.getTime() ?? null,
+    openChildren: 0,
+    settings: null,
+  };
+}
+
+/** Maps the workflow's refusal (or a finished workflow) to a tRPC error; other errors pass through. */
+export function lifecycleError(error: unknown, ticket: { number: number; status: string }): unknown {
+  if (error instanceof WorkflowNotFoundError || (error instanceof Error && /workflow execution already completed/i.test(error.message))) {
+    const why = ticket.status === 'closed' ? 'closed for good: its reopen window has passed' : `${ticket.status} for good`;
+    return new TRPCError({ code: 'BAD_REQUEST', message: `Ticket #${ticket.number} is ${why}; nothing can change it any more. Open a new ticket and link it to this one.`, cause: error });
+  }
+  const failure = error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause : null;
+  switch (failure?.type) {
+    case lifecycleFailureTypes.forbidden:
+      return new TRPCError({ code: 'FORBIDDEN', message: failure.message, cause: error });
+    case lifecycleFailureTypes.illegalTransition:
+    case lifecycleFailureTypes.invalidInput:
+      return new TRPCError({ code: 'BAD_REQUEST', message: failure.message, cause: error });
+  }
+  return error;
+}
+
+/**
+ * Sends one lifecycle change to a ticket's workflow and returns the ticket as persisted.
+ * `send` starts the update (with `updateId`, so a retried request is applied once).
+ */
+export async function changeLifecycle(
+  ctx: AuthedContext,
+  input: { id: string; requestId?: string | undefined },
+  action: LifecycleAction,
+  send: (handle: TicketHandle, actor: Actor, options: { updateId: string; waitForStage: typeof WorkflowUpdateStage.ACCEPTED }) => Promise<{ result(): Promise<LifecycleView> }>,
+): Promise<TicketView> {
+  const row = await visibleTicket(ctx, input.id);
+  const actor = actorOf(ctx);
+  const problem = permissionProblem(rowSubject(row), actor, action);
+  if (problem) throw new TRPCError({ code: 'FORBIDDEN', message: `Ticket #${row.number}: ${problem}.` });
+
+  const handle = ctx.temporal.workflow.getHandle<typeof ticketWorkflow>(ticketWorkflowId(row.number));
+  const updateId = input.requestId ? `${action}:${ctx.user.id}:${input.requestId}` : `${action}:${crypto.randomUUID()}`;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), UPDATE_DEADLINE_MS);
+  });
+  try {
+    const outcome = await Promise.race([send(handle, actor, { updateId, waitForStage: WorkflowUpdateStage.ACCEPTED }).then((update) => update.result()), deadline]);
+    if (outcome === 'late') {
+      throw new TRPCError({
+        code: 'SERVICE_UNAVAILABLE',
+        message: `Ticket #${row.number}: the change is taking longer than usual (database or workers slow to answer). It is kept and applied once they are back; retry with the same requestId to see the result.`,
+      });
+    }
+  } catch (error) {
+    if (error instanceof TRPCError) throw error;
+    if (isUnavailable(error)) throw error; // → SERVICE_UNAVAILABLE in api/trpc.ts
+    throw lifecycleError(error, row);
+  } finally {
+    clearTimeout(timer);
+  }
+  try {
+    return await getTicket(ctx.db, ctx.user, row.id);
+  } catch (error) {
+    // The change itself may take the ticket out of the caller's sight (moved to another department):
+    // they still get the result of what they just did.
+    if (error instanceof TRPCError && error.code === 'NOT_FOUND') return getTicket(ctx.db, { ...ctx.user, role: 'admin' }, row.id);
+    throw error;
+  }
+}
+
+export type LifecycleAnswer = {
+  ticketId: string;
+  number: number;
+  /** False when the ticket's workflow has ended and its history is gone: only the row is known. */
+  live: boolean;
+  /** What the caller may do now, and where each action leads. */
+  allowed: { action: LifecycleAction; to: string }[];
+  /** The workflow's full state for staff; requesters get the part that concerns them. */
+  state:
+    | LifecycleView
+    | { status: string; resolvedAt: number | null; closedAt: number | null; autoCloseAt: number | null; mergedInto: { ticketId: string; number: number } | null }
+    | null;
+};
+
+/** The full lifecycle state (the workflow's query), with the actions the caller may take. */
+export async function lifecycleState(ctx: AuthedContext, id: string): Promise<LifecycleAnswer> {
+  const row = await visibleTicket(ctx, id);
+  const actor = actorOf(ctx);
+  let view: LifecycleView | null = null;
+  try {
+    view = await ctx.temporal.workflow.getHandle<typeof ticketWorkflow>(ticketWorkflowId(row.number)).query(stateQuery);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+  const subject = view ? ruleSubject(view) : rowSubject(row);
+  const allowed = allowedActions(subject, actor, Date.now());
+  if (!view) return { ticketId: row.id, number: row.number, live: false, allowed, state: null };
+  if (actor.role !== 'requester') return { ticketId: row.id, number: row.number, live: true, allowed, state: view };
+  const { status, resolvedAt, closedAt, autoCloseAt, mergedInto } = view;
+  return { ticketId: row.id, number: row.number, live: true, allowed, state: { status, resolvedAt, closedAt, autoCloseAt, mergedInto } };
+}

@@ -1,0 +1,46 @@
+/**
+ * A ticket's audit history (every change: field, old, new, actor, time, source). Staff see
+ * all of it; requesters see a whitelist of public events, without reasons, and never anything
+ * about internal notes.
+ */
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { ticketEvents, users } from '../../db/schema';
+import { seesInternal } from '../access';
+import type { SessionUser } from '../auth/session';
+import { assertVisible } from './service';
+
+const publicKinds = ['created', 'attachment_added', 'attachment_deleted', 'comment_added'];
+const publicFields = ['status', 'priority'];
+
+export async function ticketHistory(db: Db, user: SessionUser, input: { id: string; after?: number | undefined; limit: number }) {
+  await assertVisible(db, user, input.id);
+  const staff = seesInternal(user);
+  const conditions: (SQL | undefined)[] = [eq(ticketEvents.ticketId, input.id), input.after !== undefined ? gt(ticketEvents.id, input.after) : undefined];
+  if (!staff) {
+    conditions.push(or(inArray(ticketEvents.field, publicFields), inArray(ticketEvents.kind, publicKinds)));
+    conditions.push(sql`coalesce(${ticketEvents.newValue}->>'internal', 'false') <> 'true'`);
+  }
+  const rows = await db
+    .select({
+      id: ticketEvents.id,
+      kind: ticketEvents.kind,
+      field: ticketEvents.field,
+      oldValue: ticketEvents.oldValue,
+      newValue: ticketEvents.newValue,
+      source: ticketEvents.source,
+      reason: ticketEvents.reason,
+      createdAt: ticketEvents.createdAt,
+      actor: { id: users.id, name: users.name },
+    })
+    .from(ticketEvents)
+    .leftJoin(users, eq(users.id, ticketEvents.actorId))
+    .where(and(...conditions))
+    .orderBy(asc(ticketEvents.id))
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  return {
+    events: staff ? page : page.map((event) => ({ ...event, reason: null })),
+    hasMore: rows.length > input.limit,
+  };
+}

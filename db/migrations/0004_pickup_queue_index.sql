@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_pickup_due_idx" ON "tickets" USING btree ("department_id","resolution_due_at","id") WHERE "tickets"."assignee_id" is null and "tickets"."status" in ('new', 'triaged');

@@ -1,0 +1,180 @@
+/**
+ * THE access matrix: one entry per tRPC procedure, saying who may call it and with what input.
+ * test/api/access-matrix.test.ts walks every procedure of appRouter and calls it as each role
+ * (anonymous, requester, agent, supervisor, admin) about a ticket in each relation to the caller
+ * (own, same department, other department, another requester's); a procedure without an entry
+ * here fails the suite (and so does an entry for a procedure that no longer exists).
+ *
+ * Adding a procedure: add `'router.procedure': { allow: rules.X, input: (c) => ({ … }) }` below
+ * (keep the groups by router). Relations, per role (built in matrix-support.ts):
+ *   own              requester: they requested it · agent: assigned to them · supervisor/admin: they requested it
+ *   sameDepartment   in the caller's department (IT), another requester's, assigned to someone else
+ *   otherDepartment  in HR, another requester's, assigned to someone else
+ *   anotherRequester another requester's ticket in no department, unassigned
+ */
+import type { ApiTokenScope } from '../../db/schema';
+
+export const roles = ['anonymous', 'requester', 'agent', 'supervisor', 'admin'] as const;
+export type MatrixRole = (typeof roles)[number];
+export const relations = ['own', 'sameDepartment', 'otherDepartment', 'anotherRequester'] as const;
+export type Relation = (typeof relations)[number];
+
+/** What a call must end in: success, or the code that denies it. */
+export type Expected = 'OK' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND';
+
+export type FixtureTicket = { id: string; number: number; requesterEmail: string };
+
+/** Fixture builders the inputs may use (implemented by the test, on the real stack). */
+export type Fixtures = {
+  userId(email: string): string;
+  departmentId(slug: string): string;
+  /** A new requester account nobody else uses. */
+  freshUser(): Promise<{ id: string; email: string }>;
+  freshDepartment(): Promise<string>;
+  freshBuilding(): Promise<string>;
+  freshCategory(): Promise<string>;
+  freshTemplate(): Promise<string>;
+  /** A public comment stored directly (no access checks), by `authorEmail`. */
+  comment(ticketId: string, authorEmail: string): Promise<number>;
+  /** A text file stored directly on the ticket, uploaded by `uploaderEmail`. */
+  attachment(ticketId: string, uploaderEmail: string): Promise<string>;
+  apiToken(ownerEmail: string, scopes?: ApiTokenScope[]): Promise<string>;
+  /** A raw password-reset token for the user. */
+  emailToken(userId: string): Promise<string>;
+};
+
+export type MatrixCall = {
+  role: MatrixRole;
+  relation: Relation;
+  /** The ticket in `relation` to the caller. */
+  ticket: FixtureTicket;
+  /** The caller (anonymous calls act as if they were the requester, for inputs). */
+  callerEmail: string;
+  fx: Fixtures;
+};
+
+export type Rule = (role: Exclude<MatrixRole, 'anonymous'>, relation: Relation) => Expected;
+
+export type MatrixEntry = {
+  allow: Rule;
+  /** Whether anonymous callers get through (public procedures). */
+  public?: boolean;
+  input?: (call: MatrixCall) => unknown;
+  /** Sign in anew for each call: the procedure ends or replaces the caller's session. */
+  freshSession?: boolean;
+  /** Codes that still mean "got past access control" (the input is refused for a domain reason). */
+  allowedErrors?: string[];
+};
+
+const staffRoles = new Set(['agent', 'supervisor', 'admin']);
+/** Visibility of a ticket by relation (api/access.ts). */
+const sees = (role: string, relation: Relation) => role === 'supervisor' || role === 'admin' || relation === 'own' || (role === 'agent' && relation === 'sameDepartment');
+
+export const rules = {
+  anyone: (() => 'OK') as Rule,
+  signedIn: (() => 'OK') as Rule,
+  staff: ((role) => (staffRoles.has(role) ? 'OK' : 'FORBIDDEN')) as Rule,
+  supervisors: ((role) => (role === 'supervisor' || role === 'admin' ? 'OK' : 'FORBIDDEN')) as Rule,
+  admins: ((role) => (role === 'admin' ? 'OK' : 'FORBIDDEN')) as Rule,
+  /** The caller sees the ticket (else it does not exist for them). */
+  seesTicket: ((role, relation) => (sees(role, relation) ? 'OK' : 'NOT_FOUND')) as Rule,
+  /** Staff only, then the ticket must be visible. */
+  staffSeesTicket: ((role, relation) => (!staffRoles.has(role) ? 'FORBIDDEN' : sees(role, relation) ? 'OK' : 'NOT_FOUND')) as Rule,
+};
+
+const ticketId = (c: MatrixCall) => ({ id: c.ticket.id });
+const unique = () => crypto.randomUUID().slice(0, 8);
+
+export const accessMatrix: Record<string, MatrixEntry> = {
+  // auth ------------------------------------------------------------------------------
+  'auth.providers': { allow: rules.anyone, public: true },
+  'auth.signIn': { allow: rules.anyone, public: true, input: () => ({ email: 'rita.requester@deskflow.test', password: 'correct-horse-battery' }) },
+  // Sign-up is switched on by the suite's setup.
+  'auth.signUp': { allow: rules.anyone, public: true, input: () => ({ email: `new-${unique()}@example.com`, name: 'New Person' }) },
+  'auth.signOut': { allow: rules.signedIn, freshSession: true },
+  'auth.signOutEverywhere': { allow: rules.signedIn, freshSession: true },
+  'auth.me': { allow: rules.signedIn },
+  // A wrong current password: gets past access control, changes nothing.
+  'auth.changePassword': { allow: rules.signedIn, input: () => ({ currentPassword: 'not-the-password', newPassword: 'another-password-1' }), allowedErrors: ['BAD_REQUEST'] },
+  'auth.requestPasswordReset': { allow: rules.anyone, public: true, input: () => ({ email: 'raj.requester@deskflow.test' }) },
+  'auth.resetPassword': { allow: rules.anyone, public: true, input: async (c) => ({ token: await c.fx.emailToken((await c.fx.freshUser()).id), newPassword: 'a-new-password-for-you' }) },
+  // Single sign-on is not configured in the matrix's stack (oidc.test.ts covers it): NOT_FOUND says so.
+  'auth.ssoStart': { allow: rules.anyone, public: true, input: () => ({ returnTo: '/' }), allowedErrors: ['NOT_FOUND'] },
+  'auth.tokens.list': { allow: rules.signedIn },
+  'auth.tokens.create': { allow: rules.signedIn, input: () => ({ name: `matrix-${unique()}`, scopes: ['read'] }) },
+  'auth.tokens.revoke': { allow: rules.signedIn, input: async (c) => ({ id: await c.fx.apiToken(c.callerEmail) }) },
+
+  // tickets ---------------------------------------------------------------------------
+  'ticket.create': { allow: rules.signedIn, input: () => ({ title: 'Matrix: mouse is dead', description: 'Created by the access matrix.' }) },
+  'ticket.get': { allow: rules.seesTicket, input: ticketId },
+  'ticket.list': { allow: rules.signedIn, input: () => ({ limit: 5 }) },
+  'ticket.search': { allow: rules.signedIn, input: () => ({ q: 'laptop' }) },
+  'ticket.history': { allow: rules.seesTicket, input: ticketId },
+  'ticket.watchers': { allow: rules.seesTicket, input: ticketId },
+  'ticket.watch': { allow: rules.seesTicket, input: ticketId },
+  'ticket.unwatch': { allow: rules.seesTicket, input: ticketId },
+  // The watcher added is a throwaway account, so no fixture gains visibility.
+  'ticket.addWatcher': { allow: rules.staffSeesTicket, input: async (c) => ({ id: c.ticket.id, userId: (await c.fx.freshUser()).id }) },
+  'ticket.removeWatcher': { allow: rules.staffSeesTicket, input: async (c) => ({ id: c.ticket.id, userId: (await c.fx.freshUser()).id }) },
+  'ticket.templates': { allow: rules.signedIn },
+  // Per-ticket visibility is reported in the results; access to the procedure is for staff.
+  'ticket.bulkUpdate': { allow: rules.staff, input: (c) => ({ ticketIds: [c.ticket.id], change: { action: 'priority', priority: 'high' } }) },
+
+  // comments --------------------------------------------------------------------------
+  'comment.list': { allow: rules.seesTicket, input: (c) => ({ ticketId: c.ticket.id }) },
+  'comment.add': { allow: rules.seesTicket, input: (c) => ({ ticketId: c.ticket.id, body: 'Matrix reply' }) },
+  // The caller's own comment (stored directly), on the ticket in relation.
+  'comment.edit': { allow: rules.seesTicket, input: async (c) => ({ id: await c.fx.comment(c.ticket.id, c.callerEmail), body: 'Edited by the matrix' }) },
+  'comment.edits': { allow: rules.seesTicket, input: async (c) => ({ id: await c.fx.comment(c.ticket.id, c.ticket.requesterEmail) }) },
+  'comment.mentions': { allow: rules.staff },
+
+  // attachments -----------------------------------------------------------------------
+  'attachment.upload': {
+    allow: rules.seesTicket,
+    input: (c) => {
+      const form = new FormData();
+      form.append('file', new File(['matrix notes'], 'notes.txt'));
+      form.append('ticketId', c.ticket.id);
+      return form;
+    },
+  },
+  'attachment.list': { allow: rules.seesTicket, input: (c) => ({ ticketId: c.ticket.id }) },
+  // Uploaded by the ticket's requester: they may delete it, and so may staff who see the ticket.
+  'attachment.delete': { allow: rules.seesTicket, input: async (c) => ({ id: await c.fx.attachment(c.ticket.id, c.ticket.requesterEmail) }) },
+
+  // directory -------------------------------------------------------------------------
+  'directory.departments': { allow: rules.signedIn },
+  'directory.buildings': { allow: rules.signedIn },
+  'directory.categories': { allow: rules.signedIn },
+  'directory.agents': { allow: rules.staff },
+
+  // admin -----------------------------------------------------------------------------
+  'admin.users.list': { allow: rules.admins },
+  'admin.users.invite': { allow: rules.admins, input: () => ({ email: `invited-${unique()}@example.com`, name: 'Invited Person', role: 'agent' }) },
+  'admin.users.resendInvitation': { allow: rules.admins, input: async (c) => ({ id: (await c.fx.freshUser()).id }) },
+  'admin.users.update': { allow: rules.admins, input: async (c) => ({ id: (await c.fx.freshUser()).id, skills: ['Hardware'] }) },
+  'admin.users.deactivate': { allow: rules.admins, input: async (c) => ({ id: (await c.fx.freshUser()).id }) },
+  'admin.users.reactivate': { allow: rules.admins, input: async (c) => ({ id: (await c.fx.freshUser()).id }) },
+  'admin.departments.list': { allow: rules.admins },
+  'admin.departments.create': { allow: rules.admins, input: () => ({ slug: `dept-${unique()}`, name: 'Matrix department' }) },
+  'admin.departments.update': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshDepartment(), name: 'Renamed' }) },
+  'admin.departments.delete': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshDepartment() }) },
+  'admin.buildings.list': { allow: rules.admins },
+  'admin.buildings.create': { allow: rules.admins, input: () => ({ name: `Building ${unique()}` }) },
+  'admin.buildings.update': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshBuilding(), address: '2 New Street' }) },
+  'admin.buildings.delete': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshBuilding() }) },
+  'admin.categories.list': { allow: rules.admins },
+  'admin.categories.create': { allow: rules.admins, input: () => ({ name: `Category ${unique()}` }) },
+  'admin.categories.update': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshCategory(), description: 'Updated' }) },
+  'admin.categories.delete': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshCategory() }) },
+  'admin.templates.list': { allow: rules.admins },
+  'admin.templates.create': { allow: rules.admins, input: () => ({ name: `Template ${unique()}`, title: 'Template title', description: 'Template body' }) },
+  'admin.templates.update': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshTemplate(), urgency: 'high' }) },
+  'admin.templates.delete': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshTemplate() }) },
+  'admin.settings.get': { allow: rules.admins },
+  'admin.settings.update': { allow: rules.admins, input: () => ({ commentEditWindowMinutes: 30 }) },
+  'admin.audit': { allow: rules.admins, input: () => ({ limit: 5 }) },
+
+  // realtime --------------------------------------------------------------------------
+  'realtime.token': { allow: rules.seesTicket, input: (c) => ({ ticketId: c.ticket.id }) },
+};

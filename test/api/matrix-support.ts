@@ -1,0 +1,127 @@
+/**
+ * Shared by the access matrix and the fuzz suite: fixture tickets in every relation to every
+ * role, created through the API (so each has its real workflow), fixture builders, and calling
+ * any procedure of the typed client by its path.
+ */
+import { eq } from 'drizzle-orm';
+import type { DeskflowClient } from '../../api/client';
+import { createApiToken } from '../../api/auth/api-tokens';
+import { issueEmailToken } from '../../api/auth/email-tokens';
+import { storeComment } from '../../api/comments/store';
+import { attachmentBlobs, attachments, buildings, categories, departments, ticketTemplates, users } from '../../db/schema';
+import type { FixtureTicket, Fixtures, MatrixRole, Relation } from './access-matrix';
+import { demo, type ApiHarness } from './support';
+
+export type World = {
+  callers: Record<Exclude<MatrixRole, 'anonymous'>, string>;
+  tickets: Record<Exclude<MatrixRole, 'anonymous'>, Record<Relation, FixtureTicket>>;
+  fx: Fixtures;
+};
+
+/**
+ * Builds the relations on real workflows: tickets are opened through the API, then put where the
+ * relation needs them with the lifecycle's own Updates (ApiHarness.route), so what triage
+ * happens to decide does not matter. The ticket in no department is a plain row (nothing in the
+ * matrix needs its workflow: a reply's signal to a missing workflow is skipped).
+ */
+export async function buildWorld(api: ApiHarness): Promise<World> {
+  const admin = await api.signIn(demo.admin);
+  await admin.api.admin.settings.update.mutate({ ticketRateLimit: { max: 10_000, windowHours: 1 }, signUpEnabled: true, signUpDomains: [] });
+  await api.db.update(users).set({ departmentId: api.departmentId('it') }).where(eq(users.email, demo.requester));
+
+  const create = async (email: string, title: string, description: string): Promise<FixtureTicket> => {
+    const { api: client } = await api.signIn(email);
+    const ticket = await client.ticket.create.mutate({ title, description });
+    return { id: ticket.id, number: ticket.number, requesterEmail: email };
+  };
+  const ritaTicket = await create(demo.requester, 'Laptop screen is broken', 'Cracked display after a fall.');
+  const itTicket = await create(demo.requester2, 'Keyboard misses keys', 'The E and R keys fell off.');
+  const hrTicket = await create(demo.requester2, 'Payroll question about March', 'My payslip shows the wrong hours.');
+  const samTicket = await create(demo.supervisor, 'Monitor for the supervisor', 'Need a second monitor.');
+  const adaTicket = await create(demo.admin, 'Admin needs a headset', 'For calls.');
+  await api.route(ritaTicket.id, { department: 'it', assignee: demo.itAgent });
+  await api.route(itTicket.id, { department: 'it', assignee: demo.itAgent2 });
+  await api.route(hrTicket.id, { department: 'hr', assignee: demo.hrAgent });
+  await api.route(samTicket.id, { department: 'it', assignee: demo.itAgent2 });
+  await api.route(adaTicket.id, { department: 'hr', assignee: demo.hrAgent });
+  const loose = await api.insertTicket({ requester: demo.requester3, title: 'Desk wobbles badly', description: 'The desk in the office corner wobbles.', department: null, assignee: null, status: 'new' });
+  const looseTicket = { id: loose.id, number: loose.number, requesterEmail: demo.requester3 };
+  const agent = { email: demo.itAgent };
+
+  const shared = { sameDepartment: itTicket, otherDepartment: hrTicket, anotherRequester: looseTicket };
+  let counter = 0;
+  const next = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
+  const fx: Fixtures = {
+    userId: (email) => api.userId(email),
+    departmentId: (slug) => api.departmentId(slug),
+    async freshUser() {
+      const email = `fixture-${next()}@example.com`;
+      const [row] = await api.db.insert(users).values({ email, name: 'Fixture Person', role: 'requester' }).returning({ id: users.id });
+      return { id: row!.id, email };
+    },
+    async freshDepartment() {
+      const [row] = await api.db.insert(departments).values({ slug: `fixture-${next()}`, name: 'Fixture' }).returning({ id: departments.id });
+      return row!.id;
+    },
+    async freshBuilding() {
+      const [row] = await api.db.insert(buildings).values({ name: `Fixture ${next()}` }).returning({ id: buildings.id });
+      return row!.id;
+    },
+    async freshCategory() {
+      const [row] = await api.db.insert(categories).values({ name: `Fixture ${next()}` }).returning({ id: categories.id });
+      return row!.id;
+    },
+    async freshTemplate() {
+      const [row] = await api.db.insert(ticketTemplates).values({ name: `Fixture ${next()}`, title: 'Fixture', description: 'Fixture' }).returning({ id: ticketTemplates.id });
+      return row!.id;
+    },
+    async comment(ticketId, authorEmail) {
+      const stored = await storeComment(api.db, { ticketId, authorId: api.userId(authorEmail), body: 'Fixture comment', internal: false, ai: false });
+      return stored.comment.id;
+    },
+    async attachment(ticketId, uploaderEmail) {
+      const id = crypto.randomUUID();
+      const bytes = new TextEncoder().encode('fixture');
+      await api.db.insert(attachmentBlobs).values({ key: `attachments/${id}`, bytes });
+      await api.db.insert(attachments).values({ id, ticketId, uploaderId: api.userId(uploaderEmail), fileName: 'fixture.txt', mimeType: 'text/plain', size: bytes.length, sha256: 'fixture', storageKey: `attachments/${id}` });
+      return id;
+    },
+    async apiToken(ownerEmail, scopes = ['read']) {
+      return (await createApiToken(api.db, { userId: api.userId(ownerEmail), name: `fixture-${next()}`, scopes, expiresInDays: 1 })).id;
+    },
+    async emailToken(userId) {
+      return (await issueEmailToken(api.db, userId, 'password_reset')).token;
+    },
+  };
+
+  return {
+    callers: { requester: demo.requester, agent: agent.email, supervisor: demo.supervisor, admin: demo.admin },
+    tickets: {
+      requester: { own: ritaTicket, ...shared },
+      agent: { own: ritaTicket, ...shared },
+      supervisor: { own: samTicket, ...shared },
+      admin: { own: adaTicket, ...shared },
+    },
+    fx,
+  };
+}
+
+/** Calls `path` (e.g. "admin.users.list") on a typed client, as a query or mutation. */
+export function callByPath(client: DeskflowClient, path: string, type: 'query' | 'mutation', input: unknown): Promise<unknown> {
+  let target: unknown = client;
+  for (const segment of path.split('.')) target = (target as Record<string, unknown>)[segment];
+  const procedure = target as { query(input: unknown): Promise<unknown>; mutate(input: unknown): Promise<unknown> };
+  return type === 'query' ? procedure.query(input) : procedure.mutate(input);
+}
+
+/** 'OK' or the tRPC error code of a call; anything that is not a tRPC answer is rethrown. */
+export async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return 'OK';
+  } catch (error) {
+    const data = (error as { data?: { code?: string } }).data;
+    if (data?.code) return data.code;
+    throw error;
+  }
+}

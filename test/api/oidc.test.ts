@@ -1,0 +1,180 @@
+/**
+ * Single sign-on against a real OpenID provider (oidc-provider) over HTTP on loopback:
+ * authorization code + PKCE, matching or provisioning by verified email, and the failure modes.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
+import Provider from 'oidc-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminAudit, oidcAccounts, users } from '../../db/schema';
+import { freePort } from '../../scripts/pg';
+import { demo, outcome, rawCall, startApi, type ApiHarness } from './support';
+
+type Account = { email: string; email_verified: boolean; name: string };
+const accounts: Record<string, Account> = {
+  'alice-sub': { email: 'Alice.Example@example.com', email_verified: true, name: 'Alice Example' },
+  'ivy-sub': { email: 'ivy.it@deskflow.test', email_verified: true, name: 'Ivy at the IdP' },
+  'mallory-sub': { email: 'hana.hr@deskflow.test', email_verified: false, name: 'Not Hana' },
+  'rosa-sub': { email: 'rosa.requester@deskflow.test', email_verified: true, name: 'Rosa' },
+};
+
+let api: ApiHarness;
+let idp: Server;
+let issuer: string;
+/** Who "logs in" at the provider next. */
+let nextLogin = 'alice-sub';
+
+beforeAll(async () => {
+  const apiPort = await freePort();
+  const idpPort = await freePort();
+  issuer = `http://127.0.0.1:${idpPort}`;
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: 'deskflow',
+        client_secret: 'deskflow-test-secret-0123456789',
+        redirect_uris: [`http://127.0.0.1:${apiPort}/auth/oidc/callback`],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+    ],
+    findAccount: (_ctx, id) => (accounts[id] ? { accountId: id, claims: () => ({ sub: id, ...accounts[id] }) } : undefined),
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    features: { devInteractions: { enabled: false } },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    pkce: { required: () => true },
+    cookies: { keys: ['oidc-test-cookie-key-0123456789'] },
+    jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256', kid: 'test' }] },
+  });
+  const callback = provider.callback();
+  // The provider's login and consent pages, answered at once for `nextLogin` (a person clicking "allow").
+  async function interaction(req: IncomingMessage, res: ServerResponse) {
+    const details = await provider.interactionDetails(req, res);
+    if (details.prompt.name === 'login') {
+      await provider.interactionFinished(req, res, { login: { accountId: nextLogin } }, { mergeWithLastSubmission: false });
+      return;
+    }
+    const grant = new provider.Grant({ accountId: details.session!.accountId, clientId: details.params.client_id as string });
+    grant.addOIDCScope('openid email profile');
+    await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
+  }
+  idp = createServer((req, res) => {
+    if (req.url?.startsWith('/interaction/')) interaction(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
+    else void callback(req, res);
+  });
+  await new Promise<void>((resolve) => idp.listen(idpPort, '127.0.0.1', resolve));
+  expect((idp.address() as AddressInfo).port).toBe(idpPort);
+
+  api = await startApi({ port: apiPort, config: { oidc: { issuer, clientId: 'deskflow', clientSecret: 'deskflow-test-secret-0123456789', displayName: 'Example SSO' } } });
+}, 120_000);
+
+afterAll(async () => {
+  await api?.stop();
+  await new Promise((resolve) => idp?.close(resolve));
+});
+
+/** A browser: follows redirects by hand, keeping each origin's cookies. */
+async function browse(startUrl: string, login: string) {
+  nextLogin = login;
+  const jar = new Map<string, Map<string, string>>();
+  let url = startUrl;
+  const visited: string[] = [];
+  for (let hop = 0; hop < 15; hop++) {
+    visited.push(url);
+    const origin = new URL(url).origin;
+    const cookies = jar.get(origin) ?? new Map<string, string>();
+    const response = await fetch(url, { redirect: 'manual', headers: cookies.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {} });
+    for (const header of response.headers.getSetCookie()) {
+      const [pair] = header.split(';');
+      const [name, ...value] = pair!.split('=');
+      cookies.set(name!.trim(), value.join('='));
+    }
+    jar.set(origin, cookies);
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      const next = new URL(location, url).toString();
+      // Stop where the API hands the browser back to the app.
+      if (new URL(next).origin === 'http://app.deskflow.test') return { response, landedOn: next, visited, apiCookies: jar.get(api.url) ?? new Map<string, string>() };
+      url = next;
+      continue;
+    }
+    return { response, landedOn: null, visited, apiCookies: jar.get(api.url) ?? new Map<string, string>(), body: await response.text() };
+  }
+  throw new Error(`too many redirects: ${visited.join(' → ')}`);
+}
+
+describe('single sign-on with OpenID Connect', () => {
+  it('announces itself and builds an authorization URL with PKCE (S256), state and nonce', async () => {
+    expect((await api.client().auth.providers.query()).sso).toEqual({ name: 'Example SSO' });
+    const { url } = await api.client().auth.ssoStart.mutate({ returnTo: '/tickets' });
+    const authorize = new URL(url);
+    expect(authorize.origin).toBe(issuer);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(authorize.searchParams.get('state')).toBeTruthy();
+    expect(authorize.searchParams.get('nonce')).toBeTruthy();
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${api.url}/auth/oidc/callback`);
+  });
+
+  it('provisions a new requester from a verified email and signs them in with a session cookie', async () => {
+    const result = await browse(`${api.url}/auth/oidc/start?returnTo=/tickets`, 'alice-sub');
+    expect(result.landedOn).toBe('http://app.deskflow.test/tickets');
+    const session = result.apiCookies.get('deskflow_session');
+    expect(session).toMatch(/^[a-z2-7]{32}$/);
+    const me = await rawCall(api.url, 'auth.me', { headers: { cookie: `deskflow_session=${session}` } });
+    expect(me.data).toMatchObject({ email: 'alice.example@example.com', name: 'Alice Example', role: 'requester' });
+    const [link] = await api.db.select().from(oidcAccounts).where(eq(oidcAccounts.subject, 'alice-sub'));
+    expect(link).toMatchObject({ issuer: `${issuer}`, email: 'alice.example@example.com' });
+    const audit = await api.db.select().from(adminAudit).where(eq(adminAudit.action, 'user.provisioned'));
+    expect(audit).toHaveLength(1);
+
+    // The same subject comes back as the same person, even after the provider changes the address.
+    accounts['alice-sub']!.email = 'alice@new-domain.example';
+    const again = await browse(`${api.url}/auth/oidc/start`, 'alice-sub');
+    const meAgain = await rawCall(api.url, 'auth.me', { headers: { cookie: `deskflow_session=${again.apiCookies.get('deskflow_session')}` } });
+    expect((meAgain.data as { id: string }).id).toBe((me.data as { id: string }).id);
+    expect(await api.db.select().from(users).where(eq(users.email, 'alice@new-domain.example'))).toHaveLength(0);
+  });
+
+  it('matches an existing account by verified email, keeping its role', async () => {
+    const result = await browse(`${api.url}/auth/oidc/start`, 'ivy-sub');
+    expect(result.landedOn).toBe('http://app.deskflow.test/');
+    const me = await rawCall(api.url, 'auth.me', { headers: { cookie: `deskflow_session=${result.apiCookies.get('deskflow_session')}` } });
+    expect(me.data).toMatchObject({ email: demo.itAgent, role: 'agent', name: 'Ivy Iyer' });
+  });
+
+  it('refuses an unverified email instead of taking over the account that has it', async () => {
+    const result = await browse(`${api.url}/auth/oidc/start`, 'mallory-sub');
+    expect(result.response.status).toBe(403);
+    expect(JSON.parse(result.body!)).toMatchObject({ error: 'email_unverified' });
+    expect(result.apiCookies.get('deskflow_session')).toBeUndefined();
+  });
+
+  it('refuses a deactivated account', async () => {
+    await api.setActive(demo.requester3, false);
+    const result = await browse(`${api.url}/auth/oidc/start`, 'rosa-sub');
+    expect(result.response.status).toBe(403);
+    expect(JSON.parse(result.body!)).toMatchObject({ error: 'account_deactivated' });
+    await api.setActive(demo.requester3, true);
+  });
+
+  it('uses each flow once: a replayed or forged callback is refused', async () => {
+    const result = await browse(`${api.url}/auth/oidc/start`, 'ivy-sub');
+    const callback = result.visited.find((url) => url.startsWith(`${api.url}/auth/oidc/callback`))!;
+    const replay = await fetch(callback, { redirect: 'manual' });
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'flow_expired' });
+    const forged = new URL(callback);
+    forged.searchParams.set('state', 'forged-state-value');
+    expect((await fetch(forged, { redirect: 'manual' })).status).toBe(400);
+  });
+
+  it('never redirects off our origins', async () => {
+    expect((await fetch(`${api.url}/auth/oidc/start?returnTo=https://evil.example/phish`, { redirect: 'manual' })).status).toBe(400);
+    expect((await fetch(`${api.url}/auth/oidc/start?returnTo=//evil.example`, { redirect: 'manual' })).status).toBe(400);
+    expect(await outcome(api.client().auth.ssoStart.mutate({ returnTo: 'https://evil.example' }))).toBe('BAD_REQUEST');
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { contentDisposition, inspectFile, safeFileName } from '../../api/attachments/inspect';
+import { resolveReturnTo } from '../../api/auth/return-to';
+import { mentionedHandles } from '../../api/comments/service';
+import { allowedOrigins, sameOriginRequest } from '../../api/security/origin';
+import { rateLimitHeaders, TokenBucketLimiter } from '../../api/security/rate-limit';
+
+describe('token bucket', () => {
+  it('allows a burst, refuses past it, refills over time, and says when to retry', () => {
+    let now = 0;
+    const limiter = new TokenBucketLimiter({ name: 'default', capacity: 3, refillPerSecond: 1 }, () => now);
+    expect([1, 2, 3].map(() => limiter.take('a').allowed)).toEqual([true, true, true]);
+    const refused = limiter.take('a');
+    expect(refused).toMatchObject({ allowed: false, remaining: 0, retryAfterSeconds: 1, resetSeconds: 3 });
+    expect(limiter.take('b').allowed).toBe(true); // buckets are per key
+    now = 1500;
+    expect(limiter.take('a')).toMatchObject({ allowed: true, remaining: 0 });
+    now = 60_000;
+    expect(limiter.take('a').remaining).toBe(2); // never more than the capacity
+  });
+
+  it('describes itself with the IETF RateLimit headers', () => {
+    const policy = { name: 'default', capacity: 120, refillPerSecond: 2 };
+    expect(rateLimitHeaders(policy, { allowed: true, remaining: 119, resetSeconds: 1, retryAfterSeconds: 0 })).toEqual({ 'RateLimit-Policy': '"default";q=120;w=60', RateLimit: '"default";r=119;t=1' });
+    expect(rateLimitHeaders(policy, { allowed: false, remaining: 0, resetSeconds: 60, retryAfterSeconds: 1 })['Retry-After']).toBe('1');
+  });
+});
+
+describe('CSRF origin check', () => {
+  const allowed = allowedOrigins('https://desk.example.com', ['https://app.example.com']);
+  const request = (headers: Record<string, string>) => new Request('https://desk.example.com/trpc/x', { method: 'POST', headers });
+  it('accepts our origins and refuses others or none', () => {
+    expect(sameOriginRequest(request({ origin: 'https://desk.example.com' }), allowed)).toBe(true);
+    expect(sameOriginRequest(request({ origin: 'https://app.example.com' }), allowed)).toBe(true);
+    expect(sameOriginRequest(request({ referer: 'https://app.example.com/tickets/1' }), allowed)).toBe(true);
+    expect(sameOriginRequest(request({ origin: 'https://evil.example' }), allowed)).toBe(false);
+    expect(sameOriginRequest(request({ origin: 'null' }), allowed)).toBe(false);
+    expect(sameOriginRequest(request({ referer: 'not a url' }), allowed)).toBe(false);
+    expect(sameOriginRequest(request({}), allowed)).toBe(false);
+  });
+});
+
+describe('return addresses after sign-in', () => {
+  const origins = new Set(['https://app.example.com']);
+  it('accepts paths and our origins only', () => {
+    expect(resolveReturnTo(undefined, 'https://app.example.com', origins)).toBe('https://app.example.com/');
+    expect(resolveReturnTo('/tickets?x=1', 'https://app.example.com', origins)).toBe('https://app.example.com/tickets?x=1');
+    expect(resolveReturnTo('https://app.example.com/a', 'https://app.example.com', origins)).toBe('https://app.example.com/a');
+    for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', 'https://app.example.com.evil.example']) {
+      expect(resolveReturnTo(bad, 'https://app.example.com', origins), bad).toBeNull();
+    }
+  });
+});
+
+describe('attachment names and types', () => {
+  it('keeps only a safe last segment with the detected extension', () => {
+    expect(safeFileName('C:\\Users\\me\\report.final.docx', 'pdf')).toBe('report.final.pdf');
+    expect(safeFileName('x'.repeat(300) + '.txt', 'txt')).toBe(`${'x'.repeat(100)}.txt`);
+    expect(safeFileName('résumé.PNG', 'png')).toBe('résumé.png');
+    expect(contentDisposition('résumé "final".png')).toBe(`attachment; filename="r_sum_ _final_.png"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.png`);
+  });
+
+  it('recognises files by their bytes', async () => {
+    expect(await inspectFile(Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj\n'))).toMatchObject({ ok: true, mimeType: 'application/pdf' });
+    expect(await inspectFile(Buffer.from('plain words\nand lines\n'))).toMatchObject({ ok: true, mimeType: 'text/plain' });
+    expect(await inspectFile(Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe]))).toMatchObject({ ok: false });
+    expect(await inspectFile(Buffer.from('#!/bin/sh\nrm -rf /\n\u0007'))).toMatchObject({ ok: false });
+    expect(await inspectFile(new Uint8Array())).toMatchObject({ ok: false, reason: 'The file is empty.' });
+  });
+});
+
+describe('mentions', () => {
+  it('finds @handles, not email addresses', () => {
+    expect(mentionedHandles('Hi @ivy.it, cc @Otto.IT. Mail me at a@b.com; @@x and (@nia.it)')).toEqual(['ivy.it', 'otto.it', 'nia.it']);
+  });
+});

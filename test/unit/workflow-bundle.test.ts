@@ -1,0 +1,28 @@
+/**
+ * What the ticket workflow's bundle may contain. A workflow sandbox evaluates the bundle's modules
+ * once per workflow, so heavy libraries there cost memory per open ticket (bench:timers holds
+ * 10,000): no zod, no drizzle, no configuration parsing. The plain copies of enum values and
+ * search attributes the workflow uses instead must stay equal to their sources.
+ */
+import { describe, expect, it } from 'vitest';
+import { priorities as dbPriorities, roles as dbRoles } from '../../db/schema/enums';
+import { searchAttributes } from '../../temporal.config';
+import { workflowBundle } from '../../worker/worker';
+import { priorities, roles } from '../../workflows/lifecycle/vocabulary';
+import { ticketSearchAttributes } from '../../workflows/search-attributes';
+
+describe('the workflow bundle', () => {
+  it('loads no zod, drizzle or configuration code', async () => {
+    const { code } = await workflowBundle();
+    const modules = [...code.matchAll(/\/\*\*\*\/ "\.\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(modules).toContain('workflows/ticket.ts');
+    expect(modules.filter((m) => /node_modules\/(zod|drizzle-orm)\/|(deskflow|temporal)\.config\.ts|^db\//.test(m))).toEqual([]);
+    expect(modules.filter((m) => m.startsWith('node_modules/') && !/node_modules\/(@temporalio|nexus-rpc|ms|long|luxon)\//.test(m))).toEqual([]);
+  });
+
+  it('uses the same enum values and search attributes as the database schema and temporal.config.ts', () => {
+    expect(priorities).toEqual(dbPriorities);
+    expect(roles).toEqual(dbRoles);
+    expect(ticketSearchAttributes).toEqual(searchAttributes);
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * The ticket workflow's activities (and the maintenance workflows'), built from their
+ * dependencies. The worker calls createActivities once; workflows import only its type.
+ */
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../db/client';
+import type { AiProvider } from '../ai/provider';
+import { createOfflineProvider } from '../ai/offline-provider';
+import { aiActivities } from './ai';
+import { linkActivities } from './links';
+import { liveActivities, type Notifier } from './live';
+import { maintenanceActivities } from './maintenance';
+import { slaActivities } from './sla';
+import { ticketActivities } from './tickets';
+
+export type { Notifier } from './live';
+
+export type ActivityDeps = {
+  db: Db;
+  /** AI steps; the offline provider (trained model + rules) by default. */
+  ai?: AiProvider;
+  /** Live events into the rooms; none when rooms are not configured. */
+  notifier?: Notifier;
+  /** For maintenance activities that signal ticket workflows. */
+  temporal?: Client;
+};
+
+export function createActivities({ db, ai, notifier, temporal }: ActivityDeps) {
+  return {
+    ...ticketActivities(db),
+    ...slaActivities(db, { liveEvents: notifier !== undefined }),
+    ...aiActivities(db, ai ?? (() => createOfflineProvider())),
+    ...linkActivities(db),
+    ...liveActivities(db, notifier),
+    ...maintenanceActivities(db, temporal),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

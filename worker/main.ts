@@ -1,0 +1,67 @@
+/**
+ * `npm run worker`: a standalone Deskflow worker process (ticket workflows, their activities and
+ * the maintenance schedules) for deployments that run workers apart from the API — and for the
+ * fault tests, which kill it. Reads TEMPORAL_ADDRESS (required: it joins an existing server) and
+ * DATABASE_URL (PostgreSQL through the Neon driver; PGlite lets only one process open its data,
+ * so a separate worker needs PostgreSQL). Live room events when ROOMS_URL and
+ * INTERNAL_API_SECRET are set. DESKFLOW_WORKFLOW_BUNDLE: a prebuilt workflow bundle file.
+ */
+import { readFileSync } from 'node:fs';
+import { createLogger } from '../api/logger';
+import { databaseOptionsFromSettings, openDatabase } from '../db/client';
+import { ConfigError, deskflowSettings } from '../deskflow.config';
+import { temporalSettings } from '../temporal.config';
+import { createRoomsNotifier } from './rooms-notifier';
+import { ensureSchedules } from './schedules';
+import { ensureSearchAttributes } from './search-attributes';
+import { connectClient, connectWorker } from './temporal-connections';
+import { createDeskflowWorker } from './worker';
+
+async function main() {
+  const settings = deskflowSettings();
+  const temporal = temporalSettings();
+  const logger = createLogger(settings.LOG_LEVEL, 'deskflow-worker');
+  if (!temporal.address) throw new ConfigError('TEMPORAL_ADDRESS is not set: a standalone worker joins an existing Temporal server (npm start runs its own worker)');
+  if (!settings.DATABASE_URL) throw new ConfigError('DATABASE_URL is not set: a standalone worker needs PostgreSQL (PGlite lets only one process open its data; npm start runs its own worker)');
+  const address = temporal.address;
+
+  const database = await openDatabase(databaseOptionsFromSettings(settings));
+  await database.migrate().catch((error: unknown) => {
+    throw new ConfigError(`cannot migrate the database (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): check DATABASE_URL${settings.NEON_WS_PROXY ? ' and NEON_WS_PROXY' : ''}`);
+  });
+  const { client, connection } = await connectClient({ ...temporal, address });
+  await ensureSearchAttributes(connection, temporal.namespace, (line) => logger.info(line));
+  await ensureSchedules(client, temporal.taskQueue, (line) => logger.info(line));
+
+  const notifier = settings.ROOMS_URL && settings.INTERNAL_API_SECRET ? createRoomsNotifier({ roomsUrl: settings.roomsUrl, internalSecret: settings.INTERNAL_API_SECRET }) : undefined;
+  const bundlePath = process.env.DESKFLOW_WORKFLOW_BUNDLE;
+  const worker = await createDeskflowWorker({
+    connection: await connectWorker({ ...temporal, address }),
+    namespace: temporal.namespace,
+    taskQueue: temporal.taskQueue,
+    db: database.db,
+    temporal: client,
+    notifier,
+    workflowCode: bundlePath ? readFileSync(bundlePath, 'utf8') : undefined,
+  });
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping: finishing the tasks in hand');
+    worker.shutdown();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  logger.info({ taskQueue: temporal.taskQueue, address, liveEvents: Boolean(notifier) }, 'worker ready');
+  await worker.run();
+  await connection.close();
+  await database.close();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`deskflow-worker: ${error instanceof ConfigError ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,19 @@
+/**
+ * Periodic upkeep, started by Temporal Schedules (worker/schedules.ts) and by the admin API
+ * right after an SLA policy, calendar or lifecycle settings edit.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../worker/activities';
+
+const { signalStaleSlaTickets } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export const SLA_RECONCILE_WORKFLOW_TYPE = 'slaReconcileWorkflow';
+
+/** Makes every open ticket apply the current SLA configuration (a ticket that already has it ignores the signal). */
+export async function slaReconcileWorkflow(): Promise<{ version: number; signalled: number; missing: number }> {
+  return signalStaleSlaTickets();
+}

@@ -1,0 +1,16 @@
+/**
+ * The custom search attributes ticket workflows upsert, defined without zod or configuration code:
+ * the workflow sandbox evaluates a workflow's modules once per workflow, so its bundle stays lean.
+ * temporal.config.ts holds the same definitions for registration (a unit test keeps them equal).
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const ticketSearchAttributes = {
+  TicketNumber: defineSearchAttributeKey('TicketNumber', SearchAttributeType.INT),
+  TicketStatus: defineSearchAttributeKey('TicketStatus', SearchAttributeType.KEYWORD),
+  TicketPriority: defineSearchAttributeKey('TicketPriority', SearchAttributeType.KEYWORD),
+  TicketDepartment: defineSearchAttributeKey('TicketDepartment', SearchAttributeType.KEYWORD),
+  AssigneeId: defineSearchAttributeKey('AssigneeId', SearchAttributeType.KEYWORD),
+  SlaState: defineSearchAttributeKey('SlaState', SearchAttributeType.KEYWORD),
+  SlaDueAt: defineSearchAttributeKey('SlaDueAt', SearchAttributeType.DATETIME),
+} as const;
