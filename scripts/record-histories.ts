@@ -14,13 +14,36 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import proto from '@temporalio/proto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
+import { businessCalendars, departments, settings, slaPolicies, tickets, users } from '../db/schema';
+import { seedSla } from '../db/seed-sla';
+import {
+  assignUpdate,
+  claimUpdate,
+  confirmResolutionUpdate,
+  escalateUpdate,
+  linkUpdate,
+  mergeUpdate,
+  publicReplySignal,
+  reclassifyUpdate,
+  reopenUpdate,
+  reviewUpdate,
+  stateQuery,
+  ticketWorkflowId,
+  transitionUpdate,
+  triageUpdate,
+  unassignUpdate,
+  type PublicReply,
+} from '../workflows/messages';
+import type { ticketWorkflow } from '../workflows/ticket';
 import { startStack, type Stack } from '../test/support/stack';
 import { installTemporalRuntime } from '../worker/worker';
 import { PROJECT_ROOT } from './tools';
 
 type Scenario = {
   description: string;
-  /** Drives one or more tickets; returns the workflow ids whose histories to keep. */
+  /** Drives one or more tickets; returns the workflow ids whose histories to keep (`id@runId` for an earlier run). */
   run(stack: Stack): Promise<string[]>;
 };
 
@@ -42,14 +65,160 @@ const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 20
   }
 };
 
+type Actor = { id: string; role: 'requester' | 'agent' | 'supervisor' | 'admin'; departmentId: string | null };
+
+async function actor(stack: Stack, email: string): Promise<Actor> {
+  const [user] = await stack.db.select().from(users).where(eq(users.email, email));
+  if (!user) throw new Error(`no user ${email}`);
+  return { id: user.id, role: user.role, departmentId: user.departmentId };
+}
+
+const row = async (stack: Stack, id: string) => (await stack.db.select().from(tickets).where(eq(tickets.id, id)))[0]!;
+
+/**
+ * Creates a ticket through the API and waits until it is routed; when triage was unsure (the
+ * shipped model's call) and `triageIfUnsure`, a supervisor triages it to IT by hand.
+ */
+async function open(stack: Stack, email: string, title: string, description: string, triageIfUnsure = true) {
+  const { api } = await stack.signIn(email);
+  const ticket = await api.ticket.create.mutate({ title, description, urgency: 'high' });
+  await until('routing', async () => {
+    const r = await row(stack, ticket.id);
+    return r.assigneeId !== null || r.needsTriage || r.heldForReview;
+  });
+  const handle = stack.env.client.workflow.getHandle<typeof ticketWorkflow>(ticketWorkflowId(ticket.number));
+  if (triageIfUnsure && (await row(stack, ticket.id)).needsTriage) {
+    const it = (await stack.db.select().from(departments).where(eq(departments.slug, 'it')))[0]!;
+    await handle.executeUpdate(triageUpdate, { args: [{ actor: await actor(stack, 'sam.supervisor@deskflow.test'), departmentId: it.id, category: 'Hardware', priority: 'high' }] });
+    await until('assignment', async () => (await row(stack, ticket.id)).assigneeId !== null);
+  }
+  const assigneeId = (await row(stack, ticket.id)).assigneeId;
+  const assignee = assigneeId ? await actor(stack, (await stack.db.select().from(users).where(eq(users.id, assigneeId)))[0]!.email) : null;
+  return { ticket, handle, assignee };
+}
+
+async function setLifecycle(stack: Stack, values: Record<string, unknown>) {
+  const [current] = await stack.db.select().from(settings).where(eq(settings.key, 'lifecycle'));
+  const value = { ...(current?.value as object), ...values };
+  await stack.db.insert(settings).values({ key: 'lifecycle', value }).onConflictDoUpdate({ target: settings.key, set: { value } });
+}
+
+const reply = (handle: WorkflowHandle<typeof ticketWorkflow>, author: Actor, commentId: number) =>
+  handle.signal(publicReplySignal, { commentId, authorId: author.id, authorRole: author.role, at: new Date().toISOString() } satisfies PublicReply);
+
 const scenarios: Record<string, Scenario> = {
   'created-assigned': {
     description: 'a requester creates an IT ticket; triage routes it and assigns an agent',
     async run(stack) {
-      const { api } = await stack.signIn('rita.requester@deskflow.test');
-      const ticket = await api.ticket.create.mutate({ title: 'Laptop will not boot', description: 'Black screen after the update this morning.', urgency: 'high' });
-      await until('assignment', async () => (await api.ticket.get.query({ id: ticket.id })).status === 'assigned');
-      return [`ticket-${ticket.number}`];
+      const { ticket } = await open(stack, 'rita.requester@deskflow.test', 'Laptop will not boot', 'Black screen after the update this morning.');
+      return [ticketWorkflowId(ticket.number)];
+    },
+  },
+  'worked-and-closed': {
+    description: 'in progress, waiting on the customer, replies both ways, resolved, closed by the requester',
+    async run(stack) {
+      const { ticket, handle, assignee } = await open(stack, 'raj.requester@deskflow.test', 'Monitor flickers', 'The second screen flickers every few seconds.');
+      const agent = assignee ?? (await actor(stack, 'sam.supervisor@deskflow.test'));
+      const requester = await actor(stack, 'raj.requester@deskflow.test');
+      await handle.executeUpdate(transitionUpdate, { args: [{ actor: agent, to: 'in_progress', reason: 'looking into it' }] });
+      await reply(handle, agent, 1);
+      await handle.executeUpdate(transitionUpdate, { args: [{ actor: agent, to: 'waiting_on_customer' }] });
+      await reply(handle, requester, 2);
+      await until('the reply to resume it', async () => (await row(stack, ticket.id)).status === 'in_progress');
+      await handle.executeUpdate(transitionUpdate, { args: [{ actor: agent, to: 'resolved', reason: 'cable replaced' }] });
+      await handle.executeUpdate(confirmResolutionUpdate, { args: [{ actor: requester }] });
+      return [ticketWorkflowId(ticket.number)];
+    },
+  },
+  'sla-escalated': {
+    description: 'first response breached on a 24x7 policy: warning, breach, escalation levels 1 and 2 (priority raised)',
+    async run(stack) {
+      const group = `record-${Date.now()}`;
+      const [calendar] = await stack.db.insert(businessCalendars).values({ name: `24x7 ${group}`, timezone: 'UTC', alwaysOpen: true }).returning();
+      await stack.db.insert(slaPolicies).values({
+        name: `Record ${group}`,
+        requesterGroup: group,
+        calendarId: calendar!.id,
+        firstResponseSeconds: 6,
+        nextResponseSeconds: 600,
+        resolutionSeconds: 36_000,
+        escalation: [
+          { level: 1, target: 'any', trigger: { atPercent: 80 }, notify: ['assignee'], raisePriority: false, reassignToEscalationGroup: false },
+          { level: 2, target: 'any', trigger: { atPercent: 100 }, notify: ['supervisor'], raisePriority: true, reassignToEscalationGroup: false },
+        ],
+      });
+      await stack.db.update(users).set({ groups: [group] }).where(eq(users.email, 'rosa.requester@deskflow.test'));
+      const { ticket } = await open(stack, 'rosa.requester@deskflow.test', 'Projector broken', 'Meeting room 3, board meeting at noon.');
+      await until('escalation level 2', async () => (await row(stack, ticket.id)).escalationLevel === 2, 30_000);
+      await stack.db.update(users).set({ groups: [] }).where(eq(users.email, 'rosa.requester@deskflow.test'));
+      return [ticketWorkflowId(ticket.number)];
+    },
+  },
+  'held-and-rejected': {
+    description: 'screening holds spam for review; an agent rejects it',
+    async run(stack) {
+      const { ticket, handle } = await open(stack, 'rita.requester@deskflow.test', 'Limited time offer!!! Buy now', 'Click here for casino bonuses https://spam.example/a https://spam.example/b https://spam.example/c');
+      await handle.executeUpdate(reviewUpdate, { args: [{ actor: await actor(stack, 'sam.supervisor@deskflow.test'), decision: 'reject', reason: 'spam' }] });
+      return [ticketWorkflowId(ticket.number)];
+    },
+  },
+  'triaged-by-hand': {
+    description: 'triage is not confident enough; a supervisor triages the ticket by hand and it is routed',
+    async run(stack) {
+      await setLifecycle(stack, { triageMinConfidence: 0.999 });
+      const { ticket, handle } = await open(stack, 'raj.requester@deskflow.test', 'Something odd with my account', 'Not sure who handles this.', false);
+      await setLifecycle(stack, { triageMinConfidence: 0.5 });
+      const hr = (await stack.db.select().from(departments).where(eq(departments.slug, 'hr')))[0]!;
+      await handle.executeUpdate(triageUpdate, { args: [{ actor: await actor(stack, 'sam.supervisor@deskflow.test'), departmentId: hr.id, category: 'HR Support', priority: 'medium', reason: 'payroll account' }] });
+      await until('assignment', async () => (await row(stack, ticket.id)).assigneeId !== null);
+      return [ticketWorkflowId(ticket.number)];
+    },
+  },
+  'reopened-and-reassigned': {
+    description: 'resolved, reopened by the requester, unassigned, claimed, reassigned, escalated by hand',
+    async run(stack) {
+      const { ticket, handle } = await open(stack, 'rita.requester@deskflow.test', 'Outlook crashes on start', 'Since the last update.');
+      const sam = await actor(stack, 'sam.supervisor@deskflow.test');
+      await handle.executeUpdate(transitionUpdate, { args: [{ actor: sam, to: 'resolved' }] });
+      await handle.executeUpdate(reopenUpdate, { args: [{ actor: await actor(stack, 'rita.requester@deskflow.test'), reason: 'crashed again' }] });
+      await handle.executeUpdate(unassignUpdate, { args: [{ actor: sam, reason: 'rebalancing' }] });
+      const otto = await actor(stack, 'otto.it@deskflow.test');
+      await handle.executeUpdate(claimUpdate, { args: [{ actor: otto }] });
+      await handle.executeUpdate(assignUpdate, { args: [{ actor: otto, assigneeId: (await actor(stack, 'nia.it@deskflow.test')).id, reason: 'Nia knows Outlook' }] });
+      await handle.executeUpdate(escalateUpdate, { args: [{ actor: sam, reason: 'VIP waiting' }] });
+      await handle.executeUpdate(reclassifyUpdate, { args: [{ actor: sam, priority: 'critical', reason: 'whole floor affected' }] });
+      return [ticketWorkflowId(ticket.number)];
+    },
+  },
+  'merged-and-linked': {
+    description: 'a duplicate merged into its primary; a child linked to a parent, resolved, then the parent resolved',
+    async run(stack) {
+      const sam = await actor(stack, 'sam.supervisor@deskflow.test');
+      const primary = await open(stack, 'rita.requester@deskflow.test', 'Wi-Fi down on floor 3', 'No connection.');
+      const duplicate = await open(stack, 'raj.requester@deskflow.test', 'No Wi-Fi on the third floor', 'Since 9am.');
+      await duplicate.handle.executeUpdate(mergeUpdate, { args: [{ actor: sam, primaryTicketId: primary.ticket.id }] });
+      const child = await open(stack, 'rita.requester@deskflow.test', 'Move the printers', 'Part of the office move.');
+      await child.handle.executeUpdate(linkUpdate, { args: [{ actor: sam, kind: 'parent', targetTicketId: primary.ticket.id }] });
+      await child.handle.executeUpdate(transitionUpdate, { args: [{ actor: sam, to: 'resolved' }] });
+      await until('the parent to hear of its child', async () => (await primary.handle.query(stateQuery)).openChildren.length === 0);
+      await primary.handle.executeUpdate(transitionUpdate, { args: [{ actor: sam, to: 'resolved' }] });
+      return [primary, duplicate, child].map((t) => ticketWorkflowId(t.ticket.number));
+    },
+  },
+  'continued-as-new': {
+    description: 'a busy ticket continues as new past its history budget, carrying its state (both runs kept)',
+    async run(stack) {
+      await setLifecycle(stack, { historyEventBudget: 200 });
+      const { ticket, handle } = await open(stack, 'rosa.requester@deskflow.test', 'Flaky docking station', 'Disconnects every hour.');
+      await setLifecycle(stack, { historyEventBudget: 2000 });
+      const sam = await actor(stack, 'sam.supervisor@deskflow.test');
+      const firstRunId = (await handle.describe()).runId;
+      for (let i = 0; (await handle.describe()).runId === firstRunId; i++) {
+        if (i > 60) throw new Error('the ticket never continued as new');
+        await handle.executeUpdate(transitionUpdate, { args: [{ actor: sam, to: i % 2 === 0 ? 'waiting_on_customer' : 'in_progress' }] });
+      }
+      await handle.executeUpdate(transitionUpdate, { args: [{ actor: sam, to: 'resolved' }] });
+      return [`${ticketWorkflowId(ticket.number)}@${firstRunId}`, ticketWorkflowId(ticket.number)];
     },
   },
 };
@@ -72,6 +241,7 @@ mkdirSync(dir, { recursive: true });
 installTemporalRuntime();
 process.stdout.write('starting a dev server, PGlite, the worker and the API…\n');
 const stack = await startStack();
+await seedSla(stack.db);
 try {
   for (const name of chosen) {
     const file = join(dir, `${values.label}-${name}.json`);
@@ -82,8 +252,9 @@ try {
     process.stdout.write(`  ${name}: ${scenarios[name]!.description}\n`);
     const workflowIds = await scenarios[name]!.run(stack);
     const histories = [];
-    for (const workflowId of workflowIds) {
-      const history = await stack.env.client.workflow.getHandle(workflowId).fetchHistory();
+    for (const id of workflowIds) {
+      const [workflowId, runId] = id.split('@') as [string, string | undefined];
+      const history = await stack.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
       histories.push({ workflowId, history: historyToPlain(history) });
     }
     writeFileSync(file, `${JSON.stringify({ label: values.label, scenario: name, description: scenarios[name]!.description, recordedAt: new Date().toISOString(), histories }, null, 1)}\n`);

@@ -42,12 +42,17 @@ export type WorkerOptions = {
   /** Live events into the rooms (worker/rooms-notifier.ts); none when rooms are not configured. */
   notifier?: Notifier;
   /** A client for the maintenance activities (the sla-reconcile schedule signals ticket workflows). */
-  temporal?: Client;
+  temporal: Client;
   /** AI steps; the shipped offline provider by default. */
   ai?: AiProvider;
   /** Prebuilt workflow code (e.g. from a deploy step); bundled on start otherwise. */
   workflowCode?: string;
+  /** Ticket workflows kept in memory between tasks (each ~0.5-1 MB); others are replayed from history when they wake. */
+  maxCachedWorkflows?: number;
 };
+
+/** Keeps a worker holding 10,000 open tickets under 1.5 GiB (see bench/README.md, Timers). */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
 
 export async function createDeskflowWorker(options: WorkerOptions): Promise<Worker> {
   installTemporalRuntime();
@@ -56,6 +61,7 @@ export async function createDeskflowWorker(options: WorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowCode ? { code: options.workflowCode } : await workflowBundle(),
+    maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     activities: createActivities({ db: options.db, notifier: options.notifier, temporal: options.temporal, ai: options.ai }),
   });
 }

@@ -456,17 +456,21 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
     afterAutoAssign(assigned!);
   }
 
-  /** Screening and triage, then hold for review or route. */
+  /** The row, screening and triage (side by side), then hold for review or route. */
   async function intake() {
     upsertMemo({ title: input.title });
-    await db.insertTicket({ ticketId: input.ticketId, number: input.number, title: input.title, description: input.description, urgency: input.urgency, requesterId: input.requesterId, dedupeKey: `${workflowId}#created` });
-    state.persisted = true;
     const openedAt = now();
-    publishSearchAttributes(openedAt);
     const text = { title: input.title, description: input.description };
+    const inserted = db
+      .insertTicket({ ticketId: input.ticketId, number: input.number, title: input.title, description: input.description, urgency: input.urgency, requesterId: input.requesterId, dedupeKey: `${workflowId}#created` })
+      .then(() => {
+        state.persisted = true; // the create call (awaitPersisted) returns now
+        publishSearchAttributes(openedAt);
+      });
     const [screening, triage] = await Promise.all([
       withFallback('screening', () => ai.screenTicket(text), () => rules.screenTicketByRules(text)),
       withFallback('triage', () => ai.triageTicket({ ...text, urgency: input.urgency }), () => rules.triageTicketByRules({ ...text, urgency: input.urgency })),
+      inserted,
     ]);
     state.triage = triage.result;
     const events = [screening.event, triage.event].filter((e): e is ExtraEvent => e !== null);

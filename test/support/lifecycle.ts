@@ -248,10 +248,12 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
 export type LifecycleHarness = Awaited<ReturnType<typeof startLifecycleHarness>>;
 
 async function terminateWhenIdle(handle: TicketHandle): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  let idleChecks = 0;
+  for (let i = 0; i < 200 && idleChecks < 2; i++) {
     const { status, raw } = await handle.describe().catch(() => ({ status: { name: 'UNKNOWN' }, raw: null }));
     if (status.name !== 'RUNNING') return;
-    if (!raw?.pendingWorkflowTask && (raw?.pendingActivities?.length ?? 0) === 0) break;
+    // Idle twice in a row: a finishing activity can schedule a workflow task right after one look.
+    idleChecks = !raw?.pendingWorkflowTask && (raw?.pendingActivities?.length ?? 0) === 0 ? idleChecks + 1 : 0;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await handle.terminate('test finished').catch(() => undefined);
