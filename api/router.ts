@@ -3,13 +3,15 @@ import { attachmentRouter } from './routers/attachment';
 import { authRouter } from './routers/auth';
 import { commentRouter } from './routers/comment';
 import { directoryRouter } from './routers/directory';
+import { lifecycleRouter } from './routers/lifecycle';
 import { realtimeRouter } from './routers/realtime';
 import { ticketRouter } from './routers/ticket';
-import { createTRPCRouter } from './trpc';
+import { createTRPCRouter, mergeRouters } from './trpc';
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
-  ticket: ticketRouter,
+  /** Tickets: create, read, search, watchers (ticketRouter) and their lifecycle through the workflow (lifecycleRouter). */
+  ticket: mergeRouters(ticketRouter, lifecycleRouter),
   comment: commentRouter,
   attachment: attachmentRouter,
   directory: directoryRouter,

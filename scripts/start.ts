@@ -19,6 +19,7 @@ import { ConfigError, deskflowSettings, type DeskflowSettings } from '../deskflo
 import { searchAttributes, temporalSettings, type TemporalSettings } from '../temporal.config';
 import { ensureSearchAttributes } from '../worker/search-attributes';
 import { connectClient, connectWorker } from '../worker/temporal-connections';
+import { createRoomsNotifier } from '../worker/rooms-notifier';
 import { createDeskflowWorker } from '../worker/worker';
 import { RoomsStartError, startRooms } from '../realtime/dev';
 import { ensureTemporalCli, GO_MISSING_MESSAGE, ToolError } from './tools';
@@ -52,7 +53,15 @@ async function main() {
   if (settings.SEED_DEMO === 'auto' && (await seedDemo(database.db, settings.DEMO_PASSWORD))) step('seeded the demo organisation');
 
   step('bundling workflows and starting the worker');
-  const worker = await createDeskflowWorker({ connection: await connectWorker({ ...temporal, address }), namespace: temporal.namespace, taskQueue: temporal.taskQueue, db: database.db });
+  const worker = await createDeskflowWorker({
+    connection: await connectWorker({ ...temporal, address }),
+    namespace: temporal.namespace,
+    taskQueue: temporal.taskQueue,
+    db: database.db,
+    temporal: client,
+    // Live events: pushes made before the rooms are up are retried by their activities.
+    notifier: createRoomsNotifier({ roomsUrl: settings.roomsUrl, internalSecret: secrets.internalSecret }),
+  });
   const workerRun = worker.run();
   cleanups.unshift(async () => {
     worker.shutdown();

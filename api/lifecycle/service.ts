@@ -8,8 +8,8 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TRPCError } from '@trpc/server';
-import { and, eq } from 'drizzle-orm';
-import { tickets } from '../../db/schema';
+import { and, desc, eq } from 'drizzle-orm';
+import { aiSuggestions, tickets } from '../../db/schema';
 import { lifecycleFailureTypes } from '../../workflows/lifecycle/errors';
 import { allowedActions, permissionProblem, type LifecycleAction, type RuleSubject } from '../../workflows/lifecycle/rules';
 import { ruleSubject, type LifecycleView } from '../../workflows/lifecycle/view';
@@ -168,4 +168,14 @@ export async function lifecycleState(ctx: AuthedContext, id: string): Promise<Li
   if (actor.role !== 'requester') return { ticketId: row.id, number: row.number, live: true, allowed, state: view };
   const { status, resolvedAt, closedAt, autoCloseAt, mergedInto } = view;
   return { ticketId: row.id, number: row.number, live: true, allowed, state: { status, resolvedAt, closedAt, autoCloseAt, mergedInto } };
+}
+
+/** The AI drafts for a ticket (e.g. the suggested first reply for its assignee), newest first. Staff only. */
+export async function ticketSuggestions(ctx: AuthedContext, id: string) {
+  const row = await visibleTicket(ctx, id);
+  return ctx.db
+    .select({ id: aiSuggestions.id, kind: aiSuggestions.kind, forUserId: aiSuggestions.forUserId, body: aiSuggestions.body, provider: aiSuggestions.provider, method: aiSuggestions.method, createdAt: aiSuggestions.createdAt })
+    .from(aiSuggestions)
+    .where(eq(aiSuggestions.ticketId, row.id))
+    .orderBy(desc(aiSuggestions.id));
 }

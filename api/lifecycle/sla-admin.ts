@@ -16,7 +16,7 @@ import { SLA_RECONCILE_WORKFLOW_TYPE } from '../../workflows/maintenance';
 import { businessCalendarSchema } from '../../workflows/sla/calendar-schema';
 import { BREACH_PERCENT } from '../../workflows/sla/clock';
 import { DEFAULT_ESCALATION_CHAIN, DEFAULT_PAUSED_STATUSES, matchPolicy } from '../../workflows/sla/policy';
-import { escalationChainSchema, lifecycleSettingsSchema } from '../../workflows/sla/policy-schema';
+import { escalationChainSchema, lifecycleSettingsSchema, lifecycleSettingsUpdateSchema } from '../../workflows/sla/policy-schema';
 import type { LifecycleSettings } from '../../workflows/types';
 import type { AuthedContext } from '../trpc';
 
@@ -76,7 +76,7 @@ export const ZMatchPreview = z.object({
   category: optionalText.default(null),
   requesterGroups: z.array(z.string().trim().min(1).max(100)).max(20).default([]),
 });
-export const ZSettingsUpdate = lifecycleSettingsSchema.partial();
+export const ZSettingsUpdate = lifecycleSettingsUpdateSchema;
 export const ZEscalationGroup = z.object({ departmentId: z.uuid(), userIds: z.array(z.uuid()).max(100) });
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import { issueEmailToken } from '../auth/email-tokens';
 import { ZEmail } from '../auth/passwords-policy';
 import { invalidateUserSessions } from '../auth/session';
 import { adminProcedure, createTRPCRouter, type AuthedContext } from '../trpc';
+import { slaRouter } from './sla';
 
 const ZId = z.object({ id: z.uuid('must be an id (UUID)') });
 const ZName = z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters');
@@ -267,13 +268,13 @@ const ZTemplateFields = z.object({
   name: ZName,
   title: z.string().trim().min(3, 'must be at least 3 characters').max(200, 'must be at most 200 characters'),
   description: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20,000 characters'),
-  urgency: z.enum(priorities).default('medium'),
+  urgency: z.enum(priorities),
   category: z.string().trim().min(1).max(80).nullable().optional(),
 });
 
 const templatesRouter = createTRPCRouter({
   list: adminProcedure.input(z.void()).query(({ ctx }) => ctx.db.select().from(ticketTemplates).orderBy(asc(ticketTemplates.name))),
-  create: adminProcedure.input(ZTemplateFields).mutation(async ({ ctx, input }) => {
+  create: adminProcedure.input(ZTemplateFields.extend({ urgency: ZTemplateFields.shape.urgency.default('medium') })).mutation(async ({ ctx, input }) => {
     const [template] = await ctx.db
       .insert(ticketTemplates)
       .values({ ...input, category: input.category ?? null })
@@ -316,12 +317,14 @@ export const adminRouter = createTRPCRouter({
   categories: categoriesRouter,
   templates: templatesRouter,
   settings: settingsRouter,
+  /** SLA calendars, policies, escalation groups and lifecycle settings (auto-close, reopen window). */
+  sla: slaRouter,
   /** The admin audit trail, newest first. */
   audit: adminProcedure
     .input(
       z
         .object({
-          targetType: z.enum(['user', 'department', 'building', 'category', 'template', 'settings', 'api_token', 'session']).optional(),
+          targetType: z.enum(['user', 'department', 'building', 'category', 'template', 'settings', 'api_token', 'session', 'business_calendar', 'sla_policy']).optional(),
           targetId: z.string().max(64).optional(),
           before: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
           limit: z.number().int().min(1).max(200).default(50),

@@ -19,7 +19,7 @@ import {
   unlinkUpdate,
 } from '../../workflows/messages';
 import { ZActionInput, ZAssignInput, ZEscalateInput, ZLifecycleInput, ZLinkInput, ZMergeInput, ZReclassifyInput, ZReviewInput, ZTransitionInput, ZTriageInput } from '../lifecycle/schemas';
-import { changeLifecycle, lifecycleState } from '../lifecycle/service';
+import { changeLifecycle, lifecycleState, ticketSuggestions } from '../lifecycle/service';
 import { ZTicketView } from '../tickets/schemas';
 import { agentProcedure, createTRPCRouter, protectedProcedure } from '../trpc';
 
@@ -29,6 +29,9 @@ const openapi = (path: string, summary: string) => ({ openapi: { method: 'POST' 
 export const lifecycleRouter = createTRPCRouter({
   /** The workflow's full lifecycle state and the actions the caller may take now. */
   lifecycle: protectedProcedure.input(ZLifecycleInput).query(({ ctx, input }) => lifecycleState(ctx, input.id)),
+
+  /** AI drafts for the ticket's agents, e.g. the suggested first reply. */
+  suggestions: agentProcedure.input(ZLifecycleInput).query(({ ctx, input }) => ticketSuggestions(ctx, input.id)),
 
   transition: agentProcedure
     .meta(openapi('transition', 'Move a ticket: in_progress, waiting_on_customer, waiting_on_third_party, resolved, closed'))

@@ -1,16 +1,38 @@
+/**
+ * Tokens for the live rooms (realtime/): short-lived, HMAC-signed claims the rooms check at the
+ * edge. A ticket's room for whoever may see the ticket; a department's live queue for its staff;
+ * each user's own notification channel.
+ */
+import { TRPCError } from '@trpc/server';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { ROOM_TOKEN_TTL_SECONDS, signRoomToken, ticketRoomName } from '../../realtime/token';
+import { departments } from '../../db/schema';
+import { queueRoomName, ROOM_TOKEN_TTL_SECONDS, signRoomToken, ticketRoomName, userRoomName } from '../../realtime/token';
 import { seesInternal } from '../access';
 import { getTicket } from '../tickets/service';
-import { createTRPCRouter, protectedProcedure } from '../trpc';
+import { agentProcedure, createTRPCRouter, protectedProcedure, type AuthedContext } from '../trpc';
+
+async function roomToken(ctx: AuthedContext, room: string) {
+  const exp = Math.floor(Date.now() / 1000) + ROOM_TOKEN_TTL_SECONDS;
+  const token = await signRoomToken({ sub: ctx.user.id, name: ctx.user.name, role: ctx.user.role, room, internal: seesInternal(ctx.user), exp }, ctx.roomTokenSecret);
+  return { token, room, url: ctx.roomsUrl, expiresAt: new Date(exp * 1000) };
+}
 
 export const realtimeRouter = createTRPCRouter({
-  /** A short-lived token that opens the live room of a ticket the caller may see. */
+  /** Opens the live room of a ticket the caller may see: chat, presence, typing, live events. */
   token: protectedProcedure.input(z.object({ ticketId: z.uuid('must be a ticket id (UUID)') })).mutation(async ({ ctx, input }) => {
     const ticket = await getTicket(ctx.db, ctx.user, input.ticketId);
-    const room = ticketRoomName(ticket.id);
-    const exp = Math.floor(Date.now() / 1000) + ROOM_TOKEN_TTL_SECONDS;
-    const token = await signRoomToken({ sub: ctx.user.id, name: ctx.user.name, role: ctx.user.role, room, internal: seesInternal(ctx.user), exp }, ctx.roomTokenSecret);
-    return { token, room, url: ctx.roomsUrl, expiresAt: new Date(exp * 1000) };
+    return roomToken(ctx, ticketRoomName(ticket.id));
   }),
+
+  /** Opens a department's live queue (new, assigned, moved and breaching tickets): its agents, supervisors and admins. */
+  queueToken: agentProcedure.input(z.object({ departmentId: z.uuid('must be a department id (UUID)') })).mutation(async ({ ctx, input }) => {
+    const [department] = await ctx.db.select({ id: departments.id, slug: departments.slug }).from(departments).where(eq(departments.id, input.departmentId));
+    if (!department) throw new TRPCError({ code: 'NOT_FOUND', message: `Department ${input.departmentId} was not found.` });
+    if (ctx.user.role === 'agent' && ctx.user.departmentId !== department.id) throw new TRPCError({ code: 'FORBIDDEN', message: 'Agents may follow the live queue of their own department only.' });
+    return roomToken(ctx, queueRoomName(department.slug));
+  }),
+
+  /** Opens the caller's own notification channel (assignments, mentions, SLA warnings addressed to them). */
+  notificationsToken: protectedProcedure.input(z.void()).mutation(({ ctx }) => roomToken(ctx, userRoomName(ctx.user.id))),
 });

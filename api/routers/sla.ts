@@ -1,7 +1,7 @@
 /**
  * Admin-managed SLA configuration: business calendars, SLA policies, escalation groups and the
  * lifecycle settings (auto-close, reopen window, parent/child rule, triage confidence). Mounted
- * as `sla`; every procedure needs an admin (see api/lifecycle/sla-admin.ts).
+ * as `admin.sla`; every procedure needs an admin (see api/lifecycle/sla-admin.ts).
  */
 import { z } from 'zod';
 import {

@@ -10,7 +10,10 @@
  *   own              requester: they requested it · agent: assigned to them · supervisor/admin: they requested it
  *   sameDepartment   in the caller's department (IT), another requester's, assigned to someone else
  *   otherDepartment  in HR, another requester's, assigned to someone else
- *   anotherRequester another requester's ticket in no department, unassigned
+ *   anotherRequester another requester's ticket in no department, unassigned (a bare row, no workflow)
+ * The tickets with workflows wait on the customer (matrix-support.ts), a status in which most
+ * lifecycle moves are illegal: those calls get past access control and are refused with
+ * BAD_REQUEST, so they leave the shared fixtures as they are.
  */
 import type { ApiTokenScope } from '../../db/schema';
 
@@ -41,6 +44,13 @@ export type Fixtures = {
   apiToken(ownerEmail: string, scopes?: ApiTokenScope[]): Promise<string>;
   /** A raw password-reset token for the user. */
   emailToken(userId: string): Promise<string>;
+  /**
+   * A new ticket in the same relation to every role as `ticket` (same requester, department,
+   * assignee and status, with its own workflow): for calls that change a ticket for good.
+   */
+  ticketLike(ticket: FixtureTicket): Promise<FixtureTicket>;
+  freshCalendar(): Promise<string>;
+  freshPolicy(): Promise<string>;
 };
 
 export type MatrixCall = {
@@ -82,6 +92,17 @@ export const rules = {
   staffSeesTicket: ((role, relation) => (!staffRoles.has(role) ? 'FORBIDDEN' : sees(role, relation) ? 'OK' : 'NOT_FOUND')) as Rule,
 };
 
+/** Lifecycle moves (workflows/lifecycle/rules.ts): staff on tickets they may see, agents only in scope. */
+const actsOnTicket = rules.staffSeesTicket;
+/** Reopen: the requester of their own ticket, or staff in scope. */
+const requesterOrActs: Rule = (role, relation) => (role === 'requester' ? (relation === 'own' ? 'OK' : sees(role, relation) ? 'FORBIDDEN' : 'NOT_FOUND') : actsOnTicket(role, relation));
+/** Cancel and confirm: the requester's own; supervisors and admins on any; never agents. */
+const requesterOrPrivileged: Rule = (role, relation) => {
+  if (!sees(role, relation)) return 'NOT_FOUND';
+  if (role === 'requester') return relation === 'own' ? 'OK' : 'FORBIDDEN';
+  return role === 'agent' ? 'FORBIDDEN' : 'OK';
+};
+
 const ticketId = (c: MatrixCall) => ({ id: c.ticket.id });
 const unique = () => crypto.randomUUID().slice(0, 8);
 
@@ -119,6 +140,29 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'ticket.templates': { allow: rules.signedIn },
   // Per-ticket visibility is reported in the results; access to the procedure is for staff.
   'ticket.bulkUpdate': { allow: rules.staff, input: (c) => ({ ticketIds: [c.ticket.id], change: { action: 'priority', priority: 'high' } }) },
+
+  // ticket lifecycle (Updates to the ticket's workflow) ------------------------------------
+  // Refusals for the ticket's status (BAD_REQUEST) come after the role and scope checks; the
+  // bare row of `anotherRequester` has no workflow, which is a BAD_REQUEST too.
+  'ticket.lifecycle': { allow: rules.seesTicket, input: ticketId },
+  'ticket.suggestions': { allow: rules.staffSeesTicket, input: ticketId },
+  'ticket.transition': { allow: actsOnTicket, input: (c) => ({ id: c.ticket.id, to: 'closed' }), allowedErrors: ['BAD_REQUEST'] },
+  'ticket.triage': { allow: actsOnTicket, input: async (c) => ({ id: c.ticket.id, departmentId: c.fx.departmentId('it'), category: null, priority: 'low' }), allowedErrors: ['BAD_REQUEST'] },
+  'ticket.review': { allow: actsOnTicket, input: (c) => ({ id: c.ticket.id, decision: 'release' }), allowedErrors: ['BAD_REQUEST'] },
+  // A requester is no assignee: refused by the workflow.
+  'ticket.assign': { allow: actsOnTicket, input: async (c) => ({ id: c.ticket.id, assigneeId: (await c.fx.freshUser()).id }), allowedErrors: ['BAD_REQUEST'] },
+  'ticket.claim': { allow: actsOnTicket, input: ticketId, allowedErrors: ['BAD_REQUEST'] },
+  'ticket.unassign': { allow: actsOnTicket, input: ticketId, allowedErrors: ['BAD_REQUEST'] },
+  // Escalation is legal while waiting and changes the ticket: each call gets a ticket of its own.
+  'ticket.escalate': { allow: actsOnTicket, input: async (c) => ({ id: (await c.fx.ticketLike(c.ticket)).id, reason: 'matrix escalation' }), allowedErrors: ['BAD_REQUEST'] },
+  'ticket.reclassify': { allow: actsOnTicket, input: (c) => ({ id: c.ticket.id, priority: 'high' }), allowedErrors: ['BAD_REQUEST'] },
+  'ticket.reopen': { allow: requesterOrActs, input: ticketId, allowedErrors: ['BAD_REQUEST'] },
+  'ticket.cancel': { allow: requesterOrPrivileged, input: ticketId, allowedErrors: ['BAD_REQUEST'] },
+  'ticket.confirmResolution': { allow: requesterOrPrivileged, input: ticketId, allowedErrors: ['BAD_REQUEST'] },
+  // Into a ticket that does not exist: refused by the workflow after the checks.
+  'ticket.merge': { allow: actsOnTicket, input: (c) => ({ id: c.ticket.id, primaryId: crypto.randomUUID() }), allowedErrors: ['BAD_REQUEST'] },
+  'ticket.link': { allow: actsOnTicket, input: (c) => ({ id: c.ticket.id, kind: 'related', targetId: crypto.randomUUID() }), allowedErrors: ['BAD_REQUEST'] },
+  'ticket.unlink': { allow: actsOnTicket, input: (c) => ({ id: c.ticket.id, kind: 'related', targetId: crypto.randomUUID() }), allowedErrors: ['BAD_REQUEST'] },
 
   // comments --------------------------------------------------------------------------
   'comment.list': { allow: rules.seesTicket, input: (c) => ({ ticketId: c.ticket.id }) },
@@ -174,7 +218,27 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'admin.settings.get': { allow: rules.admins },
   'admin.settings.update': { allow: rules.admins, input: () => ({ commentEditWindowMinutes: 30 }) },
   'admin.audit': { allow: rules.admins, input: () => ({ limit: 5 }) },
+  'admin.sla.calendar.list': { allow: rules.admins },
+  'admin.sla.calendar.create': { allow: rules.admins, input: () => ({ name: `Calendar ${unique()}`, timezone: 'Europe/Berlin', weeklyHours: [{ day: 1, start: '09:00', end: '17:00' }], holidays: [] }) },
+  'admin.sla.calendar.update': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshCalendar(), timezone: 'Europe/Paris' }) },
+  'admin.sla.calendar.delete': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshCalendar() }) },
+  'admin.sla.policy.list': { allow: rules.admins },
+  // For a department of its own, so no fixture ticket changes policy.
+  'admin.sla.policy.create': {
+    allow: rules.admins,
+    input: async (c) => ({ name: `Policy ${unique()}`, departmentId: await c.fx.freshDepartment(), calendarId: await c.fx.freshCalendar(), firstResponseMinutes: 60, nextResponseMinutes: 120, resolutionMinutes: 480 }),
+  },
+  'admin.sla.policy.update': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshPolicy(), resolutionMinutes: 600 }) },
+  'admin.sla.policy.delete': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshPolicy() }) },
+  'admin.sla.policy.match': { allow: rules.admins, input: () => ({ priority: 'high' }) },
+  'admin.sla.escalationGroup.get': { allow: rules.admins, input: (c) => ({ departmentId: c.fx.departmentId('it') }) },
+  'admin.sla.escalationGroup.set': { allow: rules.admins, input: async (c) => ({ departmentId: await c.fx.freshDepartment(), userIds: [] }) },
+  'admin.sla.settings.get': { allow: rules.admins },
+  'admin.sla.settings.update': { allow: rules.admins, input: () => ({ reopenWindowDays: 7 }) },
 
   // realtime --------------------------------------------------------------------------
   'realtime.token': { allow: rules.seesTicket, input: (c) => ({ ticketId: c.ticket.id }) },
+  // The matrix's agent works in IT (another department's queue: rooms.e2e in npm-start.test.ts).
+  'realtime.queueToken': { allow: rules.staff, input: (c) => ({ departmentId: c.fx.departmentId('it') }) },
+  'realtime.notificationsToken': { allow: rules.signedIn },
 };

@@ -8,7 +8,7 @@ import type { DeskflowClient } from '../../api/client';
 import { createApiToken } from '../../api/auth/api-tokens';
 import { issueEmailToken } from '../../api/auth/email-tokens';
 import { storeComment } from '../../api/comments/store';
-import { attachmentBlobs, attachments, buildings, categories, departments, ticketTemplates, users } from '../../db/schema';
+import { attachmentBlobs, attachments, buildings, businessCalendars, categories, departments, slaPolicies, tickets, ticketTemplates, users } from '../../db/schema';
 import type { FixtureTicket, Fixtures, MatrixRole, Relation } from './access-matrix';
 import { demo, type ApiHarness } from './support';
 
@@ -39,11 +39,20 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
   const hrTicket = await create(demo.requester2, 'Payroll question about March', 'My payslip shows the wrong hours.');
   const samTicket = await create(demo.supervisor, 'Monitor for the supervisor', 'Need a second monitor.');
   const adaTicket = await create(demo.admin, 'Admin needs a headset', 'For calls.');
-  await api.route(ritaTicket.id, { department: 'it', assignee: demo.itAgent });
-  await api.route(itTicket.id, { department: 'it', assignee: demo.itAgent2 });
-  await api.route(hrTicket.id, { department: 'hr', assignee: demo.hrAgent });
-  await api.route(samTicket.id, { department: 'it', assignee: demo.itAgent2 });
-  await api.route(adaTicket.id, { department: 'hr', assignee: demo.hrAgent });
+  const routes = new Map<string, { department: string; assignee: string }>();
+  const route = async (ticket: FixtureTicket, target: { department: string; assignee: string }) => {
+    routes.set(ticket.id, target);
+    await api.route(ticket.id, target);
+  };
+  await route(ritaTicket, { department: 'it', assignee: demo.itAgent });
+  await route(itTicket, { department: 'it', assignee: demo.itAgent2 });
+  await route(hrTicket, { department: 'hr', assignee: demo.hrAgent });
+  await route(samTicket, { department: 'it', assignee: demo.itAgent2 });
+  await route(adaTicket, { department: 'hr', assignee: demo.hrAgent });
+  // Waiting on the customer: most lifecycle moves are illegal from here (see access-matrix.ts).
+  // Signs in each time: the matrix's "sign out everywhere" ends earlier sessions.
+  const wait = async (id: string) => (await api.signIn(demo.admin)).api.ticket.transition.mutate({ id, to: 'waiting_on_customer', reason: 'access matrix fixture' });
+  for (const ticket of [ritaTicket, itTicket, hrTicket, samTicket, adaTicket]) await wait(ticket.id);
   const loose = await api.insertTicket({ requester: demo.requester3, title: 'Desk wobbles badly', description: 'The desk in the office corner wobbles.', department: null, assignee: null, status: 'new' });
   const looseTicket = { id: loose.id, number: loose.number, requesterEmail: demo.requester3 };
   const agent = { email: demo.itAgent };
@@ -91,6 +100,29 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
     },
     async emailToken(userId) {
       return (await issueEmailToken(api.db, userId, 'password_reset')).token;
+    },
+    async ticketLike(ticket) {
+      const [original] = await api.db.select().from(tickets).where(eq(tickets.id, ticket.id));
+      const target = routes.get(ticket.id);
+      if (!target) {
+        const row = await api.insertTicket({ requester: ticket.requesterEmail, title: original!.title, description: original!.description, department: null, assignee: null, status: original!.status });
+        return { id: row.id, number: row.number, requesterEmail: ticket.requesterEmail };
+      }
+      const copy = await create(ticket.requesterEmail, original!.title, original!.description);
+      await route(copy, target);
+      await wait(copy.id);
+      return copy;
+    },
+    async freshCalendar() {
+      const [row] = await api.db.insert(businessCalendars).values({ name: `Fixture ${next()}`, timezone: 'UTC', alwaysOpen: true }).returning({ id: businessCalendars.id });
+      return row!.id;
+    },
+    async freshPolicy() {
+      const [row] = await api.db
+        .insert(slaPolicies)
+        .values({ name: `Fixture ${next()}`, departmentId: await fx.freshDepartment(), calendarId: await fx.freshCalendar(), firstResponseSeconds: 3600, nextResponseSeconds: 7200, resolutionSeconds: 28_800 })
+        .returning({ id: slaPolicies.id });
+      return row!.id;
     },
   };
 

@@ -56,7 +56,7 @@ export async function startApi(options: ApiHarnessOptions = {}) {
   if (options.temporal) {
     installTemporalRuntime(); // before the test environment instantiates the runtime with defaults
     env = await startDevServer();
-    worker = await createDeskflowWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db });
+    worker = await createDeskflowWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db, temporal: env.client });
     workerRun = worker.run();
     temporal = env.client;
   } else {

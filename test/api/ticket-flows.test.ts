@@ -191,3 +191,19 @@ describe('bulk updates', () => {
     expect(code(await raj.api.ticket.bulkUpdate.mutate({ ticketIds: [a.id], change: { action: 'status', status: 'closed' } }).catch((e: Error) => e))).toBe('FORBIDDEN');
   });
 });
+
+describe('admin edits', () => {
+  it('change only the fields they name: a template keeps its urgency, the lifecycle settings their other values', async () => {
+    const admin = await api.signIn(demo.admin);
+    const template = await admin.api.admin.templates.create.mutate({ name: `VPN ${crypto.randomUUID().slice(0, 6)}`, title: 'VPN will not connect', description: 'Error 809.', urgency: 'critical' });
+    const renamed = await admin.api.admin.templates.update.mutate({ id: template.id, title: 'VPN drops every hour' });
+    expect(renamed).toMatchObject({ title: 'VPN drops every hour', urgency: 'critical', description: 'Error 809.' });
+
+    const before = await admin.api.admin.sla.settings.get.query();
+    await admin.api.admin.sla.settings.update.mutate({ autoCloseBusinessDays: before.autoCloseBusinessDays + 2 });
+    const changed = await admin.api.admin.sla.settings.update.mutate({ reopenWindowDays: before.reopenWindowDays + 1 });
+    expect(changed).toMatchObject({ autoCloseBusinessDays: before.autoCloseBusinessDays + 2, reopenWindowDays: before.reopenWindowDays + 1, triageMinConfidence: before.triageMinConfidence });
+    expect(code(await admin.api.admin.sla.settings.update.mutate({ reopenWindowDays: 900 }).catch((e: Error) => e))).toBe('BAD_REQUEST');
+    await admin.api.admin.sla.settings.update.mutate({ autoCloseBusinessDays: before.autoCloseBusinessDays, reopenWindowDays: before.reopenWindowDays });
+  });
+});

@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeskflowClient } from '../../api/client';
-import { connectTicketRoom } from '../../realtime/client';
+import { connectRoom, connectTicketRoom } from '../../realtime/client';
 import { freePort, portIsFree, runStart, waitForOutput, type StartedProcess } from '../support/start-process';
 
 const password = 'e2e-demo-password';
@@ -122,6 +122,40 @@ describe('npm start', () => {
     expect(forged).toBe(401);
   });
 
+  it('pushes live events from the workflow into the ticket room, the department queue and the new assignee\'s channel', async () => {
+    const url = `http://127.0.0.1:${ports.api}`;
+    const rooms = `http://127.0.0.1:${ports.rooms}`;
+    const signIn = async (email: string) => createDeskflowClient(url, (await createDeskflowClient(url).auth.signIn.mutate({ email, password })).token);
+    const rita = await signIn('rita.requester@deskflow.test');
+    const sam = await signIn('sam.supervisor@deskflow.test');
+    const current = await sam.ticket.get.query({ id: ticket.id });
+    const colleague = (await sam.directory.agents.query({ departmentId: current.department!.id })).find((a) => a.role === 'agent' && a.id !== current.assignee?.id)!;
+    const other = await signIn(colleague.email);
+    const otherDepartment = (await sam.directory.departments.query()).find((d) => d.id !== current.department!.id)!;
+    await expect(other.realtime.queueToken.mutate({ departmentId: otherDepartment.id })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
+
+    const ticketRoom = connectTicketRoom({ url: rooms, ticketId: ticket.id, token: (await rita.realtime.token.mutate({ ticketId: ticket.id })).token, WebSocket });
+    const queueToken = await sam.realtime.queueToken.mutate({ departmentId: current.department!.id });
+    const queue = connectRoom({ url: rooms, room: queueToken.room, token: queueToken.token, WebSocket });
+    const channelToken = await other.realtime.notificationsToken.mutate();
+    const channel = connectRoom({ url: rooms, room: channelToken.room, token: channelToken.token, WebSocket });
+    try {
+      await Promise.all([ticketRoom.ready, queue.ready, channel.ready]);
+      const isAssignment = (frame: { event: { kind: string; ticketId: string } }) => frame.event.kind === 'assignment' && frame.event.ticketId === ticket.id;
+      const seen = Promise.all([ticketRoom.next('event', isAssignment, 20_000), queue.next('event', isAssignment, 20_000), channel.next('event', isAssignment, 20_000)]);
+      await sam.ticket.assign.mutate({ id: ticket.id, assigneeId: colleague.id, reason: 'Otto knows this printer' });
+      for (const frame of await seen) expect(frame.event).toMatchObject({ kind: 'assignment', ticketNumber: ticket.number, assigneeId: colleague.id, assigneeName: colleague.name });
+
+      const started = ticketRoom.next('event', (f) => f.event.kind === 'status' && f.event.ticketId === ticket.id, 20_000);
+      await other.ticket.transition.mutate({ id: ticket.id, to: 'in_progress' });
+      expect((await started).event).toMatchObject({ kind: 'status', from: 'assigned', to: 'in_progress' });
+    } finally {
+      ticketRoom.close();
+      queue.close();
+      channel.close();
+    }
+  });
+
   it('stops every process on Ctrl-C and comes back with the same data', async () => {
     expect(await stop()).toBe(0);
     expect(running?.output() ?? lastOutput).toContain('Stopping Deskflow…');
@@ -131,7 +165,7 @@ describe('npm start', () => {
     const url = `http://127.0.0.1:${ports.api}`;
     const { token } = await createDeskflowClient(url).auth.signIn.mutate({ email: 'rita.requester@deskflow.test', password });
     const again = await createDeskflowClient(url, token).ticket.get.query({ id: ticket.id });
-    expect(again).toMatchObject({ number: ticket.number, status: 'assigned' });
+    expect(again).toMatchObject({ number: ticket.number, status: 'in_progress' }); // as the live-events test left it
     expect(running!.output()).not.toContain('seeded the demo organisation');
   });
 });

@@ -10,13 +10,14 @@ import { TRPCClientError } from '@trpc/client';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../api/logger';
+import type { AppRouter } from '../../api/router';
 import type { Database } from '../../db/client';
 import { adminAudit, ticketEvents, tickets, users } from '../../db/schema';
 import { seedDemo } from '../../db/seed';
 import { seedSla } from '../../db/seed-sla';
 import { createDeskflowWorker, installTemporalRuntime } from '../../worker/worker';
 import { freshPglite } from '../support/databases';
-import { serveLifecycleApi, type LifecycleApi, type LifecycleTestRouter } from '../support/lifecycle-api';
+import { serveLifecycleApi, type LifecycleApi } from '../support/lifecycle-api';
 import { startDevServer } from '../support/stack';
 
 const PASSWORD = 'correct-horse-battery';
@@ -57,7 +58,7 @@ async function failure(call: Promise<unknown>) {
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(TRPCClientError);
-  const e = error as TRPCClientError<LifecycleTestRouter>;
+  const e = error as TRPCClientError<AppRouter>;
   return { code: e.data?.code, message: e.message, fieldErrors: (e.data?.zodError?.fieldErrors ?? {}) as Record<string, string[] | undefined> };
 }
 
@@ -95,6 +96,11 @@ describe('lifecycle procedures', () => {
     const badInput = await failure(agent.ticket.transition.mutate({ id: ticket.id, to: 'new' as never }));
     expect(badInput.code).toBe('BAD_REQUEST');
     expect(badInput.fieldErrors.to).toEqual([expect.stringContaining('must be one of in_progress')]);
+
+    await eventually(async () => (await agent.ticket.suggestions.query({ id: ticket.id })).length).toBe(1);
+    const [draft] = await agent.ticket.suggestions.query({ id: ticket.id });
+    expect(draft).toMatchObject({ kind: 'first_reply', forUserId: ticket.assignee!.id, provider: 'offline', body: expect.stringContaining(`#${ticket.number}`) });
+    expect((await failure(rita.ticket.suggestions.query({ id: ticket.id }))).code).toBe('FORBIDDEN');
 
     const started = await agent.ticket.transition.mutate({ id: ticket.id, to: 'in_progress', reason: 'on it' });
     expect(started).toMatchObject({ id: ticket.id, status: 'in_progress' });
@@ -166,7 +172,7 @@ describe('SLA administration', () => {
   it('refuses bad calendars and policies with clear field errors, and non-admins', async () => {
     const admin = (await signIn('admin@deskflow.test')).api;
     const calendar = await failure(
-      admin.sla.calendar.create.mutate({
+      admin.admin.sla.calendar.create.mutate({
         name: 'Broken',
         timezone: 'Europe/Atlantis',
         weeklyHours: [
@@ -182,22 +188,22 @@ describe('SLA administration', () => {
       weeklyHours: ['overlapping intervals on Mon: 09:00-17:00 and 12:00-13:00'],
       holidays: ['holiday "2027-02-30" is not a date "YYYY-MM-DD"'],
     });
-    const office = (await admin.sla.calendar.list.query()).find((c) => c.name === 'Office hours');
-    const policy = await failure(admin.sla.policy.create.mutate({ name: 'No breach', calendarId: office!.id, firstResponseMinutes: 0, nextResponseMinutes: 30, resolutionMinutes: 60, thresholds: [50, 80] }));
+    const office = (await admin.admin.sla.calendar.list.query()).find((c) => c.name === 'Office hours');
+    const policy = await failure(admin.admin.sla.policy.create.mutate({ name: 'No breach', calendarId: office!.id, firstResponseMinutes: 0, nextResponseMinutes: 30, resolutionMinutes: 60, thresholds: [50, 80] }));
     expect(policy.code).toBe('BAD_REQUEST');
     expect(policy.fieldErrors).toMatchObject({ firstResponseMinutes: ['must be more than 0 minutes'], thresholds: ['must include 100 (the breach)'] });
-    const duplicate = await failure(admin.sla.policy.create.mutate({ name: 'Another high', priority: 'high', calendarId: office!.id, firstResponseMinutes: 30, nextResponseMinutes: 30, resolutionMinutes: 240 }));
+    const duplicate = await failure(admin.admin.sla.policy.create.mutate({ name: 'Another high', priority: 'high', calendarId: office!.id, firstResponseMinutes: 30, nextResponseMinutes: 30, resolutionMinutes: 240 }));
     expect(duplicate).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('"Default high" already matches exactly these tickets') });
     const sam = (await signIn('sam.supervisor@deskflow.test')).api;
-    expect((await failure(sam.sla.policy.list.query())).code).toBe('FORBIDDEN');
-    expect((await failure(admin.sla.calendar.delete.mutate({ id: office!.id }))).message).toMatch(/is used by .*"Default critical"/);
+    expect((await failure(sam.admin.sla.policy.list.query())).code).toBe('FORBIDDEN');
+    expect((await failure(admin.admin.sla.calendar.delete.mutate({ id: office!.id }))).message).toMatch(/is used by .*"Default critical"/);
   });
 
   it('fires SLA thresholds within a second of their deadline on the dev server, and a policy edit reaches the open ticket, audited', async () => {
     const admin = (await signIn('admin@deskflow.test')).api;
     const group = `vip-${crypto.randomUUID().slice(0, 6)}`;
-    const allDay = await admin.sla.calendar.create.mutate({ name: `Always ${group}`, timezone: 'UTC', alwaysOpen: true, weeklyHours: [], holidays: [] });
-    const policy = await admin.sla.policy.create.mutate({
+    const allDay = await admin.admin.sla.calendar.create.mutate({ name: `Always ${group}`, timezone: 'UTC', alwaysOpen: true, weeklyHours: [], holidays: [] });
+    const policy = await admin.admin.sla.policy.create.mutate({
       name: `VIP ${group}`,
       requesterGroup: group,
       calendarId: allDay.id,
@@ -228,7 +234,7 @@ describe('SLA administration', () => {
     expect(fired.map((e) => e.kind)).toEqual(['sla_warning', 'sla_breached']);
 
     const before = (await database.db.select().from(tickets).where(eq(tickets.id, created.id)))[0]!;
-    const edited = await admin.sla.policy.update.mutate({ id: policy.id, resolutionMinutes: 1200 });
+    const edited = await admin.admin.sla.policy.update.mutate({ id: policy.id, resolutionMinutes: 1200 });
     expect(edited).toMatchObject({ version: 2, resolutionMinutes: 1200, propagation: 'started' });
     await eventually(async () => (await database.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, created.id), eq(ticketEvents.kind, 'sla_policy_changed')))).length).toBe(1);
     const after = (await database.db.select().from(tickets).where(eq(tickets.id, created.id)))[0]!;

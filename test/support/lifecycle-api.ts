@@ -1,8 +1,7 @@
 /**
- * The lifecycle procedures over real HTTP, wired exactly as api/app.ts wires the API (same
- * context, procedure factories, error formatter) but with a router of just the parts these
- * tests use: auth, ticket (+ lifecycle), comment and sla. Independent of where api/router.ts
- * mounts them.
+ * The API's router over real HTTP for the lifecycle tests, wired as api/app.ts wires it (same
+ * context, procedure factories, error formatter) but without the rest of the app, and with
+ * rate limits high enough that the tests are not what gets limited.
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -11,21 +10,10 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { Hono } from 'hono';
 import superjson from 'superjson';
 import { apiConfigFromSettings } from '../../api/config';
-import { authRouter } from '../../api/routers/auth';
-import { commentRouter } from '../../api/routers/comment';
-import { lifecycleRouter } from '../../api/routers/lifecycle';
-import { slaRouter } from '../../api/routers/sla';
-import { ticketRouter } from '../../api/routers/ticket';
-import { createContextFactory, createServices, createTRPCRouter, type AppDeps } from '../../api/trpc';
+import { appRouter, type AppRouter } from '../../api/router';
+import { createContextFactory, createServices, type AppDeps } from '../../api/trpc';
 import { deskflowSettings } from '../../deskflow.config';
 
-export const lifecycleTestRouter = createTRPCRouter({
-  auth: authRouter,
-  ticket: createTRPCRouter({ ...ticketRouter._def.record, ...lifecycleRouter._def.record }),
-  comment: commentRouter,
-  sla: slaRouter,
-});
-export type LifecycleTestRouter = typeof lifecycleTestRouter;
 
 export async function serveLifecycleApi(deps: AppDeps) {
   const config = {
@@ -41,7 +29,7 @@ export async function serveLifecycleApi(deps: AppDeps) {
     fetchRequestHandler({
       endpoint: '/trpc',
       req: c.req.raw,
-      router: lifecycleTestRouter,
+      router: appRouter,
       createContext: ({ req, resHeaders }) => createContext({ req, resHeaders, clientIp: '127.0.0.1' }),
       onError: ({ error }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error.cause ?? error }, 'procedure failed');
@@ -52,7 +40,7 @@ export async function serveLifecycleApi(deps: AppDeps) {
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = (token?: string) =>
-    createTRPCClient<LifecycleTestRouter>({
+    createTRPCClient<AppRouter>({
       links: [httpBatchLink({ url: `${url}/trpc`, transformer: superjson, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
     });
   return {

@@ -35,7 +35,7 @@ export async function startStack(options: { database?: Database; env?: TestWorkf
   await seedDemo(database.db, TEST_PASSWORD);
   const taskQueue = `deskflow-test-${crypto.randomUUID()}`;
   const logger = createLogger('silent');
-  const worker: Worker = await createDeskflowWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db: database.db });
+  const worker: Worker = await createDeskflowWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db: database.db, temporal: env.client });
   const workerRun = worker.run();
   const app = createApp({ db: database.db, temporal: env.client, taskQueue, roomTokenSecret: ROOM_SECRET, roomsUrl: 'http://127.0.0.1:1', logger, ping: database.ping });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });

@@ -31,12 +31,22 @@ export const escalationChainSchema = z
 const _stepMatchesType: z.ZodType<EscalationStep, z.input<typeof escalationStepSchema>> = escalationStepSchema;
 void _stepMatchesType;
 
+/** Each setting's rules, without defaults: a partial update names only what changes. */
+export const lifecycleSettingsUpdateSchema = z.object({
+  autoCloseBusinessDays: z.number().int().min(1, 'must be at least 1 business day').max(90, 'must be at most 90 business days'),
+  reopenWindowDays: z.number().int().min(0).max(365, 'must be at most 365 days'),
+  parentBlocksResolution: z.boolean(),
+  triageMinConfidence: z.number().min(0).max(1, 'is a probability between 0 and 1'),
+  historyEventBudget: z.number().int().min(200, 'must be at least 200 events').max(40_000, 'must be at most 40,000 events'),
+}).partial();
+
+const fields = lifecycleSettingsUpdateSchema.required().shape;
 export const lifecycleSettingsSchema = z.object({
-  autoCloseBusinessDays: z.number().int().min(1, 'must be at least 1 business day').max(90, 'must be at most 90 business days').default(DEFAULT_LIFECYCLE_SETTINGS.autoCloseBusinessDays),
-  reopenWindowDays: z.number().int().min(0).max(365, 'must be at most 365 days').default(DEFAULT_LIFECYCLE_SETTINGS.reopenWindowDays),
-  parentBlocksResolution: z.boolean().default(DEFAULT_LIFECYCLE_SETTINGS.parentBlocksResolution),
-  triageMinConfidence: z.number().min(0).max(1, 'is a probability between 0 and 1').default(DEFAULT_LIFECYCLE_SETTINGS.triageMinConfidence),
-  historyEventBudget: z.number().int().min(200, 'must be at least 200 events').max(40_000, 'must be at most 40,000 events').default(DEFAULT_LIFECYCLE_SETTINGS.historyEventBudget),
+  autoCloseBusinessDays: fields.autoCloseBusinessDays.default(DEFAULT_LIFECYCLE_SETTINGS.autoCloseBusinessDays),
+  reopenWindowDays: fields.reopenWindowDays.default(DEFAULT_LIFECYCLE_SETTINGS.reopenWindowDays),
+  parentBlocksResolution: fields.parentBlocksResolution.default(DEFAULT_LIFECYCLE_SETTINGS.parentBlocksResolution),
+  triageMinConfidence: fields.triageMinConfidence.default(DEFAULT_LIFECYCLE_SETTINGS.triageMinConfidence),
+  historyEventBudget: fields.historyEventBudget.default(DEFAULT_LIFECYCLE_SETTINGS.historyEventBudget),
 });
 
 const _settingsMatchType: z.ZodType<LifecycleSettings, z.input<typeof lifecycleSettingsSchema>> = lifecycleSettingsSchema;
