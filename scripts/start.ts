@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../api/app';
@@ -78,8 +79,16 @@ async function main() {
     ping: database.ping,
     internal: createRoomsInternalApp({ db: database.db, internalSecret: secrets.internalSecret }),
   });
-  const server = serve({ fetch: app.fetch, hostname: settings.API_HOST, port: settings.API_PORT });
-  cleanups.unshift(() => new Promise((resolve) => server.close(resolve)));
+  const server = serve({ fetch: app.fetch, hostname: settings.API_HOST, port: settings.API_PORT }) as HttpServer;
+  cleanups.unshift(
+    () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        // close() waits for every keep-alive connection: end idle ones now, busy ones after a grace period.
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      }),
+  );
   step(`API listening on http://${settings.API_HOST}:${settings.API_PORT}`);
 
   await startRoomsStep(settings, secrets);
@@ -215,8 +224,15 @@ function killChildren() {
   }
 }
 
-process.once('SIGINT', () => void stop(0));
-process.once('SIGTERM', () => void stop(0));
+// A second Ctrl-C stops at once, without waiting for the tasks in hand.
+const onSignal = () => {
+  if (!stopping) return void stop(0);
+  say('Stopping now.');
+  killChildren();
+  process.exit(130);
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 process.once('exit', killChildren);
 
 main().catch(async (error: unknown) => {
