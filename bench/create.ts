@@ -4,7 +4,10 @@
  * workflow persisted an assignee), beside a baseline from the same run: starting the same number
  * of no-op workflows on the same Temporal server (to "started" and to "completed").
  *
- *   npm run bench:create -- [--tickets 1000] [--concurrency 16] [--api http://127.0.0.1:3000]
+ *   npm run bench:create -- [--tickets 1000] [--concurrency 16 | --rate 2] [--api http://127.0.0.1:3000]
+ *
+ * --concurrency N keeps N creates in flight (closed loop: the most the stack can take);
+ * --rate R creates R tickets per second on a fixed schedule (open loop: latency at a given load).
  *
  * Env: TEMPORAL_ADDRESS (default 127.0.0.1:7233), DEMO_PASSWORD (default deskflow-demo).
  * Start the stack with its per-session request limit lifted, or the bench measures the limiter:
@@ -18,17 +21,23 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createDeskflowClient, type DeskflowClient } from '../api/client';
 import { demoUsers } from '../db/seed';
 import { installTemporalRuntime } from '../worker/worker';
-import { ms, pool, progress, summarize, table } from './support/stats';
+import { ms, paced, pool, progress, summarize, table } from './support/stats';
 
 const { values } = parseArgs({
   options: {
     tickets: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '16' },
+    rate: { type: 'string' },
     api: { type: 'string', default: 'http://127.0.0.1:3000' },
   },
 });
 const total = Number(values.tickets);
 const concurrency = Number(values.concurrency);
+const rate = values.rate === undefined ? null : Number(values.rate);
+if (rate !== null && !(rate > 0)) throw new Error('--rate must be a positive number of tickets per second');
+/** Runs the creates the chosen way: paced at --rate, or --concurrency in flight. */
+const drive = (task: (i: number) => Promise<void>, onDone: (done: number) => void) => (rate === null ? pool(total, concurrency, task, onDone) : paced(total, rate, task, onDone));
+const load = rate === null ? `at concurrency ${concurrency}` : `at ${rate}/s`;
 const temporalAddress = process.env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
 const password = process.env.DEMO_PASSWORD || 'deskflow-demo';
 
@@ -48,9 +57,7 @@ async function benchTickets(clients: DeskflowClient[]): Promise<{ samples: Sampl
   const created: { id: string; api: DeskflowClient; t0: number; created: number }[] = [];
   const runId = Date.now().toString(36);
   const started = performance.now();
-  await pool(
-    total,
-    concurrency,
+  await drive(
     async (i) => {
       const api = clients[i % clients.length]!;
       const t0 = Date.now();
@@ -60,8 +67,8 @@ async function benchTickets(clients: DeskflowClient[]): Promise<{ samples: Sampl
     progress('tickets created', total),
   );
   const seconds = (performance.now() - started) / 1000;
-  // The row's updatedAt is when the workflow wrote the assignment, so polling speed does not skew it.
-  // Tickets that triage sends to the human queue (low confidence) or screening holds are not
+  // The audit event's time is when the workflow wrote the assignment, so polling speed and later
+  // writes to the ticket do not skew it. Tickets that triage sends to the human queue (low confidence) or screening holds are not
   // auto-assigned: they are counted, not timed.
   const samples: Sample[] = [];
   let notAutoAssigned = 0;
@@ -72,9 +79,10 @@ async function benchTickets(clients: DeskflowClient[]): Promise<{ samples: Sampl
       const { id, api, t0, created: createdMs } = created[i]!;
       const giveUpAt = Date.now() + 30_000;
       while (Date.now() < giveUpAt) {
-        const current = await api.ticket.get.query({ id });
-        if (current.assignee) {
-          samples.push({ created: createdMs, assigned: current.updatedAt.getTime() - t0 });
+        const { events } = await api.ticket.history.query({ id });
+        const assigned = events.find((e) => e.kind === 'assigned');
+        if (assigned) {
+          samples.push({ created: createdMs, assigned: assigned.createdAt.getTime() - t0 });
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -98,9 +106,7 @@ async function benchNoopWorkflows(): Promise<{ samples: Sample[]; seconds: numbe
   let seconds = 0;
   await worker.runUntil(async () => {
     const started = performance.now();
-    await pool(
-      total,
-      concurrency,
+    await drive(
       async (i) => {
         const t0 = Date.now();
         const handle = await client.workflow.start('noopWorkflow', { taskQueue, workflowId: `${taskQueue}-${i}` });
@@ -121,7 +127,7 @@ const admin = createDeskflowClient(values.api, (await createDeskflowClient(value
 const { ticketRateLimit } = await admin.admin.settings.get.query();
 await admin.admin.settings.update.mutate({ ticketRateLimit: { max: 10_000, windowHours: 1 } });
 const clients = await signInRequesters();
-process.stderr.write(`bench:create — ${total} tickets at concurrency ${concurrency} against ${values.api}, Temporal at ${temporalAddress}\n`);
+process.stderr.write(`bench:create — ${total} tickets ${load} against ${values.api}, Temporal at ${temporalAddress}\n`);
 let tickets: Awaited<ReturnType<typeof benchTickets>>;
 try {
   tickets = await benchTickets(clients);
@@ -143,7 +149,7 @@ const row = (label: string, run: { samples: Sample[]; seconds: number }, first: 
 };
 process.stdout.write(
   `\n${table([
-    ['run', 'throughput', 'first step', '', 'second step', ''],
+    [`run (${total}, ${load})`, 'throughput', 'first step', '', 'second step', ''],
     row('tickets via tRPC', tickets, 'created', 'assigned'),
     row('no-op workflows (baseline)', baseline, 'started', 'completed'),
   ])}\n`,

@@ -40,6 +40,22 @@ export async function pool(total: number, concurrency: number, task: (i: number)
   );
 }
 
+/**
+ * Starts `task(i)` for i in [0, total) on a fixed schedule, `rate` per second, whatever the
+ * latency (open loop: a slow system gets a queue, as it would from real users).
+ */
+export async function paced(total: number, rate: number, task: (i: number) => Promise<void>, onDone?: (done: number) => void) {
+  const start = performance.now();
+  let done = 0;
+  const running: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = start + (i * 1000) / rate - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    running.push(task(i).then(() => onDone?.(++done)));
+  }
+  await Promise.all(running);
+}
+
 export const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 export function table(rows: string[][]) {
