@@ -18,6 +18,7 @@ import { databaseOptionsFromSettings, openDatabase, type Database } from '../db/
 import { demoUsers, seedDemo } from '../db/seed';
 import { ConfigError, deskflowSettings, type DeskflowSettings } from '../deskflow.config';
 import { searchAttributes, temporalSettings, type TemporalSettings } from '../temporal.config';
+import { ensureSchedules } from '../worker/schedules';
 import { ensureSearchAttributes } from '../worker/search-attributes';
 import { connectClient, connectWorker } from '../worker/temporal-connections';
 import { createRoomsNotifier } from '../worker/rooms-notifier';
@@ -49,6 +50,7 @@ async function main() {
   const { client, connection } = await connectClient({ ...temporal, address });
   cleanups.push(() => connection.close());
   if (temporal.address) await ensureSearchAttributes(connection, temporal.namespace, (line) => step(line));
+  await ensureSchedules(client, temporal.taskQueue, (line) => step(line));
 
   const database = await openDatabaseStep(settings);
   if (settings.SEED_DEMO === 'auto' && (await seedDemo(database.db, settings.DEMO_PASSWORD))) step('seeded the demo organisation');

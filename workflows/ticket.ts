@@ -26,6 +26,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Priority, TicketStatus } from '../db/schema/enums';
 import type { Activities } from '../worker/activities';
 
@@ -636,59 +637,77 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
     return view();
   });
 
-  setHandler(
-    transitionUpdate,
-    (request) =>
-      exclusive(async () => {
-        const to = check(request, { action: 'transition', to: request.to });
-        await catchUp();
-        const wasOpen = isOpen(state.status);
-        setStatus(to, now());
-        await persist('status_changed', { actor: request.actor, reason: request.reason });
-        await tellParent(wasOpen);
-        return view();
-      }),
-    { validator: (request) => void check(request, { action: 'transition', to: request?.to }) },
-  );
-
-  setHandler(
-    triageUpdate,
-    (request) =>
-      exclusive(async () => {
-        check(request, { action: 'triage' });
-        const ctx = await context({ departmentId: request.departmentId, priority: request.priority, category: request.category });
-        if (!ctx.department) throw lifecycleFailure(lifecycleFailureTypes.invalidInput, `Ticket #${state.number}: department ${request.departmentId} does not exist.`);
-        await catchUp();
-        const at = now();
-        state.priority = request.priority;
-        state.category = request.category;
-        const { event } = applyContext(ctx, at);
-        state.needsTriage = false;
-        setStatus('triaged', at);
-        await persist('triaged', { actor: request.actor, reason: request.reason, events: event ? [event] : [] });
-        await autoAssign();
-        return view();
-      }),
-    { validator: (request) => void check(request, { action: 'triage' }) },
-  );
-
-  setHandler(
-    reviewUpdate,
-    (request) =>
-      exclusive(async () => {
-        check(request, { action: 'review', to: request.decision === 'reject' ? 'rejected' : 'triaged' });
-        const review = state.review!;
-        state.review = null;
-        if (request.decision === 'reject') {
-          setStatus('rejected', now());
-          await persist('rejected', { actor: request.actor, reason: request.reason ?? review.reason });
+  /**
+   * Registers a lifecycle Update. Its validator checks the rules (role, scope, status) so an
+   * illegal move never reaches history; the handler checks them again once it is its turn (an
+   * earlier change may have moved the ticket since), runs `apply`, and answers the new state.
+   */
+  function onLifecycleUpdate<R extends { actor: Actor }>(
+    update: UpdateDefinition<LifecycleView, [R]>,
+    action: (request: R | undefined) => ActionRequest,
+    apply: (request: R, to: TicketStatus) => Promise<void>,
+    validateInput?: (request: R) => void,
+  ) {
+    setHandler(
+      update,
+      (request) =>
+        exclusive(async () => {
+          await apply(request, check(request, action(request)));
           return view();
-        }
-        await persist('released', { actor: request.actor, reason: request.reason ?? `screening flagged ${review.flags.join(', ')}; an agent released it` });
-        await route(now(), state.triage!, []);
-        return view();
-      }),
-    { validator: (request) => void check(request, { action: 'review', to: request?.decision === 'reject' ? 'rejected' : 'triaged' }) },
+        }),
+      {
+        validator: (request) => {
+          check(request, action(request));
+          validateInput?.(request);
+        },
+      },
+    );
+  }
+
+  onLifecycleUpdate(
+    transitionUpdate,
+    (request) => ({ action: 'transition', to: request?.to }),
+    async (request, to) => {
+      await catchUp();
+      const wasOpen = isOpen(state.status);
+      setStatus(to, now());
+      await persist('status_changed', { actor: request.actor, reason: request.reason });
+      await tellParent(wasOpen);
+    },
+  );
+
+  onLifecycleUpdate(
+    triageUpdate,
+    () => ({ action: 'triage' }),
+    async (request) => {
+      const ctx = await context({ departmentId: request.departmentId, priority: request.priority, category: request.category });
+      if (!ctx.department) throw lifecycleFailure(lifecycleFailureTypes.invalidInput, `Ticket #${state.number}: department ${request.departmentId} does not exist.`);
+      await catchUp();
+      const at = now();
+      state.priority = request.priority;
+      state.category = request.category;
+      const { event } = applyContext(ctx, at);
+      state.needsTriage = false;
+      setStatus('triaged', at);
+      await persist('triaged', { actor: request.actor, reason: request.reason, events: event ? [event] : [] });
+      await autoAssign();
+    },
+  );
+
+  onLifecycleUpdate(
+    reviewUpdate,
+    (request) => ({ action: 'review', to: request?.decision === 'reject' ? 'rejected' : 'triaged' }),
+    async (request) => {
+      const review = state.review!;
+      state.review = null;
+      if (request.decision === 'reject') {
+        setStatus('rejected', now());
+        await persist('rejected', { actor: request.actor, reason: request.reason ?? review.reason });
+        return;
+      }
+      await persist('released', { actor: request.actor, reason: request.reason ?? `screening flagged ${review.flags.join(', ')}; an agent released it` });
+      await route(now(), state.triage!, []);
+    },
   );
 
   async function assignTo(actor: Actor, assigneeId: string, kind: string, reason: string | null | undefined) {
@@ -702,229 +721,184 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
     if (state.firstRespondedAt === null) enqueue({ kind: 'draft', assigneeId });
   }
 
-  setHandler(
+  onLifecycleUpdate(
     assignUpdate,
-    (request) =>
-      exclusive(async () => {
-        check(request, { action: 'assign' });
-        await assignTo(request.actor, request.assigneeId, 'assigned', request.reason);
-        return view();
-      }),
-    {
-      validator: (request) => {
-        check(request, { action: 'assign' });
-        if (typeof request.assigneeId !== 'string') throw lifecycleFailure(lifecycleFailureTypes.invalidInput, 'assigneeId is required');
-      },
+    () => ({ action: 'assign' }),
+    (request) => assignTo(request.actor, request.assigneeId, 'assigned', request.reason),
+    (request) => {
+      if (typeof request.assigneeId !== 'string') throw lifecycleFailure(lifecycleFailureTypes.invalidInput, 'assigneeId is required');
     },
   );
 
-  setHandler(
+  onLifecycleUpdate(
     claimUpdate,
-    (request) =>
-      exclusive(async () => {
-        check(request, { action: 'claim' });
-        await assignTo(request.actor, request.actor.id, 'claimed', request.reason);
-        return view();
-      }),
-    { validator: (request) => void check(request, { action: 'claim' }) },
+    () => ({ action: 'claim' }),
+    (request) => assignTo(request.actor, request.actor.id, 'claimed', request.reason),
   );
 
-  setHandler(
+  onLifecycleUpdate(
     unassignUpdate,
-    (request) =>
-      exclusive(async () => {
-        check(request, { action: 'unassign' });
-        await catchUp();
-        state.assigneeId = null;
-        setStatus('triaged', now());
-        await persist('unassigned', { actor: request.actor, reason: request.reason });
-        return view();
-      }),
-    { validator: (request) => void check(request, { action: 'unassign' }) },
+    () => ({ action: 'unassign' }),
+    async (request) => {
+      await catchUp();
+      state.assigneeId = null;
+      setStatus('triaged', now());
+      await persist('unassigned', { actor: request.actor, reason: request.reason });
+    },
   );
 
-  setHandler(
+  onLifecycleUpdate(
     escalateUpdate,
-    (request) =>
-      exclusive(async () => {
-        check(request, { action: 'escalate' });
-        await catchUp();
-        const at = now();
-        const level = state.escalationLevel + 1;
-        const step = state.sla?.policy.escalation.find((s) => s.level === level) ?? { level, target: 'any', trigger: { atPercent: 100 }, notify: ['supervisor'], raisePriority: false, reassignToEscalationGroup: false };
-        const outcome: StepOutcome = { events: [], audience: new Set(), autoAssign: undefined, raise: false };
-        runSteps([step], `escalation/manual/${state.seq + 1}`, `manual escalation by ${request.actor.role}`, outcome);
-        if (outcome.raise) {
-          const event = await raisePriority(at);
-          if (event) outcome.events.push(event);
-        }
-        await persist('escalated', {
-          actor: request.actor,
-          reason: request.reason,
-          events: outcome.events,
-          notifications: [{ key: outcome.events[0]!.key, kind: 'escalated', audience: [...outcome.audience], title: `Ticket #${state.number} escalated to level ${level}`, body: `${input.title} — ${request.reason}` }],
-          autoAssign: outcome.autoAssign,
-        });
-        return view();
-      }),
-    {
-      validator: (request) => {
-        check(request, { action: 'escalate' });
-        if (typeof request.reason !== 'string' || request.reason.trim() === '') throw lifecycleFailure(lifecycleFailureTypes.invalidInput, 'a manual escalation needs a reason');
-      },
+    () => ({ action: 'escalate' }),
+    async (request) => {
+      await catchUp();
+      const at = now();
+      const level = state.escalationLevel + 1;
+      const step = state.sla?.policy.escalation.find((s) => s.level === level) ?? { level, target: 'any', trigger: { atPercent: 100 }, notify: ['supervisor'], raisePriority: false, reassignToEscalationGroup: false };
+      const outcome: StepOutcome = { events: [], audience: new Set(), autoAssign: undefined, raise: false };
+      runSteps([step], `escalation/manual/${state.seq + 1}`, `manual escalation by ${request.actor.role}`, outcome);
+      if (outcome.raise) {
+        const event = await raisePriority(at);
+        if (event) outcome.events.push(event);
+      }
+      await persist('escalated', {
+        actor: request.actor,
+        reason: request.reason,
+        events: outcome.events,
+        notifications: [{ key: outcome.events[0]!.key, kind: 'escalated', audience: [...outcome.audience], title: `Ticket #${state.number} escalated to level ${level}`, body: `${input.title} — ${request.reason}` }],
+        autoAssign: outcome.autoAssign,
+      });
+    },
+    (request) => {
+      if (typeof request.reason !== 'string' || request.reason.trim() === '') throw lifecycleFailure(lifecycleFailureTypes.invalidInput, 'a manual escalation needs a reason');
     },
   );
 
-  setHandler(
+  onLifecycleUpdate(
     reclassifyUpdate,
-    (request) =>
-      exclusive(async () => {
-        check(request, { action: 'reclassify' });
-        const ctx = await context({ departmentId: request.departmentId ?? state.departmentId, priority: request.priority, category: request.category });
-        if (request.departmentId && !ctx.department) throw lifecycleFailure(lifecycleFailureTypes.invalidInput, `Ticket #${state.number}: department ${request.departmentId} does not exist.`);
-        await catchUp();
-        const at = now();
-        const departmentChanged = ctx.department !== null && ctx.department.id !== state.departmentId;
-        if (request.priority) state.priority = request.priority;
-        if (request.category !== undefined) state.category = request.category;
-        const { event } = applyContext(ctx, at);
-        if (departmentChanged && state.assigneeId) {
-          // Another department's queue takes it from the start.
-          state.assigneeId = null;
-          if (state.status !== 'new') setStatus('triaged', at);
-        }
-        await persist('reclassified', { actor: request.actor, reason: request.reason, events: event ? [event] : [] });
-        if (departmentChanged) await autoAssign();
-        return view();
-      }),
-    {
-      validator: (request) => {
-        check(request, { action: 'reclassify' });
-        if (request.priority === undefined && request.category === undefined && request.departmentId === undefined) {
-          throw lifecycleFailure(lifecycleFailureTypes.invalidInput, 'name a new priority, category or department');
-        }
-      },
+    () => ({ action: 'reclassify' }),
+    async (request) => {
+      const ctx = await context({ departmentId: request.departmentId ?? state.departmentId, priority: request.priority, category: request.category });
+      if (request.departmentId && !ctx.department) throw lifecycleFailure(lifecycleFailureTypes.invalidInput, `Ticket #${state.number}: department ${request.departmentId} does not exist.`);
+      await catchUp();
+      const at = now();
+      const departmentChanged = ctx.department !== null && ctx.department.id !== state.departmentId;
+      if (request.priority) state.priority = request.priority;
+      if (request.category !== undefined) state.category = request.category;
+      const { event } = applyContext(ctx, at);
+      if (departmentChanged && state.assigneeId) {
+        // Another department's queue takes it from the start.
+        state.assigneeId = null;
+        if (state.status !== 'new') setStatus('triaged', at);
+      }
+      await persist('reclassified', { actor: request.actor, reason: request.reason, events: event ? [event] : [] });
+      if (departmentChanged) await autoAssign();
+    },
+    (request) => {
+      if (request.priority === undefined && request.category === undefined && request.departmentId === undefined) {
+        throw lifecycleFailure(lifecycleFailureTypes.invalidInput, 'name a new priority, category or department');
+      }
     },
   );
 
-  setHandler(
+  onLifecycleUpdate(
     reopenUpdate,
-    (request) =>
-      exclusive(async () => {
-        check(request, { action: 'reopen' });
-        const at = now();
-        const wasOpen = isOpen(state.status);
-        state.resolvedAt = null;
-        state.closedAt = null;
-        state.autoCloseAt = null;
-        state.escalationLevel = 0;
-        setStatus(state.assigneeId ? 'assigned' : 'triaged', at);
-        if (state.sla) state.sla = reopened(state.sla, at, state.status);
-        await persist('reopened', { actor: request.actor, reason: request.reason });
-        if (!state.assigneeId) await autoAssign();
-        await tellParent(wasOpen);
-        return view();
-      }),
-    { validator: (request) => void check(request, { action: 'reopen' }) },
-  );
-
-  setHandler(
-    cancelUpdate,
-    (request) =>
-      exclusive(async () => {
-        check(request, { action: 'cancel' });
-        await catchUp();
-        const wasOpen = isOpen(state.status);
-        setStatus('cancelled', now());
-        await persist('cancelled', { actor: request.actor, reason: request.reason });
-        await tellParent(wasOpen);
-        return view();
-      }),
-    { validator: (request) => void check(request, { action: 'cancel' }) },
-  );
-
-  setHandler(
-    confirmResolutionUpdate,
-    (request) =>
-      exclusive(async () => {
-        check(request, { action: 'confirmResolution' });
-        setStatus('closed', now());
-        await persist('closed', { actor: request.actor, reason: request.reason ?? 'the requester confirmed the resolution' });
-        return view();
-      }),
-    { validator: (request) => void check(request, { action: 'confirmResolution' }) },
-  );
-
-  setHandler(
-    mergeUpdate,
-    (request) =>
-      exclusive(async () => {
-        check(request, { action: 'merge' });
-        const merged = await db.mergeTickets({ duplicateId: state.ticketId, primaryId: request.primaryTicketId, actorId: request.actor.id, reason: request.reason ?? null });
-        if (!merged.ok) throw lifecycleFailure(lifecycleFailureTypes.invalidInput, `Ticket #${state.number} cannot be merged: ${merged.problem}.`);
-        await catchUp();
-        const wasOpen = isOpen(state.status);
-        state.mergedInto = { ticketId: request.primaryTicketId, number: merged.targetNumber };
-        setStatus('closed', now());
-        await persist('merged', {
-          actor: request.actor,
-          reason: request.reason ?? `duplicate of #${merged.targetNumber}`,
-          events: [{ key: 'merged-into', kind: 'merged_into', field: null, newValue: { ticketId: request.primaryTicketId, number: merged.targetNumber, movedComments: merged.movedComments ?? 0 } }],
-        });
-        await tellParent(wasOpen);
-        return view();
-      }),
-    {
-      validator: (request) => {
-        check(request, { action: 'merge' });
-        if (request.primaryTicketId === state.ticketId) throw lifecycleFailure(lifecycleFailureTypes.invalidInput, 'a ticket cannot be merged into itself');
-      },
+    () => ({ action: 'reopen' }),
+    async (request) => {
+      const at = now();
+      const wasOpen = isOpen(state.status);
+      state.resolvedAt = null;
+      state.closedAt = null;
+      state.autoCloseAt = null;
+      state.escalationLevel = 0;
+      setStatus(state.assigneeId ? 'assigned' : 'triaged', at);
+      if (state.sla) state.sla = reopened(state.sla, at, state.status);
+      await persist('reopened', { actor: request.actor, reason: request.reason });
+      if (!state.assigneeId) await autoAssign();
+      await tellParent(wasOpen);
     },
   );
 
-  setHandler(
-    linkUpdate,
-    (request) =>
-      exclusive(async () => {
-        check(request, { action: 'link' });
-        if (request.kind === 'parent' && state.parent && state.parent.ticketId !== request.targetTicketId) {
-          throw lifecycleFailure(lifecycleFailureTypes.invalidInput, `Ticket #${state.number} already has parent #${state.parent.number}; unlink it first.`);
-        }
-        const linked = await db.linkTickets({ ticketId: state.ticketId, targetTicketId: request.targetTicketId, kind: request.kind === 'parent' ? 'child_of' : 'related_to', actorId: request.actor.id });
-        if (!linked.ok) throw lifecycleFailure(lifecycleFailureTypes.invalidInput, `Ticket #${state.number} cannot be linked: ${linked.problem}.`);
-        if (request.kind === 'parent') {
-          state.parent = { ticketId: request.targetTicketId, number: linked.targetNumber };
-          await signalParent(linked.targetNumber, isOpen(state.status));
-        }
-        await persist('linked', {
-          actor: request.actor,
-          reason: request.reason,
-          events: [{ key: `link/${state.seq + 1}`, kind: 'linked', field: request.kind, newValue: { ticketId: request.targetTicketId, number: linked.targetNumber } }],
-        });
-        return view();
-      }),
-    { validator: (request) => void check(request, { action: 'link' }) },
+  onLifecycleUpdate(
+    cancelUpdate,
+    () => ({ action: 'cancel' }),
+    async (request) => {
+      await catchUp();
+      const wasOpen = isOpen(state.status);
+      setStatus('cancelled', now());
+      await persist('cancelled', { actor: request.actor, reason: request.reason });
+      await tellParent(wasOpen);
+    },
   );
 
-  setHandler(
+  onLifecycleUpdate(
+    confirmResolutionUpdate,
+    () => ({ action: 'confirmResolution' }),
+    async (request) => {
+      setStatus('closed', now());
+      await persist('closed', { actor: request.actor, reason: request.reason ?? 'the requester confirmed the resolution' });
+    },
+  );
+
+  onLifecycleUpdate(
+    mergeUpdate,
+    () => ({ action: 'merge' }),
+    async (request) => {
+      const merged = await db.mergeTickets({ duplicateId: state.ticketId, primaryId: request.primaryTicketId, actorId: request.actor.id, reason: request.reason ?? null });
+      if (!merged.ok) throw lifecycleFailure(lifecycleFailureTypes.invalidInput, `Ticket #${state.number} cannot be merged: ${merged.problem}.`);
+      await catchUp();
+      const wasOpen = isOpen(state.status);
+      state.mergedInto = { ticketId: request.primaryTicketId, number: merged.targetNumber };
+      setStatus('closed', now());
+      await persist('merged', {
+        actor: request.actor,
+        reason: request.reason ?? `duplicate of #${merged.targetNumber}`,
+        events: [{ key: 'merged-into', kind: 'merged_into', field: null, newValue: { ticketId: request.primaryTicketId, number: merged.targetNumber, movedComments: merged.movedComments ?? 0 } }],
+      });
+      await tellParent(wasOpen);
+    },
+    (request) => {
+      if (request.primaryTicketId === state.ticketId) throw lifecycleFailure(lifecycleFailureTypes.invalidInput, 'a ticket cannot be merged into itself');
+    },
+  );
+
+  onLifecycleUpdate(
+    linkUpdate,
+    () => ({ action: 'link' }),
+    async (request) => {
+      if (request.kind === 'parent' && state.parent && state.parent.ticketId !== request.targetTicketId) {
+        throw lifecycleFailure(lifecycleFailureTypes.invalidInput, `Ticket #${state.number} already has parent #${state.parent.number}; unlink it first.`);
+      }
+      const linked = await db.linkTickets({ ticketId: state.ticketId, targetTicketId: request.targetTicketId, kind: request.kind === 'parent' ? 'child_of' : 'related_to', actorId: request.actor.id });
+      if (!linked.ok) throw lifecycleFailure(lifecycleFailureTypes.invalidInput, `Ticket #${state.number} cannot be linked: ${linked.problem}.`);
+      if (request.kind === 'parent') {
+        state.parent = { ticketId: request.targetTicketId, number: linked.targetNumber };
+        await signalParent(linked.targetNumber, isOpen(state.status));
+      }
+      await persist('linked', {
+        actor: request.actor,
+        reason: request.reason,
+        events: [{ key: `link/${state.seq + 1}`, kind: 'linked', field: request.kind, newValue: { ticketId: request.targetTicketId, number: linked.targetNumber } }],
+      });
+    },
+  );
+
+  onLifecycleUpdate(
     unlinkUpdate,
-    (request) =>
-      exclusive(async () => {
-        check(request, { action: 'unlink' });
-        const unlinked = await db.unlinkTickets({ ticketId: state.ticketId, targetTicketId: request.targetTicketId, kind: request.kind === 'parent' ? 'child_of' : 'related_to' });
-        if (!unlinked.ok) throw lifecycleFailure(lifecycleFailureTypes.invalidInput, `Ticket #${state.number} cannot be unlinked: ${unlinked.problem}.`);
-        if (request.kind === 'parent' && state.parent?.ticketId === request.targetTicketId) {
-          await signalParent(state.parent.number, false);
-          state.parent = null;
-        }
-        await persist('unlinked', {
-          actor: request.actor,
-          reason: request.reason,
-          events: [{ key: `unlink/${state.seq + 1}`, kind: 'unlinked', field: request.kind, newValue: { ticketId: request.targetTicketId, number: unlinked.targetNumber } }],
-        });
-        return view();
-      }),
-    { validator: (request) => void check(request, { action: 'unlink' }) },
+    () => ({ action: 'unlink' }),
+    async (request) => {
+      const unlinked = await db.unlinkTickets({ ticketId: state.ticketId, targetTicketId: request.targetTicketId, kind: request.kind === 'parent' ? 'child_of' : 'related_to' });
+      if (!unlinked.ok) throw lifecycleFailure(lifecycleFailureTypes.invalidInput, `Ticket #${state.number} cannot be unlinked: ${unlinked.problem}.`);
+      if (request.kind === 'parent' && state.parent?.ticketId === request.targetTicketId) {
+        await signalParent(state.parent.number, false);
+        state.parent = null;
+      }
+      await persist('unlinked', {
+        actor: request.actor,
+        reason: request.reason,
+        events: [{ key: `unlink/${state.seq + 1}`, kind: 'unlinked', field: request.kind, newValue: { ticketId: request.targetTicketId, number: unlinked.targetNumber } }],
+      });
+    },
   );
 
   setHandler(publicReplySignal, (reply: PublicReply) => exclusive(() => onPublicReply(reply)));

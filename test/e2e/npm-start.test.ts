@@ -10,6 +10,8 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeskflowClient } from '../../api/client';
 import { connectRoom, connectTicketRoom } from '../../realtime/client';
+import { SLA_RECONCILE_SCHEDULE_ID } from '../../worker/schedules';
+import { SLA_RECONCILE_WORKFLOW_TYPE } from '../../workflows/maintenance';
 import { freePort, portIsFree, runStart, waitForOutput, type StartedProcess } from '../support/start-process';
 
 const password = 'e2e-demo-password';
@@ -92,6 +94,9 @@ describe('npm start', () => {
           { timeout: 20_000 },
         )
         .toEqual([`ticket-${created.number}`]);
+      // The periodic SLA reconciliation is a Temporal Schedule, visible (and pausable) in the UI.
+      const schedule = await client.schedule.getHandle(SLA_RECONCILE_SCHEDULE_ID).describe();
+      expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: SLA_RECONCILE_WORKFLOW_TYPE });
     } finally {
       await connection.close();
     }
