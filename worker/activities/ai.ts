@@ -17,26 +17,45 @@ type TriageInput = { title: string; description: string; urgency: Priority };
 
 const call = () => ({ signal: Context.current().cancellationSignal });
 
-/** Where a category goes when the categories table does not say (the shipped model's 8 categories). */
-const DEFAULT_CATEGORY_DEPARTMENTS: Record<string, string> = { 'HR Support': 'hr' };
 const DEFAULT_DEPARTMENT = 'it';
+const MODEL_HR_CATEGORY = 'HR Support';
+/** A category the model is at least this sure of outweighs HR words ("Cannot print payslips" is a printer problem). */
+const SURE_CATEGORY = 0.8;
 
 export function aiActivities(db: Db, provider: AiProvider | (() => AiProvider)) {
   let resolved: AiProvider | undefined;
   const ai = () => (resolved ??= typeof provider === 'function' ? provider() : provider);
 
-  /** The department a category routes to: the categories table first, then the built-in map. */
+  /** The department a category routes to: the categories table, else the default department. */
   async function departmentForCategory(category: string): Promise<string> {
     const [row] = await db
       .select({ slug: departments.slug })
       .from(categories)
       .innerJoin(departments, eq(departments.id, categories.departmentId))
       .where(eq(sql`lower(${categories.name})`, category.toLowerCase()));
-    return row?.slug ?? DEFAULT_CATEGORY_DEPARTMENTS[category] ?? DEFAULT_DEPARTMENT;
+    return row?.slug ?? DEFAULT_DEPARTMENT;
+  }
+
+  /**
+   * The department, from the model's category and the words' own department vocabulary (HR,
+   * facilities): the model was trained on IT-helpdesk topics only, so
+   *   - facilities words decide on their own (the model has no facilities topics);
+   *   - its "HR Support" (HR systems and office IT in its data; a fifth of its printer tickets)
+   *     leads to HR only when the words speak of HR matters, else the ticket stays in IT;
+   *   - HR words win over another category the model is unsure of (below 0.8);
+   *   - otherwise the category's department (the categories table).
+   */
+  async function departmentFor(result: ProviderTriage): Promise<string> {
+    const hint = result.departmentHint;
+    if (!result.category) return hint ?? DEFAULT_DEPARTMENT;
+    if (hint === 'facilities') return hint;
+    if (result.category === MODEL_HR_CATEGORY) return hint === 'hr' ? hint : DEFAULT_DEPARTMENT;
+    if (hint && result.confidence < SURE_CATEGORY) return hint;
+    return departmentForCategory(result.category);
   }
 
   async function toTriageResult(result: ProviderTriage): Promise<TriageResult> {
-    const departmentSlug = result.category ? await departmentForCategory(result.category) : (result.departmentHint ?? DEFAULT_DEPARTMENT);
+    const departmentSlug = await departmentFor(result);
     return { departmentSlug, category: result.category, priority: result.priority, confidence: result.confidence, method: result.method, departmentHint: result.departmentHint };
   }
 

@@ -5,9 +5,14 @@
 import type { Priority } from '../../db/schema/enums';
 import type { TriageResult } from '../../workflows/types';
 
+/**
+ * Words that put a ticket in a department on their own. Kept specific: a ticket's words win over
+ * the model's category (worker/activities/ai.ts), so "Office 365" or "leave the meeting" must not
+ * send an IT ticket to Facilities or HR.
+ */
 const departmentKeywords: Record<string, RegExp> = {
-  hr: /\b(payroll|salary|payslip|leave|vacation|holiday request|benefits?|pension|onboarding|offboarding|contract|hr|sick|parental|recruit\w*|hiring)\b/i,
-  facilities: /\b(desk|chair|office|building|heating|air ?con\w*|light(s|ing)?|cleaning|parking|room booking|door|elevator|lift|kitchen|leak\w*)\b/i,
+  hr: /\b(payroll|salary|salaries|payslips?|pay ?slips?|pension|benefits|parental leave|annual leave|sick leave|maternity|paternity|vacation days|holiday request|leave request|leave balance|onboarding|offboarding|recruit\w*|hiring|employment contract|overtime pay)\b/i,
+  facilities: /\b(heating|radiators?|air ?con\w*|air conditioning|cleaning|parking|room booking|elevators?|water leak\w*|leaking|toilets?|light ?bulbs?|too (cold|hot) in|freezing in|broken (chair|desk|door|window))\b/i,
 };
 
 const outage = /\b(down|outage|cannot work|can't work|no one can|everyone|all users|production|urgent|security|breach|phishing|ransomware)\b/i;
