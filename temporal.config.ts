@@ -2,19 +2,12 @@
  * The one place for how Deskflow reaches Temporal: address, namespace, task queue,
  * TLS / API key (Temporal Cloud), search attribute definitions and dev-server options.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { z } from 'zod';
 import { ConfigError, firstIssue, withoutEmpty } from './deskflow.config';
+import { ticketSearchAttributes } from './workflows/search-attributes';
 
-export const searchAttributes = {
-  TicketNumber: defineSearchAttributeKey('TicketNumber', SearchAttributeType.INT),
-  TicketStatus: defineSearchAttributeKey('TicketStatus', SearchAttributeType.KEYWORD),
-  TicketPriority: defineSearchAttributeKey('TicketPriority', SearchAttributeType.KEYWORD),
-  TicketDepartment: defineSearchAttributeKey('TicketDepartment', SearchAttributeType.KEYWORD),
-  AssigneeId: defineSearchAttributeKey('AssigneeId', SearchAttributeType.KEYWORD),
-  SlaState: defineSearchAttributeKey('SlaState', SearchAttributeType.KEYWORD),
-  SlaDueAt: defineSearchAttributeKey('SlaDueAt', SearchAttributeType.DATETIME),
-} as const;
+/** Defined beside the workflow that upserts them (its bundle must not load this file's zod). */
+export const searchAttributes = ticketSearchAttributes;
 
 const TemporalEnv = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port, e.g. localhost:7233').optional(),

@@ -1,7 +1,7 @@
 /**
  * The custom search attributes ticket workflows upsert, defined without zod or configuration code:
  * the workflow sandbox evaluates a workflow's modules once per workflow, so its bundle stays lean.
- * temporal.config.ts holds the same definitions for registration (a unit test keeps them equal).
+ * temporal.config.ts exports them as `searchAttributes` for registration and queries.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 

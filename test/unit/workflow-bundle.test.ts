@@ -6,10 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { priorities as dbPriorities, roles as dbRoles } from '../../db/schema/enums';
-import { searchAttributes } from '../../temporal.config';
 import { workflowBundle } from '../../worker/worker';
 import { priorities, roles } from '../../workflows/lifecycle/vocabulary';
-import { ticketSearchAttributes } from '../../workflows/search-attributes';
 
 describe('the workflow bundle', () => {
   it('loads no zod, drizzle or configuration code', async () => {
@@ -20,9 +18,8 @@ describe('the workflow bundle', () => {
     expect(modules.filter((m) => m.startsWith('node_modules/') && !/node_modules\/(@temporalio|nexus-rpc|ms|long|luxon)\//.test(m))).toEqual([]);
   });
 
-  it('uses the same enum values and search attributes as the database schema and temporal.config.ts', () => {
+  it('uses the same enum values as the database schema', () => {
     expect(priorities).toEqual(dbPriorities);
     expect(roles).toEqual(dbRoles);
-    expect(ticketSearchAttributes).toEqual(searchAttributes);
   });
 });
