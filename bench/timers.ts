@@ -172,10 +172,15 @@ const assignedEvents = await db
   .where(and(eq(ticketEvents.kind, 'assigned'), eq(ticketEvents.field, 'status')));
 const createToAssigned = summarize(assignedEvents.filter((e) => startedAt.has(e.ticketId)).map((e) => e.at.getTime() - startedAt.get(e.ticketId)!));
 const openRss = rssOf(workerPid);
-const [{ heldOpen = 0 } = {}] = await db
-  .select({ heldOpen: sql<number>`count(*)::int` })
-  .from(tickets)
-  .where(and(eq(tickets.requesterId, holder.id), sql`${tickets.responseDueAt} > now()`));
+/** Held tickets still open with their first-response deadline ahead. */
+const countHeldOpen = async () => {
+  const [row] = await db
+    .select({ open: sql<number>`count(*)::int` })
+    .from(tickets)
+    .where(and(eq(tickets.requesterId, holder.id), sql`${tickets.responseDueAt} > now()`));
+  return row?.open ?? 0;
+};
+const heldOpen = await countHeldOpen();
 say(`holding ${heldOpen} open tickets with first-response timers pending; worker RSS ${(openRss / MB).toFixed(0)} MiB`);
 
 // 2. Probe: tickets on the short target at a steady rate, each with its twin bare timer workflow.
@@ -215,10 +220,7 @@ while (fired.length < expected) {
   await new Promise((resolve) => setTimeout(resolve, 10_000));
   fired = await firedOf();
 }
-const [{ stillHeld = 0 } = {}] = await db
-  .select({ stillHeld: sql<number>`count(*)::int` })
-  .from(tickets)
-  .where(and(eq(tickets.requesterId, holder.id), sql`${tickets.responseDueAt} > now()`));
+const stillHeld = await countHeldOpen();
 const lateFired = summarize(fired.map((e) => (e.newValue as { lateMs: number }).lateMs));
 const lateWritten = summarize(fired.map((e) => e.createdAt.getTime() - Date.parse((e.newValue as { dueAt: string }).dueAt)));
 const endRss = rssOf(workerPid);

@@ -664,16 +664,19 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
     );
   }
 
+  /** A plain status move: clocks caught up, the change persisted, a parent told if the ticket opened or closed. */
+  async function moveTo(to: TicketStatus, kind: string, request: { actor: Actor; reason?: string | null }) {
+    await catchUp();
+    const wasOpen = isOpen(state.status);
+    setStatus(to, now());
+    await persist(kind, { actor: request.actor, reason: request.reason });
+    await tellParent(wasOpen);
+  }
+
   onLifecycleUpdate(
     transitionUpdate,
     (request) => ({ action: 'transition', to: request?.to }),
-    async (request, to) => {
-      await catchUp();
-      const wasOpen = isOpen(state.status);
-      setStatus(to, now());
-      await persist('status_changed', { actor: request.actor, reason: request.reason });
-      await tellParent(wasOpen);
-    },
+    (request, to) => moveTo(to, 'status_changed', request),
   );
 
   onLifecycleUpdate(
@@ -822,13 +825,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
   onLifecycleUpdate(
     cancelUpdate,
     () => ({ action: 'cancel' }),
-    async (request) => {
-      await catchUp();
-      const wasOpen = isOpen(state.status);
-      setStatus('cancelled', now());
-      await persist('cancelled', { actor: request.actor, reason: request.reason });
-      await tellParent(wasOpen);
-    },
+    (request) => moveTo('cancelled', 'cancelled', request),
   );
 
   onLifecycleUpdate(

@@ -5,8 +5,8 @@
  * before it reaches history and comes back as BAD_REQUEST naming the allowed moves. The answer
  * is the ticket row the workflow's activity has written by the time the update completes.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq } from 'drizzle-orm';
 import { aiSuggestions, tickets } from '../../db/schema';
@@ -24,8 +24,6 @@ import type { AuthedContext } from '../trpc';
 
 /** How long a caller waits for the workflow to apply a change before hearing it is delayed. */
 export const UPDATE_DEADLINE_MS = 20_000;
-
-type TicketHandle = WorkflowHandle<typeof ticketWorkflow>;
 
 type TicketRow = {
   id: string;
@@ -81,26 +79,34 @@ export function lifecycleError(error: unknown, ticket: { number: number; status:
     const why = ticket.status === 'closed' ? 'closed for good: its reopen window has passed' : `${ticket.status} for good`;
     return new TRPCError({ code: 'BAD_REQUEST', message: `Ticket #${ticket.number} is ${why}; nothing can change it any more. Open a new ticket and link it to this one.`, cause: error });
   }
+  const refused = workflowRefusal(error);
+  return refused ? new TRPCError({ ...refused, cause: error }) : error;
+}
+
+/** The workflow's refusal of an Update (its validator or handler said no), as an API error code. */
+export function workflowRefusal(error: unknown): { code: 'FORBIDDEN' | 'BAD_REQUEST'; message: string } | null {
   const failure = error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause : null;
   switch (failure?.type) {
     case lifecycleFailureTypes.forbidden:
-      return new TRPCError({ code: 'FORBIDDEN', message: failure.message, cause: error });
+      return { code: 'FORBIDDEN', message: failure.message };
     case lifecycleFailureTypes.illegalTransition:
     case lifecycleFailureTypes.invalidInput:
-      return new TRPCError({ code: 'BAD_REQUEST', message: failure.message, cause: error });
+      return { code: 'BAD_REQUEST', message: failure.message };
   }
-  return error;
+  return null;
 }
 
 /**
- * Sends one lifecycle change to a ticket's workflow and returns the ticket as persisted.
- * `send` starts the update (with `updateId`, so a retried request is applied once).
+ * Sends one lifecycle change to a ticket's workflow and returns the ticket as persisted: the
+ * Update `update` with the argument `argsFor` builds for the caller (the update id comes from
+ * `requestId`, so a retried request is applied once).
  */
-export async function changeLifecycle(
+export async function changeLifecycle<A>(
   ctx: AuthedContext,
   input: { id: string; requestId?: string | undefined },
   action: LifecycleAction,
-  send: (handle: TicketHandle, actor: Actor, options: { updateId: string; waitForStage: typeof WorkflowUpdateStage.ACCEPTED }) => Promise<{ result(): Promise<LifecycleView> }>,
+  update: UpdateDefinition<LifecycleView, [A]>,
+  argsFor: (actor: Actor) => A,
 ): Promise<TicketView> {
   const row = await visibleTicket(ctx, input.id);
   const actor = actorOf(ctx);
@@ -114,7 +120,7 @@ export async function changeLifecycle(
     timer = setTimeout(() => resolve('late'), UPDATE_DEADLINE_MS);
   });
   try {
-    const outcome = await Promise.race([send(handle, actor, { updateId, waitForStage: WorkflowUpdateStage.ACCEPTED }).then((update) => update.result()), deadline]);
+    const outcome = await Promise.race([handle.startUpdate(update, { updateId, waitForStage: WorkflowUpdateStage.ACCEPTED, args: [argsFor(actor)] }).then((update) => update.result()), deadline]);
     if (outcome === 'late') {
       throw new TRPCError({
         code: 'SERVICE_UNAVAILABLE',

@@ -38,7 +38,7 @@ export const lifecycleRouter = createTRPCRouter({
     .input(ZTransitionInput)
     .output(ZTicketView)
     .mutation(({ ctx, input }) =>
-      changeLifecycle(ctx, input, 'transition', (handle, actor, options) => handle.startUpdate(transitionUpdate, { ...options, args: [{ actor, to: input.to, reason: reasonOf(input) }] })),
+      changeLifecycle(ctx, input, 'transition', transitionUpdate, (actor) => ({ actor, to: input.to, reason: reasonOf(input) })),
     ),
 
   triage: agentProcedure
@@ -46,9 +46,7 @@ export const lifecycleRouter = createTRPCRouter({
     .input(ZTriageInput)
     .output(ZTicketView)
     .mutation(({ ctx, input }) =>
-      changeLifecycle(ctx, input, 'triage', (handle, actor, options) =>
-        handle.startUpdate(triageUpdate, { ...options, args: [{ actor, departmentId: input.departmentId, category: input.category, priority: input.priority, reason: reasonOf(input) }] }),
-      ),
+      changeLifecycle(ctx, input, 'triage', triageUpdate, (actor) => ({ actor, departmentId: input.departmentId, category: input.category, priority: input.priority, reason: reasonOf(input) })),
     ),
 
   review: agentProcedure
@@ -56,7 +54,7 @@ export const lifecycleRouter = createTRPCRouter({
     .input(ZReviewInput)
     .output(ZTicketView)
     .mutation(({ ctx, input }) =>
-      changeLifecycle(ctx, input, 'review', (handle, actor, options) => handle.startUpdate(reviewUpdate, { ...options, args: [{ actor, decision: input.decision, reason: reasonOf(input) }] })),
+      changeLifecycle(ctx, input, 'review', reviewUpdate, (actor) => ({ actor, decision: input.decision, reason: reasonOf(input) })),
     ),
 
   assign: agentProcedure
@@ -64,55 +62,53 @@ export const lifecycleRouter = createTRPCRouter({
     .input(ZAssignInput)
     .output(ZTicketView)
     .mutation(({ ctx, input }) =>
-      changeLifecycle(ctx, input, 'assign', (handle, actor, options) => handle.startUpdate(assignUpdate, { ...options, args: [{ actor, assigneeId: input.assigneeId, reason: reasonOf(input) }] })),
+      changeLifecycle(ctx, input, 'assign', assignUpdate, (actor) => ({ actor, assigneeId: input.assigneeId, reason: reasonOf(input) })),
     ),
 
   claim: agentProcedure
     .meta(openapi('claim', 'Take an unassigned ticket'))
     .input(ZActionInput)
     .output(ZTicketView)
-    .mutation(({ ctx, input }) => changeLifecycle(ctx, input, 'claim', (handle, actor, options) => handle.startUpdate(claimUpdate, { ...options, args: [{ actor, reason: reasonOf(input) }] }))),
+    .mutation(({ ctx, input }) => changeLifecycle(ctx, input, 'claim', claimUpdate, (actor) => ({ actor, reason: reasonOf(input) }))),
 
   unassign: agentProcedure
     .meta(openapi('unassign', 'Put a ticket back in its queue'))
     .input(ZActionInput)
     .output(ZTicketView)
-    .mutation(({ ctx, input }) => changeLifecycle(ctx, input, 'unassign', (handle, actor, options) => handle.startUpdate(unassignUpdate, { ...options, args: [{ actor, reason: reasonOf(input) }] }))),
+    .mutation(({ ctx, input }) => changeLifecycle(ctx, input, 'unassign', unassignUpdate, (actor) => ({ actor, reason: reasonOf(input) }))),
 
   escalate: agentProcedure
     .meta(openapi('escalate', 'Escalate a ticket one level, with a reason'))
     .input(ZEscalateInput)
     .output(ZTicketView)
-    .mutation(({ ctx, input }) => changeLifecycle(ctx, input, 'escalate', (handle, actor, options) => handle.startUpdate(escalateUpdate, { ...options, args: [{ actor, reason: input.reason }] }))),
+    .mutation(({ ctx, input }) => changeLifecycle(ctx, input, 'escalate', escalateUpdate, (actor) => ({ actor, reason: input.reason }))),
 
   reclassify: agentProcedure
     .meta(openapi('reclassify', 'Change priority, category or department; SLA deadlines are recomputed'))
     .input(ZReclassifyInput)
     .output(ZTicketView)
     .mutation(({ ctx, input }) =>
-      changeLifecycle(ctx, input, 'reclassify', (handle, actor, options) =>
-        handle.startUpdate(reclassifyUpdate, { ...options, args: [{ actor, priority: input.priority, category: input.category, departmentId: input.departmentId, reason: reasonOf(input) }] }),
-      ),
+      changeLifecycle(ctx, input, 'reclassify', reclassifyUpdate, (actor) => ({ actor, priority: input.priority, category: input.category, departmentId: input.departmentId, reason: reasonOf(input) })),
     ),
 
   reopen: protectedProcedure
     .meta(openapi('reopen', 'Reopen a resolved ticket, or a closed one within the reopen window'))
     .input(ZActionInput)
     .output(ZTicketView)
-    .mutation(({ ctx, input }) => changeLifecycle(ctx, input, 'reopen', (handle, actor, options) => handle.startUpdate(reopenUpdate, { ...options, args: [{ actor, reason: reasonOf(input) }] }))),
+    .mutation(({ ctx, input }) => changeLifecycle(ctx, input, 'reopen', reopenUpdate, (actor) => ({ actor, reason: reasonOf(input) }))),
 
   cancel: protectedProcedure
     .meta(openapi('cancel', 'Cancel a ticket before work starts'))
     .input(ZActionInput)
     .output(ZTicketView)
-    .mutation(({ ctx, input }) => changeLifecycle(ctx, input, 'cancel', (handle, actor, options) => handle.startUpdate(cancelUpdate, { ...options, args: [{ actor, reason: reasonOf(input) }] }))),
+    .mutation(({ ctx, input }) => changeLifecycle(ctx, input, 'cancel', cancelUpdate, (actor) => ({ actor, reason: reasonOf(input) }))),
 
   confirmResolution: protectedProcedure
     .meta(openapi('confirm-resolution', 'The requester confirms the resolution: the ticket closes at once'))
     .input(ZActionInput)
     .output(ZTicketView)
     .mutation(({ ctx, input }) =>
-      changeLifecycle(ctx, input, 'confirmResolution', (handle, actor, options) => handle.startUpdate(confirmResolutionUpdate, { ...options, args: [{ actor, reason: reasonOf(input) }] })),
+      changeLifecycle(ctx, input, 'confirmResolution', confirmResolutionUpdate, (actor) => ({ actor, reason: reasonOf(input) })),
     ),
 
   merge: agentProcedure
@@ -120,7 +116,7 @@ export const lifecycleRouter = createTRPCRouter({
     .input(ZMergeInput)
     .output(ZTicketView)
     .mutation(({ ctx, input }) =>
-      changeLifecycle(ctx, input, 'merge', (handle, actor, options) => handle.startUpdate(mergeUpdate, { ...options, args: [{ actor, primaryTicketId: input.primaryId, reason: reasonOf(input) }] })),
+      changeLifecycle(ctx, input, 'merge', mergeUpdate, (actor) => ({ actor, primaryTicketId: input.primaryId, reason: reasonOf(input) })),
     ),
 
   link: agentProcedure
@@ -128,7 +124,7 @@ export const lifecycleRouter = createTRPCRouter({
     .input(ZLinkInput)
     .output(ZTicketView)
     .mutation(({ ctx, input }) =>
-      changeLifecycle(ctx, input, 'link', (handle, actor, options) => handle.startUpdate(linkUpdate, { ...options, args: [{ actor, kind: input.kind, targetTicketId: input.targetId, reason: reasonOf(input) }] })),
+      changeLifecycle(ctx, input, 'link', linkUpdate, (actor) => ({ actor, kind: input.kind, targetTicketId: input.targetId, reason: reasonOf(input) })),
     ),
 
   unlink: agentProcedure
@@ -136,6 +132,6 @@ export const lifecycleRouter = createTRPCRouter({
     .input(ZLinkInput)
     .output(ZTicketView)
     .mutation(({ ctx, input }) =>
-      changeLifecycle(ctx, input, 'unlink', (handle, actor, options) => handle.startUpdate(unlinkUpdate, { ...options, args: [{ actor, kind: input.kind, targetTicketId: input.targetId, reason: reasonOf(input) }] })),
+      changeLifecycle(ctx, input, 'unlink', unlinkUpdate, (actor) => ({ actor, kind: input.kind, targetTicketId: input.targetId, reason: reasonOf(input) })),
     ),
 });

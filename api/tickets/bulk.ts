@@ -3,17 +3,16 @@
  * an Update to its own workflow (validated there, so an illegal move is refused before it
  * reaches history) and gets its own result; one refusal never stops the others.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { tickets } from '../../db/schema';
 import { priorities, ticketStatuses } from '../../db/schema/enums';
 import { assignUpdate, reclassifyUpdate, ticketWorkflowId, transitionUpdate } from '../../workflows/messages';
-import { lifecycleFailureTypes } from '../../workflows/lifecycle/errors';
 import type { Actor } from '../../workflows/types';
 import { visibleTickets } from '../access';
 import { isUnavailable } from '../errors';
+import { actorOf, workflowRefusal } from '../lifecycle/service';
 import type { AuthedContext } from '../trpc';
 import type { BulkUpdateInput } from './schemas';
 
@@ -33,7 +32,7 @@ export async function bulkUpdate(ctx: AuthedContext, input: BulkUpdateInput): Pr
     .from(tickets)
     .where(and(inArray(tickets.id, ids), visibleTickets(ctx.user)));
   const numbers = new Map(visible.map((t) => [t.id, t.number]));
-  const actor: Actor = { id: ctx.user.id, role: ctx.user.role, departmentId: ctx.user.departmentId };
+  const actor = actorOf(ctx);
   const reason = input.reason ?? null;
 
   const results: BulkItem[] = new Array(ids.length);
@@ -75,16 +74,8 @@ async function applyOne(ctx: AuthedContext, ticketId: string, number: number, ac
 
 function refusal(ctx: AuthedContext, error: unknown): { code: Exclude<BulkItem, { ok: true }>['code']; message: string } {
   if (error instanceof WorkflowNotFoundError) return { code: 'CONFLICT', message: 'This ticket is closed; its lifecycle has ended.' };
-  const failure = error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause : null;
-  if (failure) {
-    switch (failure.type) {
-      case lifecycleFailureTypes.forbidden:
-        return { code: 'FORBIDDEN', message: failure.message };
-      case lifecycleFailureTypes.illegalTransition:
-      case lifecycleFailureTypes.invalidInput:
-        return { code: 'BAD_REQUEST', message: failure.message };
-    }
-  }
+  const refused = workflowRefusal(error);
+  if (refused) return refused;
   if (isUnavailable(error)) return { code: 'SERVICE_UNAVAILABLE', message: 'The workflow engine is unreachable; nothing changed on this ticket. Retry shortly.' };
   ctx.logger.error({ err: error }, 'bulk update of a ticket failed');
   return { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side; it has been logged.' };

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeskflowClient } from '../../api/client';
 import { appRouter } from '../../api/router';
 import { accessMatrix, relations, roles, type Expected, type MatrixRole } from './access-matrix';
-import { buildWorld, callByPath, codeOf, type World } from './matrix-support';
-import { startApi, type ApiHarness } from './support';
+import { buildWorld, callByPath, type World } from './matrix-support';
+import { outcome, startApi, type ApiHarness } from './support';
 
 type ProcedureDef = { _def: { type: 'query' | 'mutation' | 'subscription' } };
 const procedures = Object.entries((appRouter as unknown as { _def: { procedures: Record<string, ProcedureDef> } })._def.procedures).map(([path, p]) => ({ path, type: p._def.type }));
@@ -50,7 +50,7 @@ describe('the access matrix', () => {
           const expected: Expected = role === 'anonymous' ? (entry.public ? 'OK' : 'UNAUTHORIZED') : entry.allow(role, relation);
           const input = await entry.input?.({ role, relation, ticket, callerEmail, fx: world.fx });
           const client = entry.freshSession && role !== 'anonymous' ? (await api.signIn(callerEmail)).api : clients.get(role)!;
-          const actual = await codeOf(callByPath(client, path, type, input));
+          const actual = await outcome(callByPath(client, path, type, input));
           const passes = expected === 'OK' ? actual === 'OK' || (entry.allowedErrors ?? []).includes(actual) : actual === expected;
           if (!passes) failures.push(`${role} × ${relation}: expected ${expected}, got ${actual}`);
         }

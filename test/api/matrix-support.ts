@@ -145,15 +145,3 @@ export function callByPath(client: DeskflowClient, path: string, type: 'query' |
   const procedure = target as { query(input: unknown): Promise<unknown>; mutate(input: unknown): Promise<unknown> };
   return type === 'query' ? procedure.query(input) : procedure.mutate(input);
 }
-
-/** 'OK' or the tRPC error code of a call; anything that is not a tRPC answer is rethrown. */
-export async function codeOf(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-    return 'OK';
-  } catch (error) {
-    const data = (error as { data?: { code?: string } }).data;
-    if (data?.code) return data.code;
-    throw error;
-  }
-}

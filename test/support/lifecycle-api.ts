@@ -1,48 +1,30 @@
 /**
- * The API's router over real HTTP for the lifecycle tests, wired as api/app.ts wires it (same
- * context, procedure factories, error formatter) but without the rest of the app, and with
- * rate limits high enough that the tests are not what gets limited.
+ * The API (api/app.ts) over real HTTP for the lifecycle tests, on the database, Temporal client
+ * and task queue the test brings, with rate limits high enough that the tests are not what gets
+ * limited.
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { Hono } from 'hono';
-import superjson from 'superjson';
-import { apiConfigFromSettings } from '../../api/config';
-import { appRouter, type AppRouter } from '../../api/router';
-import { createContextFactory, createServices, type AppDeps } from '../../api/trpc';
-import { deskflowSettings } from '../../deskflow.config';
-
+import { sql } from 'drizzle-orm';
+import { createApp } from '../../api/app';
+import { createDeskflowClient } from '../../api/client';
+import type { AppDeps } from '../../api/trpc';
 
 export async function serveLifecycleApi(deps: AppDeps) {
-  const config = {
-    ...apiConfigFromSettings(deskflowSettings()),
-    rateLimit: { capacity: 10_000, refillPerSecond: 1000 },
-    anonymousRateLimit: { capacity: 10_000, refillPerSecond: 1000 },
-    principalCacheSeconds: 0,
-    ...deps.config,
-  };
-  const createContext = createContextFactory(deps, createServices(deps, config));
-  const app = new Hono();
-  app.all('/trpc/*', (c) =>
-    fetchRequestHandler({
-      endpoint: '/trpc',
-      req: c.req.raw,
-      router: appRouter,
-      createContext: ({ req, resHeaders }) => createContext({ req, resHeaders, clientIp: '127.0.0.1' }),
-      onError: ({ error }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error.cause ?? error }, 'procedure failed');
-      },
-    }),
-  );
+  const app = createApp({
+    ...deps,
+    ping: async () => void (await deps.db.execute(sql`select 1`)),
+    config: {
+      rateLimit: { capacity: 10_000, refillPerSecond: 1000 },
+      anonymousRateLimit: { capacity: 10_000, refillPerSecond: 1000 },
+      principalCacheSeconds: 0,
+      ...deps.config,
+    },
+  });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = (token?: string) =>
-    createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: `${url}/trpc`, transformer: superjson, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
-    });
+  const client = (token?: string) => createDeskflowClient(url, token);
   return {
     url,
     client,
