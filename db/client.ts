@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { Pool, neonConfig } from '@neondatabase/serverless';
+import { Pool, neonConfig, type PoolClient } from '@neondatabase/serverless';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzleNeon } from 'drizzle-orm/neon-serverless';
 import { migrate as migrateNeon } from 'drizzle-orm/neon-serverless/migrator';
@@ -43,9 +43,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   configureNeon(options.wsProxy);
   const pool = new Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
-  // An idle client's socket dying (server restart, proxy gone) must not crash the process;
-  // the next query reconnects.
+  // A connection dying (server restart, failover, proxy gone) must not crash the process. The pool
+  // hears about it only while the client is idle; while one is checked out (a transaction) its
+  // 'error' event has no listener unless we add one for the connection's whole life. The query in
+  // flight fails with the error either way, and the pool discards the client and reconnects.
   pool.on('error', () => undefined);
+  pool.on('connect', (client: PoolClient) => client.on('error', () => undefined));
   const db = drizzleNeon(pool, { schema });
   return {
     db: db as unknown as Db,

@@ -1,6 +1,7 @@
 /** The persistence layer behaves the same on PGlite and on PostgreSQL through the Neon driver. */
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isUnavailable } from '../../api/errors';
 import { createSession, generateSessionToken, invalidateSession, SESSION_TTL_MS, sessionIdFromToken, validateSessionToken } from '../../api/auth/session';
 import type { Database } from '../../db/client';
 import { sessions, ticketEvents, ticketIntake, tickets, users } from '../../db/schema';
@@ -85,5 +86,37 @@ describe.each([pgliteKind, postgres])('on $name', (kind) => {
     expect(events.map((e) => `${e.kind}:${e.field ?? ''}`).sort()).toEqual(['created:', 'triaged:priority', 'triaged:status']);
     const [row] = await database.db.select().from(tickets).where(eq(tickets.id, intake!.id));
     expect(row).toMatchObject({ status: 'triaged', priority: 'high', lifecycleSeq: 1 });
+  });
+});
+
+describe('on PostgreSQL, a connection dropped mid-transaction', () => {
+  it('fails that transaction with an error, does not take the process down, and the next query reconnects', async () => {
+    const database = await postgres.open();
+    // Both drivers answer raw SQL with { rows }; Deskflow's Db type leaves the result open.
+    const rows = async <T>(query: SQL) => ((await database.db.execute(query)) as unknown as { rows: T[] }).rows;
+    try {
+      // The backend dies while the transaction waits on it, as in a database restart or failover.
+      const inFlight = database.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_sleep(30) /* deskflow-dropped-tx */`);
+      });
+      const outcome = inFlight.then(
+        () => 'committed',
+        (error: unknown) => error,
+      );
+      await expect
+        .poll(async () => (await rows<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where query like '%deskflow-dropped-tx%' and pid <> pg_backend_pid()`))[0]!.n, { timeout: 10_000 })
+        .toBe(1);
+      await database.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where query like '%deskflow-dropped-tx%' and pid <> pg_backend_pid()`);
+      // Drizzle reports the failed rollback; the dropped connection is in its cause, which the API
+      // answers as SERVICE_UNAVAILABLE and activities retry.
+      const failure = await outcome;
+      expect(failure).toBeInstanceOf(Error);
+      expect(isUnavailable(failure)).toBe(true);
+      // Let the dead socket's close events run: unhandled, they used to crash the process here.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await rows(sql`select 1 as one`)).toEqual([{ one: 1 }]);
+    } finally {
+      await database.close();
+    }
   });
 });
