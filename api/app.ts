@@ -25,6 +25,7 @@ import { appRouter } from './router';
 import { sessionCookie } from './routers/auth';
 import { rateLimitHeaders } from './security/rate-limit';
 import { createContextFactory, createServices, type AppDeps } from './trpc';
+import { transformer } from './transformer';
 
 export type AppOptions = AppDeps & {
   /** Mounted at /internal: endpoints for rooms and workers, guarded by their own shared secret. */
@@ -170,10 +171,11 @@ export function createApp(options: AppOptions) {
   return app;
 }
 
-/** A tRPC-shaped 413 (superjson envelope), so the typed client shows the message. */
+/** A tRPC-shaped 413 (an error in the output transformer's encoding), so the typed client shows the message. */
 function tooLarge(c: HonoContext, message: string) {
+  const error = transformer.output.serialize({ message, code: -32600, data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } }) as unknown;
   // The rest of the body is never read: close the connection so the client does not reuse it.
-  return c.json({ error: { json: { message, code: -32600, data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } } } }, 413, { connection: 'close' });
+  return c.json({ error }, 413, { connection: 'close' });
 }
 
 /** The peer address (Node adapter), or the first X-Forwarded-For hop when TRUST_PROXY is on. */

@@ -4,7 +4,6 @@
  * api/access.ts (which rows: ticket scopes), not in handlers.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z, ZodError } from 'zod';
 import type { Client as TemporalClient } from '@temporalio/client';
@@ -22,6 +21,7 @@ import type { Logger } from './logger';
 import { createLogMailer, type Mailer } from './mail';
 import { allowedOrigins, sameOriginRequest } from './security/origin';
 import { rateLimitHeaders, TokenBucketLimiter, type RateLimitDecision } from './security/rate-limit';
+import { transformer } from './transformer';
 
 export type AppDeps = {
   db: Db;
@@ -99,7 +99,7 @@ const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
-    transformer: superjson,
+    transformer,
     // Never ship stack traces to clients, whatever NODE_ENV says.
     isDev: false,
     errorFormatter({ shape, error }) {

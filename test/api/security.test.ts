@@ -1,6 +1,6 @@
 /** CSRF, CORS, security headers, rate limits, body limits and error hygiene, over real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, PASSWORD, rawCall, startApi, type ApiHarness } from './support';
+import { decodeOutput, demo, PASSWORD, rawCall, startApi, type ApiHarness } from './support';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -112,7 +112,7 @@ describe('bodies and errors', () => {
   it('refuses an oversized JSON body with 413 before parsing it', async () => {
     const response = await fetch(`${api.url}/trpc/auth.signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ json: { email: 'a@b.c', password: 'x'.repeat(2 * 1024 * 1024) } }) });
     expect(response.status).toBe(413);
-    const body = (await response.json()) as { error: { json: { data: { code: string } } } };
-    expect(body.error.json.data.code).toBe('PAYLOAD_TOO_LARGE');
+    const body = (await response.json()) as { error: unknown };
+    expect(decodeOutput(body.error)).toMatchObject({ data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } });
   });
 });

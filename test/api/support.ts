@@ -15,6 +15,7 @@ import { pino } from 'pino';
 import { createApp } from '../../api/app';
 import { createDeskflowClient } from '../../api/client';
 import type { ApiConfig } from '../../api/config';
+import { transformer } from '../../api/transformer';
 import type { Database } from '../../db/client';
 import { departments, ticketIntake, tickets, users, type Priority, type TicketStatus } from '../../db/schema';
 import { seedDemo } from '../../db/seed';
@@ -200,8 +201,7 @@ export async function outcome(call: Promise<unknown>): Promise<string> {
 
 /** One tRPC call over plain HTTP (no batching), for tests about headers, cookies and raw responses. */
 export async function rawCall(baseUrl: string, path: string, options: { type?: 'query' | 'mutation'; input?: unknown; headers?: Record<string, string> } = {}) {
-  const { serialize } = await import('superjson');
-  const encoded = options.input === undefined ? undefined : JSON.stringify(serialize(options.input));
+  const encoded = options.input === undefined ? undefined : JSON.stringify(transformer.input.serialize(options.input));
   const type = options.type ?? 'query';
   const url = type === 'query' && encoded ? `${baseUrl}/trpc/${path}?input=${encodeURIComponent(encoded)}` : `${baseUrl}/trpc/${path}`;
   const send = () =>
@@ -212,13 +212,20 @@ export async function rawCall(baseUrl: string, path: string, options: { type?: '
     });
   const response = await resendIfClosed(send);
   const text = await response.text();
-  let body: { result?: { data?: { json?: unknown } }; error?: { json?: { message?: string; data?: { code?: string; zodError?: unknown; retryAfterSeconds?: number | null } } } } = {};
+  let body: { result?: { data?: unknown }; error?: unknown } = {};
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
     // not JSON: left empty, the status tells
   }
-  return { status: response.status, headers: response.headers, text, data: body.result?.data?.json, error: body.error?.json };
+  return { status: response.status, headers: response.headers, text, data: decodeOutput(body.result?.data), error: decodeOutput(body.error) as RawError | undefined };
+}
+
+type RawError = { message?: string; data?: { code?: string; zodError?: unknown; retryAfterSeconds?: number | null } };
+
+/** A response's data or error, decoded as the typed client does (api/transformer.ts). */
+export function decodeOutput(value: unknown): unknown {
+  return value === undefined ? undefined : transformer.output.deserialize(value);
 }
 
 /**
