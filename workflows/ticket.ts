@@ -158,10 +158,16 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
   // Plumbing: one change at a time, wake-ups of the main loop, background work.
 
   let queue: Promise<unknown> = Promise.resolve();
+  /** Changes queued or running; while there are any, the state may be behind the ticket row. */
+  let changesInFlight = 0;
   /** Runs changes one after another, in arrival order (handlers and the main loop alike). */
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    changesInFlight += 1;
     const run = queue.then(fn);
     queue = run.catch(() => undefined);
+    // Counted down on a branch of its own: the callers' continuations (and so the order of the
+    // commands they issue) stay exactly as they were, for replay.
+    void queue.then(() => void (changesInFlight -= 1));
     return run;
   }
 
@@ -657,7 +663,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
         }),
       {
         validator: (request) => {
-          check(request, action(request));
+          // While a change is in flight (its row may already be written), the state can be a step
+          // behind what the caller saw: the handler checks once that change is done. The Update is
+          // then refused by its handler instead of here (recorded in history, same error).
+          if (changesInFlight === 0) check(request, action(request));
           validateInput?.(request);
         },
       },

@@ -28,7 +28,7 @@ import {
 import { seedDemo } from '../../db/seed';
 import { seedSla } from '../../db/seed-sla';
 import type { AiProvider } from '../../worker/ai/provider';
-import { createActivities } from '../../worker/activities';
+import { createActivities, type Activities } from '../../worker/activities';
 import { bumpSlaConfigVersion, LIFECYCLE_SETTINGS_KEY } from '../../worker/activities/sla';
 import { installTemporalRuntime, workflowBundle } from '../../worker/worker';
 import type { LifecycleView } from '../../workflows/lifecycle/view';
@@ -47,6 +47,8 @@ export const DAY = 24 * HOUR;
 export type HarnessOptions = {
   /** An AI provider for every ticket of this file (default: scriptedProvider over the shipped offline provider). */
   ai?: AiProvider;
+  /** Wraps the real activities, e.g. to hold one back after it has written (races with Updates). */
+  wrapActivities?: (activities: Activities) => Activities;
 };
 
 export type TicketHandle = WorkflowHandle<typeof ticketWorkflow>;
@@ -65,7 +67,7 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ db, ai, temporal: env.client }),
+    activities: (options.wrapActivities ?? ((a) => a))(createActivities({ db, ai, temporal: env.client })),
     shutdownGraceTime: '1 second',
     shutdownForceTime: '5 seconds',
   });
