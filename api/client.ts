@@ -32,16 +32,9 @@ export function createDeskflowClient(url: string, token?: string | (() => string
   const baseFetch = options.fetch ?? fetch;
   const fetchWithCredentials: typeof fetch = (input, init) => baseFetch(input, { ...init, credentials: 'include' });
   const single = httpLink({ url: endpoint, transformer, headers, fetch: fetchWithCredentials });
-  if (options.batch === false) return createTRPCClient<AppRouter>({ links: [single] });
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => isNonJsonSerializable(op.input),
-        true: single,
-        false: httpBatchLink({ url: endpoint, transformer, headers, fetch: fetchWithCredentials }),
-      }),
-    ],
-  });
+  // Uploads (FormData) cannot be batched: they always go on their own.
+  const batching = splitLink({ condition: (op) => isNonJsonSerializable(op.input), true: single, false: httpBatchLink({ url: endpoint, transformer, headers, fetch: fetchWithCredentials }) });
+  return createTRPCClient<AppRouter>({ links: [options.batch === false ? single : batching] });
 }
 
 export type DeskflowClient = ReturnType<typeof createDeskflowClient>;

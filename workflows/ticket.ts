@@ -645,8 +645,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
 
   /**
    * Registers a lifecycle Update. Its validator checks the rules (role, scope, status) so an
-   * illegal move never reaches history; the handler checks them again once it is its turn (an
-   * earlier change may have moved the ticket since), runs `apply`, and answers the new state.
+   * illegal move on a settled ticket never reaches history; the handler checks them again once it
+   * is its turn (an earlier change may have moved the ticket since), runs `apply`, and answers the
+   * new state.
    */
   function onLifecycleUpdate<R extends { actor: Actor }>(
     update: UpdateDefinition<LifecycleView, [R]>,

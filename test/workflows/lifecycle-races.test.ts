@@ -10,26 +10,24 @@ import { transitionUpdate } from '../../workflows/messages';
 import type { Actor } from '../../workflows/types';
 import { startLifecycleHarness, type LifecycleHarness } from '../support/lifecycle';
 
-/** Holds applyTicketChanges back after it has committed, until released. */
+/** Holds applyTicketChanges back after it has committed, until released (once per arm()). */
 function holdAfterWrite() {
-  let armed = false;
-  let written: () => void = () => undefined;
-  let release: () => void = () => undefined;
+  let gate: { wrote: () => void; released: Promise<void> } | null = null;
   return {
     arm() {
-      armed = true;
-      const wrote = new Promise<void>((resolve) => (written = resolve));
+      let wrote = () => {};
+      let release = () => {};
+      const written = new Promise<void>((resolve) => (wrote = resolve));
       const released = new Promise<void>((resolve) => (release = resolve));
-      return { wrote, release: () => release(), released };
+      gate = { wrote, released };
+      return { wrote: written, release };
     },
     async after() {
+      const armed = gate;
+      gate = null;
       if (!armed) return;
-      armed = false;
-      written();
-      await new Promise<void>((resolve) => {
-        const previous = release;
-        release = () => (previous(), resolve());
-      });
+      armed.wrote();
+      await armed.released;
     },
   };
 }
