@@ -23,6 +23,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { createApp } from '../api/app';
 import { createDeskflowClient } from '../api/client';
 import { createLogger } from '../api/logger';
+import { sessionUserColumns, toSessionUser } from '../api/auth/session';
 import { listTicketsQuery, searchTicketsQuery } from '../api/tickets/service';
 import type { ListTicketsInput, SearchTicketsInput } from '../api/tickets/schemas';
 import { openDatabase } from '../db/client';
@@ -210,7 +211,8 @@ async function main() {
     const client = createDeskflowClient(url, session.token, { batch: false, fetch: timedFetch });
     // The batching client as a page uses it, for comparison: it waits a timer tick before sending.
     const batching = createDeskflowClient(url, session.token);
-    const [me] = await db.select({ id: users.id, email: users.email, name: users.name, role: users.role, departmentId: users.departmentId }).from(users).where(eq(users.id, agent.id));
+    const [row] = await db.select(sessionUserColumns).from(users).where(eq(users.id, agent.id));
+    const me = row && toSessionUser(row);
     const raw = new NeonPool({ connectionString: postgres.url, max: 4 });
     raw.on('error', () => undefined);
 

@@ -14,8 +14,12 @@ export type TicketWorkflowInput = {
   carried?: TicketState;
 };
 
-/** Who asks for a lifecycle change. The API fills it from the session; the workflow re-checks it. */
-export type Actor = { id: string; role: Role; departmentId: string | null };
+/**
+ * Who asks for a lifecycle change. The API fills it from the session; the workflow re-checks it.
+ * `staffDepartmentIds` (every department the actor works in) is absent from Updates sent before
+ * staff powers were per department set; then the home department stands for it.
+ */
+export type Actor = { id: string; role: Role; departmentId: string | null; staffDepartmentIds?: readonly string[] };
 
 export const slaTargets = ['first_response', 'next_response', 'resolution'] as const;
 export type SlaTarget = (typeof slaTargets)[number];

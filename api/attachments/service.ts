@@ -9,10 +9,9 @@ import { TRPCError } from '@trpc/server';
 import { and, asc, count, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { attachments, tickets } from '../../db/schema';
-import { isStaff, visibleTickets } from '../access';
+import { staffAccess, ticketAccess, visibleTickets, staffTickets } from '../access';
 import type { SessionUser } from '../auth/session';
 import { recordTicketEvent } from '../tickets/events';
-import { assertVisible } from '../tickets/service';
 import type { ApiServices } from '../trpc';
 import { inspectFile, safeFileName } from './inspect';
 
@@ -27,6 +26,7 @@ const attachmentColumns = {
   size: attachments.size,
   sha256: attachments.sha256,
   uploaderId: attachments.uploaderId,
+  internal: attachments.internal,
   createdAt: attachments.createdAt,
 };
 
@@ -34,12 +34,13 @@ export type AttachmentView = Omit<typeof attachments.$inferSelect, 'storageKey'>
 
 const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
-export async function uploadAttachment(deps: { db: Db; services: ApiServices }, user: SessionUser, input: { file: File; ticketId?: string | undefined }): Promise<AttachmentView> {
+export async function uploadAttachment(deps: { db: Db; services: ApiServices }, user: SessionUser, input: { file: File; ticketId?: string | undefined; internal?: boolean | undefined }): Promise<AttachmentView> {
   const { db, services } = deps;
   const max = services.config.attachmentMaxBytes;
   if (input.file.size > max) throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `The file is ${megabytes(input.file.size)}; attachments may be at most ${megabytes(max)}.` });
   if (input.ticketId) {
-    await assertVisible(db, user, input.ticketId);
+    if (input.internal) await staffAccess(db, user, input.ticketId, 'attach staff-only files');
+    else await ticketAccess(db, user, input.ticketId);
   } else {
     const expired = await db
       .delete(attachments)
@@ -73,9 +74,10 @@ export async function uploadAttachment(deps: { db: Db; services: ApiServices }, 
         size: bytes.length,
         sha256: createHash('sha256').update(bytes).digest('hex'),
         storageKey,
+        internal: input.internal ?? false,
       })
       .returning(attachmentColumns);
-    if (input.ticketId) await recordTicketEvent(db, { ticketId: input.ticketId, kind: 'attachment_added', newValue: { id, fileName: row!.fileName }, actorId: user.id, dedupeKey: `attachment:${id}:added` });
+    if (input.ticketId) await recordTicketEvent(db, { ticketId: input.ticketId, kind: 'attachment_added', newValue: { id, fileName: row!.fileName, internal: row!.internal }, actorId: user.id, dedupeKey: `attachment:${id}:added` });
     return row!;
   } catch (error) {
     await services.storage.delete(storageKey);
@@ -84,11 +86,15 @@ export async function uploadAttachment(deps: { db: Db; services: ApiServices }, 
 }
 
 export async function listAttachments(db: Db, user: SessionUser, ticketId: string): Promise<AttachmentView[]> {
-  await assertVisible(db, user, ticketId);
-  return db.select(attachmentColumns).from(attachments).where(eq(attachments.ticketId, ticketId)).orderBy(asc(attachments.createdAt));
+  const { caps } = await ticketAccess(db, user, ticketId);
+  return db
+    .select(attachmentColumns)
+    .from(attachments)
+    .where(and(eq(attachments.ticketId, ticketId), caps.staff ? undefined : eq(attachments.internal, false)))
+    .orderBy(asc(attachments.createdAt));
 }
 
-/** An attachment the user may read: on a ticket they see, or staged by themselves. */
+/** An attachment the user may read: on a ticket they see (staff-only files: staff of it), or staged by themselves. */
 export async function findReadableAttachment(db: Db, user: SessionUser, id: string) {
   const [row] = await db
     .select({ ...attachmentColumns, storageKey: attachments.storageKey })
@@ -100,17 +106,17 @@ export async function findReadableAttachment(db: Db, user: SessionUser, id: stri
   const [visible] = await db
     .select({ id: tickets.id })
     .from(tickets)
-    .where(and(eq(tickets.id, row.ticketId), visibleTickets(user)));
+    .where(and(eq(tickets.id, row.ticketId), row.internal ? staffTickets(user) : visibleTickets(user)));
   return visible ? row : null;
 }
 
-/** The uploader may delete their file; staff who see the ticket may delete any of its files. */
+/** The uploader may delete their file; staff of the ticket may delete any of its files. */
 export async function deleteAttachment(deps: { db: Db; services: ApiServices }, user: SessionUser, id: string) {
   const row = await findReadableAttachment(deps.db, user, id);
   if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Attachment ${id} was not found.` });
-  if (row.uploaderId !== user.id && !isStaff(user)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the uploader or an agent can delete this file.' });
+  if (row.uploaderId !== user.id && row.ticketId) await staffAccess(deps.db, user, row.ticketId, "delete other people's files");
   await deps.db.delete(attachments).where(eq(attachments.id, id));
   await deps.services.storage.delete(row.storageKey);
-  if (row.ticketId) await recordTicketEvent(deps.db, { ticketId: row.ticketId, kind: 'attachment_deleted', oldValue: { id, fileName: row.fileName }, actorId: user.id, dedupeKey: `attachment:${id}:deleted` });
+  if (row.ticketId) await recordTicketEvent(deps.db, { ticketId: row.ticketId, kind: 'attachment_deleted', oldValue: { id, fileName: row.fileName, internal: row.internal }, actorId: user.id, dedupeKey: `attachment:${id}:deleted` });
   return { ok: true as const };
 }

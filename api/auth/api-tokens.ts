@@ -5,7 +5,7 @@
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { apiTokens, users, type ApiTokenScope } from '../../db/schema';
-import type { SessionUser } from './session';
+import { sessionUserColumns, toSessionUser, type SessionUser } from './session';
 import { hashToken, randomToken } from './tokens';
 
 export const API_TOKEN_PREFIX = 'dfk_';
@@ -41,7 +41,7 @@ export async function validateApiToken(db: Db, token: string): Promise<Validated
       expiresAt: apiTokens.expiresAt,
       revokedAt: apiTokens.revokedAt,
       lastUsedAt: apiTokens.lastUsedAt,
-      user: { id: users.id, email: users.email, name: users.name, role: users.role, departmentId: users.departmentId, active: users.active },
+      user: sessionUserColumns,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
@@ -51,8 +51,7 @@ export async function validateApiToken(db: Db, token: string): Promise<Validated
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
     await db.update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.id));
   }
-  const { active: _active, ...user } = row.user;
-  return { token: { id: row.id, scopes: row.scopes as ApiTokenScope[] }, user };
+  return { token: { id: row.id, scopes: row.scopes as ApiTokenScope[] }, user: toSessionUser(row.user) };
 }
 
 export function listApiTokens(db: Db, userId: string) {

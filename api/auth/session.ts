@@ -5,8 +5,9 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { and, eq, ne } from 'drizzle-orm';
+import { staffDepartments } from '../../domain/access';
 import type { Db } from '../../db/client';
-import { sessions, users, type User } from '../../db/schema';
+import { extraDepartmentIdsOf, sessions, users, type User } from '../../db/schema';
 
 const DAY = 24 * 60 * 60 * 1000;
 export const SESSION_TTL_MS = 30 * DAY;
@@ -15,7 +16,27 @@ const RENEW_WITHIN_MS = 15 * DAY;
 
 export const SESSION_COOKIE = 'deskflow_session';
 
-export type SessionUser = Pick<User, 'id' | 'email' | 'name' | 'role' | 'departmentId'>;
+export type SessionUser = Pick<User, 'id' | 'email' | 'name' | 'role' | 'departmentId'> & {
+  /** Departments the user works in as staff (domain/access.ts); empty for requesters. */
+  staffDepartmentIds: string[];
+};
+
+/** The user columns a session or API token carries. */
+export const sessionUserColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  departmentId: users.departmentId,
+  active: users.active,
+  extraDepartmentIds: extraDepartmentIdsOf(users.id),
+};
+
+/** A validated row of sessionUserColumns as the user the API works with. */
+export function toSessionUser(row: { id: string; email: string; name: string; role: User['role']; departmentId: string | null; extraDepartmentIds: string[] }): SessionUser {
+  const { extraDepartmentIds, ...user } = row;
+  return { ...user, staffDepartmentIds: staffDepartments(row.role, row.departmentId, extraDepartmentIds) };
+}
 export type ValidatedSession = { session: { id: string; expiresAt: Date; renewed: boolean }; user: SessionUser };
 
 export function generateSessionToken(): string {
@@ -39,7 +60,7 @@ export async function validateSessionToken(db: Db, token: string): Promise<Valid
   const [row] = await db
     .select({
       expiresAt: sessions.expiresAt,
-      user: { id: users.id, email: users.email, name: users.name, role: users.role, departmentId: users.departmentId, active: users.active },
+      user: sessionUserColumns,
     })
     .from(sessions)
     .innerJoin(users, eq(sessions.userId, users.id))
@@ -56,8 +77,7 @@ export async function validateSessionToken(db: Db, token: string): Promise<Valid
     expiresAt = new Date(now + SESSION_TTL_MS);
     await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, id));
   }
-  const { active: _active, ...user } = row.user;
-  return { session: { id, expiresAt, renewed }, user };
+  return { session: { id, expiresAt, renewed }, user: toSessionUser(row.user) };
 }
 
 export async function invalidateSession(db: Db, sessionId: string): Promise<void> {

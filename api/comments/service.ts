@@ -5,13 +5,12 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { TRPCError } from '@trpc/server';
-import { and, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import { commentEdits, commentMentions, comments, tickets, ticketWatchers, users } from '../../db/schema';
 import { publicReplySignal, ticketWorkflowId } from '../../workflows/messages';
-import { seesInternal, visibleTickets } from '../access';
+import { staffTickets, ticketAccess, visibleTickets } from '../access';
 import { getSettings } from '../admin/settings';
 import { recordTicketEvent } from '../tickets/events';
-import { assertVisible } from '../tickets/service';
 import type { AuthedContext } from '../trpc';
 import { CommentError, listComments, storeComment, type StoredComment } from './store';
 
@@ -48,14 +47,14 @@ async function decorate(ctx: AuthedContext, list: StoredComment[]): Promise<Comm
 }
 
 export async function listTicketComments(ctx: AuthedContext, input: { ticketId: string; after?: number | undefined; limit: number }) {
-  await assertVisible(ctx.db, ctx.user, input.ticketId);
-  const page = await listComments(ctx.db, { ticketId: input.ticketId, after: input.after, limit: input.limit, includeInternal: seesInternal(ctx.user) });
+  const { caps } = await ticketAccess(ctx.db, ctx.user, input.ticketId);
+  const page = await listComments(ctx.db, { ticketId: input.ticketId, after: input.after, limit: input.limit, includeInternal: caps.staff });
   return { comments: await decorate(ctx, page.comments), hasMore: page.hasMore };
 }
 
 export async function addComment(ctx: AuthedContext, input: { ticketId: string; body: string; internal: boolean; clientId?: string | undefined }): Promise<CommentView> {
-  const ticket = await assertVisible(ctx.db, ctx.user, input.ticketId);
-  if (input.internal && !seesInternal(ctx.user)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Requesters cannot post internal notes.' });
+  const ticket = await ticketAccess(ctx.db, ctx.user, input.ticketId);
+  if (input.internal && !ticket.caps.staff) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only staff of this ticket (its department, its assignee, admins) can post internal notes.' });
   let stored;
   try {
     stored = await storeComment(ctx.db, { ticketId: input.ticketId, authorId: ctx.user.id, body: input.body, internal: input.internal, ai: false, clientId: input.clientId ?? null });
@@ -68,9 +67,10 @@ export async function addComment(ctx: AuthedContext, input: { ticketId: string; 
   if (stored.created) {
     await recordTicketEvent(ctx.db, { ticketId: comment.ticketId, kind: 'comment_added', newValue: { commentId: comment.id, internal: comment.internal }, actorId: ctx.user.id, dedupeKey: `comment:${comment.id}:added` });
     // Only staff mention (and thereby subscribe) agents; a requester's @word stays plain text.
-    if (seesInternal(ctx.user)) await recordMentions(ctx, comment);
+    if (ticket.caps.staff) await recordMentions(ctx, comment);
   }
-  if (!comment.internal) await signalPublicReply(ctx, ticket.number, comment);
+  // The workflow hears the author as they stand to this ticket: an agent who filed it replies as its requester.
+  if (!comment.internal) await signalPublicReply(ctx, ticket.number, comment, ticket.caps.staff ? comment.author.role : 'requester');
   const [view] = await decorate(ctx, [comment]);
   return view!;
 }
@@ -99,11 +99,11 @@ async function recordMentions(ctx: AuthedContext, comment: StoredComment) {
  * returned (the workflow dedupes by commentId), so a lost signal is repaired by the client's
  * retry. A ticket whose workflow has finished (closed) has no clocks to move.
  */
-async function signalPublicReply(ctx: AuthedContext, ticketNumber: number, comment: StoredComment) {
+async function signalPublicReply(ctx: AuthedContext, ticketNumber: number, comment: StoredComment, authorRole: StoredComment['author']['role']) {
   try {
     await ctx.temporal.workflow
       .getHandle(ticketWorkflowId(ticketNumber))
-      .signal(publicReplySignal, { commentId: comment.id, authorId: comment.author.id, authorRole: comment.author.role, at: comment.createdAt.toISOString() });
+      .signal(publicReplySignal, { commentId: comment.id, authorId: comment.author.id, authorRole, at: comment.createdAt.toISOString() });
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return;
     throw error;
@@ -115,7 +115,7 @@ export async function editComment(ctx: AuthedContext, input: { id: number; body:
     .select({ id: comments.id, ticketId: comments.ticketId, authorId: comments.authorId, body: comments.body, internal: comments.internal, createdAt: comments.createdAt })
     .from(comments)
     .innerJoin(tickets, eq(tickets.id, comments.ticketId))
-    .where(and(eq(comments.id, input.id), visibleTickets(ctx.user), seesInternal(ctx.user) ? undefined : eq(comments.internal, false)));
+    .where(and(eq(comments.id, input.id), visibleTickets(ctx.user), or(eq(comments.internal, false), staffTickets(ctx.user))));
   if (!current) throw new TRPCError({ code: 'NOT_FOUND', message: `Comment ${input.id} was not found.` });
   if (current.authorId !== ctx.user.id) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the author can edit a comment.' });
   const { commentEditWindowMinutes } = await getSettings(ctx.db);
@@ -139,7 +139,7 @@ export async function commentEditHistory(ctx: AuthedContext, commentId: number) 
     .select({ id: comments.id })
     .from(comments)
     .innerJoin(tickets, eq(tickets.id, comments.ticketId))
-    .where(and(eq(comments.id, commentId), visibleTickets(ctx.user), seesInternal(ctx.user) ? undefined : eq(comments.internal, false)));
+    .where(and(eq(comments.id, commentId), visibleTickets(ctx.user), or(eq(comments.internal, false), staffTickets(ctx.user))));
   if (!comment) throw new TRPCError({ code: 'NOT_FOUND', message: `Comment ${commentId} was not found.` });
   return ctx.db
     .select({ id: commentEdits.id, oldBody: commentEdits.oldBody, newBody: commentEdits.newBody, createdAt: commentEdits.createdAt, editor: { id: users.id, name: users.name } })
@@ -157,7 +157,7 @@ export async function myMentions(ctx: AuthedContext, input: { before?: number | 
     .innerJoin(comments, eq(comments.id, commentMentions.commentId))
     .innerJoin(tickets, eq(tickets.id, comments.ticketId))
     .innerJoin(users, eq(users.id, comments.authorId))
-    .where(and(eq(commentMentions.userId, ctx.user.id), visibleTickets(ctx.user), input.before !== undefined ? lt(comments.id, input.before) : undefined))
+    .where(and(eq(commentMentions.userId, ctx.user.id), visibleTickets(ctx.user), or(eq(comments.internal, false), staffTickets(ctx.user)), input.before !== undefined ? lt(comments.id, input.before) : undefined))
     .orderBy(desc(comments.id))
     .limit(input.limit);
 }

@@ -6,6 +6,9 @@
 import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { comments, tickets, users, type Role } from '../../db/schema';
+import { capabilitiesFor } from '../../domain/access';
+import { personOf } from '../access';
+import { sessionUserColumns, toSessionUser } from '../auth/session';
 
 export type StoredComment = {
   id: number;
@@ -94,14 +97,19 @@ function resent(existing: StoredComment, ticketId: string): StoreCommentResult {
 /**
  * Stores a comment once. Comments of one ticket are inserted under a per-ticket advisory lock,
  * so their ids commit in order: whoever reads "after id N" never skips one committed later.
- * Requesters may not post internal notes or AI-flagged messages.
+ * The author must be active and see the ticket; internal notes and AI-flagged messages need staff
+ * powers on it (domain/access.ts).
  * Three statements on the common path: who posts where, the lock, the insert.
  */
 export async function storeComment(db: Db, input: StoreCommentInput): Promise<StoreCommentResult> {
   const clientId = input.clientId ?? null;
   return db.transaction(async (tx) => {
     const [found] = await tx
-      .select({ role: users.role, name: users.name, ticketId: tickets.id })
+      .select({
+        author: sessionUserColumns,
+        ticket: { id: tickets.id, requesterId: tickets.requesterId, departmentId: tickets.departmentId, assigneeId: tickets.assigneeId },
+        watching: sql<boolean>`exists (select 1 from ticket_watchers w where w.ticket_id = ${input.ticketId} and w.user_id = ${users.id})`,
+      })
       .from(users)
       .leftJoin(tickets, eq(tickets.id, input.ticketId))
       .where(eq(users.id, input.authorId));
@@ -110,9 +118,13 @@ export async function storeComment(db: Db, input: StoreCommentInput): Promise<St
       if (existing) return resent(existing, input.ticketId);
       throw new CommentError('author_not_found', 'author not found');
     }
-    if (!found.ticketId) throw new CommentError('ticket_not_found', 'ticket not found');
-    if (found.role === 'requester' && input.internal) throw new CommentError('forbidden', 'requesters cannot post internal notes');
-    if (found.role === 'requester' && input.ai) throw new CommentError('forbidden', 'requesters cannot post AI suggestions');
+    if (!found.ticket) throw new CommentError('ticket_not_found', 'ticket not found');
+    // Checked here, on every path a message takes (API, rooms), against the author as they are now.
+    if (!found.author.active) throw new CommentError('forbidden', 'the author is deactivated');
+    const caps = capabilitiesFor(personOf(toSessionUser(found.author)), { ...found.ticket, watching: found.watching });
+    if (!caps.see) throw new CommentError('forbidden', 'the author no longer has access to this ticket');
+    if (input.internal && !caps.staff) throw new CommentError('forbidden', 'only staff of this ticket may post internal notes');
+    if (input.ai && !caps.staff) throw new CommentError('forbidden', 'only staff of this ticket may post AI suggestions');
 
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`comments:${input.ticketId}`}, 0))`);
     // The subquery runs on this statement's snapshot, taken after the lock: it sees every earlier
@@ -132,7 +144,7 @@ export async function storeComment(db: Db, input: StoreCommentInput): Promise<St
     const comment: StoredComment = {
       id: inserted.id,
       ticketId: input.ticketId,
-      author: { id: input.authorId, name: found.name, role: found.role },
+      author: { id: input.authorId, name: found.author.name, role: found.author.role },
       body: input.body,
       internal: input.internal,
       ai: input.ai,

@@ -7,13 +7,16 @@
  *   POST /rooms/tickets/:ticketId/messages  { authorId, body, internal, ai, clientId }
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { tickets, users } from '../../db/schema';
 import { REPLAY_PAGE, StoreMessageInput, WELCOME_HISTORY, type MessagesPage, type StoredMessage, type StoreMessageResult } from '../../realtime/protocol';
+import { capabilitiesFor } from '../../domain/access';
+import { personOf } from '../access';
+import { sessionUserColumns, toSessionUser } from '../auth/session';
 import { CommentError, listComments, storeComment, type StoredComment } from '../comments/store';
 
 export type RoomsInternalDeps = { db: Db; internalSecret: string };
@@ -61,14 +64,14 @@ export function createRoomsInternalApp(deps: RoomsInternalDeps): Hono {
     if (!query.success) return invalid(c, query.error);
     const { ticketId } = params.data;
     let includeInternal = query.data.internal === '1';
-    if (query.data.viewer) {
-      const [viewer] = await db.select({ role: users.role }).from(users).where(eq(users.id, query.data.viewer));
-      if (!viewer) return c.json({ error: 'forbidden', message: 'unknown viewer' }, 403);
-      // Requesters never receive internal notes, whatever the caller asked for.
-      if (viewer.role === 'requester') includeInternal = false;
-    }
     const exists = await ticketExists(db, ticketId);
     if (!exists) return c.json({ error: 'not_found', message: 'ticket not found' }, 404);
+    if (query.data.viewer) {
+      // The viewer as they stand to this ticket now, whatever their room token said.
+      const caps = await viewerCapabilities(db, query.data.viewer, ticketId);
+      if (!caps?.see) return c.json({ error: 'forbidden', message: 'the viewer has no access to this ticket' }, 403);
+      if (!caps.staff) includeInternal = false;
+    }
     const page = await listComments(db, { ticketId, after: query.data.after, limit: query.data.limit, includeInternal });
     return c.json({ messages: page.comments.map(toStoredMessage), hasMore: page.hasMore } satisfies MessagesPage);
   });
@@ -104,6 +107,21 @@ export function createRoomsInternalApp(deps: RoomsInternalDeps): Hono {
   });
 
   return app;
+}
+
+/** What a user may do on a ticket (null: no such active user), from the one rule in domain/access.ts. */
+async function viewerCapabilities(db: Db, userId: string, ticketId: string) {
+  const [row] = await db
+    .select({
+      user: sessionUserColumns,
+      ticket: { requesterId: tickets.requesterId, departmentId: tickets.departmentId, assigneeId: tickets.assigneeId },
+      watching: sql<boolean>`exists (select 1 from ticket_watchers w where w.ticket_id = ${tickets.id} and w.user_id = ${users.id})`,
+    })
+    .from(users)
+    .innerJoin(tickets, eq(tickets.id, ticketId))
+    .where(eq(users.id, userId));
+  if (!row?.user.active) return null;
+  return capabilitiesFor(personOf(toSessionUser(row.user)), { ...row.ticket, watching: row.watching });
 }
 
 async function ticketExists(db: Db, ticketId: string): Promise<boolean> {

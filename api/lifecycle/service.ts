@@ -8,7 +8,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { TRPCError } from '@trpc/server';
-import { and, desc, eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { aiSuggestions, tickets } from '../../db/schema';
 import { lifecycleFailureTypes } from '../../workflows/lifecycle/errors';
 import { allowedActions, permissionProblem, type LifecycleAction, type RuleSubject } from '../../workflows/lifecycle/rules';
@@ -16,7 +16,7 @@ import { ruleSubject, type LifecycleView } from '../../workflows/lifecycle/view'
 import { stateQuery, ticketWorkflowId } from '../../workflows/messages';
 import type { ticketWorkflow } from '../../workflows/ticket';
 import type { Actor } from '../../workflows/types';
-import { visibleTickets } from '../access';
+import { notFound, staffAccess, staffTicketOrNotFound, ticketAccess, type Capabilities } from '../access';
 import { isUnavailable } from '../errors';
 import type { TicketView } from '../tickets/schemas';
 import { getTicket } from '../tickets/service';
@@ -36,9 +36,10 @@ type TicketRow = {
   closedAt: Date | null;
 };
 
-export const actorOf = (ctx: AuthedContext): Actor => ({ id: ctx.user.id, role: ctx.user.role, departmentId: ctx.user.departmentId });
+export const actorOf = (ctx: AuthedContext): Actor => ({ id: ctx.user.id, role: ctx.user.role, departmentId: ctx.user.departmentId, staffDepartmentIds: ctx.user.staffDepartmentIds });
 
-async function visibleTicket(ctx: AuthedContext, id: string): Promise<TicketRow> {
+async function visibleTicket(ctx: AuthedContext, id: string): Promise<TicketRow & { caps: Capabilities }> {
+  const { caps } = await ticketAccess(ctx.db, ctx.user, id);
   const [row] = await ctx.db
     .select({
       id: tickets.id,
@@ -51,10 +52,9 @@ async function visibleTicket(ctx: AuthedContext, id: string): Promise<TicketRow>
       closedAt: tickets.closedAt,
     })
     .from(tickets)
-    .where(and(eq(tickets.id, id), visibleTickets(ctx.user)));
-  // Not visible and not existing look the same, so ids cannot be probed.
-  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Ticket ${id} was not found.` });
-  return row;
+    .where(eq(tickets.id, id));
+  if (!row) throw notFound(id);
+  return { ...row, caps };
 }
 
 /** The rules' view of a ticket row (the workflow re-checks with its own, current state). */
@@ -107,11 +107,14 @@ export async function changeLifecycle<A>(
   action: LifecycleAction,
   update: UpdateDefinition<LifecycleView, [A]>,
   argsFor: (actor: Actor) => A,
+  /** The other end of a merge or link: the caller needs staff powers there too, or it does not exist for them. */
+  counterpartId?: string,
 ): Promise<TicketView> {
   const row = await visibleTicket(ctx, input.id);
   const actor = actorOf(ctx);
   const problem = permissionProblem(rowSubject(row), actor, action);
   if (problem) throw new TRPCError({ code: 'FORBIDDEN', message: `Ticket #${row.number}: ${problem}.` });
+  if (counterpartId !== undefined) await staffTicketOrNotFound(ctx.db, ctx.user, counterpartId);
 
   const handle = ctx.temporal.workflow.getHandle<typeof ticketWorkflow>(ticketWorkflowId(row.number));
   const updateId = input.requestId ? `${action}:${ctx.user.id}:${input.requestId}` : `${action}:${crypto.randomUUID()}`;
@@ -171,14 +174,14 @@ export async function lifecycleState(ctx: AuthedContext, id: string): Promise<Li
   const subject = view ? ruleSubject(view) : rowSubject(row);
   const allowed = allowedActions(subject, actor, Date.now());
   if (!view) return { ticketId: row.id, number: row.number, live: false, allowed, state: null };
-  if (actor.role !== 'requester') return { ticketId: row.id, number: row.number, live: true, allowed, state: view };
+  if (row.caps.staff) return { ticketId: row.id, number: row.number, live: true, allowed, state: view };
   const { status, resolvedAt, closedAt, autoCloseAt, mergedInto } = view;
   return { ticketId: row.id, number: row.number, live: true, allowed, state: { status, resolvedAt, closedAt, autoCloseAt, mergedInto } };
 }
 
-/** The AI drafts for a ticket (e.g. the suggested first reply for its assignee), newest first. Staff only. */
+/** The AI drafts for a ticket (e.g. the suggested first reply for its assignee), newest first. Staff of the ticket only. */
 export async function ticketSuggestions(ctx: AuthedContext, id: string) {
-  const row = await visibleTicket(ctx, id);
+  const row = await staffAccess(ctx.db, ctx.user, id, 'read AI suggestions');
   return ctx.db
     .select({ id: aiSuggestions.id, kind: aiSuggestions.kind, forUserId: aiSuggestions.forUserId, body: aiSuggestions.body, provider: aiSuggestions.provider, method: aiSuggestions.method, createdAt: aiSuggestions.createdAt })
     .from(aiSuggestions)

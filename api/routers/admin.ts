@@ -6,7 +6,7 @@
 import { TRPCError } from '@trpc/server';
 import { and, asc, count, desc, eq, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { adminAudit, buildings, categories, departments, tickets, ticketTemplates, users } from '../../db/schema';
+import { adminAudit, buildings, categories, departments, departmentStaff, extraDepartmentIdsOf, tickets, ticketTemplates, users } from '../../db/schema';
 import { priorities, roles } from '../../db/schema/enums';
 import { changedFields, recordAdminAction } from '../admin/audit';
 import { getSettings, updateSettings, ZSettings } from '../admin/settings';
@@ -33,6 +33,8 @@ const userColumns = {
   name: users.name,
   role: users.role,
   departmentId: users.departmentId,
+  /** Departments the user works in besides their home department (staff powers there too). */
+  extraDepartmentIds: extraDepartmentIdsOf(users.id),
   active: users.active,
   skills: users.skills,
   groups: users.groups,
@@ -45,10 +47,10 @@ function notFound(what: string): never {
   throw new TRPCError({ code: 'NOT_FOUND', message: `No such ${what}.` });
 }
 
-async function assertDepartment(ctx: AuthedContext, departmentId: string | null | undefined) {
+async function assertDepartment(ctx: AuthedContext, departmentId: string | null | undefined, field = 'departmentId') {
   if (!departmentId) return;
   const [found] = await ctx.db.select({ id: departments.id }).from(departments).where(eq(departments.id, departmentId));
-  if (!found) throw new TRPCError({ code: 'BAD_REQUEST', message: 'departmentId: there is no such department.' });
+  if (!found) throw new TRPCError({ code: 'BAD_REQUEST', message: `${field}: there is no such department.` });
 }
 
 async function sendInvitation(ctx: AuthedContext, user: { id: string; email: string; name: string }) {
@@ -130,20 +132,32 @@ const usersRouter = createTRPCRouter({
         name: ZName.optional(),
         role: z.enum(roles).optional(),
         departmentId: z.uuid().nullable().optional(),
+        /** Further departments they work in as staff (agents and supervisors); replaces the list. */
+        extraDepartmentIds: z.array(z.uuid()).max(20).optional(),
         skills: ZTags.optional(),
         groups: ZTags.optional(),
         away: z.boolean().optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { id, ...changes } = input;
+      const { id, extraDepartmentIds, ...changes } = input;
       const [before] = await ctx.db.select(userColumns).from(users).where(eq(users.id, id));
       if (!before) notFound('user');
       if (id === ctx.user.id && changes.role && changes.role !== 'admin') throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot take away your own admin role; ask another admin.' });
       await assertDepartment(ctx, changes.departmentId);
-      const diff = changedFields(before, changes);
+      const extra = extraDepartmentIds && [...new Set(extraDepartmentIds)].sort();
+      for (const departmentId of extra ?? []) await assertDepartment(ctx, departmentId, 'extraDepartmentIds');
+      const diff = changedFields({ ...before, extraDepartmentIds: [...before.extraDepartmentIds].sort() }, { ...changes, extraDepartmentIds: extra });
       if (Object.keys(diff).length === 0) return before;
-      const [after] = await ctx.db.update(users).set(changes).where(eq(users.id, id)).returning(userColumns);
+      const after = await ctx.db.transaction(async (tx) => {
+        if (extra) {
+          await tx.delete(departmentStaff).where(eq(departmentStaff.userId, id));
+          if (extra.length > 0) await tx.insert(departmentStaff).values(extra.map((departmentId) => ({ userId: id, departmentId })));
+        }
+        if (Object.keys(changes).length > 0) await tx.update(users).set(changes).where(eq(users.id, id));
+        const [row] = await tx.select(userColumns).from(users).where(eq(users.id, id));
+        return row;
+      });
       // Role and department are part of who a session is: take effect on the next call.
       ctx.services.principals.forgetUser(id);
       await recordAdminAction(ctx.db, { actorId: ctx.user.id, action: 'user.updated', targetType: 'user', targetId: id, details: diff });

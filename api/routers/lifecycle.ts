@@ -116,7 +116,7 @@ export const lifecycleRouter = createTRPCRouter({
     .input(ZMergeInput)
     .output(ZTicketView)
     .mutation(({ ctx, input }) =>
-      changeLifecycle(ctx, input, 'merge', mergeUpdate, (actor) => ({ actor, primaryTicketId: input.primaryId, reason: reasonOf(input) })),
+      changeLifecycle(ctx, input, 'merge', mergeUpdate, (actor) => ({ actor, primaryTicketId: input.primaryId, reason: reasonOf(input) }), input.primaryId),
     ),
 
   link: agentProcedure
@@ -124,7 +124,7 @@ export const lifecycleRouter = createTRPCRouter({
     .input(ZLinkInput)
     .output(ZTicketView)
     .mutation(({ ctx, input }) =>
-      changeLifecycle(ctx, input, 'link', linkUpdate, (actor) => ({ actor, kind: input.kind, targetTicketId: input.targetId, reason: reasonOf(input) })),
+      changeLifecycle(ctx, input, 'link', linkUpdate, (actor) => ({ actor, kind: input.kind, targetTicketId: input.targetId, reason: reasonOf(input) }), input.targetId),
     ),
 
   unlink: agentProcedure
@@ -132,6 +132,6 @@ export const lifecycleRouter = createTRPCRouter({
     .input(ZLinkInput)
     .output(ZTicketView)
     .mutation(({ ctx, input }) =>
-      changeLifecycle(ctx, input, 'unlink', unlinkUpdate, (actor) => ({ actor, kind: input.kind, targetTicketId: input.targetId, reason: reasonOf(input) })),
+      changeLifecycle(ctx, input, 'unlink', unlinkUpdate, (actor) => ({ actor, kind: input.kind, targetTicketId: input.targetId, reason: reasonOf(input) }), input.targetId),
     ),
 });

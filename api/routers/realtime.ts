@@ -8,31 +8,31 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { departments } from '../../db/schema';
 import { queueRoomName, ROOM_TOKEN_TTL_SECONDS, signRoomToken, ticketRoomName, userRoomName } from '../../realtime/token';
-import { seesInternal } from '../access';
-import { getTicket } from '../tickets/service';
+import { ticketAccess } from '../access';
 import { agentProcedure, createTRPCRouter, protectedProcedure, type AuthedContext } from '../trpc';
 
-async function roomToken(ctx: AuthedContext, room: string) {
+/** `internal`: the room may show this person internal notes and staff-only events. */
+async function roomToken(ctx: AuthedContext, room: string, internal: boolean) {
   const exp = Math.floor(Date.now() / 1000) + ROOM_TOKEN_TTL_SECONDS;
-  const token = await signRoomToken({ sub: ctx.user.id, name: ctx.user.name, role: ctx.user.role, room, internal: seesInternal(ctx.user), exp }, ctx.roomTokenSecret);
+  const token = await signRoomToken({ sub: ctx.user.id, name: ctx.user.name, role: ctx.user.role, room, internal, exp }, ctx.roomTokenSecret);
   return { token, room, url: ctx.roomsUrl, expiresAt: new Date(exp * 1000) };
 }
 
 export const realtimeRouter = createTRPCRouter({
   /** Opens the live room of a ticket the caller may see: chat, presence, typing, live events. */
   token: protectedProcedure.input(z.object({ ticketId: z.uuid('must be a ticket id (UUID)') })).mutation(async ({ ctx, input }) => {
-    const ticket = await getTicket(ctx.db, ctx.user, input.ticketId);
-    return roomToken(ctx, ticketRoomName(ticket.id));
+    const ticket = await ticketAccess(ctx.db, ctx.user, input.ticketId);
+    return roomToken(ctx, ticketRoomName(ticket.id), ticket.caps.staff);
   }),
 
-  /** Opens a department's live queue (new, assigned, moved and breaching tickets): its agents, supervisors and admins. */
+  /** Opens a department's live queue (new, assigned, moved and breaching tickets): its staff and admins. */
   queueToken: agentProcedure.input(z.object({ departmentId: z.uuid('must be a department id (UUID)') })).mutation(async ({ ctx, input }) => {
     const [department] = await ctx.db.select({ id: departments.id, slug: departments.slug }).from(departments).where(eq(departments.id, input.departmentId));
     if (!department) throw new TRPCError({ code: 'NOT_FOUND', message: `Department ${input.departmentId} was not found.` });
-    if (ctx.user.role === 'agent' && ctx.user.departmentId !== department.id) throw new TRPCError({ code: 'FORBIDDEN', message: 'Agents may follow the live queue of their own department only.' });
-    return roomToken(ctx, queueRoomName(department.slug));
+    if (ctx.user.role !== 'admin' && !ctx.user.staffDepartmentIds.includes(department.id)) throw new TRPCError({ code: 'FORBIDDEN', message: 'You may follow the live queues of the departments you work in only.' });
+    return roomToken(ctx, queueRoomName(department.slug), true);
   }),
 
   /** Opens the caller's own notification channel (assignments, mentions, SLA warnings addressed to them). */
-  notificationsToken: protectedProcedure.input(z.void()).mutation(({ ctx }) => roomToken(ctx, userRoomName(ctx.user.id))),
+  notificationsToken: protectedProcedure.input(z.void()).mutation(({ ctx }) => roomToken(ctx, userRoomName(ctx.user.id), false)),
 });

@@ -4,13 +4,13 @@
  * reaches history) and gets its own result; one refusal never stops the others.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { tickets } from '../../db/schema';
 import { priorities, ticketStatuses } from '../../db/schema/enums';
 import { assignUpdate, reclassifyUpdate, ticketWorkflowId, transitionUpdate } from '../../workflows/messages';
 import type { Actor } from '../../workflows/types';
-import { visibleTickets } from '../access';
+import { staffTickets, visibleTickets } from '../access';
 import { isUnavailable } from '../errors';
 import { actorOf, workflowRefusal } from '../lifecycle/service';
 import type { AuthedContext } from '../trpc';
@@ -28,10 +28,10 @@ const PARALLEL = 8;
 export async function bulkUpdate(ctx: AuthedContext, input: BulkUpdateInput): Promise<z.infer<typeof ZBulkResult>> {
   const ids = [...new Set(input.ticketIds)];
   const visible = await ctx.db
-    .select({ id: tickets.id, number: tickets.number })
+    .select({ id: tickets.id, number: tickets.number, staff: sql<boolean>`${staffTickets(ctx.user)}` })
     .from(tickets)
     .where(and(inArray(tickets.id, ids), visibleTickets(ctx.user)));
-  const numbers = new Map(visible.map((t) => [t.id, t.number]));
+  const found = new Map(visible.map((t) => [t.id, t]));
   const actor = actorOf(ctx);
   const reason = input.reason ?? null;
 
@@ -40,8 +40,12 @@ export async function bulkUpdate(ctx: AuthedContext, input: BulkUpdateInput): Pr
   async function worker() {
     for (let i = next++; i < ids.length; i = next++) {
       const ticketId = ids[i]!;
-      const number = numbers.get(ticketId);
-      results[i] = number === undefined ? { ticketId, ok: false, code: 'NOT_FOUND', message: `Ticket ${ticketId} was not found.` } : await applyOne(ctx, ticketId, number, actor, reason, input.change);
+      const ticket = found.get(ticketId);
+      results[i] = !ticket
+        ? { ticketId, ok: false, code: 'NOT_FOUND', message: `Ticket ${ticketId} was not found.` }
+        : !ticket.staff
+          ? { ticketId, ok: false, code: 'FORBIDDEN', message: `Ticket #${ticket.number}: only its department's staff, its assignee or an admin may change it.` }
+          : await applyOne(ctx, ticketId, ticket.number, actor, reason, input.change);
     }
   }
   await Promise.all(Array.from({ length: Math.min(PARALLEL, ids.length) }, worker));

@@ -1,25 +1,24 @@
 /**
- * A ticket's audit history (every change: field, old, new, actor, time, source). Staff see
- * all of it; requesters see a whitelist of public events, without reasons, and never anything
+ * A ticket's audit history (every change: field, old, new, actor, time, source). Staff of the
+ * ticket see all of it; requesters see a whitelist of public events, without reasons, and never anything
  * about internal notes.
  */
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { ticketEvents, users } from '../../db/schema';
-import { seesInternal } from '../access';
+import { ticketAccess } from '../access';
 import type { SessionUser } from '../auth/session';
-import { assertVisible } from './service';
 
 const publicKinds = ['created', 'attachment_added', 'attachment_deleted', 'comment_added'];
 const publicFields = ['status', 'priority'];
 
 export async function ticketHistory(db: Db, user: SessionUser, input: { id: string; after?: number | undefined; limit: number }) {
-  await assertVisible(db, user, input.id);
-  const staff = seesInternal(user);
+  const staff = (await ticketAccess(db, user, input.id)).caps.staff;
   const conditions: (SQL | undefined)[] = [eq(ticketEvents.ticketId, input.id), input.after !== undefined ? gt(ticketEvents.id, input.after) : undefined];
   if (!staff) {
     conditions.push(or(inArray(ticketEvents.field, publicFields), inArray(ticketEvents.kind, publicKinds)));
-    conditions.push(sql`coalesce(${ticketEvents.newValue}->>'internal', 'false') <> 'true'`);
+    // Nothing about internal notes or staff-only files, whether added or removed.
+    conditions.push(sql`coalesce(${ticketEvents.newValue}->>'internal', ${ticketEvents.oldValue}->>'internal', 'false') <> 'true'`);
   }
   const rows = await db
     .select({

@@ -5,14 +5,14 @@
  */
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TRPCError } from '@trpc/server';
-import { and, asc, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias, unionAll } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client';
 import { attachments, buildings, categories, comments, departments, ticketIntake, tickets, ticketTemplates, users } from '../../db/schema';
 import { searchAttributes as sa } from '../../temporal.config';
 import { awaitPersistedUpdate, TICKET_WORKFLOW_TYPE, ticketWorkflowId } from '../../workflows/messages';
 import type { ticketWorkflow } from '../../workflows/ticket';
-import { seesInternal, visibleTickets } from '../access';
+import { staffTickets, visibleTickets } from '../access';
 import { getSettings } from '../admin/settings';
 import type { SessionUser } from '../auth/session';
 import { RetryLater } from '../errors';
@@ -57,16 +57,6 @@ function selectTickets<Extra extends Record<string, SQL.Aliased | SQL>>(db: Db, 
 export async function getTicket(db: Db, user: SessionUser, id: string): Promise<TicketView> {
   const [row] = await selectTickets(db).where(and(eq(tickets.id, id), visibleTickets(user)));
   // Not visible and not existing look the same, so ids cannot be probed.
-  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Ticket ${id} was not found.` });
-  return row;
-}
-
-/** Throws NOT_FOUND unless the user may see the ticket; cheaper than getTicket when only access matters. */
-export async function assertVisible(db: Db, user: SessionUser, id: string): Promise<{ id: string; number: number; requesterId: string; status: string }> {
-  const [row] = await db
-    .select({ id: tickets.id, number: tickets.number, requesterId: tickets.requesterId, status: tickets.status })
-    .from(tickets)
-    .where(and(eq(tickets.id, id), visibleTickets(user)));
   if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Ticket ${id} was not found.` });
   return row;
 }
@@ -170,11 +160,14 @@ export function searchTicketsQuery(db: Db, user: SessionUser, input: SearchTicke
     .select({ ticketId: sql<string>`${tickets.id}`.as('ticket_id'), rank: sql<number>`ts_rank(${tickets.search}, ${query})`.as('rank') })
     .from(tickets)
     .where(sql`${tickets.search} @@ ${query}`);
-  // A match in a comment counts for less than one in the ticket itself; requesters never match internal notes.
+  // A match in a comment counts for less than one in the ticket itself; internal notes match only
+  // for staff of their ticket (an agent who filed a ticket elsewhere never finds it by its notes).
+  // Correlated, so it is evaluated only for matching internal notes (not a scan of every ticket in scope).
+  const staffOfComment = sql`exists (select 1 from ${tickets} where ${tickets.id} = ${comments.ticketId} and ${staffTickets(user)})`;
   const commentMatches = db
     .select({ ticketId: sql<string>`${comments.ticketId}`.as('ticket_id'), rank: sql<number>`ts_rank(${commentDocument}, ${query}) * 0.5`.as('rank') })
     .from(comments)
-    .where(and(sql`${commentDocument} @@ ${query}`, seesInternal(user) ? undefined : eq(comments.internal, false)));
+    .where(and(sql`${commentDocument} @@ ${query}`, user.role === 'admin' ? undefined : or(eq(comments.internal, false), staffOfComment)));
   const matches = unionAll(ticketMatches, commentMatches).as('matches');
   const ranked = db
     .select({ ticketId: matches.ticketId, rank: sql<number>`max(${matches.rank})`.as('best_rank') })

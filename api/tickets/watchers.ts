@@ -5,10 +5,10 @@ import type { Db } from '../../db/client';
 import { ticketWatchers, users } from '../../db/schema';
 import type { SessionUser } from '../auth/session';
 import { recordTicketEvent } from './events';
-import { assertVisible } from './service';
+import { staffAccess, ticketAccess } from '../access';
 
 export async function listWatchers(db: Db, user: SessionUser, ticketId: string) {
-  await assertVisible(db, user, ticketId);
+  await ticketAccess(db, user, ticketId);
   return db
     .select({ id: users.id, name: users.name, role: users.role, since: ticketWatchers.createdAt })
     .from(ticketWatchers)
@@ -17,8 +17,10 @@ export async function listWatchers(db: Db, user: SessionUser, ticketId: string) 
     .orderBy(asc(ticketWatchers.createdAt));
 }
 
+/** Anyone who sees a ticket may follow it themselves; adding someone else takes staff powers on it. */
 export async function addWatcher(db: Db, actor: SessionUser, ticketId: string, userId: string) {
-  await assertVisible(db, actor, ticketId);
+  if (userId === actor.id) await ticketAccess(db, actor, ticketId);
+  else await staffAccess(db, actor, ticketId, 'add watchers');
   const [target] = await db.select({ id: users.id, active: users.active }).from(users).where(eq(users.id, userId));
   if (!target?.active) throw new TRPCError({ code: 'BAD_REQUEST', message: 'userId: there is no such active user.' });
   const [added] = await db.insert(ticketWatchers).values({ ticketId, userId }).onConflictDoNothing().returning({ at: ticketWatchers.createdAt });
@@ -27,7 +29,8 @@ export async function addWatcher(db: Db, actor: SessionUser, ticketId: string, u
 }
 
 export async function removeWatcher(db: Db, actor: SessionUser, ticketId: string, userId: string) {
-  await assertVisible(db, actor, ticketId);
+  if (userId === actor.id) await ticketAccess(db, actor, ticketId);
+  else await staffAccess(db, actor, ticketId, 'remove watchers');
   const [removed] = await db
     .delete(ticketWatchers)
     .where(and(eq(ticketWatchers.ticketId, ticketId), eq(ticketWatchers.userId, userId)))

@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns';
 import { bytea } from './custom-types';
 import { users } from './org';
@@ -19,6 +19,8 @@ export const attachments = pgTable(
     size: integer('size').notNull(),
     sha256: text('sha256').notNull(),
     storageKey: text('storage_key').notNull(),
+    /** Staff-only: shown to and downloadable by staff of the ticket alone, like an internal note. */
+    internal: boolean('internal').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [index('attachments_ticket_idx').on(t.ticketId, t.createdAt), index('attachments_uploader_idx').on(t.uploaderId, t.createdAt)],

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, primaryKey, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { createdAt, timestamptz, updatedAt } from './columns';
 import { roleEnum } from './enums';
 
@@ -36,6 +36,28 @@ export const users = pgTable(
   },
   (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`), index('users_department_idx').on(t.departmentId)],
 );
+
+/**
+ * Further departments a staff member works in, beside their home department (users.department_id):
+ * staff powers on those departments' tickets (domain/access.ts). Routing assigns from the home
+ * department only.
+ */
+export const departmentStaff = pgTable(
+  'department_staff',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ name: 'department_staff_pk', columns: [t.userId, t.departmentId] }), index('department_staff_department_idx').on(t.departmentId)],
+);
+
+/** The further departments of the user in `userId`, as text (every driver parses text[] alike). */
+export const extraDepartmentIdsOf = (userId: AnyPgColumn) => sql<string[]>`array(select ds.department_id::text from department_staff ds where ds.user_id = ${userId})`;
 
 /** Sessions per the Lucia guide: the id is the SHA-256 of the token, never the token itself. */
 export const sessions = pgTable(

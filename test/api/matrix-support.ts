@@ -7,8 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { DeskflowClient } from '../../api/client';
 import { createApiToken } from '../../api/auth/api-tokens';
 import { issueEmailToken } from '../../api/auth/email-tokens';
-import { storeComment } from '../../api/comments/store';
-import { attachmentBlobs, attachments, buildings, businessCalendars, categories, departments, slaPolicies, tickets, ticketTemplates, users } from '../../db/schema';
+import { attachmentBlobs, attachments, buildings, businessCalendars, categories, comments, departments, slaPolicies, tickets, ticketTemplates, ticketWatchers, users } from '../../db/schema';
 import type { FixtureTicket, Fixtures, MatrixRole, Relation } from './access-matrix';
 import { demo, type ApiHarness } from './support';
 
@@ -39,6 +38,14 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
   const hrTicket = await create(demo.requester2, 'Payroll question about March', 'My payslip shows the wrong hours.');
   const samTicket = await create(demo.supervisor, 'Monitor for the supervisor', 'Need a second monitor.');
   const adaTicket = await create(demo.admin, 'Admin needs a headset', 'For calls.');
+  // Filed by each caller in HR, a department none of the staff callers works in (the admin's own is there already).
+  const filedElsewhere = {
+    requester: await create(demo.requester, 'Question about my contract', 'My contract end date looks wrong.'),
+    agent: await create(demo.itAgent, 'Grievance about my manager', 'I want to raise a formal grievance.'),
+    supervisor: await create(demo.supervisor, 'Parental leave request', 'Planning leave from June.'),
+    admin: adaTicket,
+  };
+  const watchedTicket = await create(demo.requester2, 'Overtime pay missing', 'My overtime in May was not paid.');
   const routes = new Map<string, { department: string; assignee: string }>();
   const route = async (ticket: FixtureTicket, target: { department: string; assignee: string }) => {
     routes.set(ticket.id, target);
@@ -49,15 +56,20 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
   await route(hrTicket, { department: 'hr', assignee: demo.hrAgent });
   await route(samTicket, { department: 'it', assignee: demo.itAgent2 });
   await route(adaTicket, { department: 'hr', assignee: demo.hrAgent });
+  for (const ticket of [filedElsewhere.requester, filedElsewhere.agent, filedElsewhere.supervisor, watchedTicket]) await route(ticket, { department: 'hr', assignee: demo.hrAgent });
+  const watchers = [demo.requester, demo.itAgent, demo.supervisor, demo.admin].map((email) => api.userId(email));
+  const watch = (ticketId: string) => api.db.insert(ticketWatchers).values(watchers.map((userId) => ({ ticketId, userId })));
+  await watch(watchedTicket.id);
   // Waiting on the customer: most lifecycle moves are illegal from here (see access-matrix.ts).
   // Signs in each time: the matrix's "sign out everywhere" ends earlier sessions.
   const wait = async (id: string) => (await api.signIn(demo.admin)).api.ticket.transition.mutate({ id, to: 'waiting_on_customer', reason: 'access matrix fixture' });
-  for (const ticket of [ritaTicket, itTicket, hrTicket, samTicket, adaTicket]) await wait(ticket.id);
+  for (const ticket of [ritaTicket, itTicket, hrTicket, samTicket, adaTicket, filedElsewhere.requester, filedElsewhere.agent, filedElsewhere.supervisor, watchedTicket]) await wait(ticket.id);
+  const cancelled = await api.insertTicket({ requester: demo.requester3, title: 'Old printer request', description: 'No longer needed.', department: 'it', assignee: null, status: 'cancelled' });
   const loose = await api.insertTicket({ requester: demo.requester3, title: 'Desk wobbles badly', description: 'The desk in the office corner wobbles.', department: null, assignee: null, status: 'new' });
   const looseTicket = { id: loose.id, number: loose.number, requesterEmail: demo.requester3 };
   const agent = { email: demo.itAgent };
 
-  const shared = { sameDepartment: itTicket, otherDepartment: hrTicket, anotherRequester: looseTicket };
+  const shared = { sameDepartment: itTicket, otherDepartment: hrTicket, anotherRequester: looseTicket, watching: watchedTicket };
   let counter = 0;
   const next = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
   const fx: Fixtures = {
@@ -84,10 +96,12 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
       const [row] = await api.db.insert(ticketTemplates).values({ name: `Fixture ${next()}`, title: 'Fixture', description: 'Fixture' }).returning({ id: ticketTemplates.id });
       return row!.id;
     },
+    // Written straight to the table: the author need not see the ticket (the matrix checks who may edit it).
     async comment(ticketId, authorEmail) {
-      const stored = await storeComment(api.db, { ticketId, authorId: api.userId(authorEmail), body: 'Fixture comment', internal: false, ai: false });
-      return stored.comment.id;
+      const [row] = await api.db.insert(comments).values({ ticketId, authorId: api.userId(authorEmail), body: 'Fixture comment', internal: false, ai: false }).returning({ id: comments.id });
+      return row!.id;
     },
+    staffTarget: () => cancelled.id,
     async attachment(ticketId, uploaderEmail) {
       const id = crypto.randomUUID();
       const bytes = new TextEncoder().encode('fixture');
@@ -111,6 +125,7 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
       const copy = await create(ticket.requesterEmail, original!.title, original!.description);
       await route(copy, target);
       await wait(copy.id);
+      if (ticket.id === watchedTicket.id) await watch(copy.id);
       return copy;
     },
     async freshCalendar() {
@@ -129,10 +144,10 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
   return {
     callers: { requester: demo.requester, agent: agent.email, supervisor: demo.supervisor, admin: demo.admin },
     tickets: {
-      requester: { own: ritaTicket, ...shared },
-      agent: { own: ritaTicket, ...shared },
-      supervisor: { own: samTicket, ...shared },
-      admin: { own: adaTicket, ...shared },
+      requester: { own: ritaTicket, ...shared, filedElsewhere: filedElsewhere.requester },
+      agent: { own: ritaTicket, ...shared, filedElsewhere: filedElsewhere.agent },
+      supervisor: { own: samTicket, ...shared, filedElsewhere: filedElsewhere.supervisor },
+      admin: { own: adaTicket, ...shared, filedElsewhere: filedElsewhere.admin },
     },
     fx,
   };

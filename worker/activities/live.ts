@@ -10,7 +10,7 @@ import type { Db } from '../../db/client';
 import { tickets, users } from '../../db/schema';
 import type { PublishableEvent } from '../../realtime/protocol';
 import type { LiveEventsInput } from '../../workflows/types';
-import { audienceUsers } from './tickets';
+import { audienceUsers, staffRecipients } from './tickets';
 
 export interface Notifier {
   publish(event: PublishableEvent): Promise<unknown>;
@@ -20,14 +20,14 @@ export function liveActivities(db: Db, notifier: Notifier | undefined) {
   return {
     async publishLiveEvents(input: LiveEventsInput): Promise<number> {
       if (!notifier || input.events.length === 0) return 0;
-      const [ticket] = await db.select({ assigneeId: tickets.assigneeId, departmentId: tickets.departmentId }).from(tickets).where(eq(tickets.id, input.ticketId));
+      const [ticket] = await db.select({ requesterId: tickets.requesterId, assigneeId: tickets.assigneeId, departmentId: tickets.departmentId }).from(tickets).where(eq(tickets.id, input.ticketId));
       if (!ticket) return 0;
       const assigneeIds = input.events.flatMap((e) => (e.kind === 'assignment' && e.assigneeId ? [e.assigneeId] : []));
       const names = new Map(assigneeIds.length > 0 ? (await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, assigneeIds))).map((u) => [u.id, u.name]) : []);
       for (const spec of input.events) {
         const { notify, ...event } = spec;
         const base = { ticketId: input.ticketId, ticketNumber: input.ticketNumber, departmentSlug: input.departmentSlug, at: input.at, actorId: input.actorId };
-        const recipients = (await audienceUsers(db, ticket, notify)).filter((id) => id !== input.actorId);
+        const recipients = (await staffRecipients(db, ticket, await audienceUsers(db, ticket, notify))).filter((id) => id !== input.actorId);
         const withAssignee = event.kind === 'assignment' ? { ...event, assigneeName: event.assigneeId ? (names.get(event.assigneeId) ?? null) : null } : event;
         await notifier.publish({ ...base, ...withAssignee, notify: recipients.slice(0, 50) } as PublishableEvent);
       }

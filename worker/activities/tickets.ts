@@ -6,7 +6,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
-import { agentRouting, departments, escalationGroupMembers, notifications, ticketEvents, tickets, users, type Ticket } from '../../db/schema';
+import { agentRouting, departments, escalationGroupMembers, extraDepartmentIdsOf, notifications, ticketEvents, tickets, users, type Ticket } from '../../db/schema';
+import { capabilitiesFor, staffDepartments } from '../../domain/access';
 import { lifecycleFailureTypes } from '../../workflows/lifecycle/errors';
 import { ticketWorkflowId } from '../../workflows/messages';
 import type { EscalationAudience, TicketChange, TicketChangeResult, TicketRowPatch, TicketWorkflowInput } from '../../workflows/types';
@@ -55,7 +56,21 @@ async function audienceUsers(tx: Tx | Db, ticket: Pick<Ticket, 'assigneeId' | 'd
   return [...ids];
 }
 
-export { audienceUsers };
+/**
+ * Of `userIds`, the active people with staff powers on the ticket (domain/access.ts): the only ones
+ * staff notifications and live events reach, whoever an audience or escalation group names.
+ */
+async function staffRecipients(tx: Tx | Db, ticket: Pick<Ticket, 'requesterId' | 'assigneeId' | 'departmentId'>, userIds: Iterable<string>): Promise<string[]> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return [];
+  const people = await tx
+    .select({ id: users.id, role: users.role, departmentId: users.departmentId, extra: extraDepartmentIdsOf(users.id) })
+    .from(users)
+    .where(and(inArray(users.id, ids), eq(users.active, true)));
+  return people.filter((p) => capabilitiesFor({ id: p.id, role: p.role, staffDepartmentIds: staffDepartments(p.role, p.departmentId, p.extra) }, ticket).staff).map((p) => p.id);
+}
+
+export { audienceUsers, staffRecipients };
 
 /**
  * The assignee automatic routing picks, inside the caller's transaction: an available (active,
@@ -132,7 +147,8 @@ async function applyChange(tx: Tx, change: TicketChange): Promise<TicketChangeRe
   }
 
   for (const spec of change.notifications ?? []) {
-    const recipients = new Set([...(await audienceUsers(tx, next, spec.audience, spec.strictAssignee)), ...(spec.users ?? [])]);
+    const named = [...(await audienceUsers(tx, next, spec.audience, spec.strictAssignee)), ...(spec.users ?? [])];
+    const recipients = new Set(await staffRecipients(tx, next, named));
     if (change.actorId) recipients.delete(change.actorId); // nobody is told about their own action
     if (recipients.size === 0) continue;
     await tx

@@ -3,7 +3,8 @@
  * the workflow (so an illegal move never reaches history) and the API uses them to check roles
  * before it sends anything, and to show the actions a user has.
  */
-import type { Role, TicketStatus } from '../../db/schema/enums';
+import type { TicketStatus } from '../../db/schema/enums';
+import { capabilitiesFor, staffDepartments, type Person } from '../../domain/access';
 import type { Actor } from '../types';
 import { lifecycleFailure, lifecycleFailureTypes } from './errors';
 
@@ -69,25 +70,20 @@ const REQUESTER_ACTIONS: ReadonlySet<LifecycleAction> = new Set(['cancel', 'reop
 /** Actions an agent may not take even in scope: cancelling belongs to the requester, confirming too. */
 const NOT_FOR_AGENTS: ReadonlySet<LifecycleAction> = new Set(['cancel', 'confirmResolution']);
 
-const privileged = (role: Role) => role === 'supervisor' || role === 'admin';
+/** The actor as domain/access.ts sees them (Updates sent before per-department staff carry only the home department). */
+const personOf = (actor: Actor): Person => ({ id: actor.id, role: actor.role, staffDepartmentIds: actor.staffDepartmentIds ?? staffDepartments(actor.role, actor.departmentId) });
 
-/** Agents act on tickets of their department and tickets assigned to them; supervisors and admins on all. */
-export function inAgentScope(actor: Actor, subject: Pick<RuleSubject, 'departmentId' | 'assigneeId'>): boolean {
-  if (privileged(actor.role)) return true;
-  if (actor.role !== 'agent') return false;
-  return (subject.departmentId !== null && subject.departmentId === actor.departmentId) || subject.assigneeId === actor.id;
-}
-
-/** Why this actor may not take this action on this ticket, or null when the role allows it (status aside). */
+/** Why this actor may not take this action on this ticket, or null when their powers on it allow it (status aside). */
 export function permissionProblem(subject: RuleSubject, actor: Actor, action: LifecycleAction): string | null {
-  if (privileged(actor.role)) return null;
-  const ownTicket = actor.id === subject.requesterId;
-  if (ownTicket && REQUESTER_ACTIONS.has(action)) return null;
-  if (actor.role === 'requester') {
-    return ownTicket ? `requesters may only cancel, reopen or confirm the resolution of their tickets, not ${describe(action)}` : 'requesters may only change their own tickets';
+  const caps = capabilitiesFor(personOf(actor), subject);
+  if (caps.supervise) return null;
+  if (caps.requester && REQUESTER_ACTIONS.has(action)) return null;
+  if (!caps.staff) {
+    // Whatever their role, on a ticket they only filed or watch people act as its requester.
+    if (caps.requester) return `requesters may only cancel, reopen or confirm the resolution of their tickets, not ${describe(action)}`;
+    return actor.role === 'requester' ? 'requesters may only change their own tickets' : "only staff of the ticket's department, its assignee or an admin may change it";
   }
   if (NOT_FOR_AGENTS.has(action)) return action === 'cancel' ? 'only the requester, a supervisor or an admin may cancel a ticket' : 'only the requester, a supervisor or an admin may confirm a resolution';
-  if (!inAgentScope(actor, subject)) return 'agents may only change tickets of their department or assigned to them';
   return null;
 }
 
