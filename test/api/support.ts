@@ -3,7 +3,8 @@
  * real HTTP on loopback, and — when `temporal` is on — a Temporal dev server with the worker.
  * Without Temporal, tickets are inserted the way the workflow's activity writes them, for tests
  * about access, identity, attachments and admin that do not exercise the lifecycle.
- * Mail goes through the real log mailer into a captured log.
+ * With `rooms` on, the rooms run in workerd (wrangler dev) against this API and the worker pushes
+ * live events into them. Mail goes through the real log mailer into a captured log.
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -20,6 +21,9 @@ import type { Database } from '../../db/client';
 import { departments, ticketIntake, tickets, users, type Priority, type TicketStatus } from '../../db/schema';
 import { seedDemo } from '../../db/seed';
 import { freePort } from '../../scripts/pg';
+import { createRoomsInternalApp } from '../../api/internal/rooms';
+import { startRooms } from '../../realtime/dev';
+import { createRoomsNotifier } from '../../worker/rooms-notifier';
 import { assignUpdate, reclassifyUpdate, triageUpdate } from '../../workflows/messages';
 import { createDeskflowWorker, installTemporalRuntime } from '../../worker/worker';
 import { freshPglite } from '../support/databases';
@@ -27,6 +31,7 @@ import { startDevServer } from '../support/stack';
 
 export const PASSWORD = 'correct-horse-battery';
 const ROOM_SECRET = 'test-room-secret-0123456789abcdef0123456789';
+const INTERNAL_SECRET = 'test-internal-secret-0123456789abcdef012345';
 
 export type CapturedMail = { to: string; subject: string; text: string };
 
@@ -37,6 +42,8 @@ export type ApiHarnessOptions = {
   port?: number;
   /** A fresh, migrated database (default: PGlite; see test/support/databases.ts for PostgreSQL). */
   database?: () => Promise<Database>;
+  /** Also run the rooms (wrangler dev, workerd) against this API, with the worker pushing live events into them. */
+  rooms?: boolean;
 };
 
 export type ApiHarness = Awaited<ReturnType<typeof startApi>>;
@@ -53,11 +60,14 @@ export async function startApi(options: ApiHarnessOptions = {}) {
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   const taskQueue = `deskflow-api-test-${crypto.randomUUID()}`;
+  const roomsPort = options.rooms ? await freePort() : null;
+  const roomsUrl = roomsPort ? `http://127.0.0.1:${roomsPort}` : 'http://127.0.0.1:1';
+  const notifier = roomsPort ? createRoomsNotifier({ roomsUrl, internalSecret: INTERNAL_SECRET }) : undefined;
   let temporal: Client;
   if (options.temporal) {
     installTemporalRuntime(); // before the test environment instantiates the runtime with defaults
     env = await startDevServer();
-    worker = await createDeskflowWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db, temporal: env.client });
+    worker = await createDeskflowWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db, temporal: env.client, notifier });
     workerRun = worker.run();
     temporal = env.client;
   } else {
@@ -76,10 +86,14 @@ export async function startApi(options: ApiHarnessOptions = {}) {
     oidc: null,
     ...options.config,
   };
-  const app = createApp({ db, temporal, taskQueue, roomTokenSecret: ROOM_SECRET, roomsUrl: 'http://127.0.0.1:1', logger, ping: database.ping, config });
+  const internal = roomsPort ? createRoomsInternalApp({ db, internalSecret: INTERNAL_SECRET }) : undefined;
+  const app = createApp({ db, temporal, taskQueue, roomTokenSecret: ROOM_SECRET, roomsUrl, logger, ping: database.ping, config, internal });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   if ((server.address() as AddressInfo).port !== port) throw new Error('server took another port');
+  const rooms = roomsPort
+    ? await startRooms({ port: roomsPort, apiInternalUrl: url, roomTokenSecret: ROOM_SECRET, internalSecret: INTERNAL_SECRET, log: (line) => void (process.env.DESKFLOW_DEBUG_ROOMS && process.stderr.write(`[rooms] ${line}\n`)) })
+    : null;
 
   const ids = new Map((await db.select({ id: users.id, email: users.email }).from(users)).map((u) => [u.email, u.id]));
   const departmentIds = new Map((await db.select({ id: departments.id, slug: departments.slug }).from(departments)).map((d) => [d.slug, d.id]));
@@ -164,7 +178,11 @@ export async function startApi(options: ApiHarnessOptions = {}) {
     async setActive(email: string, active: boolean) {
       await db.update(users).set({ active }).where(eq(users.email, email));
     },
+    roomsUrl,
+    /** The bearer secret of /internal (rooms and worker). */
+    internalSecret: INTERNAL_SECRET,
     async stop() {
+      await rooms?.stop();
       await new Promise((resolve) => server.close(resolve));
       if (worker) {
         worker.shutdown();
