@@ -133,9 +133,9 @@ describe('a planted canary', () => {
           const answer = await settle(callByPath(principal.client, path, 'query', input));
           if (answer.includes(CANARY)) leaks.push(`${path} as ${principal.name} on #${ticket.number}: ${answer.slice(0, 200)}`);
         }
-        // The room token's claims: never internal for anyone but staff of the ticket.
-        const grant = await settle(principal.client.realtime.token.mutate({ ticketId: ticket.id }));
-        if (grant.includes(CANARY) || /"internal":true/.test(Buffer.from(grant.split('.')[1] ?? '', 'base64url').toString())) leaks.push(`realtime.token as ${principal.name} on #${ticket.number}`);
+        // A room token, where they get one: never one that sees internal.
+        const grant = await principal.client.realtime.token.mutate({ ticketId: ticket.id }).catch(() => null);
+        if (grant && (await api.roomClaims(grant)).internal) leaks.push(`realtime.token as ${principal.name} on #${ticket.number}: sees internal`);
       }
     }
     expect(leaks).toEqual([]);

@@ -23,6 +23,7 @@ import { seedDemo } from '../../db/seed';
 import { freePort } from '../../scripts/pg';
 import { createRoomsInternalApp } from '../../api/internal/rooms';
 import { startRooms } from '../../realtime/dev';
+import { verifyRoomToken } from '../../realtime/token';
 import { createRoomsNotifier } from '../../worker/rooms-notifier';
 import { assignUpdate, reclassifyUpdate, triageUpdate } from '../../workflows/messages';
 import { createDeskflowWorker, installTemporalRuntime } from '../../worker/worker';
@@ -179,6 +180,12 @@ export async function startApi(options: ApiHarnessOptions = {}) {
       await db.update(users).set({ active }).where(eq(users.email, email));
     },
     roomsUrl,
+    /** The claims of a room token the API issued (as the rooms verify it). */
+    async roomClaims(grant: { token: string; room: string }) {
+      const check = await verifyRoomToken(grant.token, ROOM_SECRET, grant.room);
+      if (!check.ok) throw new Error(`room token refused: ${check.reason}`);
+      return check.claims;
+    },
     /** The bearer secret of /internal (rooms and worker). */
     internalSecret: INTERNAL_SECRET,
     async stop() {

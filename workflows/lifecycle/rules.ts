@@ -81,7 +81,8 @@ export function permissionProblem(subject: RuleSubject, actor: Actor, action: Li
   if (!caps.staff) {
     // Whatever their role, on a ticket they only filed or watch people act as its requester.
     if (caps.requester) return `requesters may only cancel, reopen or confirm the resolution of their tickets, not ${describe(action)}`;
-    return actor.role === 'requester' ? 'requesters may only change their own tickets' : "only staff of the ticket's department, its assignee or an admin may change it";
+    if (actor.role === 'requester') return 'requesters may only change their own tickets';
+    return actor.role === 'agent' ? 'agents may only change tickets of their department or assigned to them' : 'supervisors may only change tickets of the departments they supervise or assigned to them';
   }
   if (NOT_FOR_AGENTS.has(action)) return action === 'cancel' ? 'only the requester, a supervisor or an admin may cancel a ticket' : 'only the requester, a supervisor or an admin may confirm a resolution';
   return null;
