@@ -16,6 +16,13 @@ export default tseslint.config(
     },
   },
   {
+    // The shared rules (who may do what) load in the workflow sandbox, the API, the worker and tests alike.
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['*', '!./*'], message: 'domain/ depends on nothing: only its own modules.' }] }],
+    },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, activities as types only.
     files: ['workflows/**/*.ts'],
     rules: {
