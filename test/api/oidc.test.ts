@@ -176,5 +176,14 @@ describe('single sign-on with OpenID Connect', () => {
     expect((await fetch(`${api.url}/auth/oidc/start?returnTo=https://evil.example/phish`, { redirect: 'manual' })).status).toBe(400);
     expect((await fetch(`${api.url}/auth/oidc/start?returnTo=//evil.example`, { redirect: 'manual' })).status).toBe(400);
     expect(await outcome(api.client().auth.ssoStart.mutate({ returnTo: 'https://evil.example' }))).toBe('BAD_REQUEST');
+    // As a query parameter: %09 is a tab once decoded, %5C a backslash; %2509 stays a literal "%09".
+    for (const returnTo of ['/%09/evil.example', '/%5Cevil.example', '%5C/evil.example', '/%0D%0A/evil.example', 'https:evil.example', 'https://deskflow@evil.example', 'http://127.0.0.1.evil.example', '%20//evil.example']) {
+      const response = await fetch(`${api.url}/auth/oidc/start?returnTo=${returnTo}`, { redirect: 'manual' });
+      expect(response.status, returnTo).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'BAD_REQUEST', message: 'returnTo must be a path or a URL on a Deskflow origin.' });
+    }
+    const encoded = await fetch(`${api.url}/auth/oidc/start?returnTo=/%2509/evil.example`, { redirect: 'manual' });
+    expect(encoded.status).toBe(302);
+    expect(new URL(encoded.headers.get('location')!).origin).toBe(issuer);
   });
 });

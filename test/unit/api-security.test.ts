@@ -41,14 +41,55 @@ describe('CSRF origin check', () => {
 });
 
 describe('return addresses after sign-in', () => {
-  const origins = new Set(['https://app.example.com']);
+  const app = 'https://app.example.com';
+  const origins = new Set(['https://app.example.com', 'https://desk.example.com']);
   it('accepts paths and our origins only', () => {
-    expect(resolveReturnTo(undefined, 'https://app.example.com', origins)).toBe('https://app.example.com/');
-    expect(resolveReturnTo('/tickets?x=1', 'https://app.example.com', origins)).toBe('https://app.example.com/tickets?x=1');
-    expect(resolveReturnTo('https://app.example.com/a', 'https://app.example.com', origins)).toBe('https://app.example.com/a');
-    for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', 'https://app.example.com.evil.example']) {
-      expect(resolveReturnTo(bad, 'https://app.example.com', origins), bad).toBeNull();
-    }
+    expect(resolveReturnTo(undefined, app, origins)).toBe('https://app.example.com/');
+    expect(resolveReturnTo('/tickets?x=1', app, origins)).toBe('https://app.example.com/tickets?x=1');
+    expect(resolveReturnTo('/', app, origins)).toBe('https://app.example.com/');
+    expect(resolveReturnTo('https://app.example.com/a', app, origins)).toBe('https://app.example.com/a');
+    expect(resolveReturnTo('HTTPS://desk.example.com/b#c', app, origins)).toBe('https://desk.example.com/b#c');
+    // Percent-encoding stays encoded and on our origin after parsing.
+    expect(resolveReturnTo('/%09/evil.example', app, origins)).toBe('https://app.example.com/%09/evil.example');
+    expect(resolveReturnTo('/%2F%2Fevil.example', app, origins)).toBe('https://app.example.com/%2F%2Fevil.example');
+  });
+
+  it('refuses every form a URL parser resolves off-site, control characters, and odd schemes', () => {
+    const bad = [
+      '//evil.example',
+      '/\\evil.example',
+      '\\/evil.example',
+      '\\\\evil.example',
+      '/\t/evil.example',
+      '/\n/evil.example',
+      '/\r/evil.example',
+      '/tickets\u0000',
+      '/tickets\u007f',
+      '/tickets\u001b[0m',
+      ' //evil.example',
+      ' /tickets',
+      '\t/tickets',
+      '/tickets ',
+      'https:evil.example',
+      'https:/evil.example',
+      'http:evil.example',
+      'https://evil.example',
+      'javascript:alert(1)',
+      'JavaScript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'blob:https://app.example.com/0b1d',
+      'http://127.0.0.1.evil.example',
+      'https://app.example.com.evil.example',
+      'https://deskflow@evil.example',
+      'https://app.example.com@evil.example',
+      'https://user:pass@app.example.com/',
+      'https://app.example.com:8443/',
+      'http://app.example.com/',
+      '/.//evil.example',
+      'tickets',
+      `/${'a'.repeat(2001)}`,
+    ];
+    for (const value of bad) expect(resolveReturnTo(value, app, origins), JSON.stringify(value)).toBeNull();
   });
 });
 
