@@ -9,13 +9,14 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { TRPCError } from '@trpc/server';
 import { Hono, type Context as HonoContext } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { timing } from 'hono/timing';
 import { deskflowSettings } from '../deskflow.config';
 import { contentDisposition } from './attachments/inspect';
 import { findReadableAttachment } from './attachments/service';
-import { OidcError } from './auth/oidc';
+import { bindingCookie, OIDC_BINDING_COOKIE, OidcError } from './auth/oidc';
 import { authenticate, credentialFromRequest } from './auth/principal';
 import { resolveReturnTo } from './auth/return-to';
 import { createSession, generateSessionToken, SESSION_TTL_MS } from './auth/session';
@@ -132,7 +133,9 @@ export function createApp(options: AppOptions) {
     const returnTo = resolveReturnTo(c.req.query('returnTo'), config.appUrl, services.origins);
     if (!returnTo) return c.json({ error: 'BAD_REQUEST', message: 'returnTo must be a path or a URL on a Deskflow origin.' }, 400);
     try {
-      return c.redirect((await oidc.start(returnTo)).toString(), 302);
+      const { url, binding } = await oidc.start(returnTo);
+      c.header('set-cookie', bindingCookie(config.publicUrl, binding), { append: true });
+      return c.redirect(url.toString(), 302);
     } catch (error) {
       if (error instanceof OidcError) return c.json({ error: error.code, message: error.message }, 503);
       throw error;
@@ -142,12 +145,14 @@ export function createApp(options: AppOptions) {
   app.get('/auth/oidc/callback', async (c) => {
     const oidc = services.oidc;
     if (!oidc) return c.json({ error: 'NOT_FOUND', message: 'Single sign-on is not configured here.' }, 404);
+    // Whatever the outcome, the flow this browser started is over.
+    c.header('set-cookie', bindingCookie(config.publicUrl), { append: true });
     const providerError = c.req.query('error');
     if (providerError) return c.json({ error: 'provider_error', message: `The single sign-on provider answered: ${providerError.slice(0, 100)}.` }, 400);
     // openid-client checks the callback against the registered redirect URI, so rebuild it on the public URL.
     const callbackUrl = new URL(`/auth/oidc/callback${new URL(c.req.url).search}`, config.publicUrl);
     try {
-      const { user, returnTo } = await oidc.finish(callbackUrl);
+      const { user, returnTo } = await oidc.finish(callbackUrl, getCookie(c, OIDC_BINDING_COOKIE));
       const token = generateSessionToken();
       await createSession(deps.db, token, user.id);
       c.header('set-cookie', sessionCookie({ services }, token, Math.floor(SESSION_TTL_MS / 1000)), { append: true });

@@ -10,7 +10,7 @@ import { getSettings } from '../admin/settings';
 import { recordAdminAction } from '../admin/audit';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens';
 import { consumeEmailToken, issueEmailToken } from '../auth/email-tokens';
-import { OidcError } from '../auth/oidc';
+import { bindingCookie, OidcError } from '../auth/oidc';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/password';
 import { ZEmail, ZNewPassword } from '../auth/passwords-policy';
 import { createSession, generateSessionToken, invalidateSession, invalidateUserSessions, SESSION_COOKIE, SESSION_TTL_MS } from '../auth/session';
@@ -190,7 +190,9 @@ export const authRouter = createTRPCRouter({
     const returnTo = resolveReturnTo(input?.returnTo, ctx.services.config.appUrl, ctx.services.origins);
     if (!returnTo) throw new TRPCError({ code: 'BAD_REQUEST', message: 'returnTo must be a path or a URL on a Deskflow origin.' });
     try {
-      return { url: (await oidc.start(returnTo)).toString() };
+      const { url, binding } = await oidc.start(returnTo);
+      ctx.resHeaders.append('set-cookie', bindingCookie(ctx.services.config.publicUrl, binding));
+      return { url: url.toString() };
     } catch (error) {
       if (error instanceof OidcError) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
       throw error;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminAudit, oidcAccounts, users } from '../../db/schema';
+import { adminAudit, oidcAccounts, sessions, users } from '../../db/schema';
 import { freePort } from '../../scripts/pg';
 import { demo, outcome, rawCall, startApi, type ApiHarness } from './support';
 
@@ -76,34 +76,63 @@ afterAll(async () => {
   await new Promise((resolve) => idp?.close(resolve));
 });
 
+type Jar = Map<string, Map<string, string>>;
+const cookieHeader = (cookies: Map<string, string> | undefined): Record<string, string> => (cookies?.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {});
+
+/** One request of a browser: sends the origin's cookies and keeps those it sets (dropping cleared ones). */
+async function visit(url: string, jar: Jar): Promise<Response> {
+  const origin = new URL(url).origin;
+  const cookies = jar.get(origin) ?? new Map<string, string>();
+  const response = await fetch(url, { redirect: 'manual', headers: cookieHeader(cookies) });
+  for (const header of response.headers.getSetCookie()) {
+    const [pair] = header.split(';');
+    const [name, ...value] = pair!.split('=');
+    if (/max-age=0/i.test(header)) cookies.delete(name!.trim());
+    else cookies.set(name!.trim(), value.join('='));
+  }
+  jar.set(origin, cookies);
+  return response;
+}
+
+const redirectOf = (response: Response, from: string) => (response.status >= 300 && response.status < 400 && response.headers.get('location') ? new URL(response.headers.get('location')!, from).toString() : null);
+
 /** A browser: follows redirects by hand, keeping each origin's cookies. */
 async function browse(startUrl: string, login: string) {
   nextLogin = login;
-  const jar = new Map<string, Map<string, string>>();
+  const jar: Jar = new Map();
   let url = startUrl;
   const visited: string[] = [];
   for (let hop = 0; hop < 15; hop++) {
     visited.push(url);
-    const origin = new URL(url).origin;
-    const cookies = jar.get(origin) ?? new Map<string, string>();
-    const response = await fetch(url, { redirect: 'manual', headers: cookies.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {} });
-    for (const header of response.headers.getSetCookie()) {
-      const [pair] = header.split(';');
-      const [name, ...value] = pair!.split('=');
-      cookies.set(name!.trim(), value.join('='));
-    }
-    jar.set(origin, cookies);
-    const location = response.headers.get('location');
-    if (response.status >= 300 && response.status < 400 && location) {
-      const next = new URL(location, url).toString();
-      // Stop where the API hands the browser back to the app.
-      if (new URL(next).origin === 'http://app.deskflow.test') return { response, landedOn: next, visited, apiCookies: jar.get(api.url) ?? new Map<string, string>() };
-      url = next;
-      continue;
-    }
-    return { response, landedOn: null, visited, apiCookies: jar.get(api.url) ?? new Map<string, string>(), body: await response.text() };
+    const response = await visit(url, jar);
+    const next = redirectOf(response, url);
+    const apiCookies = jar.get(api.url) ?? new Map<string, string>();
+    // Stop where the API hands the browser back to the app.
+    if (next && new URL(next).origin === 'http://app.deskflow.test') return { response, landedOn: next, visited, apiCookies };
+    if (!next) return { response, landedOn: null, visited, apiCookies, body: await response.text() };
+    url = next;
   }
   throw new Error(`too many redirects: ${visited.join(' → ')}`);
+}
+
+/**
+ * Starts signing in as `login` in a new browser and stops before the API's callback: its URL (as
+ * a person could copy it), the Set-Cookie of the start, and the browser's API cookies.
+ */
+async function startedFlow(login: string, returnTo = '/tickets') {
+  nextLogin = login;
+  const jar: Jar = new Map();
+  let url = `${api.url}/auth/oidc/start?returnTo=${returnTo}`;
+  const start = await visit(url, jar);
+  const setCookie = start.headers.getSetCookie()[0];
+  let next = redirectOf(start, url);
+  for (let hop = 0; next && !next.startsWith(`${api.url}/auth/oidc/callback`); hop++) {
+    if (hop > 15) throw new Error('too many redirects');
+    url = next;
+    next = redirectOf(await visit(url, jar), url);
+  }
+  if (!next) throw new Error(`the flow did not reach the callback (last: ${url})`);
+  return { callback: next, setCookie, apiCookies: jar.get(api.url) ?? new Map<string, string>() };
 }
 
 describe('single sign-on with OpenID Connect', () => {
@@ -162,14 +191,48 @@ describe('single sign-on with OpenID Connect', () => {
   });
 
   it('uses each flow once: a replayed or forged callback is refused', async () => {
-    const result = await browse(`${api.url}/auth/oidc/start`, 'ivy-sub');
-    const callback = result.visited.find((url) => url.startsWith(`${api.url}/auth/oidc/callback`))!;
-    const replay = await fetch(callback, { redirect: 'manual' });
+    const { callback, apiCookies } = await startedFlow('ivy-sub');
+    expect((await fetch(callback, { redirect: 'manual', headers: cookieHeader(apiCookies) })).status).toBe(302);
+    const replay = await fetch(callback, { redirect: 'manual', headers: cookieHeader(apiCookies) });
     expect(replay.status).toBe(400);
     expect(await replay.json()).toMatchObject({ error: 'flow_expired' });
     const forged = new URL(callback);
     forged.searchParams.set('state', 'forged-state-value');
-    expect((await fetch(forged, { redirect: 'manual' })).status).toBe(400);
+    expect((await fetch(forged, { redirect: 'manual', headers: cookieHeader(apiCookies) })).status).toBe(400);
+  });
+
+  it('binds each flow to the browser that started it with a short-lived, HttpOnly, path-limited cookie', async () => {
+    const { setCookie } = await startedFlow('ivy-sub');
+    expect(setCookie).toMatch(/^deskflow_oidc=[a-z2-7]{32,}; HttpOnly; SameSite=Lax; Path=\/auth\/oidc\/callback; Max-Age=600$/);
+    // The typed client's start (for an app that sends the browser itself) sets the same cookie.
+    const viaTrpc = await rawCall(api.url, 'auth.ssoStart', { type: 'mutation', input: { returnTo: '/tickets' } });
+    expect(viaTrpc.status).toBe(200);
+    expect(viaTrpc.headers.getSetCookie().find((cookie) => cookie.startsWith('deskflow_oidc='))).toMatch(/; HttpOnly; SameSite=Lax; Path=\/auth\/oidc\/callback; Max-Age=600$/);
+  });
+
+  it('signs nobody in when the callback URL is opened in another browser', async () => {
+    const ivy = api.userId(demo.itAgent);
+    const sessionsOfIvy = async () => (await api.db.select().from(sessions).where(eq(sessions.userId, ivy))).length;
+    const before = await sessionsOfIvy();
+    const victim = await startedFlow('ivy-sub');
+    const attacker = await startedFlow('rosa-sub');
+
+    // A browser without the cookie, and one with a cookie of its own flow (login CSRF).
+    for (const headers of [{}, cookieHeader(attacker.apiCookies)]) {
+      const elsewhere = await fetch(victim.callback, { redirect: 'manual', headers });
+      expect(elsewhere.status).toBe(400);
+      expect(await elsewhere.json()).toEqual({ error: 'browser_mismatch', message: 'This sign-in was started in another browser (or this browser did not keep its cookie); start signing in again here.' });
+      expect(elsewhere.headers.getSetCookie().some((cookie) => cookie.startsWith('deskflow_session='))).toBe(false);
+      expect(elsewhere.headers.getSetCookie()).toContain('deskflow_oidc=; HttpOnly; SameSite=Lax; Path=/auth/oidc/callback; Max-Age=0');
+    }
+    expect(await sessionsOfIvy()).toBe(before);
+
+    // The browser that started it still finishes, and its binding cookie is cleared.
+    const finished = await fetch(victim.callback, { redirect: 'manual', headers: cookieHeader(victim.apiCookies) });
+    expect(finished.status).toBe(302);
+    expect(finished.headers.get('location')).toBe('http://app.deskflow.test/tickets');
+    expect(finished.headers.getSetCookie()).toContain('deskflow_oidc=; HttpOnly; SameSite=Lax; Path=/auth/oidc/callback; Max-Age=0');
+    expect(await sessionsOfIvy()).toBe(before + 1);
   });
 
   it('never redirects off our origins', async () => {
