@@ -16,7 +16,7 @@ import { timing } from 'hono/timing';
 import { deskflowSettings } from '../deskflow.config';
 import { contentDisposition } from './attachments/inspect';
 import { findReadableAttachment } from './attachments/service';
-import { bindingCookie, OIDC_BINDING_COOKIE, OidcError } from './auth/oidc';
+import { bindingCookie, OIDC_BINDING_COOKIE, OidcError, type OidcErrorCode } from './auth/oidc';
 import { authenticate, credentialFromRequest } from './auth/principal';
 import { resolveReturnTo } from './auth/return-to';
 import { createSession, generateSessionToken, SESSION_TTL_MS } from './auth/session';
@@ -161,7 +161,9 @@ export function createApp(options: AppOptions) {
     } catch (error) {
       if (!(error instanceof OidcError)) throw error;
       logger.warn({ err: error.cause ?? error, code: error.code }, 'single sign-on failed');
-      const status = error.code === 'provider_unreachable' ? 503 : error.code === 'account_deactivated' || error.code === 'email_unverified' ? 403 : 400;
+      // Refusals of the person (403), not of the flow (400).
+      const forbidden: OidcErrorCode[] = ['account_deactivated', 'email_unverified', 'sign_up_closed', 'sign_up_domain', 'link_refused'];
+      const status = error.code === 'provider_unreachable' ? 503 : forbidden.includes(error.code) ? 403 : 400;
       return c.json({ error: error.code, message: error.message }, status);
     }
   });

@@ -1,7 +1,8 @@
 /**
  * Single sign-on with OpenID Connect (authorization code + PKCE, openid-client). A user is
- * found by their (issuer, subject) link, else matched by verified email and linked, else
- * provisioned as a requester. Flows under way are kept in Postgres (single use, 10 minutes),
+ * found by their (issuer, subject) link, else matched by verified email and linked (a supervisor
+ * or administrator only when the settings allow it), else provisioned as a requester when
+ * sign-up is open to their address. Flows under way are kept in Postgres (single use, 10 minutes),
  * so any API instance can finish a flow another one started; each is bound to the browser that
  * started it by a cookie, so a callback URL opened elsewhere signs nobody in.
  */
@@ -10,6 +11,7 @@ import * as client from 'openid-client';
 import type { Db } from '../../db/client';
 import { oidcAccounts, oidcLogins, users, type User } from '../../db/schema';
 import { recordAdminAction } from '../admin/audit';
+import { getSettings, signUpDomainAllowed } from '../admin/settings';
 import type { OidcConfig } from '../config';
 import { hashToken, randomToken } from './tokens';
 
@@ -19,7 +21,16 @@ export const OIDC_BINDING_COOKIE = 'deskflow_oidc';
 const BINDING_COOKIE_PATH = '/auth/oidc/callback';
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-export type OidcErrorCode = 'flow_expired' | 'browser_mismatch' | 'provider_error' | 'provider_unreachable' | 'email_unverified' | 'account_deactivated';
+export type OidcErrorCode =
+  | 'flow_expired'
+  | 'browser_mismatch'
+  | 'provider_error'
+  | 'provider_unreachable'
+  | 'email_unverified'
+  | 'account_deactivated'
+  | 'sign_up_closed'
+  | 'sign_up_domain'
+  | 'link_refused';
 
 export class OidcError extends Error {
   override name = 'OidcError';
@@ -132,13 +143,20 @@ async function findOrProvision(db: Db, issuer: string, claims: { sub: string; em
     throw new OidcError('email_unverified', 'Your single sign-on account has no verified email address, so it cannot be matched to a Deskflow account.');
   }
   const email = claims.email.trim().toLowerCase();
+  const settings = await getSettings(db);
   return db.transaction(async (tx) => {
     const [existing] = await tx
       .select()
       .from(users)
       .where(eq(sql`lower(${users.email})`, email));
+    // Whoever controls an address at the provider would otherwise inherit these rights.
+    if (existing && (existing.role === 'admin' || existing.role === 'supervisor') && !settings.oidcLinkPrivileged) {
+      throw new OidcError('link_refused', `${email} has supervisor or administrator rights, so single sign-on does not take it over by email; sign in with your password, or ask an administrator to allow linking such accounts.`);
+    }
     let user = existing;
     if (!user) {
+      if (!settings.signUpEnabled) throw new OidcError('sign_up_closed', `There is no Deskflow account for ${email}, and sign-up is turned off here; ask an administrator for an invitation.`);
+      if (!signUpDomainAllowed(settings, email)) throw new OidcError('sign_up_domain', `There is no Deskflow account for ${email}, and sign-up is open to addresses at ${settings.signUpDomains.join(', ')} only.`);
       const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 120) : email.split('@')[0]!;
       [user] = await tx.insert(users).values({ email, name, role: 'requester' }).returning();
       await recordAdminAction(tx, { actorId: null, action: 'user.provisioned', targetType: 'user', targetId: user!.id, details: { by: 'oidc', issuer, email } });

@@ -6,7 +6,7 @@ import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { apiTokenScopes, users } from '../../db/schema';
-import { getSettings } from '../admin/settings';
+import { getSettings, signUpDomainAllowed } from '../admin/settings';
 import { recordAdminAction } from '../admin/audit';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens';
 import { consumeEmailToken, issueEmailToken } from '../auth/email-tokens';
@@ -77,8 +77,7 @@ export const authRouter = createTRPCRouter({
       const settings = await getSettings(ctx.db);
       if (!settings.signUpEnabled) throw new TRPCError({ code: 'FORBIDDEN', message: 'Self sign-up is turned off here; ask an administrator for an invitation.' });
       const email = input.email.toLowerCase();
-      const domain = email.split('@')[1]!;
-      if (settings.signUpDomains.length > 0 && !settings.signUpDomains.includes(domain)) {
+      if (!signUpDomainAllowed(settings, email)) {
         throw new TRPCError({ code: 'FORBIDDEN', message: `Sign-up is open to addresses at ${settings.signUpDomains.join(', ')} only.` });
       }
       const existing = await findByEmail(ctx, email);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Settings } from '../../api/admin/settings';
 import { adminAudit, oidcAccounts, sessions, users } from '../../db/schema';
 import { freePort } from '../../scripts/pg';
 import { demo, outcome, rawCall, startApi, type ApiHarness } from './support';
@@ -18,6 +19,9 @@ const accounts: Record<string, Account> = {
   'ivy-sub': { email: 'ivy.it@deskflow.test', email_verified: true, name: 'Ivy at the IdP' },
   'mallory-sub': { email: 'hana.hr@deskflow.test', email_verified: false, name: 'Not Hana' },
   'rosa-sub': { email: 'rosa.requester@deskflow.test', email_verified: true, name: 'Rosa' },
+  'nina-sub': { email: 'nina@elsewhere.example', email_verified: true, name: 'Nina Newcomer' },
+  'sam-sub': { email: 'sam.supervisor@deskflow.test', email_verified: true, name: 'Sam at the IdP' },
+  'ada-sub': { email: 'ADMIN@deskflow.test', email_verified: true, name: 'Ada at the IdP' },
 };
 
 let api: ApiHarness;
@@ -75,6 +79,10 @@ afterAll(async () => {
   await api?.stop();
   await new Promise((resolve) => idp?.close(resolve));
 });
+
+async function updateSettings(changes: Partial<Settings>) {
+  await (await api.signIn(demo.admin)).api.admin.settings.update.mutate(changes);
+}
 
 type Jar = Map<string, Map<string, string>>;
 const cookieHeader = (cookies: Map<string, string> | undefined): Record<string, string> => (cookies?.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {});
@@ -148,7 +156,23 @@ describe('single sign-on with OpenID Connect', () => {
     expect(authorize.searchParams.get('redirect_uri')).toBe(`${api.url}/auth/oidc/callback`);
   });
 
+  it('creates no account while sign-up is off, or for an address outside the sign-up domains', async () => {
+    const closed = await browse(`${api.url}/auth/oidc/start`, 'nina-sub');
+    expect(closed.response.status).toBe(403);
+    expect(JSON.parse(closed.body!)).toEqual({ error: 'sign_up_closed', message: 'There is no Deskflow account for nina@elsewhere.example, and sign-up is turned off here; ask an administrator for an invitation.' });
+    expect(closed.apiCookies.get('deskflow_session')).toBeUndefined();
+
+    await updateSettings({ signUpEnabled: true, signUpDomains: ['example.com', 'deskflow.test'] });
+    const elsewhere = await browse(`${api.url}/auth/oidc/start`, 'nina-sub');
+    expect(elsewhere.response.status).toBe(403);
+    expect(JSON.parse(elsewhere.body!)).toEqual({ error: 'sign_up_domain', message: 'There is no Deskflow account for nina@elsewhere.example, and sign-up is open to addresses at example.com, deskflow.test only.' });
+    expect(await api.db.select().from(users).where(eq(users.email, 'nina@elsewhere.example'))).toHaveLength(0);
+    expect(await api.db.select().from(oidcAccounts).where(eq(oidcAccounts.subject, 'nina-sub'))).toHaveLength(0);
+    await updateSettings({ signUpEnabled: false, signUpDomains: [] });
+  });
+
   it('provisions a new requester from a verified email and signs them in with a session cookie', async () => {
+    await updateSettings({ signUpEnabled: true, signUpDomains: ['example.com'] });
     const result = await browse(`${api.url}/auth/oidc/start?returnTo=/tickets`, 'alice-sub');
     expect(result.landedOn).toBe('http://app.deskflow.test/tickets');
     const session = result.apiCookies.get('deskflow_session');
@@ -166,6 +190,7 @@ describe('single sign-on with OpenID Connect', () => {
     const meAgain = await rawCall(api.url, 'auth.me', { headers: { cookie: `deskflow_session=${again.apiCookies.get('deskflow_session')}` } });
     expect((meAgain.data as { id: string }).id).toBe((me.data as { id: string }).id);
     expect(await api.db.select().from(users).where(eq(users.email, 'alice@new-domain.example'))).toHaveLength(0);
+    await updateSettings({ signUpEnabled: false, signUpDomains: [] });
   });
 
   it('matches an existing account by verified email, keeping its role', async () => {
@@ -173,6 +198,33 @@ describe('single sign-on with OpenID Connect', () => {
     expect(result.landedOn).toBe('http://app.deskflow.test/');
     const me = await rawCall(api.url, 'auth.me', { headers: { cookie: `deskflow_session=${result.apiCookies.get('deskflow_session')}` } });
     expect(me.data).toMatchObject({ email: demo.itAgent, role: 'agent', name: 'Ivy Iyer' });
+  });
+
+  it('never links an administrator or supervisor by email unless an administrator allowed it', async () => {
+    const admin = await api.signIn(demo.admin);
+    expect(await admin.api.admin.settings.get.query()).toMatchObject({ oidcLinkPrivileged: false });
+    for (const [login, email] of [['sam-sub', demo.supervisor], ['ada-sub', demo.admin]] as const) {
+      const refused = await browse(`${api.url}/auth/oidc/start`, login);
+      expect(refused.response.status).toBe(403);
+      expect(JSON.parse(refused.body!)).toEqual({
+        error: 'link_refused',
+        message: `${email} has supervisor or administrator rights, so single sign-on does not take it over by email; sign in with your password, or ask an administrator to allow linking such accounts.`,
+      });
+      expect(refused.apiCookies.get('deskflow_session')).toBeUndefined();
+      expect(await api.db.select().from(oidcAccounts).where(eq(oidcAccounts.subject, login))).toHaveLength(0);
+    }
+
+    const updated = await admin.api.admin.settings.update.mutate({ oidcLinkPrivileged: true });
+    expect(updated.oidcLinkPrivileged).toBe(true);
+    const linked = await browse(`${api.url}/auth/oidc/start`, 'sam-sub');
+    expect(linked.landedOn).toBe('http://app.deskflow.test/');
+    const me = await rawCall(api.url, 'auth.me', { headers: { cookie: `deskflow_session=${linked.apiCookies.get('deskflow_session')}` } });
+    expect(me.data).toMatchObject({ email: demo.supervisor, role: 'supervisor' });
+
+    // Turning it off again stops new links; one made while it was on stays.
+    await admin.api.admin.settings.update.mutate({ oidcLinkPrivileged: false });
+    expect((await browse(`${api.url}/auth/oidc/start`, 'sam-sub')).landedOn).toBe('http://app.deskflow.test/');
+    expect((await browse(`${api.url}/auth/oidc/start`, 'ada-sub')).response.status).toBe(403);
   });
 
   it('refuses an unverified email instead of taking over the account that has it', async () => {
