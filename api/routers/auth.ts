@@ -14,7 +14,7 @@ import { bindingCookie, OidcError } from '../auth/oidc';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/password';
 import { ZEmail, ZNewPassword } from '../auth/passwords-policy';
 import { createSession, generateSessionToken, invalidateSession, invalidateUserSessions, SESSION_COOKIE, SESSION_TTL_MS } from '../auth/session';
-import { createTRPCRouter, protectedProcedure, publicProcedure, sessionProcedure, type Context } from '../trpc';
+import { createTRPCRouter, limitFurther, protectedProcedure, publicProcedure, sessionProcedure, type Context } from '../trpc';
 import { resolveReturnTo } from '../auth/return-to';
 
 const ZSignInInput = z.object({
@@ -60,6 +60,8 @@ export const authRouter = createTRPCRouter({
     .input(ZSignInInput)
     .output(ZSession)
     .mutation(async ({ ctx, input }) => {
+      // Per account as well as per address: an attacker with many addresses still gets few guesses at one password.
+      limitFurther(ctx, ctx.services.limiters.signIn, `account:${input.email.toLowerCase()}`, 'sign-in attempts for this account');
       const user = await findByEmail(ctx, input.email);
       // Verify against a dummy hash for unknown users, so timing does not reveal which emails exist.
       const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, input.password) : await verifyPassword(await dummyHash, input.password).then(() => false);

@@ -3,7 +3,9 @@ import { contentDisposition, inspectFile, safeFileName } from '../../api/attachm
 import { resolveReturnTo } from '../../api/auth/return-to';
 import { mentionedHandles } from '../../api/comments/service';
 import { allowedOrigins, sameOriginRequest } from '../../api/security/origin';
+import { addressKey, forwardedClient } from '../../api/security/client-address';
 import { rateLimitHeaders, TokenBucketLimiter } from '../../api/security/rate-limit';
+import { ConfigError, deskflowSettings } from '../../deskflow.config';
 
 describe('token bucket', () => {
   it('allows a burst, refuses past it, refills over time, and says when to retry', () => {
@@ -23,6 +25,53 @@ describe('token bucket', () => {
     const policy = { name: 'default', capacity: 120, refillPerSecond: 2 };
     expect(rateLimitHeaders(policy, { allowed: true, remaining: 119, resetSeconds: 1, retryAfterSeconds: 0 })).toEqual({ 'RateLimit-Policy': '"default";q=120;w=60', RateLimit: '"default";r=119;t=1' });
     expect(rateLimitHeaders(policy, { allowed: false, remaining: 0, resetSeconds: 60, retryAfterSeconds: 1 })['Retry-After']).toBe('1');
+  });
+});
+
+describe('client addresses behind proxies', () => {
+  it('takes the address the nearest untrusted hop gave, counting trusted proxies from the right', () => {
+    const header = '10.9.9.9, 198.51.100.7, 203.0.113.5, 192.0.2.1';
+    expect(forwardedClient(header, 1)).toBe('192.0.2.1');
+    expect(forwardedClient(header, 2)).toBe('203.0.113.5');
+    expect(forwardedClient(header, 3)).toBe('198.51.100.7');
+    // Fewer entries than proxies: every entry was written by one of ours, so the first one.
+    expect(forwardedClient('198.51.100.7', 3)).toBe('198.51.100.7');
+    expect(forwardedClient(' 198.51.100.7 ,2001:db8::1 ', 1)).toBe('2001:db8::1');
+    for (const nothing of [undefined, '', ' , ']) expect(forwardedClient(nothing, 1)).toBeNull();
+    expect(forwardedClient(header, 0)).toBeNull();
+  });
+
+  it('keys IPv4 by the address, IPv6 by its /64, IPv4-mapped IPv6 as IPv4', () => {
+    expect(addressKey('203.0.113.5')).toBe('203.0.113.5');
+    expect(addressKey('203.0.113.5:4711')).toBe('203.0.113.5');
+    expect(addressKey('::ffff:203.0.113.5')).toBe('203.0.113.5');
+    expect(addressKey('::FFFF:cb00:7105')).toBe('203.0.113.5');
+    const prefix = '2001:db8:1:2::/64';
+    for (const address of ['2001:db8:1:2::1', '2001:0DB8:0001:0002:ffff:ffff:ffff:ffff', '[2001:db8:1:2::9]', '[2001:db8:1:2::9]:443', '2001:db8:1:2:0:0:0:0', '2001:db8:1:2::1%eth0']) {
+      expect(addressKey(address), address).toBe(prefix);
+    }
+    expect(addressKey('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('2001:db8::')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('unknown')).toBe('unknown');
+  });
+});
+
+describe('configuration', () => {
+  it('reads TRUST_PROXY as a number of trusted proxies, true being one', () => {
+    expect(deskflowSettings({}).TRUST_PROXY).toBe(0);
+    expect(deskflowSettings({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(0);
+    expect(deskflowSettings({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(0);
+    expect(deskflowSettings({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(1);
+    expect(deskflowSettings({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(deskflowSettings({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(() => deskflowSettings({ TRUST_PROXY: 'yes' })).toThrow(new ConfigError('TRUST_PROXY: must be true, false, or how many proxies of yours stand in front of the API (e.g. 2)'));
+  });
+
+  it('has defaults for the abuse limits', () => {
+    expect(deskflowSettings({})).toMatchObject({ SIGN_IN_RATE_LIMIT_CAPACITY: 10, SIGN_IN_RATE_LIMIT_REFILL_PER_SECOND: 0.02, TRPC_MAX_BATCH_SIZE: 25, API_TOKENS_PER_USER: 20 });
+    expect(deskflowSettings({ TRPC_MAX_BATCH_SIZE: '10', API_TOKENS_PER_USER: '5' })).toMatchObject({ TRPC_MAX_BATCH_SIZE: 10, API_TOKENS_PER_USER: 5 });
+    expect(() => deskflowSettings({ TRPC_MAX_BATCH_SIZE: '0' })).toThrow(ConfigError);
   });
 });
 
