@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { apiTokenScopes, users } from '../../db/schema';
 import { getSettings, signUpDomainAllowed } from '../admin/settings';
 import { recordAdminAction } from '../admin/audit';
-import { createApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens';
+import { createApiToken, listApiTokens, revokeApiToken, TooManyApiTokens } from '../auth/api-tokens';
 import { consumeEmailToken, issueEmailToken } from '../auth/email-tokens';
 import { bindingCookie, OidcError } from '../auth/oidc';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/password';
@@ -213,7 +213,9 @@ export const authRouter = createTRPCRouter({
       )
       .mutation(async ({ ctx, input }) => {
         if (input.scopes.includes('admin') && ctx.user.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Only administrators can create tokens with the "admin" scope.' });
-        const created = await createApiToken(ctx.db, { userId: ctx.user.id, ...input });
+        const created = await createApiToken(ctx.db, { userId: ctx.user.id, ...input }, ctx.services.config.apiTokensPerUser).catch((error: unknown) => {
+          throw error instanceof TooManyApiTokens ? new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error }) : error;
+        });
         await recordAdminAction(ctx.db, { actorId: ctx.user.id, action: 'api_token.created', targetType: 'api_token', targetId: created.id, details: { name: created.name, scopes: created.scopes } });
         return created;
       }),
