@@ -184,7 +184,11 @@ export const authRouter = createTRPCRouter({
       return startSession(ctx, user);
     }),
 
-  /** Starts single sign-on: the URL to send the browser to. */
+  /**
+   * Starts single sign-on: the URL to send the browser to, and the cookie binding the flow to this
+   * browser (browsers keep it only when the app and the API are on the same site; otherwise send
+   * the browser to /auth/oidc/start instead).
+   */
   ssoStart: publicProcedure.input(z.object({ returnTo: z.string().max(2000).optional() }).optional()).mutation(async ({ ctx, input }) => {
     const oidc = ctx.services.oidc;
     if (!oidc) throw new TRPCError({ code: 'NOT_FOUND', message: 'Single sign-on is not configured here.' });
