@@ -38,7 +38,6 @@ const originList = z
   .transform((value) => value.split(',').map((part) => part.trim().replace(/\/$/, '')).filter(Boolean))
   .pipe(z.array(origin));
 const positive = z.coerce.number().positive();
-const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 const DeskflowEnv = z.object({
   DATABASE_URL: postgresUrl.optional(),
@@ -69,8 +68,22 @@ const DeskflowEnv = z.object({
   /** Token bucket per client address for unauthenticated calls (sign-in, sign-up, password reset). */
   ANON_RATE_LIMIT_CAPACITY: positive.default(20),
   ANON_RATE_LIMIT_REFILL_PER_SECOND: positive.default(0.2),
-  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
-  TRUST_PROXY: flag.default(false),
+  /** Sign-in attempts per account (lowercased email), on top of the per-address bucket. */
+  SIGN_IN_RATE_LIMIT_CAPACITY: positive.default(10),
+  SIGN_IN_RATE_LIMIT_REFILL_PER_SECOND: positive.default(0.02),
+  /**
+   * How many proxies of yours stand in front of the API; the client address is then taken from
+   * X-Forwarded-For that many entries from the right. false/0: none; true: one (as before).
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, 'must be true, false, or how many proxies of yours stand in front of the API (e.g. 2)')
+    .transform((value) => (value === 'true' ? 1 : value === 'false' ? 0 : Number(value)))
+    .default(0),
+  /** The most calls one batched tRPC request may carry (the typed client splits larger batches). */
+  TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(25),
+  /** Active (unrevoked, unexpired) API tokens one person may hold. */
+  API_TOKENS_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
   /** Seconds a validated session or API token is trusted without a database round trip (0 = never). */
   SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),

@@ -9,13 +9,14 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { TRPCError } from '@trpc/server';
 import { Hono, type Context as HonoContext } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { timing } from 'hono/timing';
 import { deskflowSettings } from '../deskflow.config';
 import { contentDisposition } from './attachments/inspect';
 import { findReadableAttachment } from './attachments/service';
-import { OidcError } from './auth/oidc';
+import { bindingCookie, OIDC_BINDING_COOKIE, OidcError, type OidcErrorCode } from './auth/oidc';
 import { authenticate, credentialFromRequest } from './auth/principal';
 import { resolveReturnTo } from './auth/return-to';
 import { createSession, generateSessionToken, SESSION_TTL_MS } from './auth/session';
@@ -23,6 +24,7 @@ import { apiConfigFromSettings, type ApiConfig } from './config';
 import { createRestHandler, openApiDocument, REST_PREFIX } from './openapi';
 import { appRouter } from './router';
 import { sessionCookie } from './routers/auth';
+import { addressBucket, forwardedClient } from './security/client-address';
 import { rateLimitHeaders } from './security/rate-limit';
 import { createContextFactory, createServices, type AppDeps } from './trpc';
 import { transformer } from './transformer';
@@ -85,15 +87,23 @@ export function createApp(options: AppOptions) {
   app.use(`${REST_PREFIX}/*`, limitJson);
   app.use('/auth/*', limitJson);
 
-  app.all('/trpc/*', (c) =>
-    fetchRequestHandler({
+  app.all('/trpc/*', (c) => {
+    const calls = batchedCalls(c.req.url);
+    if (calls > config.trpcMaxBatchSize) {
+      const message = `A batched request may hold at most ${config.trpcMaxBatchSize} calls; this one has ${calls}. Send the others in another request.`;
+      const error = transformer.output.serialize({ message, code: -32600, data: { code: 'BAD_REQUEST', httpStatus: 400, path: null, zodError: null, retryAfterSeconds: null } }) as unknown;
+      return c.json({ error }, 400);
+    }
+    return fetchRequestHandler({
       endpoint: '/trpc',
       req: c.req.raw,
       router: appRouter,
       createContext: ({ req, resHeaders }) => createContext({ req, resHeaders, clientIp: clientIp(c, config) }),
       onError,
-    }),
-  );
+      // Answered above with the limit in the message; tRPC's own check stays as a backstop.
+      maxBatchSize: config.trpcMaxBatchSize,
+    });
+  });
 
   const document = openApiDocument(appRouter, config.publicUrl);
   app.get(`${REST_PREFIX}/openapi.json`, (c) => c.json(document));
@@ -103,8 +113,15 @@ export function createApp(options: AppOptions) {
   /** Downloads are plain HTTP so browsers can save them; same credentials and visibility as the API. */
   app.get('/attachments/:id', async (c) => {
     const id = c.req.param('id');
-    const principal = await authenticate(deps.db, credentialFromRequest(c.req.raw), services.principals);
-    if (!principal) return c.json({ error: 'UNAUTHORIZED', message: 'Sign in first, or send an API token.' }, 401);
+    const credential = credentialFromRequest(c.req.raw);
+    const principal = await authenticate(deps.db, credential, services.principals);
+    if (!principal) {
+      // A credential that fails costs its address a token (guessing tokens is throttled).
+      const decision = credential ? services.limiters.anonymous.take(addressBucket(clientIp(c, config))) : null;
+      if (decision) for (const [name, value] of Object.entries(rateLimitHeaders(services.limiters.anonymous.policy, decision))) c.header(name, value);
+      if (decision && !decision.allowed) return c.json({ error: 'TOO_MANY_REQUESTS', message: `Too many requests: retry in ${decision.retryAfterSeconds} s.` }, 429);
+      return c.json({ error: 'UNAUTHORIZED', message: 'Sign in first, or send an API token.' }, 401);
+    }
     if (principal.kind === 'apiToken' && !principal.token.scopes.includes('read')) return c.json({ error: 'FORBIDDEN', message: 'This API token lacks the "read" scope.' }, 403);
     const key = principal.kind === 'session' ? `session:${principal.session.id}` : `token:${principal.token.id}`;
     const decision = services.limiters.principal.take(key);
@@ -127,12 +144,14 @@ export function createApp(options: AppOptions) {
   app.get('/auth/oidc/start', async (c) => {
     const oidc = services.oidc;
     if (!oidc) return c.json({ error: 'NOT_FOUND', message: 'Single sign-on is not configured here.' }, 404);
-    const decision = services.limiters.anonymous.take(`ip:${clientIp(c, config)}`);
+    const decision = services.limiters.anonymous.take(addressBucket(clientIp(c, config)));
     if (!decision.allowed) return c.json({ error: 'TOO_MANY_REQUESTS', message: `Too many requests: retry in ${decision.retryAfterSeconds} s.` }, 429);
     const returnTo = resolveReturnTo(c.req.query('returnTo'), config.appUrl, services.origins);
     if (!returnTo) return c.json({ error: 'BAD_REQUEST', message: 'returnTo must be a path or a URL on a Deskflow origin.' }, 400);
     try {
-      return c.redirect((await oidc.start(returnTo)).toString(), 302);
+      const { url, binding } = await oidc.start(returnTo);
+      c.header('set-cookie', bindingCookie(config.publicUrl, binding), { append: true });
+      return c.redirect(url.toString(), 302);
     } catch (error) {
       if (error instanceof OidcError) return c.json({ error: error.code, message: error.message }, 503);
       throw error;
@@ -142,12 +161,14 @@ export function createApp(options: AppOptions) {
   app.get('/auth/oidc/callback', async (c) => {
     const oidc = services.oidc;
     if (!oidc) return c.json({ error: 'NOT_FOUND', message: 'Single sign-on is not configured here.' }, 404);
+    // Whatever the outcome, the flow this browser started is over.
+    c.header('set-cookie', bindingCookie(config.publicUrl), { append: true });
     const providerError = c.req.query('error');
     if (providerError) return c.json({ error: 'provider_error', message: `The single sign-on provider answered: ${providerError.slice(0, 100)}.` }, 400);
     // openid-client checks the callback against the registered redirect URI, so rebuild it on the public URL.
     const callbackUrl = new URL(`/auth/oidc/callback${new URL(c.req.url).search}`, config.publicUrl);
     try {
-      const { user, returnTo } = await oidc.finish(callbackUrl);
+      const { user, returnTo } = await oidc.finish(callbackUrl, getCookie(c, OIDC_BINDING_COOKIE));
       const token = generateSessionToken();
       await createSession(deps.db, token, user.id);
       c.header('set-cookie', sessionCookie({ services }, token, Math.floor(SESSION_TTL_MS / 1000)), { append: true });
@@ -156,7 +177,9 @@ export function createApp(options: AppOptions) {
     } catch (error) {
       if (!(error instanceof OidcError)) throw error;
       logger.warn({ err: error.cause ?? error, code: error.code }, 'single sign-on failed');
-      const status = error.code === 'provider_unreachable' ? 503 : error.code === 'account_deactivated' || error.code === 'email_unverified' ? 403 : 400;
+      // Refusals of the person (403), not of the flow (400).
+      const forbidden: OidcErrorCode[] = ['account_deactivated', 'email_unverified', 'sign_up_closed', 'sign_up_domain', 'link_refused'];
+      const status = error.code === 'provider_unreachable' ? 503 : forbidden.includes(error.code) ? 403 : 400;
       return c.json({ error: error.code, message: error.message }, status);
     }
   });
@@ -178,14 +201,26 @@ function tooLarge(c: HonoContext, message: string) {
   return c.json({ error }, 413, { connection: 'close' });
 }
 
-/** The peer address (Node adapter), or the first X-Forwarded-For hop when TRUST_PROXY is on. */
+/**
+ * The client's address: with TRUST_PROXY, the X-Forwarded-For entry our proxies vouch for
+ * (counted from the right; what the client wrote itself is on the left); else the peer address.
+ */
 function clientIp(c: HonoContext, config: ApiConfig): string {
-  if (config.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
+  const forwarded = forwardedClient(c.req.header('x-forwarded-for'), config.trustProxy);
+  if (forwarded) return forwarded;
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+/** How many calls a tRPC request carries (`a,b,c?batch=1`), as tRPC counts them. */
+function batchedCalls(requestUrl: string): number {
+  const url = new URL(requestUrl);
+  if (url.searchParams.get('batch') !== '1') return 1;
+  try {
+    return decodeURIComponent(url.pathname.slice('/trpc/'.length)).split(',').length;
+  } catch {
+    return 1; // malformed: tRPC refuses it
+  }
 }
 
 async function probe(check: () => Promise<void>): Promise<string> {

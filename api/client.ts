@@ -20,6 +20,8 @@ export type DeskflowClientOptions = {
    * Node); scripts and services making one call at a time pass false.
    */
   batch?: boolean;
+  /** The most calls in one batch: the server's TRPC_MAX_BATCH_SIZE or less (default 25, its default). */
+  maxBatchSize?: number;
 };
 
 export function createDeskflowClient(url: string, token?: string | (() => string | undefined), options: DeskflowClientOptions = {}) {
@@ -33,7 +35,7 @@ export function createDeskflowClient(url: string, token?: string | (() => string
   const fetchWithCredentials: typeof fetch = (input, init) => baseFetch(input, { ...init, credentials: 'include' });
   const single = httpLink({ url: endpoint, transformer, headers, fetch: fetchWithCredentials });
   // Uploads (FormData) cannot be batched: they always go on their own.
-  const batching = splitLink({ condition: (op) => isNonJsonSerializable(op.input), true: single, false: httpBatchLink({ url: endpoint, transformer, headers, fetch: fetchWithCredentials }) });
+  const batching = splitLink({ condition: (op) => isNonJsonSerializable(op.input), true: single, false: httpBatchLink({ url: endpoint, transformer, headers, fetch: fetchWithCredentials, maxItems: options.maxBatchSize ?? 25 }) });
   return createTRPCClient<AppRouter>({ links: [options.batch === false ? single : batching] });
 }
 

@@ -15,9 +15,16 @@ export type ApiConfig = {
   corsOrigins: string[];
   /** Token bucket per session / API token. */
   rateLimit: { capacity: number; refillPerSecond: number };
-  /** Token bucket per client address for unauthenticated calls. */
+  /** Token bucket per client address for unauthenticated calls and failed authentications. */
   anonymousRateLimit: { capacity: number; refillPerSecond: number };
-  trustProxy: boolean;
+  /** Token bucket per account (lowercased email) for sign-in attempts. */
+  signInRateLimit: { capacity: number; refillPerSecond: number };
+  /** Proxies of ours in front of the API (0: none; the peer address is the client's). */
+  trustProxy: number;
+  /** The most calls in one batched tRPC request. */
+  trpcMaxBatchSize: number;
+  /** Active API tokens one person may hold. */
+  apiTokensPerUser: number;
   attachmentMaxBytes: number;
   /** How long a validated session or API token is trusted without asking the database (0: never). */
   principalCacheSeconds: number;
@@ -31,7 +38,10 @@ export function apiConfigFromSettings(settings: DeskflowSettings): ApiConfig {
     corsOrigins: settings.CORS_ORIGINS,
     rateLimit: { capacity: settings.RATE_LIMIT_CAPACITY, refillPerSecond: settings.RATE_LIMIT_REFILL_PER_SECOND },
     anonymousRateLimit: { capacity: settings.ANON_RATE_LIMIT_CAPACITY, refillPerSecond: settings.ANON_RATE_LIMIT_REFILL_PER_SECOND },
+    signInRateLimit: { capacity: settings.SIGN_IN_RATE_LIMIT_CAPACITY, refillPerSecond: settings.SIGN_IN_RATE_LIMIT_REFILL_PER_SECOND },
     trustProxy: settings.TRUST_PROXY,
+    trpcMaxBatchSize: settings.TRPC_MAX_BATCH_SIZE,
+    apiTokensPerUser: settings.API_TOKENS_PER_USER,
     attachmentMaxBytes: settings.ATTACHMENT_MAX_BYTES,
     principalCacheSeconds: settings.SESSION_CACHE_SECONDS,
     oidc:

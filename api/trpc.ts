@@ -19,6 +19,7 @@ import type { ApiConfig } from './config';
 import { isUnavailable, postgresErrorCode, RetryLater } from './errors';
 import type { Logger } from './logger';
 import { createLogMailer, type Mailer } from './mail';
+import { addressBucket } from './security/client-address';
 import { allowedOrigins, sameOriginRequest } from './security/origin';
 import { rateLimitHeaders, TokenBucketLimiter, type RateLimitDecision } from './security/rate-limit';
 import { transformer } from './transformer';
@@ -43,7 +44,8 @@ export type ApiServices = {
   mailer: Mailer;
   storage: AttachmentStorage;
   origins: Set<string>;
-  limiters: { principal: TokenBucketLimiter; anonymous: TokenBucketLimiter };
+  /** Per session or API token; per client address (anonymous calls, failed authentications); per account (sign-in attempts). */
+  limiters: { principal: TokenBucketLimiter; anonymous: TokenBucketLimiter; signIn: TokenBucketLimiter };
   /** Single sign-on, when configured. */
   oidc: OidcService | null;
   principals: PrincipalCache;
@@ -58,6 +60,7 @@ export function createServices(deps: AppDeps, config: ApiConfig): ApiServices {
     limiters: {
       principal: new TokenBucketLimiter({ name: 'default', ...config.rateLimit }),
       anonymous: new TokenBucketLimiter({ name: 'anonymous', ...config.anonymousRateLimit }),
+      signIn: new TokenBucketLimiter({ name: 'sign-in', ...config.signInRateLimit }),
     },
     oidc: config.oidc ? createOidcService({ db: deps.db, config: config.oidc, publicUrl: config.publicUrl }) : null,
     principals: new PrincipalCache(config.principalCacheSeconds * 1000),
@@ -149,17 +152,30 @@ const errorMapping = t.middleware(async ({ next }) => {
 function limit(ctx: Context, limiter: TokenBucketLimiter, key: string): RateLimitDecision {
   const decision = limiter.take(key);
   for (const [name, value] of Object.entries(rateLimitHeaders(limiter.policy, decision))) ctx.resHeaders.set(name, value);
-  if (!decision.allowed) {
-    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Too many requests: retry in ${decision.retryAfterSeconds} s.`, cause: new RetryLater(decision.retryAfterSeconds) });
-  }
+  if (!decision.allowed) refuse(decision, 'requests');
   return decision;
+}
+
+/**
+ * A second bucket behind the first (sign-in attempts per account, after the address's). Its
+ * headers replace the first's only when it refuses, so they describe what is in the way.
+ */
+export function limitFurther(ctx: Context, limiter: TokenBucketLimiter, key: string, what: string): void {
+  const decision = limiter.take(key);
+  if (decision.allowed) return;
+  for (const [name, value] of Object.entries(rateLimitHeaders(limiter.policy, decision))) ctx.resHeaders.set(name, value);
+  refuse(decision, what);
+}
+
+function refuse(decision: RateLimitDecision, what: string): never {
+  throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Too many ${what}: retry in ${decision.retryAfterSeconds} s.`, cause: new RetryLater(decision.retryAfterSeconds) });
 }
 
 const baseProcedure = t.procedure.use(errorMapping);
 
 /** No sign-in needed; limited per client address (sign-in, sign-up and reset attempts). */
 export const publicProcedure = baseProcedure.use(({ ctx, next }) => {
-  limit(ctx, ctx.services.limiters.anonymous, `ip:${ctx.clientIp}`);
+  limit(ctx, ctx.services.limiters.anonymous, addressBucket(ctx.clientIp));
   return next();
 });
 
@@ -167,7 +183,11 @@ const UNAUTHENTICATED = 'Sign in first: send the session token as "Authorization
 
 export const protectedProcedure = baseProcedure.use(async ({ ctx, next, type, meta }) => {
   const principal = await authenticate(ctx.db, ctx.credential, ctx.services.principals);
-  if (!principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: UNAUTHENTICATED });
+  if (!principal) {
+    // A credential that fails costs its address a token, so guessing tokens is throttled like guessing passwords.
+    if (ctx.credential) limit(ctx, ctx.services.limiters.anonymous, addressBucket(ctx.clientIp));
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: UNAUTHENTICATED });
+  }
   if (principal.via === 'cookie' && type !== 'query' && !sameOriginRequest(ctx.req, ctx.services.origins)) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'Cross-site request refused: a cookie-authenticated change must come from a Deskflow origin (Origin header). Integrations should use an API token.' });
   }

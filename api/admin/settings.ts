@@ -25,6 +25,11 @@ export const ZSettings = z.object({
         .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a domain like example.com'),
     )
     .max(50),
+  /**
+   * Whether single sign-on may link an existing supervisor or administrator account by its email
+   * (otherwise only accounts without those rights are matched by email).
+   */
+  oidcLinkPrivileged: z.boolean(),
   /** How long after posting an author may still edit a comment. */
   commentEditWindowMinutes: z.number().int().min(0).max(7 * 24 * 60, 'must be at most 7 days'),
 });
@@ -34,6 +39,7 @@ export const defaultSettings: Settings = {
   ticketRateLimit: { max: 5, windowHours: 24 },
   signUpEnabled: false,
   signUpDomains: [],
+  oidcLinkPrivileged: false,
   commentEditWindowMinutes: 15,
 };
 
@@ -52,6 +58,11 @@ export async function getSettings(db: Db): Promise<Settings> {
     repaired[key] = defaultSettings[key];
   }
   return ZSettings.parse(repaired);
+}
+
+/** Whether self sign-up (by form or single sign-on) admits this address's domain. */
+export function signUpDomainAllowed(settings: Settings, email: string): boolean {
+  return settings.signUpDomains.length === 0 || settings.signUpDomains.includes(email.split('@').at(-1)!.toLowerCase());
 }
 
 export async function updateSettings(db: Db, changes: Partial<Settings>, actorId: string): Promise<Settings> {

@@ -15,20 +15,37 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 
 export const isApiToken = (token: string) => token.startsWith(API_TOKEN_PREFIX);
 
-export async function createApiToken(db: Db, input: { userId: string; name: string; scopes: ApiTokenScope[]; expiresInDays: number }) {
+/** Refused: the user already holds the most active API tokens one person may have. */
+export class TooManyApiTokens extends Error {
+  override name = 'TooManyApiTokens';
+  constructor(readonly limit: number) {
+    super(`You already hold ${limit} active API tokens, the most one person may have; revoke one you no longer use first.`);
+  }
+}
+
+/** A new token for the user, who may hold at most `maxActive` active (unrevoked, unexpired) ones. */
+export async function createApiToken(db: Db, input: { userId: string; name: string; scopes: ApiTokenScope[]; expiresInDays: number }, maxActive = Infinity) {
   const token = `${API_TOKEN_PREFIX}${randomToken(24)}`;
-  const [row] = await db
-    .insert(apiTokens)
-    .values({
-      userId: input.userId,
-      name: input.name,
-      tokenHash: hashToken(token),
-      prefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
-      scopes: [...new Set(input.scopes)],
-      expiresAt: new Date(Date.now() + input.expiresInDays * DAY),
-    })
-    .returning({ id: apiTokens.id, name: apiTokens.name, prefix: apiTokens.prefix, scopes: apiTokens.scopes, expiresAt: apiTokens.expiresAt, createdAt: apiTokens.createdAt });
-  return { token, ...row! };
+  return db.transaction(async (tx) => {
+    if (Number.isFinite(maxActive)) {
+      // Locking the owner's row makes concurrent creations count one after the other.
+      await tx.select({ id: users.id }).from(users).where(eq(users.id, input.userId)).for('update');
+      const active = await tx.$count(apiTokens, and(eq(apiTokens.userId, input.userId), isNull(apiTokens.revokedAt), gt(apiTokens.expiresAt, new Date())));
+      if (active >= maxActive) throw new TooManyApiTokens(maxActive);
+    }
+    const [row] = await tx
+      .insert(apiTokens)
+      .values({
+        userId: input.userId,
+        name: input.name,
+        tokenHash: hashToken(token),
+        prefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
+        scopes: [...new Set(input.scopes)],
+        expiresAt: new Date(Date.now() + input.expiresInDays * DAY),
+      })
+      .returning({ id: apiTokens.id, name: apiTokens.name, prefix: apiTokens.prefix, scopes: apiTokens.scopes, expiresAt: apiTokens.expiresAt, createdAt: apiTokens.createdAt });
+    return { token, ...row! };
+  });
 }
 
 export type ValidatedApiToken = { token: { id: string; scopes: ApiTokenScope[] }; user: SessionUser };

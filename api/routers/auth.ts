@@ -6,15 +6,15 @@ import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { apiTokenScopes, users } from '../../db/schema';
-import { getSettings } from '../admin/settings';
+import { getSettings, signUpDomainAllowed } from '../admin/settings';
 import { recordAdminAction } from '../admin/audit';
-import { createApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens';
+import { createApiToken, listApiTokens, revokeApiToken, TooManyApiTokens } from '../auth/api-tokens';
 import { consumeEmailToken, issueEmailToken } from '../auth/email-tokens';
-import { OidcError } from '../auth/oidc';
+import { bindingCookie, OidcError } from '../auth/oidc';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/password';
 import { ZEmail, ZNewPassword } from '../auth/passwords-policy';
 import { createSession, generateSessionToken, invalidateSession, invalidateUserSessions, SESSION_COOKIE, SESSION_TTL_MS } from '../auth/session';
-import { createTRPCRouter, protectedProcedure, publicProcedure, sessionProcedure, type Context } from '../trpc';
+import { createTRPCRouter, limitFurther, protectedProcedure, publicProcedure, sessionProcedure, type Context } from '../trpc';
 import { resolveReturnTo } from '../auth/return-to';
 
 const ZSignInInput = z.object({
@@ -60,6 +60,8 @@ export const authRouter = createTRPCRouter({
     .input(ZSignInInput)
     .output(ZSession)
     .mutation(async ({ ctx, input }) => {
+      // Per account as well as per address: an attacker with many addresses still gets few guesses at one password.
+      limitFurther(ctx, ctx.services.limiters.signIn, `account:${input.email.toLowerCase()}`, 'sign-in attempts for this account');
       const user = await findByEmail(ctx, input.email);
       // Verify against a dummy hash for unknown users, so timing does not reveal which emails exist.
       const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, input.password) : await verifyPassword(await dummyHash, input.password).then(() => false);
@@ -77,8 +79,7 @@ export const authRouter = createTRPCRouter({
       const settings = await getSettings(ctx.db);
       if (!settings.signUpEnabled) throw new TRPCError({ code: 'FORBIDDEN', message: 'Self sign-up is turned off here; ask an administrator for an invitation.' });
       const email = input.email.toLowerCase();
-      const domain = email.split('@')[1]!;
-      if (settings.signUpDomains.length > 0 && !settings.signUpDomains.includes(domain)) {
+      if (!signUpDomainAllowed(settings, email)) {
         throw new TRPCError({ code: 'FORBIDDEN', message: `Sign-up is open to addresses at ${settings.signUpDomains.join(', ')} only.` });
       }
       const existing = await findByEmail(ctx, email);
@@ -183,14 +184,20 @@ export const authRouter = createTRPCRouter({
       return startSession(ctx, user);
     }),
 
-  /** Starts single sign-on: the URL to send the browser to. */
+  /**
+   * Starts single sign-on: the URL to send the browser to, and the cookie binding the flow to this
+   * browser (browsers keep it only when the app and the API are on the same site; otherwise send
+   * the browser to /auth/oidc/start instead).
+   */
   ssoStart: publicProcedure.input(z.object({ returnTo: z.string().max(2000).optional() }).optional()).mutation(async ({ ctx, input }) => {
     const oidc = ctx.services.oidc;
     if (!oidc) throw new TRPCError({ code: 'NOT_FOUND', message: 'Single sign-on is not configured here.' });
     const returnTo = resolveReturnTo(input?.returnTo, ctx.services.config.appUrl, ctx.services.origins);
     if (!returnTo) throw new TRPCError({ code: 'BAD_REQUEST', message: 'returnTo must be a path or a URL on a Deskflow origin.' });
     try {
-      return { url: (await oidc.start(returnTo)).toString() };
+      const { url, binding } = await oidc.start(returnTo);
+      ctx.resHeaders.append('set-cookie', bindingCookie(ctx.services.config.publicUrl, binding));
+      return { url: url.toString() };
     } catch (error) {
       if (error instanceof OidcError) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
       throw error;
@@ -210,7 +217,9 @@ export const authRouter = createTRPCRouter({
       )
       .mutation(async ({ ctx, input }) => {
         if (input.scopes.includes('admin') && ctx.user.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Only administrators can create tokens with the "admin" scope.' });
-        const created = await createApiToken(ctx.db, { userId: ctx.user.id, ...input });
+        const created = await createApiToken(ctx.db, { userId: ctx.user.id, ...input }, ctx.services.config.apiTokensPerUser).catch((error: unknown) => {
+          throw error instanceof TooManyApiTokens ? new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error }) : error;
+        });
         await recordAdminAction(ctx.db, { actorId: ctx.user.id, action: 'api_token.created', targetType: 'api_token', targetId: created.id, details: { name: created.name, scopes: created.scopes } });
         return created;
       }),

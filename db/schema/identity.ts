@@ -60,11 +60,15 @@ export const oidcAccounts = pgTable(
   (t) => [primaryKey({ name: 'oidc_accounts_pk', columns: [t.issuer, t.subject] }), index('oidc_accounts_user_idx').on(t.userId)],
 );
 
-/** Sign-ins by OpenID Connect under way: PKCE verifier and nonce, keyed by the SHA-256 of `state`. */
+/**
+ * Sign-ins by OpenID Connect under way: PKCE verifier and nonce, keyed by the SHA-256 of `state`,
+ * and the SHA-256 of the cookie that binds the flow to the browser that started it.
+ */
 export const oidcLogins = pgTable('oidc_logins', {
   id: text('id').primaryKey(),
   codeVerifier: text('code_verifier').notNull(),
   nonce: text('nonce').notNull(),
+  browserBinding: text('browser_binding').notNull(),
   returnTo: text('return_to').notNull(),
   expiresAt: timestamptz('expires_at').notNull(),
   createdAt: createdAt(),

@@ -192,6 +192,31 @@ describe('API tokens', () => {
   });
 });
 
+describe('API tokens per person', () => {
+  it('are at most API_TOKENS_PER_USER active ones; revoked and expired ones do not count', async () => {
+    const sam = await api.signIn(demo.supervisor);
+    const create = (name: string) => sam.api.auth.tokens.create.mutate({ name, scopes: ['read'] });
+    const created = [];
+    for (let i = 0; i < 20; i++) created.push(await create(`script ${i}`));
+    const refused = await create('one too many').catch((e: Error & { data?: { code: string } }) => e);
+    expect((refused as { data?: { code: string } }).data?.code).toBe('BAD_REQUEST');
+    expect((refused as Error).message).toBe('You already hold 20 active API tokens, the most one person may have; revoke one you no longer use first.');
+
+    await sam.api.auth.tokens.revoke.mutate({ id: created[0]!.id });
+    const replacement = await create('replacement');
+    expect(await outcome(create('again one too many'))).toBe('BAD_REQUEST');
+    await api.db.update(apiTokens).set({ expiresAt: new Date(Date.now() - 1) }).where(eq(apiTokens.id, created[1]!.id));
+    expect(await outcome(create('after one expired'))).toBe('OK');
+
+    // Others are not affected, and concurrent creations do not slip past the limit.
+    const ivy = await api.signIn(demo.itAgent);
+    const before = (await ivy.api.auth.tokens.list.query()).filter((t) => !t.revokedAt && t.expiresAt > new Date()).length;
+    const burst = await Promise.all(Array.from({ length: 25 - before }, (_, i) => outcome(ivy.api.auth.tokens.create.mutate({ name: `burst ${i}`, scopes: ['read'] }))));
+    expect(burst.filter((result) => result === 'OK')).toHaveLength(20 - before);
+    expect(replacement.token).toMatch(/^dfk_/);
+  });
+});
+
 describe('deactivation', () => {
   it('ends sessions, revokes API tokens and blocks sign-in until reactivated', async () => {
     const target = await api.signIn(demo.requester2);

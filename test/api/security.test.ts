@@ -97,6 +97,101 @@ describe('rate limits', () => {
   });
 });
 
+describe('abuse limits behind two proxies of ours', () => {
+  let proxied: ApiHarness;
+  beforeAll(async () => {
+    proxied = await startApi({
+      config: {
+        trustProxy: 2,
+        anonymousRateLimit: { capacity: 3, refillPerSecond: 0.01 },
+        signInRateLimit: { capacity: 3, refillPerSecond: 0.01 },
+        trpcMaxBatchSize: 3,
+      },
+    });
+  }, 120_000);
+  afterAll(() => proxied?.stop());
+
+  /** As the outer proxy forwards it: whatever the client claimed, the client's address, then the outer proxy's. */
+  const from = (client: string, claimed = `198.51.100.${Math.floor(Math.random() * 250)}`) => ({ 'x-forwarded-for': `${claimed}, ${client}, 10.0.0.${Math.floor(Math.random() * 250)}` });
+  const providers = (headers: Record<string, string>) => rawCall(proxied.url, 'auth.providers', { headers });
+
+  it('keys the client by the X-Forwarded-For entry our proxies vouch for, never the leftmost one the client wrote', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await providers(from('203.0.113.10', `192.0.2.${i}`))).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const refused = await providers(from('203.0.113.10'));
+    expect(refused.error?.data?.code).toBe('TOO_MANY_REQUESTS');
+    expect(refused.error?.data?.retryAfterSeconds).toBe(100);
+    expect(refused.headers.get('retry-after')).toBe('100');
+    expect((await providers(from('203.0.113.11'))).status).toBe(200);
+  });
+
+  it('keys IPv6 clients by their /64 and IPv4-mapped addresses as IPv4', async () => {
+    for (const address of ['2001:db8:77:1::1', '2001:db8:77:1::2', '2001:db8:77:1:ffff:ffff:ffff:ffff']) expect((await providers(from(address))).status).toBe(200);
+    expect((await providers(from('2001:db8:77:1::3'))).status).toBe(429);
+    expect((await providers(from('2001:db8:77:2::1'))).status).toBe(200);
+    for (const address of ['203.0.113.12', '::ffff:203.0.113.12', '203.0.113.12']) expect((await providers(from(address))).status).toBe(200);
+    expect((await providers(from('::ffff:203.0.113.12'))).status).toBe(429);
+  });
+
+  it('throttles sign-in per account as well, whatever the address', async () => {
+    const attempt = (email: string, password: string, address: string) => rawCall(proxied.url, 'auth.signIn', { type: 'mutation', input: { email, password }, headers: from(address) });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await attempt(demo.requester, `guess-number-${i}`, `203.0.113.${20 + i}`)).status);
+    expect(statuses).toEqual([401, 401, 401]);
+    // The right password, from a fresh address and in other letter case: the account's bucket is empty.
+    const refused = await attempt(demo.requester.toUpperCase(), PASSWORD, '203.0.113.30');
+    expect(refused.status).toBe(429);
+    expect(refused.error?.message).toBe('Too many sign-in attempts for this account: retry in 100 s.');
+    expect(refused.error?.data).toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 100 });
+    expect(refused.headers.get('retry-after')).toBe('100');
+    // Other accounts are not affected.
+    expect((await attempt(demo.requester2, PASSWORD, '203.0.113.31')).status).toBe(200);
+  });
+
+  it('charges failed authentications to the address: guessing tokens or cookies is throttled', async () => {
+    const bogus = { authorization: 'Bearer dfk_not-a-token-anyone-was-given' };
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await rawCall(proxied.url, 'auth.me', { headers: { ...bogus, ...from('203.0.113.40') } })).status);
+    expect(statuses).toEqual([401, 401, 401]);
+    const refused = await rawCall(proxied.url, 'auth.me', { headers: { cookie: 'deskflow_session=abcdefghijklmnopqrstuvwxyz234567', ...from('203.0.113.40') } });
+    expect(refused.status).toBe(429);
+    expect(refused.error?.data).toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 100 });
+
+    // Attachment downloads too, on the same bucket.
+    const download = await fetch(`${proxied.url}/attachments/${crypto.randomUUID()}`, { headers: { ...bogus, ...from('203.0.113.40') } });
+    expect(download.status).toBe(429);
+    expect(download.headers.get('retry-after')).toBe('100');
+    expect(await download.json()).toEqual({ error: 'TOO_MANY_REQUESTS', message: 'Too many requests: retry in 100 s.' });
+    const downloads = [];
+    for (let i = 0; i < 4; i++) downloads.push((await fetch(`${proxied.url}/attachments/${crypto.randomUUID()}`, { headers: { ...bogus, ...from('203.0.113.41') } })).status);
+    expect(downloads).toEqual([401, 401, 401, 429]);
+
+    // A valid credential from that address is limited by its own bucket, not the address's.
+    const { token } = await proxied.signIn(demo.itAgent);
+    expect((await rawCall(proxied.url, 'auth.me', { headers: { authorization: `Bearer ${token}`, ...from('203.0.113.40') } })).status).toBe(200);
+  });
+
+  it('refuses a batch of more calls than TRPC_MAX_BATCH_SIZE with a clear 400', async () => {
+    const batch = (n: number) => fetch(`${proxied.url}/trpc/${Array(n).fill('auth.providers').join(',')}?batch=1&input={}`, { headers: from('203.0.113.50') });
+    const tooMany = await batch(4);
+    expect(tooMany.status).toBe(400);
+    const body = (await tooMany.json()) as { error: unknown };
+    expect(decodeOutput(body.error)).toMatchObject({ message: 'A batched request may hold at most 3 calls; this one has 4. Send the others in another request.', data: { code: 'BAD_REQUEST', httpStatus: 400 } });
+    // Encoded commas count as well.
+    expect((await fetch(`${proxied.url}/trpc/${Array(4).fill('auth.providers').join('%2C')}?batch=1&input={}`, { headers: from('203.0.113.51') })).status).toBe(400);
+    expect((await batch(3)).status).toBe(200);
+  });
+});
+
+describe('batching', () => {
+  it('the typed client splits what a page asks at once into batches the server accepts', async () => {
+    const { api: client } = await api.signIn(demo.itAgent);
+    const results = await Promise.all(Array.from({ length: 60 }, () => client.auth.me.query()));
+    expect(results.every((me) => me.email === demo.itAgent)).toBe(true);
+  });
+});
+
 describe('bodies and errors', () => {
   it('answers malformed JSON and unknown procedures with 4xx, no stack or SQL', async () => {
     const malformed = await fetch(`${api.url}/trpc/auth.signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"json":' });

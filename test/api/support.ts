@@ -84,6 +84,7 @@ export async function startApi(options: ApiHarnessOptions = {}) {
     corsOrigins: ['http://app.deskflow.test'],
     rateLimit: { capacity: 100_000, refillPerSecond: 10_000 },
     anonymousRateLimit: { capacity: 100_000, refillPerSecond: 10_000 },
+    signInRateLimit: { capacity: 100_000, refillPerSecond: 10_000 },
     oidc: null,
     ...options.config,
   };

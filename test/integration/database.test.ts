@@ -1,10 +1,11 @@
 /** The persistence layer behaves the same on PGlite and on PostgreSQL through the Neon driver. */
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApiToken, TooManyApiTokens } from '../../api/auth/api-tokens';
 import { isUnavailable } from '../../api/errors';
 import { createSession, generateSessionToken, invalidateSession, SESSION_TTL_MS, sessionIdFromToken, validateSessionToken } from '../../api/auth/session';
 import type { Database } from '../../db/client';
-import { sessions, ticketEvents, ticketIntake, tickets, users } from '../../db/schema';
+import { apiTokens, sessions, ticketEvents, ticketIntake, tickets, users } from '../../db/schema';
 import { seedDemo } from '../../db/seed';
 import { createActivities } from '../../worker/activities';
 import { pgliteKind, postgresKind } from '../support/databases';
@@ -64,6 +65,17 @@ describe.each([pgliteKind, postgres])('on $name', (kind) => {
     await createSession(database.db, live, user.id);
     await database.db.update(users).set({ active: false }).where(eq(users.id, user.id));
     expect(await validateSessionToken(database.db, live)).toBeNull();
+  });
+
+  it('stops concurrent API token creations at the per-person limit', async () => {
+    const user = await requester();
+    const create = (i: number) => createApiToken(database.db, { userId: user.id, name: `script ${i}`, scopes: ['read'], expiresInDays: 1 }, 3).then(
+      () => 'created',
+      (error: unknown) => (error instanceof TooManyApiTokens ? 'refused' : Promise.reject(error)),
+    );
+    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => create(i)));
+    expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(3);
+    expect(await database.db.$count(apiTokens, eq(apiTokens.userId, user.id))).toBe(3);
   });
 
   it('reserves one ticket number per requester and idempotency key, however often it is asked', async () => {

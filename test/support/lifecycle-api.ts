@@ -17,6 +17,7 @@ export async function serveLifecycleApi(deps: AppDeps) {
     config: {
       rateLimit: { capacity: 10_000, refillPerSecond: 1000 },
       anonymousRateLimit: { capacity: 10_000, refillPerSecond: 1000 },
+      signInRateLimit: { capacity: 10_000, refillPerSecond: 1000 },
       principalCacheSeconds: 0,
       ...deps.config,
     },
