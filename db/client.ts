@@ -2,7 +2,7 @@
  * Opens Deskflow's database: PGlite embedded under DATA_DIR by default, or PostgreSQL through
  * Neon's serverless driver (Pool over WebSocket) when DATABASE_URL is set.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -38,7 +38,11 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'pglite') {
-    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    if (options.dataDir) {
+      // Database files are nobody else's business; DATA_DIR itself too if this creates it.
+      mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+      chmodSync(options.dataDir, 0o700);
+    }
     return wrapPglite(await PGlite.create(options.dataDir));
   }
   configureNeon(options.wsProxy);

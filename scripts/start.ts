@@ -5,8 +5,6 @@
  * DATABASE_URL switch to external services. Ctrl-C stops everything.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
@@ -24,6 +22,7 @@ import { connectClient, connectWorker } from '../worker/temporal-connections';
 import { createRoomsNotifier } from '../worker/rooms-notifier';
 import { createDeskflowWorker } from '../worker/worker';
 import { RoomsStartError, startRooms } from '../realtime/dev';
+import { loadSecrets, prepareDataDir, type Secrets } from './startup';
 import { ensureTemporalCli, GO_MISSING_MESSAGE, ToolError } from './tools';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -36,7 +35,7 @@ async function main() {
   const settings = deskflowSettings();
   const temporal = temporalSettings();
   const logger = createLogger(settings.LOG_LEVEL);
-  mkdirSync(settings.DATA_DIR, { recursive: true });
+  prepareDataDir(settings.DATA_DIR);
   const secrets = loadSecrets(settings);
   say('Deskflow is starting…');
 
@@ -107,18 +106,6 @@ async function main() {
   say('Press Ctrl-C to stop.');
 }
 
-function loadSecrets(settings: DeskflowSettings): { roomTokenSecret: string; internalSecret: string } {
-  // Embedded mode keeps generated secrets beside the data, so tokens survive a restart.
-  const file = join(settings.DATA_DIR, 'secrets.json');
-  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<'roomTokenSecret' | 'internalSecret', string>>) : {};
-  const secrets = {
-    roomTokenSecret: settings.ROOM_TOKEN_SECRET ?? stored.roomTokenSecret ?? randomBytes(32).toString('hex'),
-    internalSecret: settings.INTERNAL_API_SECRET ?? stored.internalSecret ?? randomBytes(32).toString('hex'),
-  };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
-}
-
 async function assertPortsFree(ports: [string, number][]) {
   for (const [name, port] of ports) {
     const free = await new Promise<boolean>((resolve) => {
@@ -169,7 +156,7 @@ async function openDatabaseStep(settings: DeskflowSettings): Promise<Database> {
   return database;
 }
 
-async function startRoomsStep(settings: DeskflowSettings, secrets: { roomTokenSecret: string; internalSecret: string }) {
+async function startRoomsStep(settings: DeskflowSettings, secrets: Secrets) {
   step(`starting rooms under wrangler dev on 127.0.0.1:${settings.ROOMS_PORT}`);
   const rooms = await startRooms({
     port: settings.ROOMS_PORT,

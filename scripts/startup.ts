@@ -1,0 +1,35 @@
+/**
+ * Start-up steps shared by `npm start` and `npm run admin:create`: the data folder, the
+ * generated secrets kept in it, and the database opened and migrated.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, type DeskflowSettings } from '../deskflow.config';
+
+export type Secrets = { roomTokenSecret: string; internalSecret: string };
+
+/** DATA_DIR holds the embedded database and the secrets: its owner only (0700), also when it exists already. */
+export function prepareDataDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if ((statSync(dir).mode & 0o077) === 0) return;
+  try {
+    chmodSync(dir, 0o700);
+  } catch (error) {
+    throw new ConfigError(`DATA_DIR ${dir} is readable by other users and cannot be made private (${(error as NodeJS.ErrnoException).code ?? String(error)}): chmod 700 it as its owner, or point DATA_DIR at a folder of your own`);
+  }
+}
+
+export function loadSecrets(settings: Pick<DeskflowSettings, 'DATA_DIR' | 'ROOM_TOKEN_SECRET' | 'INTERNAL_API_SECRET'>): Secrets {
+  // Embedded mode keeps generated secrets beside the data, so tokens survive a restart.
+  const file = join(settings.DATA_DIR, 'secrets.json');
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<keyof Secrets, string>>) : {};
+  const secrets = {
+    roomTokenSecret: settings.ROOM_TOKEN_SECRET ?? stored.roomTokenSecret ?? randomBytes(32).toString('hex'),
+    internalSecret: settings.INTERNAL_API_SECRET ?? stored.internalSecret ?? randomBytes(32).toString('hex'),
+  };
+  // `mode` applies only when the file is created: an older or copied file is tightened too.
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secrets;
+}
