@@ -40,6 +40,9 @@ const originList = z
 const positive = z.coerce.number().positive();
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
+/** Published in the README: fine for the embedded database on one's own machine, never for DATABASE_URL. */
+export const DEFAULT_DEMO_PASSWORD = 'deskflow-demo';
+
 const DeskflowEnv = z.object({
   DATABASE_URL: postgresUrl.optional(),
   /** host:port of Neon's WebSocket proxy in front of a plain PostgreSQL (local or self-hosted). */
@@ -54,8 +57,9 @@ const DeskflowEnv = z.object({
   ROOMS_URL: z.url().optional(),
   ROOM_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
   INTERNAL_API_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
-  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('deskflow-demo'),
-  SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default(DEFAULT_DEMO_PASSWORD),
+  /** auto: the demo organisation into an empty embedded (PGlite) database only; always: also into DATABASE_URL. */
+  SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The API's public origin: links in mail, the OIDC redirect, the CSRF check's own origin. */
   PUBLIC_URL: origin.optional(),
@@ -94,6 +98,9 @@ export function deskflowSettings(env: NodeJS.ProcessEnv = process.env): Deskflow
   const e = parsed.data;
   const oidcVars = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter((value) => value !== undefined).length;
   if (oidcVars !== 0 && oidcVars !== 3) throw new ConfigError('OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together (or none of them, to turn single sign-on off)');
+  if (e.DATABASE_URL && e.SEED_DEMO === 'always' && e.DEMO_PASSWORD === DEFAULT_DEMO_PASSWORD) {
+    throw new ConfigError(`DEMO_PASSWORD: the default demo password is public; set DEMO_PASSWORD to one of your own to seed the demo organisation into DATABASE_URL (or unset SEED_DEMO=always)`);
+  }
   const publicUrl = e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`;
   return {
     ...e,

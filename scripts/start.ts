@@ -13,7 +13,7 @@ import { createApp } from '../api/app';
 import { createRoomsInternalApp } from '../api/internal/rooms';
 import { createLogger } from '../api/logger';
 import { databaseOptionsFromSettings, openDatabase, type Database } from '../db/client';
-import { demoUsers, seedDemo } from '../db/seed';
+import { demoUsers } from '../db/seed';
 import { ConfigError, deskflowSettings, type DeskflowSettings } from '../deskflow.config';
 import { searchAttributes, temporalSettings, type TemporalSettings } from '../temporal.config';
 import { ensureSchedules } from '../worker/schedules';
@@ -22,7 +22,7 @@ import { connectClient, connectWorker } from '../worker/temporal-connections';
 import { createRoomsNotifier } from '../worker/rooms-notifier';
 import { createDeskflowWorker } from '../worker/worker';
 import { RoomsStartError, startRooms } from '../realtime/dev';
-import { loadSecrets, prepareDataDir, type Secrets } from './startup';
+import { demoSeedWanted, hasActiveAdmin, loadSecrets, prepareDataDir, seedDemoStep, type Secrets } from './startup';
 import { ensureTemporalCli, GO_MISSING_MESSAGE, ToolError } from './tools';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -52,7 +52,7 @@ async function main() {
   await ensureSchedules(client, temporal.taskQueue, (line) => step(line));
 
   const database = await openDatabaseStep(settings);
-  if (settings.SEED_DEMO === 'auto' && (await seedDemo(database.db, settings.DEMO_PASSWORD))) step('seeded the demo organisation');
+  if (await seedDemoStep(database.db, settings)) step('seeded the demo organisation');
 
   step('bundling workflows and starting the worker');
   const worker = await createDeskflowWorker({
@@ -101,8 +101,12 @@ async function main() {
   if (!temporal.address) say(`  Temporal UI  http://127.0.0.1:${temporal.devServer.uiPort}   (filter e.g. TicketStatus="assigned")`);
   else say(`  Temporal     ${temporal.address} (namespace ${temporal.namespace})`);
   say(`  Database     ${database.kind === 'pglite' ? `PGlite in ${join(settings.DATA_DIR, 'pglite')}` : 'PostgreSQL via DATABASE_URL'}`);
-  say(`  Demo users   ${demoUsers.map((u) => u.email).join(', ')}`);
-  say(`  Password     ${settings.DEMO_PASSWORD}${process.env.DEMO_PASSWORD ? '' : '   (set DEMO_PASSWORD before the first start to choose another)'}`);
+  if (demoSeedWanted(settings)) {
+    say(`  Demo users   ${demoUsers.map((u) => u.email).join(', ')}`);
+    // Never print a production password into a log: with DATABASE_URL, the operator set it.
+    say(`  Password     ${settings.DATABASE_URL ? 'DEMO_PASSWORD' : `${settings.DEMO_PASSWORD}${process.env.DEMO_PASSWORD ? '' : '   (set DEMO_PASSWORD before the first start to choose another)'}`}`);
+  }
+  if (!(await hasActiveAdmin(database.db))) say('  First admin  none yet: npm run admin:create -- --email you@example.com --name "Your Name"');
   say('Press Ctrl-C to stop.');
 }
 

@@ -5,6 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { users } from '../db/schema';
+import { seedDemo } from '../db/seed';
 import { ConfigError, type DeskflowSettings } from '../deskflow.config';
 
 export type Secrets = { roomTokenSecret: string; internalSecret: string };
@@ -32,4 +36,25 @@ export function loadSecrets(settings: Pick<DeskflowSettings, 'DATA_DIR' | 'ROOM_
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   chmodSync(file, 0o600);
   return secrets;
+}
+
+type SeedSettings = Pick<DeskflowSettings, 'SEED_DEMO' | 'DATABASE_URL' | 'DEMO_PASSWORD'>;
+
+/**
+ * The demo organisation signs in with a known password: by default it goes only into the
+ * embedded database; DATABASE_URL gets it only with SEED_DEMO=always (and a DEMO_PASSWORD of its
+ * own, which deskflow.config.ts enforces).
+ */
+export function demoSeedWanted(settings: SeedSettings): boolean {
+  return settings.SEED_DEMO === 'always' || (settings.SEED_DEMO === 'auto' && !settings.DATABASE_URL);
+}
+
+/** Seeds the demo organisation into an empty database when wanted; returns whether it did. */
+export async function seedDemoStep(db: Db, settings: SeedSettings): Promise<boolean> {
+  return demoSeedWanted(settings) && (await seedDemo(db, settings.DEMO_PASSWORD));
+}
+
+export async function hasActiveAdmin(db: Db): Promise<boolean> {
+  const [admin] = await db.select({ id: users.id }).from(users).where(and(eq(users.role, 'admin'), eq(users.active, true))).limit(1);
+  return Boolean(admin);
 }

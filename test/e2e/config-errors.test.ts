@@ -46,6 +46,10 @@ describe('npm start with bad configuration', () => {
     expectOneLine(await run(['scripts/start.ts'], { DATABASE_URL: 'mysql://nope' }), /^deskflow: DATABASE_URL: must look like postgres:\/\/user:password@host:5432\/database$/);
   });
 
+  it('refuses to seed the demo organisation into DATABASE_URL with the published demo password', async () => {
+    expectOneLine(await run(['scripts/start.ts'], { DATABASE_URL: 'postgres://deskflow:secret@127.0.0.1:1/deskflow', SEED_DEMO: 'always', DEMO_PASSWORD: '' }), /^deskflow: DEMO_PASSWORD: the default demo password is public; set DEMO_PASSWORD to one of your own/);
+  });
+
   it('says an unreachable TEMPORAL_ADDRESS cannot be reached and how to fix it', async () => {
     const port = await freePort();
     expectOneLine(await run(['scripts/start.ts'], { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, API_PORT: String(await freePort()), ROOMS_PORT: String(await freePort()) }), new RegExp(`^deskflow: cannot reach Temporal at 127\\.0\\.0\\.1:${port} .*unset TEMPORAL_ADDRESS`));
