@@ -3,7 +3,8 @@
  * real HTTP on loopback, and — when `temporal` is on — a Temporal dev server with the worker.
  * Without Temporal, tickets are inserted the way the workflow's activity writes them, for tests
  * about access, identity, attachments and admin that do not exercise the lifecycle.
- * Mail goes through the real log mailer into a captured log.
+ * Mail goes through the real log mailer into a captured log, and is delivered to an inbox
+ * (standing in for the mail transport) that tests read links from.
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -15,6 +16,7 @@ import { pino } from 'pino';
 import { createApp } from '../../api/app';
 import { createDeskflowClient } from '../../api/client';
 import type { ApiConfig } from '../../api/config';
+import { createLogMailer, type Mail, type Mailer } from '../../api/mail';
 import { transformer } from '../../api/transformer';
 import type { Database } from '../../db/client';
 import { departments, ticketIntake, tickets, users, type Priority, type TicketStatus } from '../../db/schema';
@@ -48,6 +50,14 @@ export async function startApi(options: ApiHarnessOptions = {}) {
 
   const logLines: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
+  const inbox: Mail[] = [];
+  const logMailer = createLogMailer(logger);
+  const mailer: Mailer = {
+    async send(mail) {
+      await logMailer.send(mail);
+      inbox.push(mail);
+    },
+  };
 
   let env: TestWorkflowEnvironment | undefined;
   let worker: Worker | undefined;
@@ -76,7 +86,7 @@ export async function startApi(options: ApiHarnessOptions = {}) {
     oidc: null,
     ...options.config,
   };
-  const app = createApp({ db, temporal, taskQueue, roomTokenSecret: ROOM_SECRET, roomsUrl: 'http://127.0.0.1:1', logger, ping: database.ping, config });
+  const app = createApp({ db, temporal, taskQueue, roomTokenSecret: ROOM_SECRET, roomsUrl: 'http://127.0.0.1:1', logger, mailer, ping: database.ping, config });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   if ((server.address() as AddressInfo).port !== port) throw new Error('server took another port');
@@ -91,9 +101,9 @@ export async function startApi(options: ApiHarnessOptions = {}) {
     logger,
     logLines,
     taskQueue,
-    /** Mail written by the log mailer so far. */
+    /** Mail delivered so far (the log gets it with its links' tokens redacted). */
     mails(): CapturedMail[] {
-      return logLines.filter((line) => line.mail).map((line) => line.mail as CapturedMail);
+      return [...inbox];
     },
     userId(email: string): string {
       const id = ids.get(email);
