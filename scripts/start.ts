@@ -12,7 +12,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../api/app';
 import { createRoomsInternalApp } from '../api/internal/rooms';
 import { createLogger } from '../api/logger';
-import { databaseOptionsFromSettings, openDatabase, type Database } from '../db/client';
+import { DatabaseInUseError, type Database } from '../db/client';
 import { demoUsers } from '../db/seed';
 import { ConfigError, deskflowSettings, type DeskflowSettings } from '../deskflow.config';
 import { searchAttributes, temporalSettings, type TemporalSettings } from '../temporal.config';
@@ -22,7 +22,7 @@ import { connectClient, connectWorker } from '../worker/temporal-connections';
 import { createRoomsNotifier } from '../worker/rooms-notifier';
 import { createDeskflowWorker } from '../worker/worker';
 import { RoomsStartError, startRooms } from '../realtime/dev';
-import { demoSeedWanted, hasActiveAdmin, loadSecrets, prepareDataDir, seedDemoStep, type Secrets } from './startup';
+import { demoSeedWanted, hasActiveAdmin, loadSecrets, openMigratedDatabase, prepareDataDir, seedDemoStep, type Secrets } from './startup';
 import { ensureTemporalCli, GO_MISSING_MESSAGE, ToolError } from './tools';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -146,16 +146,9 @@ async function startTemporalDevServer(temporal: TemporalSettings, settings: Desk
 }
 
 async function openDatabaseStep(settings: DeskflowSettings): Promise<Database> {
-  const options = databaseOptionsFromSettings(settings);
-  step(options.kind === 'pglite' ? `opening PGlite in ${options.dataDir}` : 'connecting to PostgreSQL (DATABASE_URL) through the Neon driver');
-  const database = await openDatabase(options);
+  step(settings.DATABASE_URL ? 'connecting to PostgreSQL (DATABASE_URL) through the Neon driver' : `opening PGlite in ${join(settings.DATA_DIR, 'pglite')}`);
+  const database = await openMigratedDatabase(settings);
   cleanups.push(() => database.close());
-  try {
-    await database.migrate();
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ConfigError(`cannot migrate the database (${reason}): check DATABASE_URL${settings.NEON_WS_PROXY ? ' and NEON_WS_PROXY' : ''}`);
-  }
   step('database migrated');
   return database;
 }
@@ -229,7 +222,7 @@ process.on('SIGTERM', onSignal);
 process.once('exit', killChildren);
 
 main().catch(async (error: unknown) => {
-  if (error instanceof ConfigError || error instanceof ToolError || error instanceof RoomsStartError) process.stderr.write(`deskflow: ${error.message}\n`);
+  if (error instanceof ConfigError || error instanceof ToolError || error instanceof RoomsStartError || error instanceof DatabaseInUseError) process.stderr.write(`deskflow: ${error.message}\n`);
   else process.stderr.write(`deskflow: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   await stop(1);
 });

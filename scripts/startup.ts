@@ -1,12 +1,12 @@
 /**
  * Start-up steps shared by `npm start` and `npm run admin:create`: the data folder, the
- * generated secrets kept in it, and the database opened and migrated.
+ * generated secrets kept in it, the database opened and migrated, the demo organisation.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import { databaseOptionsFromSettings, openDatabase, type Database, type Db } from '../db/client';
 import { users } from '../db/schema';
 import { seedDemo } from '../db/seed';
 import { ConfigError, type DeskflowSettings } from '../deskflow.config';
@@ -47,6 +47,19 @@ type SeedSettings = Pick<DeskflowSettings, 'SEED_DEMO' | 'DATABASE_URL' | 'DEMO_
  */
 export function demoSeedWanted(settings: SeedSettings): boolean {
   return settings.SEED_DEMO === 'always' || (settings.SEED_DEMO === 'auto' && !settings.DATABASE_URL);
+}
+
+/** Opens the database npm start uses (DATABASE_URL, or PGlite under DATA_DIR) and applies pending migrations. */
+export async function openMigratedDatabase(settings: Pick<DeskflowSettings, 'DATABASE_URL' | 'NEON_WS_PROXY' | 'DATA_DIR'>): Promise<Database> {
+  const database = await openDatabase(databaseOptionsFromSettings(settings));
+  try {
+    await database.migrate();
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ConfigError(`cannot migrate the database (${reason}): check DATABASE_URL${settings.NEON_WS_PROXY ? ' and NEON_WS_PROXY' : ''}`);
+  }
+  return database;
 }
 
 /** Seeds the demo organisation into an empty database when wanted; returns whether it did. */
