@@ -50,7 +50,10 @@ const DeskflowEnv = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
-  /** Where rooms and the worker reach the API's internal endpoints. */
+  /** The internal listener (/internal/*, for the rooms): loopback by default, never the public port. */
+  INTERNAL_HOST: z.string().min(1).default('127.0.0.1'),
+  INTERNAL_PORT: port.default(3001),
+  /** Where the rooms reach the internal listener. */
   API_INTERNAL_URL: z.url().optional(),
   ROOMS_PORT: port.default(1999),
   /** Public base URL of the rooms worker (what clients connect to). */
@@ -101,12 +104,19 @@ export function deskflowSettings(env: NodeJS.ProcessEnv = process.env): Deskflow
   if (e.DATABASE_URL && e.SEED_DEMO === 'always' && e.DEMO_PASSWORD === DEFAULT_DEMO_PASSWORD) {
     throw new ConfigError(`DEMO_PASSWORD: the default demo password is public; set DEMO_PASSWORD to one of your own to seed the demo organisation into DATABASE_URL (or unset SEED_DEMO=always)`);
   }
+  if (e.INTERNAL_PORT === e.API_PORT) throw new ConfigError(`INTERNAL_PORT: must differ from API_PORT (${e.API_PORT}): the internal endpoints have a listener of their own`);
   const publicUrl = e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`;
   return {
     ...e,
     publicUrl,
     appUrl: e.APP_URL ?? publicUrl,
-    apiInternalUrl: e.API_INTERNAL_URL ?? `http://127.0.0.1:${e.API_PORT}`,
+    apiInternalUrl: e.API_INTERNAL_URL ?? `http://${urlHost(e.INTERNAL_HOST)}:${e.INTERNAL_PORT}`,
     roomsUrl: e.ROOMS_URL ?? `http://127.0.0.1:${e.ROOMS_PORT}`,
   };
+}
+
+/** A listen address as a URL host: a wildcard means "this machine", an IPv6 literal gets brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -10,7 +10,7 @@ import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../api/app';
-import { createRoomsInternalApp } from '../api/internal/rooms';
+import { createInternalApp } from '../api/internal/app';
 import { createLogger } from '../api/logger';
 import { DatabaseInUseError, type Database } from '../db/client';
 import { demoUsers } from '../db/seed';
@@ -41,6 +41,7 @@ async function main() {
 
   await assertPortsFree([
     ['API_PORT', settings.API_PORT],
+    ['INTERNAL_PORT', settings.INTERNAL_PORT],
     ['ROOMS_PORT', settings.ROOMS_PORT],
     ...(temporal.address ? [] : ([['TEMPORAL_DEV_PORT', temporal.devServer.port], ['TEMPORAL_UI_PORT', temporal.devServer.uiPort]] as [string, number][])),
   ]);
@@ -78,19 +79,12 @@ async function main() {
     roomsUrl: settings.roomsUrl,
     logger,
     ping: database.ping,
-    internal: createRoomsInternalApp({ db: database.db, internalSecret: secrets.internalSecret }),
   });
-  const server = serve({ fetch: app.fetch, hostname: settings.API_HOST, port: settings.API_PORT }) as HttpServer;
-  cleanups.unshift(
-    () =>
-      new Promise((resolve) => {
-        server.close(resolve);
-        // close() waits for every keep-alive connection: end idle ones now, busy ones after a grace period.
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
-      }),
-  );
+  listen(app.fetch, settings.API_HOST, settings.API_PORT);
   step(`API listening on http://${settings.API_HOST}:${settings.API_PORT}`);
+  // The rooms' endpoints: a listener of their own (loopback by default), never the public port.
+  listen(createInternalApp({ db: database.db, internalSecret: secrets.internalSecret }).fetch, settings.INTERNAL_HOST, settings.INTERNAL_PORT);
+  step(`internal endpoints (rooms) listening on http://${settings.INTERNAL_HOST}:${settings.INTERNAL_PORT}/internal`);
 
   await startRoomsStep(settings, secrets);
 
@@ -108,6 +102,19 @@ async function main() {
   }
   if (!(await hasActiveAdmin(database.db))) say('  First admin  none yet: npm run admin:create -- --email you@example.com --name "Your Name"');
   say('Press Ctrl-C to stop.');
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number) {
+  const server = serve({ fetch, hostname, port }) as HttpServer;
+  cleanups.unshift(
+    () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        // close() waits for every keep-alive connection: end idle ones now, busy ones after a grace period.
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      }),
+  );
 }
 
 async function assertPortsFree(ports: [string, number][]) {

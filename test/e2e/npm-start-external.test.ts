@@ -38,6 +38,7 @@ beforeAll(async () => {
     SEED_DEMO: 'always',
     DEMO_PASSWORD: password,
     API_PORT: new URL(apiUrl).port,
+    INTERNAL_PORT: String(await freePort()),
     ROOMS_PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
   });
