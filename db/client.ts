@@ -106,7 +106,7 @@ function lockPgliteDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number.parseInt(readFileSync(file, 'utf8'), 10);
-    if (holder > 0 && processAlive(holder)) throw new DatabaseInUseError(`the embedded database in ${dataDir} is open in another process (pid ${holder}, npm start?): stop it first`);
+    if (holder > 0 && processAlive(holder)) throw new DatabaseInUseError(`the embedded database in ${dataDir} is open in another process (pid ${holder}, npm start?): stop it first (or delete ${file} if no Deskflow runs)`);
     unlinkSync(file);
   }
 }

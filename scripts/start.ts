@@ -98,7 +98,7 @@ async function main() {
   if (demoSeedWanted(settings)) {
     say(`  Demo users   ${demoUsers.map((u) => u.email).join(', ')}`);
     // Never print a production password into a log: with DATABASE_URL, the operator set it.
-    say(`  Password     ${settings.DATABASE_URL ? 'DEMO_PASSWORD' : `${settings.DEMO_PASSWORD}${process.env.DEMO_PASSWORD ? '' : '   (set DEMO_PASSWORD before the first start to choose another)'}`}`);
+    say(`  Password     ${settings.DATABASE_URL ? '(as set in DEMO_PASSWORD)' : `${settings.DEMO_PASSWORD}${process.env.DEMO_PASSWORD ? '' : '   (set DEMO_PASSWORD before the first start to choose another)'}`}`);
   }
   if (!(await hasActiveAdmin(database.db))) say('  First admin  none yet: npm run admin:create -- --email you@example.com --name "Your Name"');
   say('Press Ctrl-C to stop.');
