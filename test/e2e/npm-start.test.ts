@@ -180,7 +180,7 @@ describe('npm start', () => {
   it('stops every process on Ctrl-C and comes back with the same data', async () => {
     expect(await stop()).toBe(0);
     expect(running?.output() ?? lastOutput).toContain('Stopping Deskflow…');
-    for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
+    for (const [name, port] of Object.entries(ports)) expect(await portIsFree(port), `${name} port ${port} still taken`).toBe(true);
 
     await start();
     const url = `http://127.0.0.1:${ports.api}`;
