@@ -39,6 +39,9 @@ const originList = z
   .pipe(z.array(origin));
 const positive = z.coerce.number().positive();
 
+/** Published in the README: fine for the embedded database on one's own machine, never for DATABASE_URL. */
+export const DEFAULT_DEMO_PASSWORD = 'deskflow-demo';
+
 const DeskflowEnv = z.object({
   DATABASE_URL: postgresUrl.optional(),
   /** host:port of Neon's WebSocket proxy in front of a plain PostgreSQL (local or self-hosted). */
@@ -46,15 +49,19 @@ const DeskflowEnv = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
-  /** Where rooms and the worker reach the API's internal endpoints. */
+  /** The internal listener (/internal/*, for the rooms): loopback by default, never the public port. */
+  INTERNAL_HOST: z.string().min(1).default('127.0.0.1'),
+  INTERNAL_PORT: port.default(3001),
+  /** Where the rooms reach the internal listener. */
   API_INTERNAL_URL: z.url().optional(),
   ROOMS_PORT: port.default(1999),
   /** Public base URL of the rooms worker (what clients connect to). */
   ROOMS_URL: z.url().optional(),
   ROOM_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
   INTERNAL_API_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
-  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('deskflow-demo'),
-  SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default(DEFAULT_DEMO_PASSWORD),
+  /** auto: the demo organisation into an empty embedded (PGlite) database only; always: also into DATABASE_URL. */
+  SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The API's public origin: links in mail, the OIDC redirect, the CSRF check's own origin. */
   PUBLIC_URL: origin.optional(),
@@ -107,12 +114,22 @@ export function deskflowSettings(env: NodeJS.ProcessEnv = process.env): Deskflow
   const e = parsed.data;
   const oidcVars = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter((value) => value !== undefined).length;
   if (oidcVars !== 0 && oidcVars !== 3) throw new ConfigError('OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together (or none of them, to turn single sign-on off)');
+  if (e.DATABASE_URL && e.SEED_DEMO === 'always' && e.DEMO_PASSWORD === DEFAULT_DEMO_PASSWORD) {
+    throw new ConfigError(`DEMO_PASSWORD: the default demo password is public; set DEMO_PASSWORD to one of your own to seed the demo organisation into DATABASE_URL (or unset SEED_DEMO=always)`);
+  }
+  if (e.INTERNAL_PORT === e.API_PORT) throw new ConfigError(`INTERNAL_PORT: must differ from API_PORT (${e.API_PORT}): the internal endpoints have a listener of their own`);
   const publicUrl = e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`;
   return {
     ...e,
     publicUrl,
     appUrl: e.APP_URL ?? publicUrl,
-    apiInternalUrl: e.API_INTERNAL_URL ?? `http://127.0.0.1:${e.API_PORT}`,
+    apiInternalUrl: e.API_INTERNAL_URL ?? `http://${urlHost(e.INTERNAL_HOST)}:${e.INTERNAL_PORT}`,
     roomsUrl: e.ROOMS_URL ?? `http://127.0.0.1:${e.ROOMS_PORT}`,
   };
+}
+
+/** A listen address as a URL host: a wildcard means "this machine", an IPv6 literal gets brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -1,8 +1,8 @@
 /**
  * The API as a standard fetch handler (Hono): tRPC at /trpc, the same procedures as REST under
  * /api (OpenAPI document at /api/openapi.json), attachment downloads, single sign-on
- * redirects, liveness and readiness probes, and the internal endpoints rooms and workers use.
- * Secure by default: security headers, a CORS allowlist, body size limits, CSRF checks and
+ * redirects, liveness and readiness probes. The internal endpoints the rooms use have a listener
+ * of their own (api/internal/app.ts): here /internal/* is 404 like any unknown path. Secure by default: security headers, a CORS allowlist, body size limits, CSRF checks and
  * rate limits (the last two in the procedure factories, api/trpc.ts).
  */
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
@@ -30,8 +30,6 @@ import { createContextFactory, createServices, type AppDeps } from './trpc';
 import { transformer } from './transformer';
 
 export type AppOptions = AppDeps & {
-  /** Mounted at /internal: endpoints for rooms and workers, guarded by their own shared secret. */
-  internal?: Hono;
   ping: () => Promise<void>;
 };
 
@@ -40,7 +38,7 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 const MULTIPART_OVERHEAD = 64 * 1024;
 
 export function createApp(options: AppOptions) {
-  const { internal, ping, ...deps } = options;
+  const { ping, ...deps } = options;
   const config: ApiConfig = { ...apiConfigFromSettings(deskflowSettings()), ...deps.config };
   const services = createServices(deps, config);
   const createContext = createContextFactory(deps, services);
@@ -183,8 +181,6 @@ export function createApp(options: AppOptions) {
       return c.json({ error: error.code, message: error.message }, status);
     }
   });
-
-  if (internal) app.route('/internal', internal);
 
   app.notFound((c) => c.json({ error: 'NOT_FOUND', message: 'No such endpoint.' }, 404));
   app.onError((error, c) => {

@@ -2,7 +2,7 @@
  * Opens Deskflow's database: PGlite embedded under DATA_DIR by default, or PostgreSQL through
  * Neon's serverless driver (Pool over WebSocket) when DATABASE_URL is set.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -38,8 +38,18 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'pglite') {
-    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    return wrapPglite(await PGlite.create(options.dataDir));
+    if (!options.dataDir) return wrapPglite(await PGlite.create());
+    // Database files are nobody else's business; DATA_DIR itself too if this creates it.
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(options.dataDir, 0o700);
+    const unlock = lockPgliteDir(options.dataDir);
+    try {
+      const database = wrapPglite(await PGlite.create(options.dataDir));
+      return { ...database, close: () => database.close().finally(unlock) };
+    } catch (error) {
+      unlock();
+      throw error;
+    }
   }
   configureNeon(options.wsProxy);
   const pool = new Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
@@ -69,6 +79,45 @@ export function wrapPglite(client: PGlite): Database {
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
   };
+}
+
+export class DatabaseInUseError extends Error {
+  override name = 'DatabaseInUseError';
+}
+
+/**
+ * PGlite takes no lock of its own, and two processes writing one folder corrupt it (npm start and
+ * admin:create, say): a `<folder>.lock` file holds the owner's pid; a dead owner's lock is taken over.
+ */
+function lockPgliteDir(dataDir: string): () => void {
+  const file = `${dataDir}.lock`;
+  const pid = String(process.pid);
+  for (;;) {
+    try {
+      writeFileSync(file, pid, { flag: 'wx', mode: 0o600 });
+      return () => {
+        try {
+          if (readFileSync(file, 'utf8') === pid) unlinkSync(file);
+        } catch {
+          // gone already
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number.parseInt(readFileSync(file, 'utf8'), 10);
+    if (holder > 0 && processAlive(holder)) throw new DatabaseInUseError(`the embedded database in ${dataDir} is open in another process (pid ${holder}, npm start?): stop it first (or delete ${file} if no Deskflow runs)`);
+    unlinkSync(file);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**

@@ -5,17 +5,15 @@
  * DATABASE_URL switch to external services. Ctrl-C stops everything.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../api/app';
-import { createRoomsInternalApp } from '../api/internal/rooms';
+import { createInternalApp } from '../api/internal/app';
 import { createLogger } from '../api/logger';
-import { databaseOptionsFromSettings, openDatabase, type Database } from '../db/client';
-import { demoUsers, seedDemo } from '../db/seed';
+import { DatabaseInUseError, type Database } from '../db/client';
+import { demoUsers } from '../db/seed';
 import { ConfigError, deskflowSettings, type DeskflowSettings } from '../deskflow.config';
 import { searchAttributes, temporalSettings, type TemporalSettings } from '../temporal.config';
 import { ensureSchedules } from '../worker/schedules';
@@ -24,6 +22,7 @@ import { connectClient, connectWorker } from '../worker/temporal-connections';
 import { createRoomsNotifier } from '../worker/rooms-notifier';
 import { createDeskflowWorker } from '../worker/worker';
 import { RoomsStartError, startRooms } from '../realtime/dev';
+import { demoSeedWanted, hasActiveAdmin, loadSecrets, openMigratedDatabase, prepareDataDir, seedDemoStep, type Secrets } from './startup';
 import { ensureTemporalCli, GO_MISSING_MESSAGE, ToolError } from './tools';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -36,12 +35,13 @@ async function main() {
   const settings = deskflowSettings();
   const temporal = temporalSettings();
   const logger = createLogger(settings.LOG_LEVEL);
-  mkdirSync(settings.DATA_DIR, { recursive: true });
+  prepareDataDir(settings.DATA_DIR);
   const secrets = loadSecrets(settings);
   say('Deskflow is starting…');
 
   await assertPortsFree([
     ['API_PORT', settings.API_PORT],
+    ['INTERNAL_PORT', settings.INTERNAL_PORT],
     ['ROOMS_PORT', settings.ROOMS_PORT],
     ...(temporal.address ? [] : ([['TEMPORAL_DEV_PORT', temporal.devServer.port], ['TEMPORAL_UI_PORT', temporal.devServer.uiPort]] as [string, number][])),
   ]);
@@ -53,7 +53,7 @@ async function main() {
   await ensureSchedules(client, temporal.taskQueue, (line) => step(line));
 
   const database = await openDatabaseStep(settings);
-  if (settings.SEED_DEMO === 'auto' && (await seedDemo(database.db, settings.DEMO_PASSWORD))) step('seeded the demo organisation');
+  if (await seedDemoStep(database.db, settings)) step('seeded the demo organisation');
 
   step('bundling workflows and starting the worker');
   const worker = await createDeskflowWorker({
@@ -79,19 +79,12 @@ async function main() {
     roomsUrl: settings.roomsUrl,
     logger,
     ping: database.ping,
-    internal: createRoomsInternalApp({ db: database.db, internalSecret: secrets.internalSecret }),
   });
-  const server = serve({ fetch: app.fetch, hostname: settings.API_HOST, port: settings.API_PORT }) as HttpServer;
-  cleanups.unshift(
-    () =>
-      new Promise((resolve) => {
-        server.close(resolve);
-        // close() waits for every keep-alive connection: end idle ones now, busy ones after a grace period.
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
-      }),
-  );
+  listen(app.fetch, settings.API_HOST, settings.API_PORT);
   step(`API listening on http://${settings.API_HOST}:${settings.API_PORT}`);
+  // The rooms' endpoints: a listener of their own (loopback by default), never the public port.
+  listen(createInternalApp({ db: database.db, internalSecret: secrets.internalSecret }).fetch, settings.INTERNAL_HOST, settings.INTERNAL_PORT);
+  step(`internal endpoints (rooms) listening on http://${settings.INTERNAL_HOST}:${settings.INTERNAL_PORT}/internal`);
 
   await startRoomsStep(settings, secrets);
 
@@ -102,21 +95,26 @@ async function main() {
   if (!temporal.address) say(`  Temporal UI  http://127.0.0.1:${temporal.devServer.uiPort}   (filter e.g. TicketStatus="assigned")`);
   else say(`  Temporal     ${temporal.address} (namespace ${temporal.namespace})`);
   say(`  Database     ${database.kind === 'pglite' ? `PGlite in ${join(settings.DATA_DIR, 'pglite')}` : 'PostgreSQL via DATABASE_URL'}`);
-  say(`  Demo users   ${demoUsers.map((u) => u.email).join(', ')}`);
-  say(`  Password     ${settings.DEMO_PASSWORD}${process.env.DEMO_PASSWORD ? '' : '   (set DEMO_PASSWORD before the first start to choose another)'}`);
+  if (demoSeedWanted(settings)) {
+    say(`  Demo users   ${demoUsers.map((u) => u.email).join(', ')}`);
+    // Never print a production password into a log: with DATABASE_URL, the operator set it.
+    say(`  Password     ${settings.DATABASE_URL ? '(as set in DEMO_PASSWORD)' : `${settings.DEMO_PASSWORD}${process.env.DEMO_PASSWORD ? '' : '   (set DEMO_PASSWORD before the first start to choose another)'}`}`);
+  }
+  if (!(await hasActiveAdmin(database.db))) say('  First admin  none yet: npm run admin:create -- --email you@example.com --name "Your Name"');
   say('Press Ctrl-C to stop.');
 }
 
-function loadSecrets(settings: DeskflowSettings): { roomTokenSecret: string; internalSecret: string } {
-  // Embedded mode keeps generated secrets beside the data, so tokens survive a restart.
-  const file = join(settings.DATA_DIR, 'secrets.json');
-  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<'roomTokenSecret' | 'internalSecret', string>>) : {};
-  const secrets = {
-    roomTokenSecret: settings.ROOM_TOKEN_SECRET ?? stored.roomTokenSecret ?? randomBytes(32).toString('hex'),
-    internalSecret: settings.INTERNAL_API_SECRET ?? stored.internalSecret ?? randomBytes(32).toString('hex'),
-  };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
+function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number) {
+  const server = serve({ fetch, hostname, port }) as HttpServer;
+  cleanups.unshift(
+    () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        // close() waits for every keep-alive connection: end idle ones now, busy ones after a grace period.
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      }),
+  );
 }
 
 async function assertPortsFree(ports: [string, number][]) {
@@ -155,21 +153,14 @@ async function startTemporalDevServer(temporal: TemporalSettings, settings: Desk
 }
 
 async function openDatabaseStep(settings: DeskflowSettings): Promise<Database> {
-  const options = databaseOptionsFromSettings(settings);
-  step(options.kind === 'pglite' ? `opening PGlite in ${options.dataDir}` : 'connecting to PostgreSQL (DATABASE_URL) through the Neon driver');
-  const database = await openDatabase(options);
+  step(settings.DATABASE_URL ? 'connecting to PostgreSQL (DATABASE_URL) through the Neon driver' : `opening PGlite in ${join(settings.DATA_DIR, 'pglite')}`);
+  const database = await openMigratedDatabase(settings);
   cleanups.push(() => database.close());
-  try {
-    await database.migrate();
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ConfigError(`cannot migrate the database (${reason}): check DATABASE_URL${settings.NEON_WS_PROXY ? ' and NEON_WS_PROXY' : ''}`);
-  }
   step('database migrated');
   return database;
 }
 
-async function startRoomsStep(settings: DeskflowSettings, secrets: { roomTokenSecret: string; internalSecret: string }) {
+async function startRoomsStep(settings: DeskflowSettings, secrets: Secrets) {
   step(`starting rooms under wrangler dev on 127.0.0.1:${settings.ROOMS_PORT}`);
   const rooms = await startRooms({
     port: settings.ROOMS_PORT,
@@ -238,7 +229,7 @@ process.on('SIGTERM', onSignal);
 process.once('exit', killChildren);
 
 main().catch(async (error: unknown) => {
-  if (error instanceof ConfigError || error instanceof ToolError || error instanceof RoomsStartError) process.stderr.write(`deskflow: ${error.message}\n`);
+  if (error instanceof ConfigError || error instanceof ToolError || error instanceof RoomsStartError || error instanceof DatabaseInUseError) process.stderr.write(`deskflow: ${error.message}\n`);
   else process.stderr.write(`deskflow: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   await stop(1);
 });

@@ -35,3 +35,14 @@ export async function consumeEmailToken(db: Db, token: string, purposes: readonl
     .returning({ userId: emailTokens.userId, purpose: emailTokens.purpose });
   return row ?? null;
 }
+
+/** The web app's page that consumes a reset or invitation token (sets the password). */
+export function emailTokenLink(appUrl: string, token: string): string {
+  return `${appUrl}/reset-password?token=${encodeURIComponent(token)}`;
+}
+
+/** A new invitation link for a user who has not chosen a password yet; voids the earlier one. */
+export async function issueInvitation(db: Db, userId: string, appUrl: string): Promise<{ link: string; expiresAt: Date }> {
+  const { token, expiresAt } = await issueEmailToken(db, userId, 'invitation');
+  return { link: emailTokenLink(appUrl, token), expiresAt };
+}

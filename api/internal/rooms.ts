@@ -1,7 +1,7 @@
 /**
  * The API's internal endpoints for the live rooms. Rooms never touch Postgres: they read a
  * ticket's messages and store new ones here, authenticated with the shared bearer secret
- * (INTERNAL_API_SECRET). Mounted by the API at `/internal`.
+ * (INTERNAL_API_SECRET). Served at `/internal` on the internal listener (./app.ts), never on the public port.
  *
  *   GET  /rooms/tickets/:ticketId/messages?after=<id>&limit=<n>&internal=<0|1>&viewer=<userId>
  *   POST /rooms/tickets/:ticketId/messages  { authorId, body, internal, ai, clientId }

@@ -6,19 +6,19 @@
 import { TRPCError } from '@trpc/server';
 import { and, asc, count, desc, eq, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { adminAudit, buildings, categories, departments, departmentStaff, extraDepartmentIdsOf, tickets, ticketTemplates, users } from '../../db/schema';
+import { adminAudit, buildings, categories, departments, departmentStaff, oidcAccounts, tickets, ticketTemplates, users } from '../../db/schema';
 import { priorities, roles } from '../../db/schema/enums';
 import { changedFields, recordAdminAction } from '../admin/audit';
 import { getSettings, updateSettings, ZSettings } from '../admin/settings';
+import { createAccount, userColumns, ZName } from '../admin/users';
 import { revokeAllApiTokens } from '../auth/api-tokens';
-import { issueEmailToken } from '../auth/email-tokens';
+import { issueInvitation } from '../auth/email-tokens';
 import { ZEmail } from '../auth/passwords-policy';
 import { invalidateUserSessions } from '../auth/session';
 import { adminProcedure, createTRPCRouter, type AuthedContext } from '../trpc';
 import { slaRouter } from './sla';
 
 const ZId = z.object({ id: z.uuid('must be an id (UUID)') });
-const ZName = z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters');
 const ZTags = z.array(z.string().trim().min(1).max(60, 'each must be at most 60 characters')).max(50, 'at most 50');
 const ZSlug = z
   .string()
@@ -26,22 +26,6 @@ const ZSlug = z
   .min(2)
   .max(40)
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase letters, digits and dashes, e.g. "it" or "facilities"');
-
-const userColumns = {
-  id: users.id,
-  email: users.email,
-  name: users.name,
-  role: users.role,
-  departmentId: users.departmentId,
-  /** Departments the user works in besides their home department (staff powers there too). */
-  extraDepartmentIds: extraDepartmentIdsOf(users.id),
-  active: users.active,
-  skills: users.skills,
-  groups: users.groups,
-  away: users.away,
-  hasPassword: sql<boolean>`${users.passwordHash} is not null`,
-  createdAt: users.createdAt,
-};
 
 function notFound(what: string): never {
   throw new TRPCError({ code: 'NOT_FOUND', message: `No such ${what}.` });
@@ -53,13 +37,15 @@ async function assertDepartment(ctx: AuthedContext, departmentId: string | null 
   if (!found) throw new TRPCError({ code: 'BAD_REQUEST', message: `${field}: there is no such department.` });
 }
 
+/** Mails the invitation and returns its link, for the admin to hand over when mail does not arrive. */
 async function sendInvitation(ctx: AuthedContext, user: { id: string; email: string; name: string }) {
-  const { token } = await issueEmailToken(ctx.db, user.id, 'invitation');
+  const invitation = await issueInvitation(ctx.db, user.id, ctx.services.config.appUrl);
   await ctx.services.mailer.send({
     to: user.email,
     subject: 'You are invited to Deskflow',
-    text: `Hello ${user.name},\n\n${ctx.user.name} invited you to Deskflow. Choose your password here (valid for 7 days):\n${ctx.services.config.appUrl}/reset-password?token=${encodeURIComponent(token)}\n`,
+    text: `Hello ${user.name},\n\n${ctx.user.name} invited you to Deskflow. Choose your password here (valid for 7 days):\n${invitation.link}\n`,
   });
+  return invitation;
 }
 
 const usersRouter = createTRPCRouter({
@@ -91,7 +77,7 @@ const usersRouter = createTRPCRouter({
       return { items, total: total?.n ?? 0 };
     }),
 
-  /** Creates the account and emails a link to choose a password. */
+  /** Creates the account and emails a link to choose a password; the admin gets the link too. */
   invite: adminProcedure
     .input(
       z.object({
@@ -105,24 +91,25 @@ const usersRouter = createTRPCRouter({
     )
     .mutation(async ({ ctx, input }) => {
       await assertDepartment(ctx, input.departmentId);
-      const [user] = await ctx.db
-        .insert(users)
-        .values({ email: input.email.toLowerCase(), name: input.name, role: input.role, departmentId: input.departmentId ?? null, skills: input.skills ?? [], groups: input.groups ?? [] })
-        .onConflictDoNothing()
-        .returning(userColumns);
+      const user = await createAccount(ctx.db, input, { actorId: ctx.user.id });
       if (!user) throw new TRPCError({ code: 'CONFLICT', message: `There is already an account for ${input.email}.` });
-      await recordAdminAction(ctx.db, { actorId: ctx.user.id, action: 'user.invited', targetType: 'user', targetId: user.id, details: { email: user.email, role: user.role, departmentId: user.departmentId } });
-      await sendInvitation(ctx, user);
-      return user;
+      return { ...user, invitation: await sendInvitation(ctx, user) };
     }),
 
+  /**
+   * A new invitation link (mailed, and returned to the admin); the earlier one stops working.
+   * Only until the person can sign in: for anyone else it would let an admin set their password.
+   */
   resendInvitation: adminProcedure.input(ZId).mutation(async ({ ctx, input }) => {
     const [user] = await ctx.db.select(userColumns).from(users).where(eq(users.id, input.id));
     if (!user) notFound('user');
     if (!user.active) throw new TRPCError({ code: 'BAD_REQUEST', message: 'This account is deactivated; reactivate it first.' });
-    await sendInvitation(ctx, user);
+    if (user.hasPassword) throw new TRPCError({ code: 'BAD_REQUEST', message: 'This person has already chosen a password; they can reset it from the sign-in page.' });
+    const [sso] = await ctx.db.select({ userId: oidcAccounts.userId }).from(oidcAccounts).where(eq(oidcAccounts.userId, user.id)).limit(1);
+    if (sso) throw new TRPCError({ code: 'BAD_REQUEST', message: 'This person signs in with single sign-on; there is no invitation to accept.' });
+    const invitation = await sendInvitation(ctx, user);
     await recordAdminAction(ctx.db, { actorId: ctx.user.id, action: 'user.invitation_resent', targetType: 'user', targetId: user.id });
-    return { ok: true as const };
+    return { ok: true as const, invitation };
   }),
 
   update: adminProcedure

@@ -9,7 +9,7 @@ import { apiTokenScopes, users } from '../../db/schema';
 import { getSettings, signUpDomainAllowed } from '../admin/settings';
 import { recordAdminAction } from '../admin/audit';
 import { createApiToken, listApiTokens, revokeApiToken, TooManyApiTokens } from '../auth/api-tokens';
-import { consumeEmailToken, issueEmailToken } from '../auth/email-tokens';
+import { consumeEmailToken, emailTokenLink, issueEmailToken } from '../auth/email-tokens';
 import { bindingCookie, OidcError } from '../auth/oidc';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/password';
 import { ZEmail, ZNewPassword } from '../auth/passwords-policy';
@@ -234,5 +234,5 @@ export const authRouter = createTRPCRouter({
 });
 
 function resetLink(ctx: Context, token: string): string {
-  return `${ctx.services.config.appUrl}/reset-password?token=${encodeURIComponent(token)}`;
+  return emailTokenLink(ctx.services.config.appUrl, token);
 }

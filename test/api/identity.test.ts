@@ -118,6 +118,44 @@ describe('password reset by emailed link', () => {
   });
 });
 
+describe('links in mail stay out of the log', () => {
+  const loggedMails = () => api.logLines.filter((line) => line.mail).map((line) => line.mail as { to: string; text: string });
+
+  it('logs a password-reset mail with its token redacted', async () => {
+    await api.client().auth.requestPasswordReset.mutate({ email: demo.supervisor });
+    const token = decodeURIComponent(linkToken(api.mails().at(-1)!.text)!);
+    expect(JSON.stringify(api.logLines)).not.toContain(token);
+    const logged = loggedMails().at(-1)!;
+    expect(logged.to).toBe(demo.supervisor);
+    expect(logged.text).toContain('http://app.deskflow.test/reset-password?token=[redacted]');
+  });
+
+  it('hands the inviting admin the invitation link, logs the mail without it, and voids it on resend', async () => {
+    const admin = await api.signIn(demo.admin);
+    const invited = await admin.api.admin.users.invite.mutate({ email: 'Nora.New@example.com', name: 'Nora New', role: 'agent' });
+    expect(invited.invitation.link).toMatch(/^http:\/\/app\.deskflow\.test\/reset-password\?token=[a-z2-7]{40,}$/);
+    expect(invited.invitation.expiresAt.getTime()).toBeGreaterThan(Date.now() + 6 * 24 * 3600_000);
+    expect(api.mails().at(-1)!.text).toContain(invited.invitation.link);
+    const first = new URL(invited.invitation.link).searchParams.get('token')!;
+    expect(JSON.stringify(api.logLines)).not.toContain(first);
+    expect(loggedMails().at(-1)!.text).toContain('reset-password?token=[redacted]');
+
+    const resent = await admin.api.admin.users.resendInvitation.mutate({ id: invited.id });
+    const second = new URL(resent.invitation.link).searchParams.get('token')!;
+    expect(second).not.toBe(first);
+    expect(JSON.stringify(api.logLines)).not.toContain(second);
+    expect(await outcome(api.client().auth.resetPassword.mutate({ token: first, newPassword: 'from-the-first-link' }))).toBe('BAD_REQUEST');
+    const session = await api.client().auth.resetPassword.mutate({ token: second, newPassword: 'from-the-second-link' });
+    expect(session.user).toMatchObject({ email: 'nora.new@example.com', role: 'agent' });
+
+    // Accepted: another invitation would be a way for an admin to set this person's password.
+    const again = await admin.api.admin.users.resendInvitation.mutate({ id: invited.id }).catch((e: Error) => e);
+    expect((again as { data?: { code: string } }).data?.code).toBe('BAD_REQUEST');
+    expect((again as Error).message).toMatch(/already chosen a password/);
+    expect(await outcome(api.signIn('nora.new@example.com', 'from-the-second-link'))).toBe('OK');
+  });
+});
+
 describe('self sign-up', () => {
   it('is refused while an admin has not enabled it', async () => {
     const refused = await api.client().auth.signUp.mutate({ email: 'new.person@example.com', name: 'New Person' }).catch((e: Error) => e);

@@ -212,7 +212,7 @@ describe('a planted canary', () => {
     // By user: an expired session is the room token's business (it expires with it), not the user's.
     for (const principal of principals.filter((p) => !p.name.includes('expired'))) {
       for (const ticket of principal.tickets) {
-        const response = await fetch(`${api.url}/internal/rooms/tickets/${ticket.id}/messages?internal=1&viewer=${principal.userId}`, { headers: { authorization: `Bearer ${api.internalSecret}` } });
+        const response = await fetch(`${api.internalUrl}/internal/rooms/tickets/${ticket.id}/messages?internal=1&viewer=${principal.userId}`, { headers: { authorization: `Bearer ${api.internalSecret}` } });
         expect(await response.text(), principal.name).not.toContain(CANARY);
       }
     }

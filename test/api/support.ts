@@ -3,8 +3,10 @@
  * real HTTP on loopback, and — when `temporal` is on — a Temporal dev server with the worker.
  * Without Temporal, tickets are inserted the way the workflow's activity writes them, for tests
  * about access, identity, attachments and admin that do not exercise the lifecycle.
- * With `rooms` on, the rooms run in workerd (wrangler dev) against this API and the worker pushes
- * live events into them. Mail goes through the real log mailer into a captured log.
+ * With `rooms` on, the rooms run in workerd (wrangler dev) against this API's internal listener
+ * and the worker pushes live events into them. Mail goes through the real log mailer into a
+ * captured log, and is delivered to an inbox (standing in for the mail transport) that tests
+ * read links from.
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -16,12 +18,13 @@ import { pino } from 'pino';
 import { createApp } from '../../api/app';
 import { createDeskflowClient } from '../../api/client';
 import type { ApiConfig } from '../../api/config';
+import { createLogMailer, type Mail, type Mailer } from '../../api/mail';
 import { transformer } from '../../api/transformer';
 import type { Database } from '../../db/client';
 import { departments, ticketIntake, tickets, users, type Priority, type TicketStatus } from '../../db/schema';
 import { seedDemo } from '../../db/seed';
 import { freePort } from '../../scripts/pg';
-import { createRoomsInternalApp } from '../../api/internal/rooms';
+import { createInternalApp } from '../../api/internal/app';
 import { startRooms } from '../../realtime/dev';
 import { verifyRoomToken } from '../../realtime/token';
 import { createRoomsNotifier } from '../../worker/rooms-notifier';
@@ -56,6 +59,14 @@ export async function startApi(options: ApiHarnessOptions = {}) {
 
   const logLines: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
+  const inbox: Mail[] = [];
+  const logMailer = createLogMailer(logger);
+  const mailer: Mailer = {
+    async send(mail) {
+      await logMailer.send(mail);
+      inbox.push(mail);
+    },
+  };
 
   let env: TestWorkflowEnvironment | undefined;
   let worker: Worker | undefined;
@@ -88,13 +99,16 @@ export async function startApi(options: ApiHarnessOptions = {}) {
     oidc: null,
     ...options.config,
   };
-  const internal = roomsPort ? createRoomsInternalApp({ db, internalSecret: INTERNAL_SECRET }) : undefined;
-  const app = createApp({ db, temporal, taskQueue, roomTokenSecret: ROOM_SECRET, roomsUrl, logger, ping: database.ping, config, internal });
+  const app = createApp({ db, temporal, taskQueue, roomTokenSecret: ROOM_SECRET, roomsUrl, logger, mailer, ping: database.ping, config });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   if ((server.address() as AddressInfo).port !== port) throw new Error('server took another port');
-  const rooms = roomsPort
-    ? await startRooms({ port: roomsPort, apiInternalUrl: url, roomTokenSecret: ROOM_SECRET, internalSecret: INTERNAL_SECRET, log: (line) => void (process.env.DESKFLOW_DEBUG_ROOMS && process.stderr.write(`[rooms] ${line}\n`)) })
+  // The internal endpoints on a listener of their own, as in production.
+  const internalServer = roomsPort ? serve({ fetch: createInternalApp({ db, internalSecret: INTERNAL_SECRET }).fetch, hostname: '127.0.0.1', port: 0 }) : null;
+  if (internalServer) await new Promise<void>((resolve) => internalServer.once('listening', () => resolve()));
+  const internalUrl = internalServer ? `http://127.0.0.1:${(internalServer.address() as AddressInfo).port}` : null;
+  const rooms = internalUrl
+    ? await startRooms({ port: roomsPort!, apiInternalUrl: internalUrl, roomTokenSecret: ROOM_SECRET, internalSecret: INTERNAL_SECRET, log: (line) => void (process.env.DESKFLOW_DEBUG_ROOMS && process.stderr.write(`[rooms] ${line}\n`)) })
     : null;
 
   const ids = new Map((await db.select({ id: users.id, email: users.email }).from(users)).map((u) => [u.email, u.id]));
@@ -107,9 +121,9 @@ export async function startApi(options: ApiHarnessOptions = {}) {
     logger,
     logLines,
     taskQueue,
-    /** Mail written by the log mailer so far. */
+    /** Mail delivered so far (the log gets it with its links' tokens redacted). */
     mails(): CapturedMail[] {
-      return logLines.filter((line) => line.mail).map((line) => line.mail as CapturedMail);
+      return [...inbox];
     },
     userId(email: string): string {
       const id = ids.get(email);
@@ -187,10 +201,13 @@ export async function startApi(options: ApiHarnessOptions = {}) {
       if (!check.ok) throw new Error(`room token refused: ${check.reason}`);
       return check.claims;
     },
+    /** The internal listener (`/internal/*`), when the rooms run. */
+    internalUrl,
     /** The bearer secret of /internal (rooms and worker). */
     internalSecret: INTERNAL_SECRET,
     async stop() {
       await rooms?.stop();
+      if (internalServer) await new Promise((resolve) => internalServer.close(resolve));
       await new Promise((resolve) => server.close(resolve));
       if (worker) {
         worker.shutdown();

@@ -34,8 +34,11 @@ beforeAll(async () => {
     DATABASE_URL: pg.url,
     NEON_WS_PROXY: proxy.wsProxyHost,
     TEMPORAL_ADDRESS: address,
+    // The demo organisation goes into DATABASE_URL only when asked, and never with the default password.
+    SEED_DEMO: 'always',
     DEMO_PASSWORD: password,
     API_PORT: new URL(apiUrl).port,
+    INTERNAL_PORT: String(await freePort()),
     ROOMS_PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
   });

@@ -2,7 +2,7 @@
  * The stack exactly as `npm start` runs it (dev server, PGlite on disk, worker, API, rooms under
  * wrangler dev), driven from outside like a user would: sign in, create, watch, chat, stop, restart.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -16,7 +16,7 @@ import { freePort, portIsFree, runStart, waitForOutput, type StartedProcess } fr
 
 const password = 'e2e-demo-password';
 const dataDir = mkdtempSync(join(tmpdir(), 'deskflow-e2e-'));
-let ports: { api: number; rooms: number; temporal: number; ui: number };
+let ports: { api: number; internal: number; rooms: number; temporal: number; ui: number };
 let env: Record<string, string>;
 let running: StartedProcess | undefined;
 
@@ -38,11 +38,12 @@ async function stop() {
 }
 
 beforeAll(async () => {
-  ports = { api: await freePort(), rooms: await freePort(), temporal: await freePort(), ui: await freePort() };
+  ports = { api: await freePort(), internal: await freePort(), rooms: await freePort(), temporal: await freePort(), ui: await freePort() };
   env = {
     DATA_DIR: dataDir,
     DEMO_PASSWORD: password,
     API_PORT: String(ports.api),
+    INTERNAL_PORT: String(ports.internal),
     ROOMS_PORT: String(ports.rooms),
     TEMPORAL_DEV_PORT: String(ports.temporal),
     TEMPORAL_UI_PORT: String(ports.ui),
@@ -127,6 +128,21 @@ describe('npm start', () => {
     expect(forged).toBe(401);
   });
 
+  it('serves /internal on its own loopback listener only: the public port answers 404 there', async () => {
+    const secrets = join(dataDir, 'secrets.json');
+    expect(statSync(secrets).mode & 0o777).toBe(0o600);
+    const { internalSecret } = JSON.parse(readFileSync(secrets, 'utf8')) as { internalSecret: string };
+    const path = `/internal/rooms/tickets/${ticket.id}/messages`;
+    const headers = { authorization: `Bearer ${internalSecret}` };
+    const viaPublic = await fetch(`http://127.0.0.1:${ports.api}${path}`, { headers });
+    expect(viaPublic.status).toBe(404);
+    expect(await viaPublic.json()).toEqual({ error: 'NOT_FOUND', message: 'No such endpoint.' });
+    const viaInternal = await fetch(`http://127.0.0.1:${ports.internal}${path}`, { headers });
+    expect(viaInternal.status).toBe(200);
+    // What the chat above stored, through the rooms' calls to this listener.
+    expect(((await viaInternal.json()) as { messages: { body: string }[] }).messages.map((m) => m.body)).toContain('Hi Rita, which printer exactly?');
+  });
+
   it('pushes live events from the workflow into the ticket room, the department queue and the new assignee\'s channel', async () => {
     const url = `http://127.0.0.1:${ports.api}`;
     const rooms = `http://127.0.0.1:${ports.rooms}`;
@@ -164,7 +180,7 @@ describe('npm start', () => {
   it('stops every process on Ctrl-C and comes back with the same data', async () => {
     expect(await stop()).toBe(0);
     expect(running?.output() ?? lastOutput).toContain('Stopping Deskflow…');
-    for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
+    for (const [name, port] of Object.entries(ports)) expect(await portIsFree(port), `${name} port ${port} still taken`).toBe(true);
 
     await start();
     const url = `http://127.0.0.1:${ports.api}`;

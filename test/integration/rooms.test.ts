@@ -327,14 +327,14 @@ describe('when things go wrong', () => {
 
   test('startRooms refuses a busy port or weak secrets in one line, before starting anything', async () => {
     const busy = Number(new URL(h.roomsUrl).port);
-    const options = { apiInternalUrl: h.apiUrl, roomTokenSecret: h.roomTokenSecret, internalSecret: h.internalSecret, log: () => undefined };
+    const options = { apiInternalUrl: h.internalUrl, roomTokenSecret: h.roomTokenSecret, internalSecret: h.internalSecret, log: () => undefined };
     await expect(startRooms({ ...options, port: busy })).rejects.toThrow(new RoomsStartError(`port ${busy} on 127.0.0.1 is in use: stop whatever listens there or set ROOMS_PORT to another port`));
     await expect(startRooms({ ...options, port: await freePort(), roomTokenSecret: 'short' })).rejects.toThrow(/ROOM_TOKEN_SECRET must be at least 32 characters/);
     await expect(startRooms({ ...options, port: await freePort(), internalSecret: `${'a'.repeat(40)} $HOME` })).rejects.toThrow(/INTERNAL_API_SECRET may only contain/);
   });
 
   test('stopping the rooms ends wrangler and every process it started', async () => {
-    const rooms = await startRooms({ port: await freePort(), apiInternalUrl: h.apiUrl, roomTokenSecret: h.roomTokenSecret, internalSecret: h.internalSecret, log: () => undefined });
+    const rooms = await startRooms({ port: await freePort(), apiInternalUrl: h.internalUrl, roomTokenSecret: h.roomTokenSecret, internalSecret: h.internalSecret, log: () => undefined });
     expect((await fetch(`${rooms.url}/health`)).status).toBe(200);
     const groupAlive = () => {
       try {
@@ -673,11 +673,19 @@ describe('robustness', () => {
 
 describe('the internal API the rooms use', () => {
   const call = (path: string, init: RequestInit & { auth?: string | null } = {}) =>
-    fetch(`${h.apiUrl}/internal${path}`, {
+    fetch(`${h.internalUrl}/internal${path}`, {
       ...init,
       headers: { 'content-type': 'application/json', ...(init.auth !== null && { authorization: init.auth ?? `Bearer ${h.internalSecret}` }) },
     });
   const post = (ticketId: string, body: unknown, auth?: string | null) => call(`/rooms/tickets/${ticketId}/messages`, { method: 'POST', body: JSON.stringify(body), auth });
+
+  test('is served on its own listener: the public API answers 404 for /internal/*', async () => {
+    const ticketId = await h.createTicket();
+    const viaPublic = await fetch(`${h.apiUrl}/internal/rooms/tickets/${ticketId}/messages`, { headers: { authorization: `Bearer ${h.internalSecret}` } });
+    expect(viaPublic.status).toBe(404);
+    expect(await viaPublic.json()).toEqual({ error: 'NOT_FOUND', message: 'No such endpoint.' });
+    expect((await call(`/rooms/tickets/${ticketId}/messages`)).status).toBe(200);
+  });
 
   test('refuses a missing or wrong bearer secret', async () => {
     const ticketId = await h.createTicket();

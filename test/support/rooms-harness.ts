@@ -1,8 +1,8 @@
 /**
  * Real components for the rooms' tests and the chat benchmark: PGlite (in memory, migrated),
- * the API (api/app.ts, with the rooms' internal endpoints mounted at /internal as in
- * production) on @hono/node-server, and the rooms worker under `wrangler dev` (workerd) on a
- * free loopback port. Nothing is mocked. `faults` makes the internal endpoints answer with an
+ * the API (api/app.ts) and, on a listener of its own as in production, its internal endpoints
+ * (api/internal/app.ts), both on @hono/node-server, and the rooms worker under `wrangler dev`
+ * (workerd) on a free loopback port. Nothing is mocked. `faults` makes the internal endpoints answer with an
  * error status, to test what users see when the API is down. The API's Temporal client is a
  * lazy connection nobody uses here: tickets are inserted the way the workflow's activity does.
  */
@@ -16,7 +16,7 @@ import WebSocket from 'ws';
 import { createApp } from '../../api/app';
 import { hashPassword } from '../../api/auth/password';
 import { createDeskflowClient } from '../../api/client';
-import { createRoomsInternalApp } from '../../api/internal/rooms';
+import { createInternalApp } from '../../api/internal/app';
 import { createLogger } from '../../api/logger';
 import { departments, ticketIntake, tickets, users, type Role } from '../../db/schema';
 import { connectRoom, connectTicketRoom, type RoomClient, type RoomClientOptions } from '../../realtime/client';
@@ -82,22 +82,26 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
     roomsUrl: `http://127.0.0.1:${roomsPort}`,
     logger: createLogger('silent'),
     ping: database.ping,
-    internal: createRoomsInternalApp({ db, internalSecret }),
   });
   /** How long the API took to answer each internal request from the rooms (ms), by method. */
   const apiTimings: { GET: number[]; POST: number[] } = { GET: [], POST: [] };
-  const app = new Hono();
-  app.use('/internal/*', async (c, next) => {
+  const internal = new Hono();
+  internal.use('/internal/*', async (c, next) => {
     if (faults.status !== null && (!faults.onlyMethod || faults.onlyMethod === c.req.method)) return c.json({ error: 'unavailable', message: 'injected fault' }, faults.status as 503);
     const started = performance.now();
     await next();
     const timings = c.req.method === 'POST' ? apiTimings.POST : apiTimings.GET;
     if (timings.length < 100_000) timings.push(performance.now() - started);
   });
-  app.route('/', api);
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  internal.route('/', createInternalApp({ db, internalSecret }));
+  const listen = async (fetch: (request: Request) => Response | Promise<Response>) => {
+    const server = serve({ fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  };
+  const { server, url: apiUrl } = await listen(api.fetch);
+  const { server: internalServer, url: internalUrl } = await listen(internal.fetch);
+  const closeServers = () => Promise.all([server, internalServer].map((s) => new Promise((resolve) => s.close(resolve))));
 
   const output: string[] = [];
   const verbose = options.verbose ?? Boolean(process.env.DESKFLOW_DEBUG_ROOMS);
@@ -105,7 +109,7 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
   try {
     rooms = await startRooms({
       port: roomsPort,
-      apiInternalUrl: apiUrl,
+      apiInternalUrl: internalUrl,
       roomTokenSecret,
       internalSecret,
       typingTtlMs: options.typingTtlMs,
@@ -116,7 +120,7 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
       },
     });
   } catch (error) {
-    await new Promise((resolve) => server.close(resolve));
+    await closeServers();
     await database.close();
     throw error;
   }
@@ -146,6 +150,8 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
     db,
     database,
     apiUrl,
+    /** The internal listener the rooms call (`/internal/*`). */
+    internalUrl,
     roomsUrl: rooms.url,
     internalSecret,
     roomTokenSecret,
@@ -198,7 +204,7 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
       for (const client of clients) client.close();
       clients.clear();
       await rooms.stop();
-      await new Promise((resolve) => server.close(resolve));
+      await closeServers();
       await database.close();
     },
   };
