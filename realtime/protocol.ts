@@ -104,6 +104,23 @@ export type StoreMessageResult = z.infer<typeof StoreMessageResult>;
 export const MessagesPage = z.object({ messages: z.array(StoredMessage), hasMore: z.boolean() });
 export type MessagesPage = z.infer<typeof MessagesPage>;
 
+/** Most users one access query names (rooms ask in chunks). */
+export const MAX_ACCESS_USERS = 100;
+
+/**
+ * What one user may do in a room now, as the API decides it (domain/access.ts): `see` — may be
+ * in the room at all (an active user who sees the ticket; staff of the queue's department; the
+ * channel's own user); `staff` — may see internal notes and staff-only events there (staff of
+ * the ticket; in a channel, a user who is staff somewhere: the worker addresses such events to
+ * the ticket's staff only).
+ */
+export const RoomAccess = z.object({ userId: Uuid, see: z.boolean(), staff: z.boolean() });
+export type RoomAccess = z.infer<typeof RoomAccess>;
+
+/** Answer of `GET /internal/rooms/access?room=<name>&users=<id>,<id>,…`: one entry per user asked about. */
+export const RoomAccessAnswer = z.object({ users: z.array(RoomAccess) });
+export type RoomAccessAnswer = z.infer<typeof RoomAccessAnswer>;
+
 // ---------------------------------------------------------------------------------------------
 // Live events: pushed by workflow activities into ticket, queue and user rooms
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import type { Database } from '../../db/client';
 import { comments, ticketIntake, tickets, users } from '../../db/schema';
 import { connectTicketRoom, RoomError, type RoomClient } from '../../realtime/client';
 import { freePort, RoomsStartError, startRooms } from '../../realtime/dev';
-import { CloseCode, MAX_FRAME_BYTES, type LiveEventInput, type ServerFrame } from '../../realtime/protocol';
+import { CloseCode, MAX_FRAME_BYTES, type LiveEventInput, type RoomAccessAnswer, type ServerFrame } from '../../realtime/protocol';
 import { queueRoomName, ticketRoomName, userRoomName } from '../../realtime/token';
 import { createRoomsNotifier, RoomsPushError } from '../../worker/rooms-notifier';
 import { pgliteKind, postgresKind } from '../support/databases';
@@ -733,6 +733,31 @@ describe('the internal API the rooms use', () => {
     expect((await call(`/rooms/tickets/${crypto.randomUUID()}/messages`)).status).toBe(404);
     expect((await call(`/rooms/tickets/${ticketId}/messages?limit=0`)).status).toBe(400);
     expect((await call(`/rooms/tickets/${ticketId}/messages?after=-1`)).status).toBe(400);
+  });
+
+  test('answers what each user may do in a room now, by the one rule', async () => {
+    const ticketId = await h.createTicket();
+    const access = async (room: string, ...ids: string[]) => {
+      const response = await call(`/rooms/access?room=${room}&users=${ids.join(',')}`);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as RoomAccessAnswer).users.map((u) => [u.userId, u.see, u.staff]);
+    };
+    const { requester, otherRequester, agent } = h.people;
+    const nobody = crypto.randomUUID();
+    expect(await access(ticketRoomName(ticketId), requester.id, otherRequester.id, agent.id, nobody)).toEqual([
+      [requester.id, true, false],
+      [otherRequester.id, false, false],
+      [agent.id, true, true],
+      [nobody, false, false],
+    ]);
+    expect(await access(ticketRoomName(crypto.randomUUID()), agent.id)).toEqual([[agent.id, false, false]]);
+    expect(await access(queueRoomName('it'), agent.id, requester.id)).toEqual([[agent.id, true, true], [requester.id, false, false]]);
+    expect(await access(userRoomName(requester.id), requester.id, agent.id)).toEqual([[requester.id, true, false], [agent.id, false, false]]);
+    expect(await access(userRoomName(agent.id), agent.id)).toEqual([[agent.id, true, true]]);
+    expect((await call(`/rooms/access?room=lobby&users=${agent.id}`)).status).toBe(404);
+    expect((await call(`/rooms/access?room=${ticketRoomName(ticketId)}&users=me`)).status).toBe(400);
+    expect((await call(`/rooms/access?room=${ticketRoomName(ticketId)}`)).status).toBe(400);
+    expect((await call(`/rooms/access?room=${ticketRoomName(ticketId)}&users=${agent.id}`, { auth: null })).status).toBe(401);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   LiveEvent,
   MAX_FRAME_BYTES,
   PublishableEvent,
+  RoomAccessAnswer,
   decodeClientFrame,
   decodeServerFrame,
   encodeFrame,
@@ -155,6 +156,13 @@ describe('live events', () => {
   test('a publishable event lists the users to notify', () => {
     expect(PublishableEvent.parse({ ...base, kind: 'priority', from: 'low', to: 'high' })).toMatchObject({ notify: [] });
     expect(() => PublishableEvent.parse({ ...base, kind: 'priority', from: 'low', to: 'high', notify: ['bob'] })).toThrow();
+  });
+});
+
+describe('access changes', () => {
+  test('the API’s answer about access', () => {
+    expect(RoomAccessAnswer.parse({ users: [{ userId, see: true, staff: false }] }).users).toHaveLength(1);
+    expect(RoomAccessAnswer.safeParse({ users: [{ userId, see: true }] }).success).toBe(false);
   });
 });
 
