@@ -13,7 +13,9 @@ import { connectTicketRoom, RoomError, type RoomClient } from '../../realtime/cl
 import { freePort, RoomsStartError, startRooms } from '../../realtime/dev';
 import { CloseCode, MAX_FRAME_BYTES, type LiveEventInput, type RoomAccessAnswer, type ServerFrame } from '../../realtime/protocol';
 import { queueRoomName, ticketRoomName, userRoomName } from '../../realtime/token';
+import { ticketActivities } from '../../worker/activities/tickets';
 import { createRoomsNotifier, RoomsPushError } from '../../worker/rooms-notifier';
+import type { TicketRowPatch } from '../../workflows/types';
 import { pgliteKind, postgresKind } from '../support/databases';
 import { startRoomsHarness, type HarnessUser, type RoomsHarness } from '../support/rooms-harness';
 
@@ -849,6 +851,95 @@ describe('token expiry', () => {
 });
 
 describe('access changes reach open connections', () => {
+  let hr: { id: string; slug: string };
+  let admin: Awaited<ReturnType<RoomsHarness['signIn']>>;
+  const moveTicket = (ticketId: string, seq: number, set: TicketRowPatch) =>
+    ticketActivities(h.db, h.notifier).applyTicketChange({ ticketId, seq, dedupeKey: `test-${ticketId}#${seq}`, set, kind: 'reclassified', actorId: null, source: 'workflow' });
+
+  beforeAll(async () => {
+    const [row] = await h.db.insert(departments).values({ slug: 'hr', name: 'HR' }).returning();
+    hr = row!;
+    admin = await h.signIn(await h.createUser('Adam Admin', 'admin'));
+  });
+
+  test('deactivating a user closes their connections in every room within seconds, and their unexpired tokens stop working', async () => {
+    const user = await h.createUser('Dee Activated', 'agent');
+    const [first, second] = [await h.createTicket(), await h.createTicket()];
+    const colleague = await h.join(h.people.agent, first);
+    const theirs = [
+      await h.join(user, first),
+      await h.join(user, second),
+      h.connect(queueRoomName('it'), await h.token(user, queueRoomName('it'))),
+      h.connect(userRoomName(user.id), await h.token(user, userRoomName(user.id))),
+    ];
+    await Promise.all(theirs.map((c) => c.ready));
+    const offline = colleague.next('presence', (f) => f.user.userId === user.id && f.state === 'offline', 5000);
+
+    await admin.admin.users.deactivate.mutate({ id: user.id });
+    await eventually(() => theirs.forEach((c) => expect(closeCodes(c)).toEqual([CloseCode.accessRevoked])), 5000);
+    for (const c of theirs) {
+      expect(c.socket.shouldReconnect).toBe(false);
+      expect(received(c, 'error').map((e) => e.code)).toContain('forbidden');
+    }
+    await offline;
+    expect(colleague.closes).toEqual([]);
+    // Signed and unexpired, but the room asks the API on every connect.
+    await expect(h.join(user, first)).rejects.toMatchObject({ code: 'access_revoked' });
+  });
+
+  test('a role change downgrades a staff connection: it reconnects with a fresh token and gets no more internal notes', async () => {
+    const user = await h.createUser('Rolf Role', 'agent');
+    const ticketId = await h.createTicket(user); // they filed it: once a requester, still theirs to see
+    const api = await h.signIn(user);
+    const client = h.connect(ticketRoomName(ticketId), () => api.realtime.token.mutate({ ticketId }));
+    expect((await client.ready).you.internal).toBe(true);
+    const queue = h.connect(queueRoomName('it'), await h.token(user, queueRoomName('it')));
+    await queue.ready;
+
+    await admin.admin.users.update.mutate({ id: user.id, role: 'requester' });
+    await eventually(() => expect(client.connections).toBe(2), 5000);
+    expect(client.closes[0]).toMatchObject({ code: CloseCode.accessChanged });
+    expect(client.welcome!.you.internal).toBe(false);
+    await eventually(() => expect(closeCodes(queue)).toEqual([CloseCode.accessRevoked]), 5000);
+
+    const agent = await h.join(h.people.agent, ticketId);
+    await agent.sendMessage({ body: 'between us agents', internal: true });
+    const reply = client.next('message');
+    await agent.sendMessage({ body: 'for everyone' });
+    expect((await reply).message.body).toBe('for everyone');
+    expect(JSON.stringify(client.frames)).not.toContain('between us agents');
+  });
+
+  test('taking a further department away (extraDepartmentIds) closes its tickets’ rooms for them', async () => {
+    const user = await h.createUser('Hanna HR', 'agent', hr.id);
+    await admin.admin.users.update.mutate({ id: user.id, extraDepartmentIds: [h.department.id] });
+    const ticketId = await h.createTicket(); // an IT ticket
+    const client = await h.join(user, ticketId);
+    expect(client.welcome!.you.internal).toBe(true);
+    await admin.admin.users.update.mutate({ id: user.id, extraDepartmentIds: [] });
+    await eventually(() => expect(closeCodes(client)).toEqual([CloseCode.accessRevoked]), 5000);
+  });
+
+  test('moving a ticket to another department, or away from its assignee, closes those who lost it; the requester stays', async () => {
+    const ticketId = await h.createTicket();
+    const requester = await h.join(h.people.requester, ticketId);
+    const itAgent = await h.join(h.people.agent, ticketId);
+    const hrAgent = await h.createUser('Hal HR', 'agent', hr.id);
+
+    // As the worker's activity writes it: to HR, assigned to an IT agent (staff through the assignment).
+    await moveTicket(ticketId, 1, { departmentId: hr.id, assigneeId: h.people.agent2.id });
+    await eventually(() => expect(closeCodes(itAgent)).toEqual([CloseCode.accessRevoked]), 5000);
+    const assignee = await h.join(h.people.agent2, ticketId);
+    const hrStaff = await h.join(hrAgent, ticketId);
+    expect([assignee.welcome!.you.internal, hrStaff.welcome!.you.internal]).toEqual([true, true]);
+
+    await moveTicket(ticketId, 2, { assigneeId: null });
+    await eventually(() => expect(closeCodes(assignee)).toEqual([CloseCode.accessRevoked]), 5000);
+    expect(requester.closes).toEqual([]);
+    expect(hrStaff.closes).toEqual([]);
+    await expect(h.join(h.people.agent, ticketId)).rejects.toMatchObject({ code: 'access_revoked' });
+  });
+
   test('a change nobody announces (a watcher removed) is caught by the periodic re-check', async () => {
     const ticketId = await h.createTicket();
     await h.db.insert(ticketWatchers).values({ ticketId, userId: h.people.otherRequester.id });

@@ -83,6 +83,7 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
     taskQueue: 'deskflow-rooms-harness',
     roomTokenSecret,
     roomsUrl: `http://127.0.0.1:${roomsPort}`,
+    internalSecret,
     logger: createLogger('silent'),
     ping: database.ping,
     internal: createRoomsInternalApp({ db, internalSecret }),
