@@ -18,6 +18,7 @@ import type { SessionUser } from './auth/session';
 import type { ApiConfig } from './config';
 import { isUnavailable, postgresErrorCode, RetryLater } from './errors';
 import type { Logger } from './logger';
+import { createRoomsAccessNotifier, type RoomsAccessNotifier } from './internal/rooms-push';
 import { createLogMailer, type Mailer } from './mail';
 import { addressBucket } from './security/client-address';
 import { allowedOrigins, sameOriginRequest } from './security/origin';
@@ -30,6 +31,11 @@ export type AppDeps = {
   taskQueue: string;
   roomTokenSecret: string;
   roomsUrl: string;
+  /**
+   * Bearer secret for pushes into the rooms (INTERNAL_API_SECRET): the API tells them when a
+   * user's access changes. Without it the rooms' periodic re-check (a minute) is all there is.
+   */
+  internalSecret?: string;
   logger: Logger;
   /** Overrides of the API settings; the rest comes from the environment (deskflow.config.ts). */
   config?: Partial<ApiConfig>;
@@ -49,6 +55,8 @@ export type ApiServices = {
   /** Single sign-on, when configured. */
   oidc: OidcService | null;
   principals: PrincipalCache;
+  /** Tells the live rooms about access changes (api/internal/rooms-push.ts). */
+  rooms: RoomsAccessNotifier;
 };
 
 export function createServices(deps: AppDeps, config: ApiConfig): ApiServices {
@@ -64,6 +72,7 @@ export function createServices(deps: AppDeps, config: ApiConfig): ApiServices {
     },
     oidc: config.oidc ? createOidcService({ db: deps.db, config: config.oidc, publicUrl: config.publicUrl }) : null,
     principals: new PrincipalCache(config.principalCacheSeconds * 1000),
+    rooms: createRoomsAccessNotifier({ roomsUrl: deps.roomsUrl, internalSecret: deps.internalSecret, logger: deps.logger }),
   };
 }
 

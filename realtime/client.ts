@@ -5,6 +5,10 @@
  * it missed), and resends messages that were in flight when the connection dropped (the same
  * clientId, so they are stored once). It paces what it sends to the room's announced rate, so a
  * well-behaved client is never rate-limited. Used by the tests and the benchmark; browsers too.
+ *
+ * Rooms close a connection when its token expires (4001) or the user's access changed (4002):
+ * with a token provider the client then reconnects with a fresh token and resumes from its
+ * last-seen id, so nothing is lost. After 4003 (access revoked) or 1008 (flooding) it stops.
  */
 import { PartySocket } from 'partysocket';
 import {
@@ -25,8 +29,14 @@ export type RoomClientOptions = {
   url: string;
   /** Room name: `ticket-<id>`, `queue-<slug>` or `user-<id>`. */
   room: string;
-  /** A room token, or a function returning a fresh one (called on every (re)connect). */
-  token: string | (() => string | Promise<string>);
+  /**
+   * A room token, or a provider of fresh ones, called on every (re)connect: it may return the
+   * token or an object with it (what `realtime.token` answers; its `url` is not used, the
+   * client stays on `url`). A provider that throws is retried with backoff, except a RoomError
+   * with `retryable: false`, which stops the client. Without a provider the client cannot
+   * outlive its token: it stops when the room closes the connection at the token's expiry.
+   */
+  token: string | TokenProvider;
   /** Last message id already seen (e.g. from local storage): the room sends only what follows. */
   lastSeenId?: number;
   /** WebSocket constructor; required on Node 20 (`import WebSocket from 'ws'`). */
@@ -38,6 +48,7 @@ export type RoomClientOptions = {
   keepFrames?: boolean;
 };
 
+export type TokenProvider = () => string | { token: string } | Promise<string | { token: string }>;
 export type WelcomeFrame = ServerFrameOf<'welcome'>;
 export type Ack = { clientId: string; id: number; createdAt: string };
 export type OutgoingMessage = { body: string; internal?: boolean; ai?: boolean; clientId?: string };
@@ -55,6 +66,15 @@ export class RoomError extends Error {
 }
 
 type Listener = (frame: ServerFrame) => void;
+
+/** Closes before the first welcome that are not a failure to join: partysocket tries again. */
+const RETRIED_BEFORE_WELCOME: ReadonlySet<number> = new Set([CloseCode.tryAgainLater, CloseCode.tokenExpired, CloseCode.accessChanged]);
+
+/** Close codes after which the client does not reconnect on its own, as RoomError codes. */
+const FINAL_CLOSES: ReadonlyMap<number, string> = new Map([
+  [CloseCode.policy, 'rate_limited'],
+  [CloseCode.accessRevoked, 'access_revoked'],
+]);
 type Pending = { frame: Extract<ParsedClientFrame, { type: 'message' }>; resolve: (ack: Ack) => void; reject: (error: Error) => void };
 
 export class RoomClient {
@@ -75,6 +95,8 @@ export class RoomClient {
   lastId: number;
   /** Number of welcomes received (1 + reconnects). */
   connections = 0;
+  /** Why the client stopped for good (closed, token expired, access revoked), or null while it lives. */
+  stopped: RoomError | null = null;
 
   private readonly seen = new Set<number>();
   private readonly listeners = new Set<Listener>();
@@ -87,12 +109,13 @@ export class RoomClient {
   /** Frames that must get through (messages, syncs), waiting for a token. */
   private outbox: ParsedClientFrame[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly token: string | TokenProvider;
 
   constructor(options: RoomClientOptions) {
     this.keepFrames = options.keepFrames ?? true;
     this.lastId = options.lastSeenId ?? 0;
     this.resumeFrom = options.lastSeenId ?? null;
-    const { token } = options;
+    this.token = options.token;
     const base = new URL(options.url);
     this.socket = new PartySocket({
       host: base.host,
@@ -100,15 +123,15 @@ export class RoomClient {
       party: 'room',
       room: options.room,
       query: async () => ({
-        token: typeof token === 'string' ? token : await token(),
+        token: await this.nextToken(),
         after: this.resumeFrom === null ? undefined : String(this.resumeFrom),
       }),
       WebSocket: options.WebSocket,
       minReconnectionDelay: options.minReconnectDelayMs ?? 250,
       maxReconnectionDelay: options.maxReconnectDelayMs ?? 5000,
       connectionTimeout: 10_000,
-      // A room that closed us for flooding means it: do not come back on our own.
-      shouldReconnectOnClose: (event) => event.code !== CloseCode.policy,
+      // A room that closed us for flooding, or because we may no longer be there, means it.
+      shouldReconnectOnClose: (event) => this.finalClose(event.code) === null,
     });
 
     this.ready = new Promise<WelcomeFrame>((resolve, reject) => {
@@ -118,11 +141,11 @@ export class RoomClient {
         resolve(frame);
       };
       let closedAt: ReturnType<typeof setTimeout> | undefined;
-      const fail = (message: string) => {
+      const fail = (message: string, code?: string) => {
         cleanup();
         const status = /\b([45]\d\d)\b/.exec(message)?.[1];
         this.socket.close();
-        reject(new RoomError(status ? `http_${status}` : 'connect_failed', `could not join ${options.room}: ${message}`));
+        reject(new RoomError(code ?? (status ? `http_${status}` : 'connect_failed'), `could not join ${options.room}: ${message}`));
       };
       const onFail = (event: Event) => {
         if (event.type === 'error') {
@@ -130,8 +153,11 @@ export class RoomClient {
           fail('message' in event && typeof event.message === 'string' ? event.message : 'connection error');
           return;
         }
-        // The room could not load the conversation yet (API down): partysocket retries.
-        if ('code' in event && event.code === CloseCode.tryAgainLater) return;
+        const code = 'code' in event && typeof event.code === 'number' ? event.code : null;
+        const final = code === null ? null : this.finalClose(code);
+        if (final) return fail('reason' in event && typeof event.reason === 'string' && event.reason ? event.reason : 'closed by the room', final);
+        // The room could not load the conversation yet (API down), or wants a fresh token: partysocket retries.
+        if (code !== null && RETRIED_BEFORE_WELCOME.has(code)) return;
         // partysocket reports a failed upgrade as a close followed by the error that says why.
         closedAt ??= setTimeout(() => fail('connection closed before the welcome'), 0);
       };
@@ -148,7 +174,41 @@ export class RoomClient {
     this.ready.catch(() => undefined); // the caller awaits it; never an unhandled rejection
 
     this.socket.addEventListener('message', (event: MessageEvent) => this.receive(event.data));
-    this.socket.addEventListener('close', (event) => this.closes.push({ code: event.code, reason: event.reason }));
+    this.socket.addEventListener('close', (event) => {
+      this.closes.push({ code: event.code, reason: event.reason });
+      // Not coming back: what was waiting for an ack will never get one.
+      if (!this.socket.shouldReconnect) this.stop(new RoomError(this.finalClose(event.code) ?? 'closed', `the room closed the connection${event.reason ? `: ${event.reason}` : ''}`));
+    });
+  }
+
+  /** The RoomError code of a close the client does not come back from, or null. */
+  private finalClose(code: number): string | null {
+    if (code === CloseCode.tokenExpired && typeof this.token === 'string') return 'token_expired';
+    return FINAL_CLOSES.get(code) ?? null;
+  }
+
+  private async nextToken(): Promise<string> {
+    if (typeof this.token === 'string') return this.token;
+    try {
+      const answer = await this.token();
+      return typeof answer === 'string' ? answer : answer.token;
+    } catch (error) {
+      // The provider knows the user may not come back (e.g. the API refused a new token): stop here.
+      if (error instanceof RoomError && !error.retryable) setTimeout(() => this.stop(error), 0);
+      throw error;
+    }
+  }
+
+  private failPending(error: RoomError) {
+    for (const { reject } of this.pending.values()) reject(error);
+    this.pending.clear();
+  }
+
+  private stop(error: RoomError) {
+    const first = this.stopped === null;
+    this.stopped ??= error;
+    this.failPending(error);
+    if (first) this.socket.close(); // no-op when already closed; its close event comes back here, harmlessly
   }
 
   // --- sending -------------------------------------------------------------------------------
@@ -194,6 +254,7 @@ export class RoomClient {
   sendMessage(message: OutgoingMessage): Promise<Ack> {
     const frame = ClientFrame.parse({ type: 'message', clientId: message.clientId ?? crypto.randomUUID(), body: message.body, internal: message.internal ?? false, ai: message.ai ?? false });
     if (frame.type !== 'message') throw new Error('unreachable');
+    if (this.stopped) return Promise.reject(this.stopped);
     return new Promise<Ack>((resolve, reject) => {
       this.pending.set(frame.clientId, { frame, resolve, reject });
       this.deliver(frame); // if not connected, sent after the next welcome
@@ -224,9 +285,7 @@ export class RoomClient {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     this.outbox = [];
-    this.socket.close();
-    for (const { reject } of this.pending.values()) reject(new RoomError('closed', 'the client was closed'));
-    this.pending.clear();
+    this.stop(new RoomError('closed', 'the client was closed'));
   }
 
   // --- receiving -----------------------------------------------------------------------------

@@ -23,6 +23,8 @@ export type StartRoomsOptions = {
   persistTo?: string;
   /** Typing indicator expiry in ms (default 6000). */
   typingTtlMs?: number;
+  /** How often rooms re-check their connected users' access with the API, in ms (default 60000). */
+  accessRecheckMs?: number;
   /** Where progress goes, one readable line at a time. Default: stderr with a "[rooms]" prefix. */
   log?: (line: string) => void;
   /** Give up if the rooms do not answer within this time. Default 90 s. */
@@ -116,6 +118,7 @@ export async function startRooms(options: StartRoomsOptions): Promise<RoomsHandl
     ROOMS_INSTANCE: instance,
   };
   if (options.typingTtlMs !== undefined) vars.TYPING_TTL_MS = String(Math.round(options.typingTtlMs));
+  if (options.accessRecheckMs !== undefined) vars.ACCESS_RECHECK_MS = String(Math.round(options.accessRecheckMs));
   await writeFile(envFile, Object.entries(vars).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
   const persistTo = options.persistTo ?? join(scratch, 'state');
   const inspectorPort = await freePort();

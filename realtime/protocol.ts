@@ -33,6 +33,15 @@ export const CloseCode = {
   internalError: 1011,
   /** The API is unreachable; try again later (clients reconnect with backoff). */
   tryAgainLater: 1013,
+  /** The room token expired: reconnect with a fresh one (the client asks its token provider). */
+  tokenExpired: 4001,
+  /**
+   * What this user may see here changed (e.g. they lost staff powers on the ticket): reconnect,
+   * with a fresh token, to a welcome and history that match what they may see now.
+   */
+  accessChanged: 4002,
+  /** This user may no longer be in this room (deactivated, or the ticket moved out of their reach). Do not reconnect. */
+  accessRevoked: 4003,
 } as const;
 
 // Kept in step with db/schema/enums.ts (a unit test checks it); the worker must not import the db schema.
@@ -104,6 +113,23 @@ export type StoreMessageResult = z.infer<typeof StoreMessageResult>;
 export const MessagesPage = z.object({ messages: z.array(StoredMessage), hasMore: z.boolean() });
 export type MessagesPage = z.infer<typeof MessagesPage>;
 
+/** Most users one access query names (rooms ask in chunks). */
+export const MAX_ACCESS_USERS = 100;
+
+/**
+ * What one user may do in a room now, as the API decides it (domain/access.ts): `see` — may be
+ * in the room at all (an active user who sees the ticket; staff of the queue's department; the
+ * channel's own user); `staff` — may see internal notes and staff-only events there (staff of
+ * the ticket; in a channel, a user who is staff somewhere: the worker addresses such events to
+ * the ticket's staff only).
+ */
+export const RoomAccess = z.object({ userId: Uuid, see: z.boolean(), staff: z.boolean() });
+export type RoomAccess = z.infer<typeof RoomAccess>;
+
+/** Answer of `GET /internal/rooms/access?room=<name>&users=<id>,<id>,…`: one entry per user asked about. */
+export const RoomAccessAnswer = z.object({ users: z.array(RoomAccess) });
+export type RoomAccessAnswer = z.infer<typeof RoomAccessAnswer>;
+
 // ---------------------------------------------------------------------------------------------
 // Live events: pushed by workflow activities into ticket, queue and user rooms
 // ---------------------------------------------------------------------------------------------
@@ -153,6 +179,14 @@ export const RoomPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), event: LiveEvent }),
   /** A message stored outside the room (e.g. the tRPC comment procedure), to deliver live. */
   z.object({ type: z.literal('message'), message: StoredMessage, previousId: AfterId.nullable() }),
+  /**
+   * Who may do what may have changed: the room asks the API again about its connected users
+   * (only `userId` when given) and closes or downgrades their connections. Into a user's channel
+   * (`userId` = its user) it is also forwarded to every room that user is connected to.
+   */
+  z.object({ type: z.literal('access_changed'), userId: Uuid.optional() }),
+  /** From a ticket or queue room to a user's channel: that user's first connection there opened, or their last closed. */
+  z.object({ type: z.literal('membership'), userId: Uuid, room: z.string().min(1).max(100), connected: z.boolean() }),
 ]);
 export type RoomPush = z.input<typeof RoomPush>;
 

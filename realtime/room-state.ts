@@ -1,7 +1,7 @@
 /**
  * Plain in-memory building blocks of a room, free of any runtime API so they run (and can be
  * tested) anywhere: a per-connection token bucket, the flood guard, the ordered message log,
- * an async mutex and a bounded set of recently seen ids.
+ * an async mutex, a bounded set of recently seen ids and a batcher for lookups by key.
  */
 import type { StoredMessage } from './protocol';
 
@@ -66,6 +66,51 @@ export class RecentIds {
     this.ids.add(id);
     if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value!);
     return true;
+  }
+}
+
+/**
+ * Coalesces lookups: one batch in flight at a time; keys asked for meanwhile go together in the
+ * next one (at most `maxBatch` per call). Under a burst of joins a room asks the API once per
+ * round trip, not once per connection. A failed batch rejects each of its keys.
+ */
+export class Batcher<K, V> {
+  private queue = new Map<K, { resolve: (value: V) => void; reject: (error: unknown) => void }[]>();
+  private inFlight = false;
+  constructor(
+    private readonly lookup: (keys: K[]) => Promise<Map<K, V>>,
+    private readonly maxBatch: number,
+  ) {}
+
+  get(key: K): Promise<V> {
+    return new Promise<V>((resolve, reject) => {
+      const waiting = this.queue.get(key);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.queue.set(key, [{ resolve, reject }]);
+      void this.next();
+    });
+  }
+
+  private async next() {
+    if (this.inFlight || this.queue.size === 0) return;
+    this.inFlight = true;
+    const batch = new Map([...this.queue].slice(0, this.maxBatch));
+    for (const key of batch.keys()) this.queue.delete(key);
+    try {
+      const found = await this.lookup([...batch.keys()]);
+      for (const [key, waiters] of batch) {
+        const value = found.get(key);
+        for (const w of waiters) {
+          if (value === undefined) w.reject(new Error(`no answer for ${String(key)}`));
+          else w.resolve(value);
+        }
+      }
+    } catch (error) {
+      for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
+    } finally {
+      this.inFlight = false;
+      void this.next();
+    }
   }
 }
 

@@ -10,21 +10,47 @@
  * edge, without a database round trip. The identity travels to the room in a header.
  * The API and workflow activities POST into rooms with the internal bearer secret.
  * Rooms never touch Postgres: they read and store messages through the API's internal endpoints.
+ *
+ * Access re-checks. A token says who someone is and what they could do when it was issued
+ * (ten minutes at most); what they may do now is the API's call (domain/access.ts), asked
+ * through `GET /internal/rooms/access`, so the rooms still need no database:
+ *   - at its `exp` the room closes a connection (4001 "token expired"); the client fetches a
+ *     fresh token and resumes from its last message id;
+ *   - on every connect the room asks the API about the user before the welcome: a deactivated
+ *     user or one the ticket moved away from is refused even with an unexpired token, and
+ *     `internal` is the token's claim AND the API's current staff powers;
+ *   - on an `access_changed` push the room asks again about its connected users and closes
+ *     those who lost the room (4003 "access revoked", no reconnect) or whose staff powers
+ *     changed (4002 "access changed": the client reconnects with a fresh token, so its welcome
+ *     and history match what it may see now). The worker pushes it into a ticket's room when
+ *     the ticket's department or assignee changes. For a changed user (deactivated, new role
+ *     or departments) the API pushes it into the user's channel, `user-<id>`, which forwards
+ *     it to every room the user is connected to: ticket and queue rooms report a user's first
+ *     connection and last disconnection to that channel, which keeps the list in its Durable
+ *     Object storage (so it outlives the channel being evicted from memory; a room that
+ *     answers "not connected" is dropped from it);
+ *   - as a backstop for changes nobody pushes (a watcher removed, a lost push), every
+ *     ACCESS_RECHECK_MS (60 s) while anyone is connected.
+ * A failed re-check keeps connections as they are (the API is down: nothing can be stored
+ * either) and the next one tries again; a failed connect-time check refuses the connection for now.
  */
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
-import { routePartykitRequest, Server, type Connection, type ConnectionContext, type Lobby, type WSMessage } from 'partyserver';
+import { getServerByName, routePartykitRequest, Server, type Connection, type ConnectionContext, type Lobby, type WSMessage } from 'partyserver';
 import type { z } from 'zod';
 import {
   CloseCode,
   DEFAULT_TYPING_TTL_MS,
   FLOOD_MAX_DROPPED,
   FLOOD_WINDOW_MS,
+  MAX_ACCESS_USERS,
   MAX_FRAME_BYTES,
   MessagesPage,
   RATE_BURST,
   RATE_PER_SECOND,
   REPLAY_PAGE,
+  RoomAccessAnswer,
   RoomPush,
+  RoomPushResult,
   StoreMessageResult,
   WELCOME_HISTORY,
   decodeClientFrame,
@@ -34,13 +60,13 @@ import {
   type ErrorCode,
   type ParsedClientFrame,
   type PresenceState,
-  type RoomPushResult,
+  type RoomAccess,
   type RoomUser,
   type ServerFrame,
   type StoredMessage,
 } from './protocol';
-import { FloodGuard, MessageLog, Mutex, RecentIds, TokenBucket } from './room-state';
-import { RoomClaims, constantTimeEqual, parseRoomName, verifyRoomToken, type RoomName } from './token';
+import { Batcher, FloodGuard, MessageLog, Mutex, RecentIds, TokenBucket } from './room-state';
+import { RoomClaims, constantTimeEqual, parseRoomName, userRoomName, verifyRoomToken, type RoomName } from './token';
 
 export interface RoomsEnv {
   Room: DurableObjectNamespace<Room>;
@@ -52,6 +78,8 @@ export interface RoomsEnv {
   API_INTERNAL_URL?: string;
   /** Typing indicator expiry (ms); default 6000. */
   TYPING_TTL_MS?: string;
+  /** How often a room re-checks its connected users' access with the API (ms); default 60000. */
+  ACCESS_RECHECK_MS?: string;
   /** Echoed by /health so a launcher knows it reached the instance it started. */
   ROOMS_INSTANCE?: string;
 }
@@ -63,6 +91,11 @@ const LOG_CAPACITY = 200;
 const LOAD_SIZE = 100;
 const API_TIMEOUT_MS = 5000;
 const MAX_PUSH_BYTES = 64 * 1024;
+const DEFAULT_ACCESS_RECHECK_MS = 60_000;
+/** Longest timer delay (a longer one would fire at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Registry keys in a user channel's storage: the rooms its user is connected to. */
+const MEMBER_KEY = 'member:';
 
 // -------------------------------------------------------------------------------------------
 // Worker entry: health, auth at the edge, routing to rooms
@@ -193,16 +226,21 @@ type ConnState = {
   userId: string;
   name: string;
   role: RoomUser['role'];
-  /** May see internal notes and agent-only events. */
+  /** May see internal notes and agent-only events: the token's claim and, since the last check, the API's say. */
   internal: boolean;
+  /** The token's `internal` claim (a ceiling: a re-check may lower `internal`, never raise it past this). */
+  granted: boolean;
   presence: PresenceState;
   /** Welcome sent: live frames may follow. */
   ready: boolean;
 };
 type Conn = Connection<ConnState>;
 
-/** Per connection: its rate limit, and its stores one at a time (a sender's messages keep their order). */
-type Runtime = { bucket: TokenBucket; flood: FloodGuard; closed: boolean; stores: Mutex };
+/**
+ * Per connection: its rate limit, its stores one at a time (a sender's messages keep their
+ * order), and the timer that closes it when its token expires.
+ */
+type Runtime = { bucket: TokenBucket; flood: FloodGuard; closed: boolean; stores: Mutex; expiry: ReturnType<typeof setTimeout> };
 type Origin = { connId: string; messageId: number };
 
 class ApiError extends Error {
@@ -252,6 +290,17 @@ export class Room extends Server<RoomsEnv> {
   private readonly announced = new Map<string, PresenceState>();
   private readonly events = new RecentIds(2000);
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Connections per user (from connect to close): a user's first and last are reported to their channel. */
+  private readonly members = new Map<string, { count: number; joined: Promise<void> }>();
+  /** Each user's membership reports, in order. */
+  private readonly reports = new Map<string, Promise<void>>();
+  /** Connect-time access checks, one API call per round trip. */
+  private readonly accessChecks = new Batcher<string, RoomAccess>((userIds) => this.accessOf(userIds), MAX_ACCESS_USERS);
+  /** Users to re-check (`all`: everyone connected), and whether a re-check is running. */
+  private recheckAll = false;
+  private readonly recheckUsers = new Set<string>();
+  private rechecking = false;
+  private backstop: ReturnType<typeof setInterval> | null = null;
 
   override onStart() {
     const room = parseRoomName(this.name);
@@ -264,6 +313,11 @@ export class Room extends Server<RoomsEnv> {
     return Number.isFinite(value) && value >= 100 ? value : DEFAULT_TYPING_TTL_MS;
   }
 
+  private get accessRecheckMs(): number {
+    const value = Number(this.env.ACCESS_RECHECK_MS);
+    return Number.isFinite(value) && value >= 500 ? value : DEFAULT_ACCESS_RECHECK_MS;
+  }
+
   // --- connections ---------------------------------------------------------------------------
 
   override async onConnect(connection: Connection, ctx: ConnectionContext) {
@@ -273,9 +327,21 @@ export class Room extends Server<RoomsEnv> {
       conn.close(CloseCode.internalError, 'missing identity');
       return;
     }
-    conn.setState({ userId: claims.sub, name: claims.name, role: claims.role, internal: claims.internal, presence: 'online', ready: false });
-    this.runtime.set(conn.id, { bucket: new TokenBucket(RATE_PER_SECOND, RATE_BURST), flood: new FloodGuard(FLOOD_MAX_DROPPED, FLOOD_WINDOW_MS), closed: false, stores: new Mutex() });
+    conn.setState({ userId: claims.sub, name: claims.name, role: claims.role, internal: claims.internal, granted: claims.internal, presence: 'online', ready: false });
+    // The edge refused expired tokens; this one is closed when it expires (setTimeout: the room lives while anyone is connected).
+    const expiry = setTimeout(() => this.closeConnection(conn, CloseCode.tokenExpired, 'token expired'), Math.min(Math.max(0, claims.exp * 1000 - Date.now()), MAX_TIMER_MS));
+    this.runtime.set(conn.id, { bucket: new TokenBucket(RATE_PER_SECOND, RATE_BURST), flood: new FloodGuard(FLOOD_MAX_DROPPED, FLOOD_WINDOW_MS), closed: false, stores: new Mutex(), expiry });
+    this.backstop ??= setInterval(() => this.recheck(), this.accessRecheckMs);
     try {
+      // Registered with the user's channel before asking the API: a change the check misses is forwarded here.
+      await this.join(claims.sub);
+      const access = await this.accessChecks.get(claims.sub);
+      if (!access.see) {
+        this.revoke(conn);
+        return;
+      }
+      if (!access.staff) conn.setState((state) => ({ ...state!, internal: false }));
+      if (this.runtime.get(conn.id)?.closed !== false) return; // closed meanwhile (expired, or a re-check revoked it)
       await this.pipeline.run(async () => {
         let history: { messages: StoredMessage[]; hasMore: boolean } = { messages: [], hasMore: false };
         const after = parseAfter(ctx.request.url);
@@ -289,8 +355,7 @@ export class Room extends Server<RoomsEnv> {
     } catch (error) {
       this.reportFailure('welcome', error);
       this.sendError(conn, 'unavailable', 'the conversation could not be loaded; reconnecting', { retryable: true });
-      this.runtime.delete(conn.id);
-      conn.close(CloseCode.tryAgainLater, 'try again later');
+      this.closeConnection(conn, CloseCode.tryAgainLater, 'try again later');
       return;
     }
     this.announcePresence(conn.state!);
@@ -298,7 +363,7 @@ export class Room extends Server<RoomsEnv> {
 
   override onClose(connection: Connection) {
     const conn = connection as Conn;
-    this.runtime.delete(conn.id);
+    this.release(conn);
     const state = conn.state;
     if (!state) return;
     if (!this.isConnected(state.userId)) this.stopTyping(state.userId);
@@ -363,6 +428,11 @@ export class Room extends Server<RoomsEnv> {
     } catch (error) {
       this.reportFailure(`handling ${decoded.frame.type}`, error);
       const clientId = decoded.frame.type === 'message' ? decoded.frame.clientId : undefined;
+      if (error instanceof ApiError && error.status === 403) {
+        this.sendError(conn, 'forbidden', 'you no longer have access to this', { clientId });
+        this.recheck(state.userId);
+        return;
+      }
       this.sendError(conn, 'internal', 'something went wrong in the room', { clientId });
     }
   }
@@ -390,7 +460,7 @@ export class Room extends Server<RoomsEnv> {
   private async postMessage(conn: Conn, state: ConnState, frame: Extract<ParsedClientFrame, { type: 'message' }>) {
     const { clientId } = frame;
     if (frame.internal && !state.internal) return this.sendError(conn, 'forbidden', 'only agents post internal notes', { clientId });
-    if (frame.ai && state.role === 'requester') return this.sendError(conn, 'forbidden', 'only agents send AI suggestions', { clientId });
+    if (frame.ai && !state.internal) return this.sendError(conn, 'forbidden', 'only agents send AI suggestions', { clientId });
     let stored: z.infer<typeof StoreMessageResult>;
     try {
       stored = await this.api(`/internal/rooms/tickets/${this.ticketId}/messages`, StoreMessageResult, {
@@ -401,7 +471,10 @@ export class Room extends Server<RoomsEnv> {
       const code = error instanceof ApiError ? error.frameCode : 'unavailable';
       if (code === 'unavailable') this.reportFailure('storing a message', error);
       const message = code === 'unavailable' ? 'not stored: the service is unavailable; resend with the same clientId' : `not stored: ${error instanceof Error ? error.message : 'rejected'}`;
-      return this.sendError(conn, code, message, { clientId, retryable: code === 'unavailable' });
+      this.sendError(conn, code, message, { clientId, retryable: code === 'unavailable' });
+      // Refused for who the author is now (deactivated, lost the ticket, lost staff powers): this connection is out of date.
+      if (code === 'forbidden') this.recheck(state.userId);
+      return;
     }
     const { message, previousId } = stored;
     await this.pipeline.run(async () => {
@@ -544,6 +617,158 @@ export class Room extends Server<RoomsEnv> {
     this.fanOut({ type: 'read', userId: state.userId, messageId }, { internalOnly: !visibleToAll, except: (c) => c.id === conn.id });
   }
 
+  // --- access: expiry, re-checks, the user's channel as registry ----------------------------
+
+  /** Closes a connection from the room's side and forgets its runtime (once). */
+  private closeConnection(conn: Conn, code: number, reason: string) {
+    const rt = this.runtime.get(conn.id);
+    if (rt) rt.closed = true;
+    this.release(conn);
+    try {
+      conn.close(code, reason);
+    } catch {
+      // already closing
+    }
+  }
+
+  private revoke(conn: Conn) {
+    this.sendError(conn, 'forbidden', 'you no longer have access to this room');
+    this.closeConnection(conn, CloseCode.accessRevoked, 'access revoked');
+  }
+
+  /** Once per connection, on close or when the room closes it: timers, membership, the backstop. */
+  private release(conn: Conn) {
+    const rt = this.runtime.get(conn.id);
+    if (!rt) return;
+    clearTimeout(rt.expiry);
+    this.runtime.delete(conn.id);
+    const userId = conn.state?.userId;
+    const member = userId === undefined ? undefined : this.members.get(userId);
+    if (userId !== undefined && member && --member.count === 0) {
+      this.members.delete(userId);
+      if (this.room.kind !== 'user') void this.report(userId, false);
+    }
+    if (this.runtime.size === 0 && this.backstop) {
+      clearInterval(this.backstop);
+      this.backstop = null;
+    }
+  }
+
+  /** Counts a user's connection; their first one here is reported to their channel (awaited by each of their connects). */
+  private join(userId: string): Promise<void> {
+    const member = this.members.get(userId);
+    if (member) {
+      member.count++;
+      return member.joined;
+    }
+    const joined = this.room.kind === 'user' ? Promise.resolve() : this.report(userId, true);
+    this.members.set(userId, { count: 1, joined });
+    return joined;
+  }
+
+  /** Tells the user's channel they joined or left this room, in order; never rejects (the backstop covers a lost report). */
+  private report(userId: string, connected: boolean): Promise<void> {
+    const previous = this.reports.get(userId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      try {
+        await this.pushTo(userRoomName(userId), { type: 'membership', userId, room: this.name, connected });
+      } catch (error) {
+        this.reportFailure(`telling ${userRoomName(userId)} about ${connected ? 'a join' : 'a leave'}`, error);
+      }
+    });
+    this.reports.set(userId, next);
+    void next.then(() => {
+      if (this.reports.get(userId) === next) this.reports.delete(userId);
+    });
+    return next;
+  }
+
+  /** A push into another room of this worker (Durable Object to Durable Object, past the edge's auth). */
+  private async pushTo(room: string, body: RoomPush): Promise<RoomPushResult> {
+    const stub = await getServerByName(this.env.Room, room);
+    const response = await stub.fetch('https://rooms.internal/push', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(API_TIMEOUT_MS),
+    });
+    const parsed = RoomPushResult.safeParse(await response.json().catch(() => null));
+    if (!response.ok || !parsed.success) throw new Error(`HTTP ${response.status}`);
+    return parsed.data;
+  }
+
+  /**
+   * Asks the API again about one user's connections (or everyone's) and closes what it no
+   * longer allows. Returns how many of those connections there are now.
+   */
+  private recheck(userId?: string): number {
+    if (userId === undefined) this.recheckAll = true;
+    else this.recheckUsers.add(userId);
+    void this.runRechecks();
+    if (userId !== undefined) return this.members.get(userId)?.count ?? 0;
+    return this.runtime.size;
+  }
+
+  private async runRechecks() {
+    if (this.rechecking) return;
+    this.rechecking = true;
+    try {
+      while (this.recheckAll || this.recheckUsers.size > 0) {
+        const all = this.recheckAll;
+        const only = new Set(this.recheckUsers);
+        this.recheckAll = false;
+        this.recheckUsers.clear();
+        // Connections still being welcomed too: their connect-time answer may predate the change.
+        const targets = [...this.getConnections<ConnState>()].filter((c) => c.state && this.runtime.has(c.id) && (all || only.has(c.state.userId)));
+        if (targets.length === 0) continue;
+        let access: Map<string, RoomAccess>;
+        try {
+          access = await this.accessOf([...new Set(targets.map((c) => c.state!.userId))]);
+        } catch (error) {
+          this.reportFailure('re-checking access', error); // connections stay; the next re-check tries again
+          continue;
+        }
+        for (const conn of targets) {
+          if (!this.runtime.has(conn.id)) continue;
+          const now = access.get(conn.state!.userId);
+          if (!now?.see) this.revoke(conn);
+          else if ((conn.state!.granted && now.staff) !== conn.state!.internal) this.closeConnection(conn, CloseCode.accessChanged, 'access changed, reconnect');
+        }
+      }
+    } finally {
+      this.rechecking = false;
+    }
+  }
+
+  /** What the API says these users may do in this room now. */
+  private async accessOf(userIds: string[]): Promise<Map<string, RoomAccess>> {
+    const found = new Map<string, RoomAccess>();
+    for (let i = 0; i < userIds.length; i += MAX_ACCESS_USERS) {
+      const params = new URLSearchParams({ room: this.name, users: userIds.slice(i, i + MAX_ACCESS_USERS).join(',') });
+      const answer = await this.api(`/internal/rooms/access?${params}`, RoomAccessAnswer);
+      for (const entry of answer.users) found.set(entry.userId, entry);
+    }
+    return found;
+  }
+
+  /** In a user's channel: passes an access change on to every room the user is connected to; drops rooms they left. */
+  private async forwardAccessChange(userId: string): Promise<number> {
+    const rooms = [...(await this.ctx.storage.list<number>({ prefix: MEMBER_KEY })).keys()].map((key) => key.slice(MEMBER_KEY.length));
+    const results = await Promise.all(
+      rooms.map(async (room) => {
+        try {
+          const result = await this.pushTo(room, { type: 'access_changed', userId });
+          if (result.delivered === 0) await this.ctx.storage.delete(`${MEMBER_KEY}${room}`);
+          return 1;
+        } catch (error) {
+          this.reportFailure(`forwarding an access change to ${room}`, error);
+          return 0;
+        }
+      }),
+    );
+    return results.reduce<number>((sum, n) => sum + n, 0);
+  }
+
   // --- pushes from the API and workflow activities -------------------------------------------
 
   override async onRequest(request: Request): Promise<Response> {
@@ -558,6 +783,19 @@ export class Room extends Server<RoomsEnv> {
     const parsed = RoomPush.safeParse(body);
     if (!parsed.success) return json({ error: 'invalid_request', message: describeIssue(parsed.error) }, 400);
     const push = parsed.data;
+    if (push.type === 'access_changed') {
+      if (this.room.kind === 'user' && push.userId !== undefined && push.userId !== this.room.userId) return json({ error: 'invalid_request', message: 'a channel forwards changes of its own user only' }, 400);
+      let delivered = this.recheck(push.userId);
+      if (this.room.kind === 'user') delivered += await this.forwardAccessChange(this.room.userId);
+      return json({ delivered, duplicate: false } satisfies RoomPushResult);
+    }
+    if (push.type === 'membership') {
+      const target = parseRoomName(push.room);
+      if (this.room.kind !== 'user' || push.userId !== this.room.userId || !target || target.kind === 'user') return json({ error: 'invalid_request', message: 'memberships go to the user’s own channel, for ticket and queue rooms' }, 400);
+      if (push.connected) await this.ctx.storage.put(`${MEMBER_KEY}${push.room}`, Date.now());
+      else await this.ctx.storage.delete(`${MEMBER_KEY}${push.room}`);
+      return json({ delivered: 1, duplicate: false } satisfies RoomPushResult);
+    }
     if (push.type === 'event') {
       const { event } = push;
       if (this.room.kind === 'ticket' && event.ticketId !== this.room.ticketId) return json({ error: 'invalid_request', message: 'event is for another ticket' }, 400);

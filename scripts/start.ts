@@ -77,6 +77,7 @@ async function main() {
     taskQueue: temporal.taskQueue,
     roomTokenSecret: secrets.roomTokenSecret,
     roomsUrl: settings.roomsUrl,
+    internalSecret: secrets.internalSecret, // tells the rooms about users' access changes
     logger,
     ping: database.ping,
   });

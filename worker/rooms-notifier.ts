@@ -74,6 +74,14 @@ export function createRoomsNotifier(options: RoomsNotifierOptions) {
     async publishMessage(message: StoredMessage, previousId: number | null): Promise<PublishResult> {
       return pushAll([ticketRoomName(message.ticketId)], { type: 'message', message, previousId });
     },
+
+    /**
+     * Who may be in a ticket's room may have changed (its department or assignee did): the room
+     * asks the API again about everyone connected and closes or downgrades what it no longer allows.
+     */
+    async accessChanged(ticketId: string): Promise<PublishResult> {
+      return pushAll([ticketRoomName(ticketId)], { type: 'access_changed' });
+    },
   };
 }
 

@@ -5,6 +5,7 @@
  *
  *   GET  /rooms/tickets/:ticketId/messages?after=<id>&limit=<n>&internal=<0|1>&viewer=<userId>
  *   POST /rooms/tickets/:ticketId/messages  { authorId, body, internal, ai, clientId }
+ *   GET  /rooms/access?room=<room name>&users=<userId>,<userId>,…   (what each may do there now)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
@@ -13,11 +14,13 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { tickets, users } from '../../db/schema';
-import { REPLAY_PAGE, StoreMessageInput, WELCOME_HISTORY, type MessagesPage, type StoredMessage, type StoreMessageResult } from '../../realtime/protocol';
+import { MAX_ACCESS_USERS, REPLAY_PAGE, StoreMessageInput, WELCOME_HISTORY, type MessagesPage, type RoomAccessAnswer, type StoredMessage, type StoreMessageResult } from '../../realtime/protocol';
+import { parseRoomName } from '../../realtime/token';
 import { capabilitiesFor } from '../../domain/access';
 import { personOf } from '../access';
 import { sessionUserColumns, toSessionUser } from '../auth/session';
 import { CommentError, listComments, storeComment, type StoredComment } from '../comments/store';
+import { roomAccess } from './room-access';
 
 export type RoomsInternalDeps = { db: Db; internalSecret: string };
 
@@ -28,6 +31,14 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(REPLAY_PAGE).default(WELCOME_HISTORY),
   internal: z.enum(['0', '1']).default('0'),
   viewer: z.uuid().optional(),
+});
+
+const AccessQuery = z.object({
+  room: z.string().min(1).max(100),
+  users: z
+    .string()
+    .transform((list) => [...new Set(list.split(','))])
+    .pipe(z.array(z.uuid()).min(1).max(MAX_ACCESS_USERS)),
 });
 
 export function toStoredMessage(comment: StoredComment): StoredMessage {
@@ -74,6 +85,14 @@ export function createRoomsInternalApp(deps: RoomsInternalDeps): Hono {
     }
     const page = await listComments(db, { ticketId, after: query.data.after, limit: query.data.limit, includeInternal });
     return c.json({ messages: page.comments.map(toStoredMessage), hasMore: page.hasMore } satisfies MessagesPage);
+  });
+
+  app.get('/rooms/access', async (c) => {
+    const query = AccessQuery.safeParse(c.req.query());
+    if (!query.success) return invalid(c, query.error);
+    const room = parseRoomName(query.data.room);
+    if (!room) return c.json({ error: 'not_found', message: 'no such room' }, 404);
+    return c.json({ users: await roomAccess(db, room, query.data.users) } satisfies RoomAccessAnswer);
   });
 
   app.post('/rooms/tickets/:ticketId/messages', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'too_large', message: 'body too large' }, 413) }), async (c) => {

@@ -147,6 +147,8 @@ const usersRouter = createTRPCRouter({
       });
       // Role and department are part of who a session is: take effect on the next call.
       ctx.services.principals.forgetUser(id);
+      // ...and of what their open room connections may see: the rooms re-check them now.
+      if ('role' in diff || 'departmentId' in diff || 'extraDepartmentIds' in diff) await ctx.services.rooms.userAccessChanged(id);
       await recordAdminAction(ctx.db, { actorId: ctx.user.id, action: 'user.updated', targetType: 'user', targetId: id, details: diff });
       return after!;
     }),
@@ -158,6 +160,7 @@ const usersRouter = createTRPCRouter({
     if (!user) notFound('user');
     const sessionsEnded = await invalidateUserSessions(ctx.db, user.id);
     ctx.services.principals.forgetUser(user.id);
+    await ctx.services.rooms.userAccessChanged(user.id); // closes their open room connections
     const tokensRevoked = await revokeAllApiTokens(ctx.db, user.id);
     await recordAdminAction(ctx.db, { actorId: ctx.user.id, action: 'user.deactivated', targetType: 'user', targetId: user.id, details: { sessionsEnded, tokensRevoked } });
     return user;

@@ -99,7 +99,7 @@ export async function startApi(options: ApiHarnessOptions = {}) {
     oidc: null,
     ...options.config,
   };
-  const app = createApp({ db, temporal, taskQueue, roomTokenSecret: ROOM_SECRET, roomsUrl, logger, mailer, ping: database.ping, config });
+  const app = createApp({ db, temporal, taskQueue, roomTokenSecret: ROOM_SECRET, roomsUrl, internalSecret: roomsPort ? INTERNAL_SECRET : undefined, logger, mailer, ping: database.ping, config });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   if ((server.address() as AddressInfo).port !== port) throw new Error('server took another port');

@@ -2,27 +2,31 @@
  * Live ticket rooms in the real runtime: the rooms worker under `wrangler dev` (workerd), the
  * API's internal endpoints on Node, and PGlite. Clients are real WebSockets (partysocket + ws).
  */
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { storeComment } from '../../api/comments/store';
 import { toStoredMessage } from '../../api/internal/rooms';
 import type { Database } from '../../db/client';
-import { comments, ticketIntake, tickets, users } from '../../db/schema';
+import { comments, departments, ticketIntake, tickets, ticketWatchers, users } from '../../db/schema';
 import { connectTicketRoom, RoomError, type RoomClient } from '../../realtime/client';
 import { freePort, RoomsStartError, startRooms } from '../../realtime/dev';
-import { CloseCode, MAX_FRAME_BYTES, type LiveEventInput, type ServerFrame } from '../../realtime/protocol';
+import { CloseCode, MAX_FRAME_BYTES, type LiveEventInput, type RoomAccessAnswer, type ServerFrame } from '../../realtime/protocol';
 import { queueRoomName, ticketRoomName, userRoomName } from '../../realtime/token';
+import { ticketActivities } from '../../worker/activities/tickets';
 import { createRoomsNotifier, RoomsPushError } from '../../worker/rooms-notifier';
+import type { TicketRowPatch } from '../../workflows/types';
 import { pgliteKind, postgresKind } from '../support/databases';
 import { startRoomsHarness, type HarnessUser, type RoomsHarness } from '../support/rooms-harness';
 
 const TYPING_TTL_MS = 1000;
+/** The rooms' periodic re-check: longer than any pushed change takes to act (5 s), so tests tell the two apart. */
+const ACCESS_RECHECK_MS = 10_000;
 let h: RoomsHarness;
 const postgres = postgresKind();
 
 beforeAll(async () => {
-  h = await startRoomsHarness({ typingTtlMs: TYPING_TTL_MS });
+  h = await startRoomsHarness({ typingTtlMs: TYPING_TTL_MS, accessRecheckMs: ACCESS_RECHECK_MS });
 });
 
 afterEach(() => {
@@ -43,6 +47,17 @@ const store = (ticketId: string, author: HarnessUser, body: string, extra: { int
 const storedIds = async (ticketId: string) => (await h.db.select({ id: comments.id }).from(comments).where(eq(comments.ticketId, ticketId)).orderBy(asc(comments.id))).map((r) => r.id);
 
 const bodies = (client: RoomClient) => client.messages.map((m) => m.body);
+
+/** Message ids in the order a client received them: welcome and sync history, live messages, acks of its own. */
+const arrivals = (client: RoomClient) =>
+  client.frames.flatMap((f) => {
+    if (f.type === 'welcome' || f.type === 'history') return f.type === 'welcome' ? f.history.map((m) => m.id) : f.messages.map((m) => m.id);
+    if (f.type === 'message') return [f.message.id];
+    if (f.type === 'ack') return [f.id];
+    return [];
+  });
+
+const closeCodes = (client: RoomClient) => client.closes.map((c) => c.code);
 
 /** Frames of a type a client received so far. */
 const received = <T extends ServerFrame['type']>(client: RoomClient, type: T) => client.framesOf(type);
@@ -742,6 +757,31 @@ describe('the internal API the rooms use', () => {
     expect((await call(`/rooms/tickets/${ticketId}/messages?limit=0`)).status).toBe(400);
     expect((await call(`/rooms/tickets/${ticketId}/messages?after=-1`)).status).toBe(400);
   });
+
+  test('answers what each user may do in a room now, by the one rule', async () => {
+    const ticketId = await h.createTicket();
+    const access = async (room: string, ...ids: string[]) => {
+      const response = await call(`/rooms/access?room=${room}&users=${ids.join(',')}`);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as RoomAccessAnswer).users.map((u) => [u.userId, u.see, u.staff]);
+    };
+    const { requester, otherRequester, agent } = h.people;
+    const nobody = crypto.randomUUID();
+    expect(await access(ticketRoomName(ticketId), requester.id, otherRequester.id, agent.id, nobody)).toEqual([
+      [requester.id, true, false],
+      [otherRequester.id, false, false],
+      [agent.id, true, true],
+      [nobody, false, false],
+    ]);
+    expect(await access(ticketRoomName(crypto.randomUUID()), agent.id)).toEqual([[agent.id, false, false]]);
+    expect(await access(queueRoomName('it'), agent.id, requester.id)).toEqual([[agent.id, true, true], [requester.id, false, false]]);
+    expect(await access(userRoomName(requester.id), requester.id, agent.id)).toEqual([[requester.id, true, false], [agent.id, false, false]]);
+    expect(await access(userRoomName(agent.id), agent.id)).toEqual([[agent.id, true, true]]);
+    expect((await call(`/rooms/access?room=lobby&users=${agent.id}`)).status).toBe(404);
+    expect((await call(`/rooms/access?room=${ticketRoomName(ticketId)}&users=me`)).status).toBe(400);
+    expect((await call(`/rooms/access?room=${ticketRoomName(ticketId)}`)).status).toBe(400);
+    expect((await call(`/rooms/access?room=${ticketRoomName(ticketId)}&users=${agent.id}`, { auth: null })).status).toBe(401);
+  });
 });
 
 describe('end to end with the API', () => {
@@ -774,6 +814,210 @@ describe('end to end with the API', () => {
 
     const outsider = await h.signIn(h.people.otherRequester);
     await expect(outsider.realtime.token.mutate({ ticketId })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('token expiry', () => {
+  test('a connection is closed when its token expires; the client comes back with a fresh token and misses nothing', async () => {
+    const ticketId = await h.createTicket();
+    const room = ticketRoomName(ticketId);
+    const agent = await h.join(h.people.agent, ticketId);
+    let issued = 0;
+    // Signed here, as the API would: the first token expires within two seconds, later ones in ten minutes.
+    const requester = h.connect(room, () => h.token(h.people.requester, room, { ttlSeconds: issued++ === 0 ? 2 : 600 }));
+    await requester.ready;
+    await agent.sendMessage({ body: 'before' });
+    await eventually(() => expect(bodies(requester)).toEqual(['before']));
+
+    // While the requester is being re-admitted the agent keeps talking, and the requester's own message is in flight.
+    const during = await new Promise<Promise<unknown>[]>((resolve) =>
+      requester.socket.addEventListener('close', () => resolve([agent.sendMessage({ body: 'during 1' }).then(() => agent.sendMessage({ body: 'during 2' })), requester.sendMessage({ body: 'mine, in flight', clientId: 'in-flight-at-expiry' })]), { once: true }),
+    );
+    expect(requester.closes[0]).toEqual({ code: CloseCode.tokenExpired, reason: 'token expired' });
+    await Promise.all(during);
+    await agent.sendMessage({ body: 'after' });
+
+    const ids = await storedIds(ticketId);
+    expect(ids).toHaveLength(5);
+    await eventually(() => expect(requester.messages.map((m) => m.id)).toEqual(ids));
+    expect(arrivals(requester)).toEqual(ids); // each once, in order, across the reconnect
+    expect(bodies(requester).sort()).toEqual(['after', 'before', 'during 1', 'during 2', 'mine, in flight']);
+    expect(requester.connections).toBe(2);
+    expect(issued).toBe(2);
+  });
+
+  test('without a token provider the client stops at expiry and says why', async () => {
+    const ticketId = await h.createTicket();
+    const room = ticketRoomName(ticketId);
+    const client = h.connect(room, await h.token(h.people.requester, room, { ttlSeconds: 2 }));
+    await client.ready;
+    await eventually(() => expect(closeCodes(client)).toContain(CloseCode.tokenExpired), 5000);
+    expect(client.socket.shouldReconnect).toBe(false);
+    await expect(client.sendMessage({ body: 'too late' })).rejects.toMatchObject({ code: 'token_expired' });
+    expect(await storedIds(ticketId)).toEqual([]);
+  });
+});
+
+describe('access changes reach open connections', () => {
+  let hr: { id: string; slug: string };
+  let admin: Awaited<ReturnType<RoomsHarness['signIn']>>;
+  const moveTicket = (ticketId: string, seq: number, set: TicketRowPatch) =>
+    ticketActivities(h.db, h.notifier).applyTicketChange({ ticketId, seq, dedupeKey: `test-${ticketId}#${seq}`, set, kind: 'reclassified', actorId: null, source: 'workflow' });
+
+  beforeAll(async () => {
+    const [row] = await h.db.insert(departments).values({ slug: 'hr', name: 'HR' }).returning();
+    hr = row!;
+    admin = await h.signIn(await h.createUser('Adam Admin', 'admin'));
+  });
+
+  test('deactivating a user closes their connections in every room within seconds, and their unexpired tokens stop working', async () => {
+    const user = await h.createUser('Dee Activated', 'agent');
+    const [first, second] = [await h.createTicket(), await h.createTicket()];
+    const colleague = await h.join(h.people.agent, first);
+    const theirs = [
+      await h.join(user, first),
+      await h.join(user, second),
+      h.connect(queueRoomName('it'), await h.token(user, queueRoomName('it'))),
+      h.connect(userRoomName(user.id), await h.token(user, userRoomName(user.id))),
+    ];
+    await Promise.all(theirs.map((c) => c.ready));
+    const offline = colleague.next('presence', (f) => f.user.userId === user.id && f.state === 'offline', 5000);
+
+    await admin.admin.users.deactivate.mutate({ id: user.id });
+    await eventually(() => theirs.forEach((c) => expect(closeCodes(c)).toEqual([CloseCode.accessRevoked])), 5000);
+    for (const c of theirs) {
+      expect(c.socket.shouldReconnect).toBe(false);
+      expect(received(c, 'error').map((e) => e.code)).toContain('forbidden');
+    }
+    await offline;
+    expect(colleague.closes).toEqual([]);
+    // Signed and unexpired, but the room asks the API on every connect.
+    await expect(h.join(user, first)).rejects.toMatchObject({ code: 'access_revoked' });
+  });
+
+  test('a role change downgrades a staff connection: it reconnects with a fresh token and gets no more internal notes', async () => {
+    const user = await h.createUser('Rolf Role', 'agent');
+    const ticketId = await h.createTicket(user); // they filed it: once a requester, still theirs to see
+    const api = await h.signIn(user);
+    const client = h.connect(ticketRoomName(ticketId), () => api.realtime.token.mutate({ ticketId }));
+    expect((await client.ready).you.internal).toBe(true);
+    const queue = h.connect(queueRoomName('it'), await h.token(user, queueRoomName('it')));
+    await queue.ready;
+
+    await admin.admin.users.update.mutate({ id: user.id, role: 'requester' });
+    await eventually(() => expect(client.connections).toBe(2), 5000);
+    expect(client.closes[0]).toMatchObject({ code: CloseCode.accessChanged });
+    expect(client.welcome!.you.internal).toBe(false);
+    await eventually(() => expect(closeCodes(queue)).toEqual([CloseCode.accessRevoked]), 5000);
+
+    const agent = await h.join(h.people.agent, ticketId);
+    await agent.sendMessage({ body: 'between us agents', internal: true });
+    const reply = client.next('message');
+    await agent.sendMessage({ body: 'for everyone' });
+    expect((await reply).message.body).toBe('for everyone');
+    expect(JSON.stringify(client.frames)).not.toContain('between us agents');
+  });
+
+  test('taking a further department away (extraDepartmentIds) closes its tickets’ rooms for them', async () => {
+    const user = await h.createUser('Hanna HR', 'agent', hr.id);
+    await admin.admin.users.update.mutate({ id: user.id, extraDepartmentIds: [h.department.id] });
+    const ticketId = await h.createTicket(); // an IT ticket
+    const client = await h.join(user, ticketId);
+    expect(client.welcome!.you.internal).toBe(true);
+    await admin.admin.users.update.mutate({ id: user.id, extraDepartmentIds: [] });
+    await eventually(() => expect(closeCodes(client)).toEqual([CloseCode.accessRevoked]), 5000);
+  });
+
+  test('moving a ticket to another department, or away from its assignee, closes those who lost it; the requester stays', async () => {
+    const ticketId = await h.createTicket();
+    const requester = await h.join(h.people.requester, ticketId);
+    const itAgent = await h.join(h.people.agent, ticketId);
+    const hrAgent = await h.createUser('Hal HR', 'agent', hr.id);
+
+    // As the worker's activity writes it: to HR, assigned to an IT agent (staff through the assignment).
+    await moveTicket(ticketId, 1, { departmentId: hr.id, assigneeId: h.people.agent2.id });
+    await eventually(() => expect(closeCodes(itAgent)).toEqual([CloseCode.accessRevoked]), 5000);
+    const assignee = await h.join(h.people.agent2, ticketId);
+    const hrStaff = await h.join(hrAgent, ticketId);
+    expect([assignee.welcome!.you.internal, hrStaff.welcome!.you.internal]).toEqual([true, true]);
+
+    await moveTicket(ticketId, 2, { assigneeId: null });
+    await eventually(() => expect(closeCodes(assignee)).toEqual([CloseCode.accessRevoked]), 5000);
+    expect(requester.closes).toEqual([]);
+    expect(hrStaff.closes).toEqual([]);
+    await expect(h.join(h.people.agent, ticketId)).rejects.toMatchObject({ code: 'access_revoked' });
+  });
+
+  test('a change nobody announces (a watcher removed) is caught by the periodic re-check', async () => {
+    const ticketId = await h.createTicket();
+    await h.db.insert(ticketWatchers).values({ ticketId, userId: h.people.otherRequester.id });
+    const watcher = await h.join(h.people.otherRequester, ticketId);
+    await h.db.delete(ticketWatchers).where(and(eq(ticketWatchers.ticketId, ticketId), eq(ticketWatchers.userId, h.people.otherRequester.id)));
+    await eventually(() => expect(closeCodes(watcher)).toEqual([CloseCode.accessRevoked]), ACCESS_RECHECK_MS * 2 + 2000);
+  });
+});
+
+describe('messages from authors who may not post them', () => {
+  const refusal = (client: RoomClient, clientId: string) => received(client, 'error').filter((e) => e.clientId === clientId);
+
+  test('a deactivated author: a clear error, nothing stored or delivered, no retry; then the room closes them', async () => {
+    const user = await h.createUser('Ivy Inactive', 'requester');
+    const ticketId = await h.createTicket(user);
+    const client = await h.join(user, ticketId);
+    const agent = await h.join(h.people.agent, ticketId);
+    await h.db.update(users).set({ active: false }).where(eq(users.id, user.id)); // before any room hears of it
+    const failure = await client.sendMessage({ body: 'still here?', clientId: 'inactive-1' }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RoomError);
+    expect(failure).toMatchObject({ code: 'forbidden', retryable: false, message: expect.stringContaining('deactivated') });
+    await eventually(() => expect(closeCodes(client)).toEqual([CloseCode.accessRevoked]), 5000);
+    expect(refusal(client, 'inactive-1')).toHaveLength(1);
+    expect(await storedIds(ticketId)).toEqual([]);
+    expect(received(agent, 'message')).toEqual([]);
+  });
+
+  test('an author whose ticket moved out of their scope: refused, nothing stored, then closed', async () => {
+    const ticketId = await h.createTicket();
+    const agent = await h.join(h.people.agent2, ticketId);
+    const requester = await h.join(h.people.requester, ticketId);
+    const [elsewhere] = await h.db.insert(departments).values({ slug: `facilities-${crypto.randomUUID().slice(0, 8)}`, name: 'Facilities' }).returning();
+    await h.db.update(tickets).set({ departmentId: elsewhere!.id }).where(eq(tickets.id, ticketId));
+    const failure = await agent.sendMessage({ body: 'on it', clientId: 'moved-1' }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'forbidden', retryable: false, message: expect.stringContaining('no longer has access') });
+    await eventually(() => expect(closeCodes(agent)).toEqual([CloseCode.accessRevoked]), 5000);
+    expect(refusal(agent, 'moved-1')).toHaveLength(1);
+    expect(await storedIds(ticketId)).toEqual([]);
+    expect(received(requester, 'message')).toEqual([]);
+  });
+
+  test('a requester cannot post an internal note, even with a token that claims staff powers', async () => {
+    const ticketId = await h.createTicket();
+    const room = ticketRoomName(ticketId);
+    const requester = h.connect(room, await h.token(h.people.requester, room, { internal: true }));
+    expect((await requester.ready).you.internal).toBe(false); // the room asked the API
+    const agent = await h.join(h.people.agent, ticketId);
+    await expect(requester.sendMessage({ body: 'psst', internal: true, clientId: 'claim-1' })).rejects.toMatchObject({ code: 'forbidden', retryable: false });
+    await expect(requester.sendMessage({ body: 'psst ai', ai: true })).rejects.toMatchObject({ code: 'forbidden' });
+    expect(await storedIds(ticketId)).toEqual([]);
+    const arriving = agent.next('message');
+    const ack = await requester.sendMessage({ body: 'a public question' });
+    expect((await arriving).message.id).toBe(ack.id);
+    expect(await storedIds(ticketId)).toEqual([ack.id]);
+    expect(requester.closes).toEqual([]);
+  });
+
+  test('an agent who only filed an HR ticket is a requester in its room: their internal notes are refused', async () => {
+    const [hr] = await h.db.insert(departments).values({ slug: `people-${crypto.randomUUID().slice(0, 8)}`, name: 'People' }).returning();
+    const filer = await h.createUser('Ada Filer', 'agent'); // an IT agent
+    const ticketId = await h.createTicket(filer, hr!.id);
+    const api = await h.signIn(filer);
+    const viaApi = h.connect(ticketRoomName(ticketId), () => api.realtime.token.mutate({ ticketId }));
+    expect((await viaApi.ready).you.internal).toBe(false);
+    const claimed = h.connect(ticketRoomName(ticketId), await h.token(filer, ticketRoomName(ticketId), { internal: true }));
+    expect((await claimed.ready).you.internal).toBe(false);
+    for (const client of [viaApi, claimed]) await expect(client.sendMessage({ body: 'note to self', internal: true })).rejects.toMatchObject({ code: 'forbidden', retryable: false });
+    expect(await storedIds(ticketId)).toEqual([]);
+    const ack = await viaApi.sendMessage({ body: 'any news on my request?' });
+    expect(await storedIds(ticketId)).toEqual([ack.id]);
   });
 });
 

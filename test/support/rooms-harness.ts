@@ -29,6 +29,8 @@ export type HarnessUser = { id: string; name: string; role: Role; email: string 
 
 export type RoomsHarnessOptions = {
   typingTtlMs?: number;
+  /** The rooms' periodic access re-check (ms); default the rooms' own (60 s). */
+  accessRecheckMs?: number;
   /** Print wrangler's output (default: only when DESKFLOW_DEBUG_ROOMS is set). */
   verbose?: boolean;
 };
@@ -42,9 +44,10 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
 
   const [it] = await db.insert(departments).values({ slug: 'it', name: 'IT' }).returning();
   const passwordHash = await hashPassword(HARNESS_PASSWORD);
-  const createUser = async (name: string, role: Role): Promise<HarnessUser> => {
+  /** Staff get a home department (IT unless named). */
+  const createUser = async (name: string, role: Role, departmentId: string | null = role === 'requester' ? null : it!.id): Promise<HarnessUser> => {
     const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${randomBytes(3).toString('hex')}@example.test`;
-    const [row] = await db.insert(users).values({ email, name, role, departmentId: role === 'requester' ? null : it!.id, passwordHash }).returning();
+    const [row] = await db.insert(users).values({ email, name, role, departmentId, passwordHash }).returning();
     return { id: row!.id, name, role, email };
   };
   const people = {
@@ -53,7 +56,7 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
     agent: await createUser('Ada Agent', 'agent'),
     agent2: await createUser('Bo Agent', 'agent'),
   };
-  const createTicket = async (requester: HarnessUser = people.requester): Promise<string> => {
+  const createTicket = async (requester: HarnessUser = people.requester, departmentId: string = it!.id): Promise<string> => {
     const [intake] = await db.insert(ticketIntake).values({ requesterId: requester.id, idempotencyKey: crypto.randomUUID() }).returning();
     await db.insert(tickets).values({
       id: intake!.id,
@@ -63,7 +66,7 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
       urgency: 'high',
       priority: 'high',
       requesterId: requester.id,
-      departmentId: it!.id,
+      departmentId,
       workflowId: `ticket-${intake!.number}`,
     });
     return intake!.id;
@@ -80,6 +83,7 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
     taskQueue: 'deskflow-rooms-harness',
     roomTokenSecret,
     roomsUrl: `http://127.0.0.1:${roomsPort}`,
+    internalSecret,
     logger: createLogger('silent'),
     ping: database.ping,
   });
@@ -113,6 +117,7 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
       roomTokenSecret,
       internalSecret,
       typingTtlMs: options.typingTtlMs,
+      accessRecheckMs: options.accessRecheckMs,
       log: (line) => {
         output.push(line);
         if (output.length > 500) output.shift();
@@ -175,8 +180,8 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
       await client.ready;
       return client;
     },
-    /** Connects without waiting (to observe failures). */
-    connect(room: string, tokenValue: string, join: JoinOptions = {}) {
+    /** Connects without waiting (to observe failures). `tokenValue`: a token or a provider of fresh ones. */
+    connect(room: string, tokenValue: RoomClientOptions['token'], join: JoinOptions = {}) {
       return track(connectRoom({ url: rooms.url, room, token: tokenValue, WebSocket, ...join }));
     },
     notifier: createRoomsNotifier({ roomsUrl: rooms.url, internalSecret }),

@@ -8,6 +8,8 @@ import {
   LiveEvent,
   MAX_FRAME_BYTES,
   PublishableEvent,
+  RoomAccessAnswer,
+  RoomPush,
   decodeClientFrame,
   decodeServerFrame,
   encodeFrame,
@@ -19,7 +21,7 @@ import {
   type ServerFrame,
   type StoredMessage,
 } from '../../realtime/protocol';
-import { FloodGuard, MessageLog, Mutex, RecentIds, TokenBucket } from '../../realtime/room-state';
+import { Batcher, FloodGuard, MessageLog, Mutex, RecentIds, TokenBucket } from '../../realtime/room-state';
 import { constantTimeEqual, parseRoomName, queueRoomName, signRoomToken, ticketRoomName, userRoomName, verifyRoomToken } from '../../realtime/token';
 
 const ticketId = '0b9b4d1e-5c3a-4f7e-9a3b-2f1d6c8e7a90';
@@ -158,6 +160,18 @@ describe('live events', () => {
   });
 });
 
+describe('access changes', () => {
+  test('pushes that make rooms re-check access, and the API’s answer', () => {
+    expect(RoomPush.parse({ type: 'access_changed' })).toEqual({ type: 'access_changed' });
+    expect(RoomPush.parse({ type: 'access_changed', userId })).toEqual({ type: 'access_changed', userId });
+    expect(RoomPush.safeParse({ type: 'access_changed', userId: 'someone' }).success).toBe(false);
+    expect(RoomPush.parse({ type: 'membership', userId, room: ticketRoomName(ticketId), connected: true })).toMatchObject({ connected: true });
+    expect(RoomPush.safeParse({ type: 'membership', userId, room: ticketRoomName(ticketId) }).success).toBe(false);
+    expect(RoomAccessAnswer.parse({ users: [{ userId, see: true, staff: false }] }).users).toHaveLength(1);
+    expect(RoomAccessAnswer.safeParse({ users: [{ userId, see: true }] }).success).toBe(false);
+  });
+});
+
 describe('names and secrets', () => {
   test('room names', () => {
     expect(parseRoomName(ticketRoomName(ticketId))).toEqual({ kind: 'ticket', ticketId });
@@ -232,6 +246,27 @@ describe('room building blocks', () => {
     const results = await Promise.allSettled([section('a', 20), section('b', 1, true), section('c', 5)]);
     expect(order).toEqual(['a+', 'a-', 'b+', 'b-', 'c+', 'c-']);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
+
+  test('batcher: one lookup in flight; keys asked meanwhile go together in the next, at most maxBatch each', async () => {
+    const calls: string[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const batcher = new Batcher<string, number>(async (keys) => {
+      calls.push(keys);
+      if (calls.length === 1) await gate;
+      if (keys.includes('boom')) throw new Error('lookup failed');
+      return new Map(keys.filter((k) => k !== 'missing').map((k) => [k, k.length]));
+    }, 2);
+    const first = batcher.get('a');
+    const waiting = [batcher.get('bb'), batcher.get('ccc'), batcher.get('bb'), batcher.get('dddd')];
+    release();
+    expect(await first).toBe(1);
+    expect(await Promise.all(waiting)).toEqual([2, 3, 2, 4]);
+    expect(calls).toEqual([['a'], ['bb', 'ccc'], ['dddd']]);
+    await expect(batcher.get('missing')).rejects.toThrow(/no answer/);
+    await expect(batcher.get('boom')).rejects.toThrow('lookup failed');
+    expect(await batcher.get('ok')).toBe(2); // a failed batch does not stop the next
   });
 
   test('recent ids forget the oldest first', () => {

@@ -27,7 +27,7 @@ export type ActivityDeps = {
 
 export function createActivities({ db, ai, notifier, temporal }: ActivityDeps) {
   return {
-    ...ticketActivities(db),
+    ...ticketActivities(db, notifier),
     ...slaActivities(db, { liveEvents: notifier !== undefined }),
     ...aiActivities(db, ai ?? (() => createOfflineProvider())),
     ...linkActivities(db),

@@ -14,6 +14,8 @@ import { audienceUsers, staffRecipients } from './tickets';
 
 export interface Notifier {
   publish(event: PublishableEvent): Promise<unknown>;
+  /** Tells a ticket's room to re-check who may be there (the ticket moved: department or assignee). */
+  accessChanged?(ticketId: string): Promise<unknown>;
 }
 
 export function liveActivities(db: Db, notifier: Notifier | undefined) {

@@ -11,6 +11,7 @@ import { capabilitiesFor, staffDepartments } from '../../domain/access';
 import { lifecycleFailureTypes } from '../../workflows/lifecycle/errors';
 import { ticketWorkflowId } from '../../workflows/messages';
 import type { EscalationAudience, TicketChange, TicketChangeResult, TicketRowPatch, TicketWorkflowInput } from '../../workflows/types';
+import type { Notifier } from './live';
 
 const openStatuses = ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party'] as const;
 
@@ -107,9 +108,10 @@ async function pickAssignee(tx: Tx, input: NonNullable<TicketChange['autoAssign'
 /**
  * Applies one lifecycle change inside a transaction: the row's projection, an audit event per
  * changed audited field (plus the change's extra events), notifications, and optionally the
- * choice of an assignee — once per sequence number.
+ * choice of an assignee — once per sequence number. A ticket whose department or assignee
+ * changed is added to `moved`: who may see it, and with which powers, may have changed.
  */
-async function applyChange(tx: Tx, change: TicketChange): Promise<TicketChangeResult> {
+async function applyChange(tx: Tx, change: TicketChange, moved: Set<string>): Promise<TicketChangeResult> {
   const [current] = await tx.select().from(tickets).where(eq(tickets.id, change.ticketId)).for('update');
   if (!current) throw ApplicationFailure.create({ type: lifecycleFailureTypes.invalidInput, message: `ticket ${change.ticketId} does not exist`, nonRetryable: true });
   if (current.lifecycleSeq >= change.seq) return { assigneeId: current.assigneeId, assignReason: null }; // applied by an earlier attempt
@@ -127,6 +129,7 @@ async function applyChange(tx: Tx, change: TicketChange): Promise<TicketChangeRe
     }
   }
   const next = { ...current, ...set };
+  if (next.departmentId !== current.departmentId || next.assigneeId !== current.assigneeId) moved.add(change.ticketId);
 
   const fieldEvents = auditedFields
     .filter((field) => field in set && current[field] !== next[field])
@@ -174,7 +177,17 @@ async function applyChange(tx: Tx, change: TicketChange): Promise<TicketChangeRe
   return { assigneeId: next.assigneeId, assignReason };
 }
 
-export function ticketActivities(db: Db) {
+export function ticketActivities(db: Db, notifier?: Notifier) {
+  /**
+   * After the commit, tells the moved tickets' rooms to re-check who is connected (a staff member
+   * of the old department loses the room or its internal notes). Not awaited and never failing
+   * the change: a lost hint is caught by the rooms' periodic re-check.
+   */
+  const announce = (moved: Set<string>) => {
+    for (const ticketId of moved) {
+      notifier?.accessChanged?.(ticketId).catch((error: unknown) => console.warn(`rooms not told that ticket ${ticketId} moved: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  };
   return {
     async insertTicket(input: Omit<TicketWorkflowInput, 'carried'> & { dedupeKey: string }): Promise<void> {
       await db.transaction(async (tx) => {
@@ -231,16 +244,22 @@ export function ticketActivities(db: Db) {
 
     /** Applies one lifecycle change (see applyChange), in its own transaction. */
     async applyTicketChange(change: TicketChange): Promise<TicketChangeResult> {
-      return db.transaction((tx) => applyChange(tx, change));
+      const moved = new Set<string>();
+      const result = await db.transaction((tx) => applyChange(tx, change, moved));
+      announce(moved);
+      return result;
     },
 
     /** Applies consecutive lifecycle changes in one transaction (e.g. triaged, then assigned): one round trip, each keyed by its own sequence number. */
     async applyTicketChanges(changes: TicketChange[]): Promise<TicketChangeResult[]> {
-      return db.transaction(async (tx) => {
-        const results: TicketChangeResult[] = [];
-        for (const change of changes) results.push(await applyChange(tx, change));
-        return results;
+      const moved = new Set<string>();
+      const results = await db.transaction(async (tx) => {
+        const applied: TicketChangeResult[] = [];
+        for (const change of changes) applied.push(await applyChange(tx, change, moved));
+        return applied;
       });
+      announce(moved);
+      return results;
     },
   };
 }
