@@ -29,7 +29,8 @@ export default tseslint.config(
           ],
         },
       ],
-      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: '../worker/activities', message: 'Import activities as types only.', allowTypeImports: true }] }],
+      // A pattern, not a path: it holds at any depth (workflows/ticket/ imports '../../worker/activities').
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/worker/activities', '**/worker/activities/**'], message: 'Import activities as types only.', allowTypeImports: true }] }],
     },
   },
   {
