@@ -9,6 +9,7 @@ import type { LifecycleView } from '../lifecycle/view';
 import type { Actor, TicketWorkflowInput } from '../types';
 import type { TicketStatus } from '../../db/schema/enums';
 import type { TicketEntity } from './entity';
+import { Exclusive } from './exclusive';
 import { TicketStore } from './persistence';
 
 type Proxy = ActivityInterfaceFor<Activities>;
@@ -18,9 +19,7 @@ export type TicketActivities = { db: Proxy; ai: Proxy; aiDraft: Proxy; rules: Pr
 
 export class TicketRun {
   readonly workflowId = workflowInfo().workflowId;
-  private queue: Promise<unknown> = Promise.resolve();
-  /** Changes queued or running; while there are any, the state may be behind the ticket row. */
-  private changesInFlight = 0;
+  private readonly changes = new Exclusive();
   /** Set by every persisted change and by signals the main loop must act on; the loop clears it before it sleeps. */
   woken = false;
   readonly store: TicketStore;
@@ -47,20 +46,14 @@ export class TicketRun {
     this.woken = true;
   }
 
-  /** Runs a change after every change before it, in arrival order (handlers and the main loop alike). */
+  /** Runs a change after every change before it (handlers and the main loop alike). */
   exclusive<T>(change: () => Promise<T>): Promise<T> {
-    this.changesInFlight += 1;
-    const run = this.queue.then(change);
-    this.queue = run.catch(() => undefined);
-    // Counted down on a branch of its own: the callers' continuations (and so the order of the
-    // commands they issue) stay exactly as they were, for replay.
-    void this.queue.then(() => void (this.changesInFlight -= 1));
-    return run;
+    return this.changes.run(change);
   }
 
   /** True while a change runs or waits: the state may then be a step behind the ticket row. */
   get busy(): boolean {
-    return this.changesInFlight > 0;
+    return this.changes.busy;
   }
 
   check(request: { actor?: Actor } | undefined, action: ActionRequest): TicketStatus {
