@@ -36,7 +36,24 @@ export default tseslint.config(
           ],
         },
       ],
-      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: '../worker/activities', message: 'Import activities as types only.', allowTypeImports: true }] }],
+      // A pattern, not a path: it holds at any depth (workflows/ticket/ imports '../../worker/activities').
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/worker/activities', '**/worker/activities/**'], message: 'Import activities as types only.', allowTypeImports: true }] }],
+    },
+  },
+  {
+    // The ticket entity is plain, testable code: no Temporal at run time, no clock (moves take the instant).
+    files: ['workflows/ticket/entity.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/worker/activities', '**/worker/activities/**'], message: 'Import activities as types only.', allowTypeImports: true },
+            { group: ['@temporalio/*'], message: 'The entity is plain code: Temporal types only.', allowTypeImports: true },
+          ],
+        },
+      ],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'The entity has no clock: take the instant as an argument.' }],
     },
   },
 );

@@ -36,7 +36,7 @@ import { ensureTemporalCli } from '../scripts/tools';
 import { searchAttributes } from '../temporal.config';
 import { installTemporalRuntime } from '../worker/worker';
 import { TICKET_WORKFLOW_TYPE, ticketWorkflowId } from '../workflows/messages';
-import type { ticketWorkflow } from '../workflows/ticket';
+import type { ticketWorkflow } from '../workflows/ticket/workflow';
 import { prebuiltBundle, startWorkerProcess } from '../test/support/worker-process';
 import { paced, pool, summarize, table } from './support/stats';
 

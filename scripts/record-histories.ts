@@ -36,7 +36,7 @@ import {
   unassignUpdate,
   type PublicReply,
 } from '../workflows/messages';
-import type { ticketWorkflow } from '../workflows/ticket';
+import type { ticketWorkflow } from '../workflows/ticket/workflow';
 import { startStack, type Stack } from '../test/support/stack';
 import { installTemporalRuntime } from '../worker/worker';
 import { PROJECT_ROOT } from './tools';

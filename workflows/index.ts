@@ -1,2 +1,2 @@
-export { ticketWorkflow } from './ticket';
+export { ticketWorkflow } from './ticket/workflow';
 export { slaReconcileWorkflow } from './maintenance';

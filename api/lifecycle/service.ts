@@ -14,7 +14,7 @@ import { lifecycleFailureTypes } from '../../workflows/lifecycle/errors';
 import { allowedActions, permissionProblem, type LifecycleAction, type RuleSubject } from '../../workflows/lifecycle/rules';
 import { ruleSubject, type LifecycleView } from '../../workflows/lifecycle/view';
 import { stateQuery, ticketWorkflowId } from '../../workflows/messages';
-import type { ticketWorkflow } from '../../workflows/ticket';
+import type { ticketWorkflow } from '../../workflows/ticket/workflow';
 import type { Actor } from '../../workflows/types';
 import { notFound, staffAccess, staffTicketOrNotFound, ticketAccess, type Capabilities } from '../access';
 import { isUnavailable } from '../errors';

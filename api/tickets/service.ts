@@ -11,7 +11,7 @@ import type { Db } from '../../db/client';
 import { attachments, buildings, categories, comments, departments, ticketIntake, tickets, ticketTemplates, users } from '../../db/schema';
 import { searchAttributes as sa } from '../../temporal.config';
 import { awaitPersistedUpdate, TICKET_WORKFLOW_TYPE, ticketWorkflowId } from '../../workflows/messages';
-import type { ticketWorkflow } from '../../workflows/ticket';
+import type { ticketWorkflow } from '../../workflows/ticket/workflow';
 import { staffTickets, visibleTickets } from '../access';
 import { getSettings } from '../admin/settings';
 import type { SessionUser } from '../auth/session';

@@ -34,7 +34,7 @@ import { installTemporalRuntime, workflowBundle } from '../../worker/worker';
 import type { LifecycleView } from '../../workflows/lifecycle/view';
 import { awaitPersistedUpdate, slaConfigChangedSignal, stateQuery, TICKET_WORKFLOW_TYPE, ticketWorkflowId } from '../../workflows/messages';
 import type { BusinessCalendar } from '../../workflows/sla';
-import type { ticketWorkflow } from '../../workflows/ticket';
+import type { ticketWorkflow } from '../../workflows/ticket/workflow';
 import type { Actor, LifecycleSettings } from '../../workflows/types';
 import { freshPglite } from './databases';
 import { scriptedProvider } from './scripted-provider';

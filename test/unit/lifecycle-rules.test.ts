@@ -69,6 +69,13 @@ describe('status transitions', () => {
     expect(targetStatus(ticket({ status: 'closed', closedAt: NOW - DAY, merged: true }), { action: 'reopen' }, NOW)).toBeNull();
     expect(targetStatus(ticket({ status: 'cancelled' }), { action: 'reopen' }, NOW)).toBeNull();
   });
+
+  it('reopens to its assignee, or to the queue (triaged) when it has none, as the workflow always did', () => {
+    expect(targetStatus(ticket({ status: 'resolved', assigneeId: null }), { action: 'reopen' }, NOW)).toBe('triaged');
+    expect(targetStatus(ticket({ status: 'closed', closedAt: NOW - DAY, assigneeId: null }), { action: 'reopen' }, NOW)).toBe('triaged');
+    expect(targetStatus(ticket({ status: 'closed', closedAt: NOW - DAY }), { action: 'reopen' }, NOW)).toBe('assigned');
+    expect(allowedActions(ticket({ status: 'resolved', assigneeId: null }), requester, NOW)).toContainEqual({ action: 'reopen', to: 'triaged' });
+  });
 });
 
 describe('roles', () => {

@@ -8,7 +8,7 @@ import { seedDemo } from '../../db/seed';
 import { createActivities } from '../../worker/activities';
 import { workflowBundle } from '../../worker/worker';
 import { awaitPersistedUpdate, stateQuery, TICKET_WORKFLOW_TYPE, ticketWorkflowId } from '../../workflows/messages';
-import type { ticketWorkflow } from '../../workflows/ticket';
+import type { ticketWorkflow } from '../../workflows/ticket/workflow';
 import { freshPglite } from '../support/databases';
 import { startTimeSkipping } from '../support/time-skipping';
 

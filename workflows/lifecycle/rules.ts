@@ -117,9 +117,13 @@ export function targetStatus(subject: RuleSubject, request: ActionRequest, now: 
       return WORKING_STATUSES.includes(status) ? status : null;
     case 'reclassify':
       return open && !subject.held ? status : null;
-    case 'reopen':
-      if (status === 'resolved') return 'assigned';
-      return status === 'closed' && withinReopenWindow(subject, now) ? 'assigned' : null;
+    case 'reopen': {
+      // Back to its assignee, or to the queue when it has none (then routing picks an agent):
+      // what the workflow has always done with a reopened ticket.
+      const to: TicketStatus = subject.assigneeId ? 'assigned' : 'triaged';
+      if (status === 'resolved') return to;
+      return status === 'closed' && withinReopenWindow(subject, now) ? to : null;
+    }
     case 'cancel':
       return status === 'new' || status === 'triaged' || status === 'assigned' ? 'cancelled' : null;
     case 'confirmResolution':

@@ -1,0 +1,7 @@
+/** patched() ids of the ticket workflow, oldest first. Never reuse or remove one while tickets started before it may still run. */
+export const PATCHES = {
+  /** The full lifecycle (screening, SLA, escalation…) replaced the walking skeleton's intake (v0). */
+  lifecycleV1: 'deskflow-lifecycle-v1',
+  /** A ticket started by the skeleton (v0) gets its SLA clocks on its next step. */
+  adoptV0: 'deskflow-adopt-v0-ticket',
+} as const;
