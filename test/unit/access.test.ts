@@ -55,4 +55,10 @@ describe('the move rules ask the same function', () => {
     expect(permissionProblem(subject, { id: 'hugo', role: 'agent', departmentId: HR }, 'escalate')).toBeNull();
     expect(permissionProblem(subject, { id: 'otto', role: 'agent', departmentId: IT, staffDepartmentIds: [IT, HR] }, 'escalate')).toBeNull();
   });
+
+  it('keep the role rule for handlers replaying Updates accepted before staff powers were per ticket', () => {
+    const sam = { id: 'sam', role: 'supervisor' as const, departmentId: IT };
+    expect(permissionProblem(subject, sam, 'cancel', 'byRole')).toBeNull();
+    expect(permissionProblem(subject, sam, 'cancel', 'perTicket')).not.toBeNull();
+  });
 });

@@ -73,8 +73,28 @@ const NOT_FOR_AGENTS: ReadonlySet<LifecycleAction> = new Set(['cancel', 'confirm
 /** The actor as domain/access.ts sees them (Updates sent before per-department staff carry only the home department). */
 const personOf = (actor: Actor): Person => ({ id: actor.id, role: actor.role, staffDepartmentIds: actor.staffDepartmentIds ?? staffDepartments(actor.role, actor.departmentId) });
 
+/**
+ * Which rule grants staff powers: per ticket (domain/access.ts), or by role as before that —
+ * kept only for workflow handlers replaying Updates accepted under it (workflows/ticket/patches.ts).
+ */
+export type StaffPowers = 'perTicket' | 'byRole';
+
+/** The rule before staff powers were per ticket: supervisors and admins everywhere, agents in their department. */
+function byRoleProblem(subject: RuleSubject, actor: Actor, action: LifecycleAction): string | null {
+  if (actor.role === 'supervisor' || actor.role === 'admin') return null;
+  const ownTicket = actor.id === subject.requesterId;
+  if (ownTicket && REQUESTER_ACTIONS.has(action)) return null;
+  if (actor.role === 'requester') {
+    return ownTicket ? `requesters may only cancel, reopen or confirm the resolution of their tickets, not ${describe(action)}` : 'requesters may only change their own tickets';
+  }
+  if (NOT_FOR_AGENTS.has(action)) return action === 'cancel' ? 'only the requester, a supervisor or an admin may cancel a ticket' : 'only the requester, a supervisor or an admin may confirm a resolution';
+  const inScope = (subject.departmentId !== null && subject.departmentId === actor.departmentId) || subject.assigneeId === actor.id;
+  return inScope ? null : 'agents may only change tickets of their department or assigned to them';
+}
+
 /** Why this actor may not take this action on this ticket, or null when their powers on it allow it (status aside). */
-export function permissionProblem(subject: RuleSubject, actor: Actor, action: LifecycleAction): string | null {
+export function permissionProblem(subject: RuleSubject, actor: Actor, action: LifecycleAction, powers: StaffPowers = 'perTicket'): string | null {
+  if (powers === 'byRole') return byRoleProblem(subject, actor, action);
   const caps = capabilitiesFor(personOf(actor), subject);
   if (caps.supervise) return null;
   if (caps.requester && REQUESTER_ACTIONS.has(action)) return null;
@@ -180,8 +200,8 @@ export function describeAllowed(subject: RuleSubject, actor: Actor, now: number)
  * (role or scope) or BAD_REQUEST (illegal from this status, naming the allowed moves).
  * Returns the status the ticket will have.
  */
-export function assertAllowed(subject: RuleSubject, actor: Actor, request: ActionRequest, now: number): TicketStatus {
-  const problem = permissionProblem(subject, actor, request.action);
+export function assertAllowed(subject: RuleSubject, actor: Actor, request: ActionRequest, now: number, powers: StaffPowers = 'perTicket'): TicketStatus {
+  const problem = permissionProblem(subject, actor, request.action, powers);
   if (problem) throw lifecycleFailure(lifecycleFailureTypes.forbidden, `Ticket #${subject.number}: ${problem}.`);
   const to = targetStatus(subject, request, now);
   const allowed = describeAllowed(subject, actor, now);

@@ -10,7 +10,7 @@
 import type { Priority, Role, TicketStatus } from '../../db/schema/enums';
 import type { TicketContext } from '../../worker/activities/sla';
 import { lifecycleFailure, lifecycleFailureTypes } from '../lifecycle/errors';
-import { assertAllowed, OPEN_STATUSES, targetStatus, type ActionRequest } from '../lifecycle/rules';
+import { assertAllowed, OPEN_STATUSES, targetStatus, type ActionRequest, type StaffPowers } from '../lifecycle/rules';
 import { agentReplied, ALL_TARGETS, createSla, markDone, nextDue, projection, reopened, requesterReplied, retargetAll, stepsFor, stopClocks, syncClocks, type DueItem } from '../lifecycle/sla';
 import { lifecycleView, ruleSubject, type LifecycleView } from '../lifecycle/view';
 import { priorities, roles } from '../lifecycle/vocabulary';
@@ -89,8 +89,8 @@ export class TicketEntity {
   // The rules: whether a move is allowed, and the status it leads to.
 
   /** Checks the actor and the move against the rules; returns the status the ticket moves to, or throws the lifecycle failure. */
-  check(request: { actor?: Actor } | undefined, action: ActionRequest, at: number): TicketStatus {
-    return assertAllowed(ruleSubject(this.state), assertActor(request), action, at);
+  check(request: { actor?: Actor } | undefined, action: ActionRequest, at: number, powers: StaffPowers = 'perTicket'): TicketStatus {
+    return assertAllowed(ruleSubject(this.state), assertActor(request), action, at, powers);
   }
 
   /** The status a move leads to now (roles aside), or null when the status does not allow it. */

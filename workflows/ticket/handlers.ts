@@ -48,7 +48,7 @@ export function onLifecycleUpdate<R extends { actor: Actor }>(run: TicketRun, up
     update,
     (request) =>
       run.exclusive(async () => {
-        await move.apply(run, request, run.check(request, move.action(request)));
+        await move.apply(run, request, run.check(request, move.action(request), { inHandler: true }));
         return run.view();
       }),
     {

@@ -4,4 +4,9 @@ export const PATCHES = {
   lifecycleV1: 'deskflow-lifecycle-v1',
   /** A ticket started by the skeleton (v0) gets its SLA clocks on its next step. */
   adoptV0: 'deskflow-adopt-v0-ticket',
+  /**
+   * Staff powers per ticket (domain/access.ts) instead of per role: a supervisor acts only in the
+   * departments they supervise. Handlers of Updates accepted before it re-check by the role rule.
+   */
+  staffPowersPerTicket: 'deskflow-staff-powers-per-ticket',
 } as const;

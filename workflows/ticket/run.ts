@@ -2,7 +2,7 @@
  * What the parts of one ticket workflow run share: its input, the ticket (entity), the activity
  * proxies, the one-change-at-a-time lock, the wake-up flag of the main loop and the persistence.
  */
-import { ActivityFailure, TimeoutFailure, workflowInfo, type ActivityInterfaceFor } from '@temporalio/workflow';
+import { ActivityFailure, patched, TimeoutFailure, workflowInfo, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { Activities } from '../../worker/activities';
 import type { ActionRequest } from '../lifecycle/rules';
 import type { LifecycleView } from '../lifecycle/view';
@@ -11,6 +11,7 @@ import type { TicketStatus } from '../../db/schema/enums';
 import type { TicketEntity } from './entity';
 import { Exclusive } from './exclusive';
 import { TicketStore } from './persistence';
+import { PATCHES } from './patches';
 
 type Proxy = ActivityInterfaceFor<Activities>;
 
@@ -56,8 +57,14 @@ export class TicketRun {
     return this.changes.busy;
   }
 
-  check(request: { actor?: Actor } | undefined, action: ActionRequest): TicketStatus {
-    return this.ticket.check(request, action, this.now());
+  /**
+   * The rules' verdict on a move. An Update's handler that replays one accepted before staff
+   * powers were per ticket judges it by the role rule it was accepted under (validators never
+   * replay: they always use today's rule).
+   */
+  check(request: { actor?: Actor } | undefined, action: ActionRequest, options: { inHandler?: boolean } = {}): TicketStatus {
+    const perTicket = options.inHandler ? patched(PATCHES.staffPowersPerTicket) : true;
+    return this.ticket.check(request, action, this.now(), perTicket ? 'perTicket' : 'byRole');
   }
 
   view(): LifecycleView {
