@@ -13,6 +13,7 @@ import { migrate as migrateNeon } from 'drizzle-orm/neon-serverless/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { pino } from 'pino';
 import ws from 'ws';
 import * as schema from './schema';
 
@@ -22,7 +23,10 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 
 export type DatabaseOptions =
   | { kind: 'pglite'; dataDir: string | undefined /* undefined = in memory */ }
-  | { kind: 'postgres'; url: string; wsProxy?: string | undefined; maxConnections?: number };
+  | { kind: 'postgres'; url: string; wsProxy?: string | undefined; maxConnections?: number; logger?: ConnectionErrorLogger };
+
+/** Where a pooled connection's errors go: the process's pino logger fits (by default one named deskflow-db). */
+export type ConnectionErrorLogger = { warn(fields: Record<string, unknown>, message: string): void };
 
 export type Database = {
   db: Db;
@@ -56,9 +60,22 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // A connection dying (server restart, failover, proxy gone) must not crash the process. The pool
   // hears about it only while the client is idle; while one is checked out (a transaction) its
   // 'error' event has no listener unless we add one for the connection's whole life. The query in
-  // flight fails with the error either way, and the pool discards the client and reconnects.
+  // flight fails with the error either way, and the pool discards the client and reconnects; the
+  // error is logged here once per connection (the pool re-emits an idle client's error: not again).
+  const logger = options.logger ?? pino({ name: 'deskflow-db', level: process.env.LOG_LEVEL || 'info' });
+  const server = serverOf(options.url);
+  const checkedOut = new WeakSet<PoolClient>();
+  pool.on('acquire', (client: PoolClient) => checkedOut.add(client));
+  pool.on('release', (_error: unknown, client: PoolClient) => checkedOut.delete(client));
   pool.on('error', () => undefined);
-  pool.on('connect', (client: PoolClient) => client.on('error', () => undefined));
+  pool.on('connect', (client: PoolClient) =>
+    client.on('error', (error: Error) =>
+      logger.warn(
+        { err: error, ...server, connection: checkedOut.has(client) ? 'checked out (its query fails with this error)' : 'idle in the pool', pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } },
+        'database connection lost; the pool discards it and reconnects on demand',
+      ),
+    ),
+  );
   const db = drizzleNeon(pool, { schema });
   return {
     db: db as unknown as Db,
@@ -120,6 +137,16 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Host, port and database of a connection URL for logs; never its credentials. */
+function serverOf(url: string): { host?: string; database?: string } {
+  try {
+    const parsed = new URL(url);
+    return { host: parsed.host, database: decodeURIComponent(parsed.pathname.slice(1)) || undefined };
+  } catch {
+    return {};
+  }
+}
+
 /**
  * Node 20 has no global WebSocket. Against Neon itself the defaults are right; in front of a
  * plain PostgreSQL, Neon's wsproxy speaks unencrypted WebSocket and pipelining must be off.
@@ -134,8 +161,8 @@ function configureNeon(wsProxy: string | undefined) {
   }
 }
 
-export function databaseOptionsFromSettings(settings: { DATABASE_URL?: string | undefined; NEON_WS_PROXY?: string | undefined; DATA_DIR: string }): DatabaseOptions {
+export function databaseOptionsFromSettings(settings: { DATABASE_URL?: string | undefined; NEON_WS_PROXY?: string | undefined; DATA_DIR: string }, logger?: ConnectionErrorLogger): DatabaseOptions {
   return settings.DATABASE_URL
-    ? { kind: 'postgres', url: settings.DATABASE_URL, wsProxy: settings.NEON_WS_PROXY }
+    ? { kind: 'postgres', url: settings.DATABASE_URL, wsProxy: settings.NEON_WS_PROXY, ...(logger && { logger }) }
     : { kind: 'pglite', dataDir: join(settings.DATA_DIR, 'pglite') };
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../api/app';
 import { createInternalApp } from '../api/internal/app';
-import { createLogger } from '../api/logger';
+import { createLogger, type Logger } from '../api/logger';
 import { DatabaseInUseError, type Database } from '../db/client';
 import { demoUsers } from '../db/seed';
 import { ConfigError, deskflowSettings, type DeskflowSettings } from '../deskflow.config';
@@ -52,7 +52,7 @@ async function main() {
   if (temporal.address) await ensureSearchAttributes(connection, temporal.namespace, (line) => step(line));
   await ensureSchedules(client, temporal.taskQueue, (line) => step(line));
 
-  const database = await openDatabaseStep(settings);
+  const database = await openDatabaseStep(settings, logger);
   if (await seedDemoStep(database.db, settings)) step('seeded the demo organisation');
 
   step('bundling workflows and starting the worker');
@@ -153,9 +153,9 @@ async function startTemporalDevServer(temporal: TemporalSettings, settings: Desk
   return address;
 }
 
-async function openDatabaseStep(settings: DeskflowSettings): Promise<Database> {
+async function openDatabaseStep(settings: DeskflowSettings, logger: Logger): Promise<Database> {
   step(settings.DATABASE_URL ? 'connecting to PostgreSQL (DATABASE_URL) through the Neon driver' : `opening PGlite in ${join(settings.DATA_DIR, 'pglite')}`);
-  const database = await openMigratedDatabase(settings);
+  const database = await openMigratedDatabase(settings, logger);
   cleanups.push(() => database.close());
   step('database migrated');
   return database;

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { databaseOptionsFromSettings, openDatabase, type Database, type Db } from '../db/client';
+import { databaseOptionsFromSettings, openDatabase, type ConnectionErrorLogger, type Database, type Db } from '../db/client';
 import { users } from '../db/schema';
 import { seedDemo } from '../db/seed';
 import { ConfigError, type DeskflowSettings } from '../deskflow.config';
@@ -50,8 +50,8 @@ export function demoSeedWanted(settings: SeedSettings): boolean {
 }
 
 /** Opens the database npm start uses (DATABASE_URL, or PGlite under DATA_DIR) and applies pending migrations. */
-export async function openMigratedDatabase(settings: Pick<DeskflowSettings, 'DATABASE_URL' | 'NEON_WS_PROXY' | 'DATA_DIR'>): Promise<Database> {
-  const database = await openDatabase(databaseOptionsFromSettings(settings));
+export async function openMigratedDatabase(settings: Pick<DeskflowSettings, 'DATABASE_URL' | 'NEON_WS_PROXY' | 'DATA_DIR'>, logger?: ConnectionErrorLogger): Promise<Database> {
+  const database = await openDatabase(databaseOptionsFromSettings(settings, logger));
   try {
     await database.migrate();
   } catch (error) {

@@ -25,7 +25,7 @@ async function main() {
   if (!settings.DATABASE_URL) throw new ConfigError('DATABASE_URL is not set: a standalone worker needs PostgreSQL (PGlite lets only one process open its data; npm start runs its own worker)');
   const address = temporal.address;
 
-  const database = await openDatabase(databaseOptionsFromSettings(settings));
+  const database = await openDatabase(databaseOptionsFromSettings(settings, logger));
   await database.migrate().catch((error: unknown) => {
     throw new ConfigError(`cannot migrate the database (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): check DATABASE_URL${settings.NEON_WS_PROXY ? ' and NEON_WS_PROXY' : ''}`);
   });

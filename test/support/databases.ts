@@ -4,13 +4,13 @@
  */
 import { Pool } from '@neondatabase/serverless';
 import { PGlite } from '@electric-sql/pglite';
-import { openDatabase, wrapPglite, type Database } from '../../db/client';
+import { openDatabase, wrapPglite, type ConnectionErrorLogger, type Database } from '../../db/client';
 import { neonConfigFor, startPostgres, startWsproxy, type PostgresHandle, type WsproxyHandle } from '../../scripts/pg';
 
 export type DatabaseKind = {
   name: string;
-  /** A fresh, migrated, empty database. */
-  open(): Promise<Database>;
+  /** A fresh, migrated, empty database (on PostgreSQL, its connections' errors go to `logger` when given). */
+  open(options?: { logger?: ConnectionErrorLogger }): Promise<Database>;
   stop(): Promise<void>;
 };
 
@@ -43,7 +43,7 @@ export function postgresKind(): DatabaseKind {
     })());
   return {
     name: 'PostgreSQL via the Neon driver',
-    async open() {
+    async open(options) {
       const { pg, proxy } = await boot();
       const name = `t${process.pid}_${++count}`;
       const admin = new Pool({ connectionString: pg.url });
@@ -51,7 +51,7 @@ export function postgresKind(): DatabaseKind {
       await admin.end();
       const url = new URL(pg.url);
       url.pathname = `/${name}`;
-      const database = await openDatabase({ kind: 'postgres', url: url.toString(), wsProxy: proxy.wsProxyHost });
+      const database = await openDatabase({ kind: 'postgres', url: url.toString(), wsProxy: proxy.wsProxyHost, ...(options?.logger && { logger: options.logger }) });
       await database.migrate();
       return database;
     },

@@ -75,10 +75,14 @@ describe('a change sent while the previous one is being written', () => {
     const ticket = await h.startTicket({ requester: rita, title: 'Need access to the finance share #triage:Access@0.93', description: 'Read access, please.' });
     await gate.wrote;
     // Hana (HR) may not start work on an IT ticket assigned to Otto, before or after the write.
-    const refused = ticket.handle.executeUpdate(transitionUpdate, { args: [{ to: 'in_progress', actor: hana, reason: 'mine now' }] }).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The workflow takes the update in (its validator refuses it, or accepts it for the handler to
+    // judge) while the write is still held; only then is the write let through.
+    const taken = await ticket.handle.startUpdate(transitionUpdate, { args: [{ to: 'in_progress', actor: hana, reason: 'mine now' }], waitForStage: WorkflowUpdateStage.ACCEPTED }).then(
+      (update) => ({ update }),
+      (error: unknown) => ({ error }),
+    );
     gate.release();
-    const error = await refused;
+    const error = 'error' in taken ? taken.error : await taken.update.result().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(String((error as Error & { cause?: unknown }).cause)).toMatch(/agents may only change tickets of their department or assigned to them/);
     expect(await h.row(ticket.id)).toMatchObject({ status: 'assigned', assigneeId: otto.id });
