@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { connectTicketRoom, type RoomClient } from '../realtime/client';
 import { ticketRoomName } from '../realtime/token';
-import { startRoomsHarness } from '../test/support/rooms-harness';
+import { startRoomsHarness } from '../dev-support/rooms-harness';
 
 const { values: args } = parseArgs({
   options: {

@@ -37,7 +37,7 @@ import { searchAttributes } from '../temporal.config';
 import { installTemporalRuntime } from '../worker/worker';
 import { TICKET_WORKFLOW_TYPE, ticketWorkflowId } from '../workflows/messages';
 import type { ticketWorkflow } from '../workflows/ticket/workflow';
-import { prebuiltBundle, startWorkerProcess } from '../test/support/worker-process';
+import { prebuiltBundle, startWorkerProcess } from '../dev-support/worker-process';
 import { paced, pool, summarize, table } from './support/stats';
 
 const { values } = parseArgs({

@@ -37,7 +37,7 @@ import {
   type PublicReply,
 } from '../workflows/messages';
 import type { ticketWorkflow } from '../workflows/ticket/workflow';
-import { startStack, type Stack } from '../test/support/stack';
+import { startStack, type Stack } from '../dev-support/stack';
 import { installTemporalRuntime } from '../worker/worker';
 import { PROJECT_ROOT } from './tools';
 

@@ -1,7 +1,7 @@
 /** Attachments over real HTTP: magic-byte allowlist, safe names, size limits, per-ticket access, downloads. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachmentBlobs } from '../../db/schema';
-import { pgliteKind, postgresKind } from '../support/databases';
+import { pgliteKind, postgresKind } from '../../dev-support/databases';
 import { demo, outcome, startApi, type ApiHarness } from './support';
 
 // PGlite and PostgreSQL through the Neon driver: search, keyset order and bytes must agree on both.

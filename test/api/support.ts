@@ -30,8 +30,8 @@ import { verifyRoomToken } from '../../realtime/token';
 import { createRoomsNotifier } from '../../worker/rooms-notifier';
 import { assignUpdate, reclassifyUpdate, triageUpdate } from '../../workflows/messages';
 import { createDeskflowWorker, installTemporalRuntime } from '../../worker/worker';
-import { freshPglite } from '../support/databases';
-import { startDevServer } from '../support/stack';
+import { freshPglite } from '../../dev-support/databases';
+import { startDevServer } from '../../dev-support/stack';
 
 export const PASSWORD = 'correct-horse-battery';
 const ROOM_SECRET = 'test-room-secret-0123456789abcdef0123456789';
@@ -44,7 +44,7 @@ export type ApiHarnessOptions = {
   config?: Partial<ApiConfig>;
   /** Listen here (default: a free port). */
   port?: number;
-  /** A fresh, migrated database (default: PGlite; see test/support/databases.ts for PostgreSQL). */
+  /** A fresh, migrated database (default: PGlite; see dev-support/databases.ts for PostgreSQL). */
   database?: () => Promise<Database>;
   /** Also run the rooms (wrangler dev, workerd) against this API, with the worker pushing live events into them. */
   rooms?: boolean;

@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildings, tickets } from '../../db/schema';
-import { pgliteKind, postgresKind } from '../support/databases';
+import { pgliteKind, postgresKind } from '../../dev-support/databases';
 import { demo, outcome, startApi, type ApiHarness } from './support';
 
 // PGlite and PostgreSQL through the Neon driver: search, keyset order and bytes must agree on both.

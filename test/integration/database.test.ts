@@ -8,7 +8,7 @@ import type { Database } from '../../db/client';
 import { apiTokens, sessions, ticketEvents, ticketIntake, tickets, users } from '../../db/schema';
 import { seedDemo } from '../../db/seed';
 import { createActivities } from '../../worker/activities';
-import { pgliteKind, postgresKind } from '../support/databases';
+import { pgliteKind, postgresKind } from '../../dev-support/databases';
 
 const postgres = postgresKind();
 afterAll(() => postgres.stop());

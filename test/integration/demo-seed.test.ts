@@ -9,7 +9,7 @@ import type { Database } from '../../db/client';
 import { users } from '../../db/schema';
 import { ConfigError, deskflowSettings } from '../../deskflow.config';
 import { seedDemoStep } from '../../scripts/startup';
-import { freshPglite, postgresKind } from '../support/databases';
+import { freshPglite, postgresKind } from '../../dev-support/databases';
 
 const postgres = postgresKind();
 afterAll(() => postgres.stop());

@@ -29,7 +29,7 @@ import { searchAttributes } from '../../temporal.config';
 import { installTemporalRuntime } from '../../worker/worker';
 import { ticketWorkflowId } from '../../workflows/messages';
 import { serveLifecycleApi, type LifecycleApi } from '../support/lifecycle-api';
-import { prebuiltBundle, startWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { prebuiltBundle, startWorkerProcess, type WorkerProcess } from '../../dev-support/worker-process';
 
 const PASSWORD = 'correct-horse-battery';
 const { PendingActivityState } = proto.temporal.api.enums.v1;

@@ -16,9 +16,9 @@ import { adminAudit, ticketEvents, tickets, users } from '../../db/schema';
 import { seedDemo } from '../../db/seed';
 import { seedSla } from '../../db/seed-sla';
 import { createDeskflowWorker, installTemporalRuntime } from '../../worker/worker';
-import { freshPglite } from '../support/databases';
+import { freshPglite } from '../../dev-support/databases';
 import { serveLifecycleApi, type LifecycleApi } from '../support/lifecycle-api';
-import { startDevServer } from '../support/stack';
+import { startDevServer } from '../../dev-support/stack';
 
 const PASSWORD = 'correct-horse-battery';
 let env: TestWorkflowEnvironment;

@@ -16,8 +16,8 @@ import { queueRoomName, ticketRoomName, userRoomName } from '../../realtime/toke
 import { ticketActivities } from '../../worker/activities/tickets';
 import { createRoomsNotifier, RoomsPushError } from '../../worker/rooms-notifier';
 import type { TicketRowPatch } from '../../workflows/types';
-import { pgliteKind, postgresKind } from '../support/databases';
-import { startRoomsHarness, type HarnessUser, type RoomsHarness } from '../support/rooms-harness';
+import { pgliteKind, postgresKind } from '../../dev-support/databases';
+import { startRoomsHarness, type HarnessUser, type RoomsHarness } from '../../dev-support/rooms-harness';
 
 const TYPING_TTL_MS = 1000;
 /** The rooms' periodic re-check: longer than any pushed change takes to act (5 s), so tests tell the two apart. */

@@ -3,7 +3,7 @@ import type { AppRouter } from '../../api/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { ticketEvents } from '../../db/schema';
-import { startStack, type Stack } from '../support/stack';
+import { startStack, type Stack } from '../../dev-support/stack';
 
 let stack: Stack;
 beforeAll(async () => {

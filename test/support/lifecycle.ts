@@ -36,7 +36,7 @@ import { awaitPersistedUpdate, slaConfigChangedSignal, stateQuery, TICKET_WORKFL
 import type { BusinessCalendar } from '../../workflows/sla';
 import type { ticketWorkflow } from '../../workflows/ticket/workflow';
 import type { Actor, LifecycleSettings } from '../../workflows/types';
-import { freshPglite } from './databases';
+import { freshPglite } from '../../dev-support/databases';
 import { scriptedProvider } from './scripted-provider';
 import { startTimeSkipping } from './time-skipping';
 

@@ -7,7 +7,7 @@ import { aiActivities } from '../../worker/activities/ai';
 import { createOfflineProvider } from '../../worker/ai/offline-provider';
 import { draftFromTemplate } from '../../worker/ai/reply-templates';
 import { screenByRules } from '../../worker/ai/screening';
-import { freshPglite } from '../support/databases';
+import { freshPglite } from '../../dev-support/databases';
 
 const screen = (title: string, description = '') => screenByRules({ title, description });
 

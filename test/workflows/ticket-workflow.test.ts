@@ -9,7 +9,7 @@ import { createActivities } from '../../worker/activities';
 import { workflowBundle } from '../../worker/worker';
 import { awaitPersistedUpdate, stateQuery, TICKET_WORKFLOW_TYPE, ticketWorkflowId } from '../../workflows/messages';
 import type { ticketWorkflow } from '../../workflows/ticket/workflow';
-import { freshPglite } from '../support/databases';
+import { freshPglite } from '../../dev-support/databases';
 import { startTimeSkipping } from '../support/time-skipping';
 
 let env: TestWorkflowEnvironment;

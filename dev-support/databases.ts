@@ -4,8 +4,8 @@
  */
 import { Pool } from '@neondatabase/serverless';
 import { PGlite } from '@electric-sql/pglite';
-import { openDatabase, wrapPglite, type ConnectionErrorLogger, type Database } from '../../db/client';
-import { neonConfigFor, startPostgres, startWsproxy, type PostgresHandle, type WsproxyHandle } from '../../scripts/pg';
+import { openDatabase, wrapPglite, type ConnectionErrorLogger, type Database } from '../db/client';
+import { neonConfigFor, startPostgres, startWsproxy, type PostgresHandle, type WsproxyHandle } from '../scripts/pg';
 
 export type DatabaseKind = {
   name: string;

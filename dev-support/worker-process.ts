@@ -8,9 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { workflowBundle } from '../../worker/worker';
+import { workflowBundle } from '../worker/worker';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 export type WorkerProcessEnv = {
   TEMPORAL_ADDRESS: string;
