@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { ZName } from '../api/admin/users/schemas';
 import { createAccount } from '../api/admin/users/service';
 import { issueInvitation } from '../api/auth/email-tokens';
-import { hashPassword } from '../api/auth/password';
+import { hashPassword } from '../lib/password';
 import { ZEmail, ZNewPassword } from '../api/auth/passwords-policy';
 import { DatabaseInUseError } from '../db/client';
 import { users } from '../db/schema';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../api/app';
 import { createInternalApp } from '../api/internal/app';
-import { createLogger } from '../api/logger';
+import { createLogger } from '../lib/logger';
 import { DatabaseInUseError, type Database } from '../db/client';
 import { demoUsers } from '../db/seed';
 import { ConfigError, deskflowSettings, type DeskflowSettings } from '../deskflow.config';

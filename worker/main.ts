@@ -6,7 +6,7 @@
  * so a separate worker needs PostgreSQL). Live room events when ROOMS_URL and
  * INTERNAL_API_SECRET are set. DESKFLOW_WORKFLOW_BUNDLE: a prebuilt workflow bundle file.
  */
-import { createLogger } from '../api/logger';
+import { createLogger } from '../lib/logger';
 import { databaseOptionsFromSettings, openDatabase } from '../db/client';
 import { ConfigError, deskflowSettings } from '../deskflow.config';
 import { temporalSettings } from '../temporal.config';

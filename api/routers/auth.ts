@@ -8,12 +8,13 @@ import { z } from 'zod';
 import { apiTokenScopes, users } from '../../db/schema';
 import { getSettings, signUpDomainAllowed } from '../admin/settings/service';
 import { recordAdminAction } from '../admin/audit/service';
+import { sessionCookie } from '../auth/cookie';
 import { createApiToken, listApiTokens, revokeApiToken, TooManyApiTokens } from '../auth/api-tokens';
 import { consumeEmailToken, emailTokenLink, issueEmailToken } from '../auth/email-tokens';
 import { bindingCookie, OidcError } from '../auth/oidc';
-import { dummyHash, hashPassword, verifyPassword } from '../auth/password';
+import { dummyHash, hashPassword, verifyPassword } from '../../lib/password';
 import { ZEmail, ZNewPassword } from '../auth/passwords-policy';
-import { createSession, generateSessionToken, invalidateSession, invalidateUserSessions, SESSION_COOKIE, SESSION_TTL_MS } from '../auth/session';
+import { createSession, generateSessionToken, invalidateSession, invalidateUserSessions, SESSION_TTL_MS } from '../auth/session';
 import { createTRPCRouter, limitFurther, protectedProcedure, publicProcedure, sessionProcedure, type Context } from '../trpc';
 import { resolveReturnTo } from '../auth/return-to';
 
@@ -21,11 +22,6 @@ const ZSignInInput = z.object({
   email: ZEmail,
   password: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
 });
-
-export function sessionCookie(ctx: Pick<Context, 'services'>, token: string, maxAgeSeconds: number): string {
-  const secure = new URL(ctx.services.config.publicUrl).protocol === 'https:' ? '; Secure' : '';
-  return `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${maxAgeSeconds}${secure}`;
-}
 
 async function startSession(ctx: Context, user: { id: string; email: string; name: string; role: (typeof users.$inferSelect)['role']; departmentId: string | null }) {
   const token = generateSessionToken();

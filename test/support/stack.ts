@@ -8,7 +8,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { createDeskflowClient } from '../../api/client';
-import { createLogger } from '../../api/logger';
+import { createLogger } from '../../lib/logger';
 import type { Database } from '../../db/client';
 import { seedDemo } from '../../db/seed';
 import { ensureTemporalCli } from '../../scripts/tools';

@@ -3,9 +3,8 @@
  * on the way in and on the way out, with defaults for anything never set. Lifecycle settings
  * (auto-close, reopen window) are the ticket workflow's, under the key `lifecycle`.
  */
-import { inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
-import { settings } from '../../../db/schema';
+import { readSettingValues, writeSettingValues } from '../../../db/settings';
 import type { AuthedContext } from '../../trpc';
 import { changedFields, recordAdminAction } from '../audit/service';
 import { defaultSettings, ZSettings, type Settings } from './schemas';
@@ -15,9 +14,7 @@ export type { Settings } from './schemas';
 const keys = Object.keys(defaultSettings) as (keyof Settings)[];
 
 export async function getSettings(db: Db | Tx): Promise<Settings> {
-  const rows = await db.select().from(settings).where(inArray(settings.key, keys));
-  const merged: Record<string, unknown> = { ...defaultSettings };
-  for (const row of rows) merged[row.key] = row.value;
+  const merged: Record<string, unknown> = { ...defaultSettings, ...Object.fromEntries(await readSettingValues(db, keys)) };
   // A row written by an older version that no longer validates falls back to the default.
   const parsed = ZSettings.safeParse(merged);
   if (parsed.success) return parsed.data;
@@ -34,22 +31,12 @@ export function signUpDomainAllowed(settings: Settings, email: string): boolean 
   return settings.signUpDomains.length === 0 || settings.signUpDomains.includes(email.split('@').at(-1)!.toLowerCase());
 }
 
-async function writeSettings(db: Db | Tx, changes: Partial<Settings>, actorId: string): Promise<Settings> {
-  const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
-  if (entries.length > 0) {
-    await db
-      .insert(settings)
-      .values(entries.map(([key, value]) => ({ key, value, updatedById: actorId })))
-      .onConflictDoUpdate({ target: settings.key, set: { value: sql`excluded.value`, updatedById: actorId, updatedAt: new Date() } });
-  }
-  return getSettings(db);
-}
-
 /** Applies the changes and audits them, in one transaction. */
 export function updateSettings(ctx: AuthedContext, changes: Partial<Settings>): Promise<Settings> {
   return ctx.db.transaction(async (tx) => {
     const before = await getSettings(tx);
-    const after = await writeSettings(tx, changes, ctx.user.id);
+    await writeSettingValues(tx, changes, ctx.user.id);
+    const after = await getSettings(tx);
     await recordAdminAction(tx, { actorId: ctx.user.id, action: 'settings.updated', targetType: 'settings', details: changedFields(before, changes) });
     return after;
   });
