@@ -23,7 +23,7 @@ import { createSession, generateSessionToken, SESSION_TTL_MS } from './auth/sess
 import { apiConfigFromSettings, type ApiConfig } from './config';
 import { createRestHandler, openApiDocument, REST_PREFIX } from './openapi';
 import { appRouter } from './router';
-import { sessionCookie } from './routers/auth';
+import { sessionCookie } from './auth/cookie';
 import { addressBucket, forwardedClient } from './security/client-address';
 import { rateLimitHeaders } from './security/rate-limit';
 import { createContextFactory, createServices, type AppDeps } from './trpc';

@@ -4,7 +4,7 @@
  * invitation link is a credential, and logs are read by more people than mailboxes. Admins get
  * an invitation's link from admin.users.invite / resendInvitation instead.
  */
-import type { Logger } from './logger';
+import type { Logger } from '../lib/logger';
 
 export type Mail = { to: string; subject: string; text: string };
 

@@ -17,7 +17,7 @@ import { PrincipalCache } from './auth/principal-cache';
 import type { SessionUser } from './auth/session';
 import type { ApiConfig } from './config';
 import { isUnavailable, postgresErrorCode, RetryLater } from './errors';
-import type { Logger } from './logger';
+import type { Logger } from '../lib/logger';
 import { createRoomsAccessNotifier, type RoomsAccessNotifier } from './internal/rooms-push';
 import { createLogMailer, type Mailer } from './mail';
 import { addressBucket } from './security/client-address';

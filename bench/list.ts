@@ -22,13 +22,13 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createApp } from '../api/app';
 import { createDeskflowClient } from '../api/client';
-import { createLogger } from '../api/logger';
+import { createLogger } from '../lib/logger';
 import { sessionUserColumns, toSessionUser } from '../api/auth/session';
 import { listTicketsQuery, searchTicketsQuery } from '../api/tickets/service';
 import type { ListTicketsInput, SearchTicketsInput } from '../api/tickets/schemas';
 import { openDatabase } from '../db/client';
 import { departments, users } from '../db/schema';
-import { hashPassword } from '../api/auth/password';
+import { hashPassword } from '../lib/password';
 import { startPostgres, startWsproxy } from '../scripts/pg';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);

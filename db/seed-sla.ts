@@ -8,7 +8,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { BREACH_PERCENT, DEFAULT_SLA_TARGETS, DEFAULT_THRESHOLDS } from '../workflows/sla/clock';
 import { DEFAULT_ESCALATION_CHAIN, DEFAULT_LIFECYCLE_SETTINGS, DEFAULT_PAUSED_STATUSES } from '../workflows/sla/policy';
-import { DEFAULT_CALENDAR_NAME, LIFECYCLE_SETTINGS_KEY, SLA_CONFIG_VERSION_KEY } from '../worker/activities/sla';
+import { DEFAULT_CALENDAR_NAME } from '../worker/activities/sla';
+import { LIFECYCLE_SETTINGS_KEY, SLA_CONFIG_VERSION_KEY } from './settings';
 import type { Db } from './client';
 import { businessCalendars, departments, escalationGroupMembers, priorities, settings, slaPolicies, users } from './schema';
 

@@ -4,7 +4,7 @@
  * categories and ticket templates.
  */
 import { sql } from 'drizzle-orm';
-import { hashPassword } from '../api/auth/password';
+import { hashPassword } from '../lib/password';
 import type { Db } from './client';
 import { buildings, categories, departments, ticketTemplates, users, type NewUser } from './schema';
 

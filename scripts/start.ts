@@ -11,16 +11,13 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../api/app';
 import { createInternalApp } from '../api/internal/app';
-import { createLogger, type Logger } from '../api/logger';
+import { createLogger, type Logger } from '../lib/logger';
 import { DatabaseInUseError, type Database } from '../db/client';
 import { demoUsers } from '../db/seed';
 import { ConfigError, deskflowSettings, type DeskflowSettings } from '../deskflow.config';
 import { searchAttributes, temporalSettings, type TemporalSettings } from '../temporal.config';
-import { ensureSchedules } from '../worker/schedules';
-import { ensureSearchAttributes } from '../worker/search-attributes';
-import { connectClient, connectWorker } from '../worker/temporal-connections';
-import { createRoomsNotifier } from '../worker/rooms-notifier';
-import { createDeskflowWorker } from '../worker/worker';
+import { startWorker } from '../worker/start';
+import { connectClient } from '../worker/temporal-connections';
 import { RoomsStartError, startRooms } from '../realtime/dev';
 import { demoSeedWanted, hasActiveAdmin, loadSecrets, openMigratedDatabase, prepareDataDir, seedDemoStep, type Secrets } from './startup';
 import { ensureTemporalCli, GO_MISSING_MESSAGE, ToolError } from './tools';
@@ -49,27 +46,21 @@ async function main() {
   const address = temporal.address ?? (await startTemporalDevServer(temporal, settings));
   const { client, connection } = await connectClient({ ...temporal, address });
   cleanups.push(() => connection.close());
-  if (temporal.address) await ensureSearchAttributes(connection, temporal.namespace, (line) => step(line));
-  await ensureSchedules(client, temporal.taskQueue, (line) => step(line));
 
   const database = await openDatabaseStep(settings, logger);
   if (await seedDemoStep(database.db, settings)) step('seeded the demo organisation');
 
   step('bundling workflows and starting the worker');
-  const worker = await createDeskflowWorker({
-    connection: await connectWorker({ ...temporal, address }),
-    namespace: temporal.namespace,
-    taskQueue: temporal.taskQueue,
+  const worker = await startWorker({
+    temporal: { ...temporal, address },
     db: database.db,
-    temporal: client,
+    connected: { client, connection },
+    registerSearchAttributes: Boolean(temporal.address),
     // Live events: pushes made before the rooms are up are retried by their activities.
-    notifier: createRoomsNotifier({ roomsUrl: settings.roomsUrl, internalSecret: secrets.internalSecret }),
+    rooms: { roomsUrl: settings.roomsUrl, internalSecret: secrets.internalSecret },
+    log: step,
   });
-  const workerRun = worker.run();
-  cleanups.unshift(async () => {
-    worker.shutdown();
-    await workerRun;
-  });
+  cleanups.unshift(() => worker.stop());
 
   const app = createApp({
     db: database.db,

@@ -6,16 +6,11 @@
  * so a separate worker needs PostgreSQL). Live room events when ROOMS_URL and
  * INTERNAL_API_SECRET are set. DESKFLOW_WORKFLOW_BUNDLE: a prebuilt workflow bundle file.
  */
-import { readFileSync } from 'node:fs';
-import { createLogger } from '../api/logger';
+import { createLogger } from '../lib/logger';
 import { databaseOptionsFromSettings, openDatabase } from '../db/client';
 import { ConfigError, deskflowSettings } from '../deskflow.config';
 import { temporalSettings } from '../temporal.config';
-import { createRoomsNotifier } from './rooms-notifier';
-import { ensureSchedules } from './schedules';
-import { ensureSearchAttributes } from './search-attributes';
-import { connectClient, connectWorker } from './temporal-connections';
-import { createDeskflowWorker } from './worker';
+import { startWorker } from './start';
 
 async function main() {
   const settings = deskflowSettings();
@@ -29,20 +24,13 @@ async function main() {
   await database.migrate().catch((error: unknown) => {
     throw new ConfigError(`cannot migrate the database (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): check DATABASE_URL${settings.NEON_WS_PROXY ? ' and NEON_WS_PROXY' : ''}`);
   });
-  const { client, connection } = await connectClient({ ...temporal, address });
-  await ensureSearchAttributes(connection, temporal.namespace, (line) => logger.info(line));
-  await ensureSchedules(client, temporal.taskQueue, (line) => logger.info(line));
-
-  const notifier = settings.ROOMS_URL && settings.INTERNAL_API_SECRET ? createRoomsNotifier({ roomsUrl: settings.roomsUrl, internalSecret: settings.INTERNAL_API_SECRET }) : undefined;
-  const bundlePath = process.env.DESKFLOW_WORKFLOW_BUNDLE;
-  const worker = await createDeskflowWorker({
-    connection: await connectWorker({ ...temporal, address }),
-    namespace: temporal.namespace,
-    taskQueue: temporal.taskQueue,
+  const { connection, liveEvents, running, stop: stopWorker } = await startWorker({
+    temporal: { ...temporal, address },
     db: database.db,
-    temporal: client,
-    notifier,
-    workflowCode: bundlePath ? readFileSync(bundlePath, 'utf8') : undefined,
+    registerSearchAttributes: true,
+    rooms: settings.ROOMS_URL && settings.INTERNAL_API_SECRET ? { roomsUrl: settings.roomsUrl, internalSecret: settings.INTERNAL_API_SECRET } : undefined,
+    workflowBundlePath: process.env.DESKFLOW_WORKFLOW_BUNDLE,
+    log: (line) => logger.info(line),
   });
 
   let stopping = false;
@@ -50,13 +38,13 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info('stopping: finishing the tasks in hand');
-    worker.shutdown();
+    stopWorker().catch(() => undefined); // a failed run is reported where it is awaited, below
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
-  logger.info({ taskQueue: temporal.taskQueue, address, liveEvents: Boolean(notifier) }, 'worker ready');
-  await worker.run();
+  logger.info({ taskQueue: temporal.taskQueue, address, liveEvents }, 'worker ready');
+  await running;
   await connection.close();
   await database.close();
 }

@@ -16,6 +16,9 @@ export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
 
 export const ticketWorkflowId = (number: number) => `ticket-${number}`;
 
+/** The maintenance workflow (workflows/maintenance.ts) the sla-reconcile schedule and SLA edits start. */
+export const SLA_RECONCILE_WORKFLOW_TYPE = 'slaReconcileWorkflow';
+
 type WithActor<T = object> = T & { actor: Actor; reason?: string | null };
 
 export type TransitionInput = WithActor<{ to: TicketStatus }>;

@@ -225,3 +225,13 @@ export type LiveEventSpec = LiveEventBase &
 export type LiveEventDraft = LiveEventSpec extends infer T ? (T extends unknown ? Omit<T, 'id'> : never) : never;
 
 export type LiveEventsInput = { ticketId: string; ticketNumber: number; departmentSlug: string | null; at: string; actorId: string | null; events: LiveEventSpec[] };
+
+/** What a ticket runs under, as the context activity (worker/activities/sla.ts) resolves it. */
+export type TicketContext = {
+  department: { id: string; slug: string } | null;
+  policy: SlaPolicySnapshot;
+  configVersion: number;
+  settings: LifecycleSettings;
+  /** Whether this worker delivers live events to rooms (so the workflow schedules them only then). */
+  liveEvents: boolean;
+};

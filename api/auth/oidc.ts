@@ -10,8 +10,8 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import * as client from 'openid-client';
 import type { Db } from '../../db/client';
 import { oidcAccounts, oidcLogins, users, type User } from '../../db/schema';
-import { recordAdminAction } from '../admin/audit';
-import { getSettings, signUpDomainAllowed } from '../admin/settings';
+import { recordAdminAction } from '../admin/audit/service';
+import { getSettings, signUpDomainAllowed } from '../admin/settings/service';
 import type { OidcConfig } from '../config';
 import { hashToken, randomToken } from './tokens';
 

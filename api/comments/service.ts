@@ -9,7 +9,7 @@ import { and, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import { commentEdits, commentMentions, comments, tickets, ticketWatchers, users } from '../../db/schema';
 import { publicReplySignal, ticketWorkflowId } from '../../workflows/messages';
 import { staffTickets, ticketAccess, visibleTickets } from '../access';
-import { getSettings } from '../admin/settings';
+import { getSettings } from '../admin/settings/service';
 import { recordTicketEvent } from '../tickets/events';
 import type { AuthedContext } from '../trpc';
 import { CommentError, listComments, storeComment, type StoredComment } from './store';

@@ -10,7 +10,7 @@
  */
 import { RoomPushResult, type RoomPush } from '../../realtime/protocol';
 import { userRoomName } from '../../realtime/token';
-import type { Logger } from '../logger';
+import type { Logger } from '../../lib/logger';
 
 export type RoomsAccessNotifier = {
   /** Resolves once the rooms were told (or telling them failed); never rejects. */

@@ -9,10 +9,10 @@ import { TRPCError } from '@trpc/server';
 import { and, asc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { z, ZodError } from 'zod';
 import type { Db, Tx } from '../../db/client';
-import { adminAudit, businessCalendars, departments, escalationGroupMembers, settings, slaPolicies, users, type BusinessCalendarRow, type SlaPolicyRow } from '../../db/schema';
+import { adminAudit, businessCalendars, departments, escalationGroupMembers, slaPolicies, users, type BusinessCalendarRow, type SlaPolicyRow } from '../../db/schema';
 import { priorities } from '../../db/schema/enums';
-import { bumpSlaConfigVersion, LIFECYCLE_SETTINGS_KEY, readLifecycleSettings } from '../../worker/activities/sla';
-import { SLA_RECONCILE_WORKFLOW_TYPE } from '../../workflows/maintenance';
+import { bumpSlaConfigVersion, LIFECYCLE_SETTINGS_KEY, readLifecycleSettings, writeSettingValues } from '../../db/settings';
+import { SLA_RECONCILE_WORKFLOW_TYPE } from '../../workflows/messages';
 import { businessCalendarSchema } from '../../workflows/sla/calendar-schema';
 import { BREACH_PERCENT } from '../../workflows/sla/clock';
 import { DEFAULT_ESCALATION_CHAIN, DEFAULT_PAUSED_STATUSES, matchPolicy } from '../../workflows/sla/policy';
@@ -320,10 +320,7 @@ export async function updateLifecycleSettings(ctx: AuthedContext, input: z.infer
   const version = await ctx.db.transaction(async (tx) => {
     const { settings: current } = await readLifecycleSettings(tx);
     const next = lifecycleSettingsSchema.parse({ ...current, ...input });
-    await tx
-      .insert(settings)
-      .values({ key: LIFECYCLE_SETTINGS_KEY, value: next, updatedById: ctx.user.id })
-      .onConflictDoUpdate({ target: settings.key, set: { value: next, updatedById: ctx.user.id, updatedAt: new Date() } });
+    await writeSettingValues(tx, { [LIFECYCLE_SETTINGS_KEY]: next }, ctx.user.id);
     await audit(tx, ctx, 'sla.settings.update', 'settings', LIFECYCLE_SETTINGS_KEY, { before: current, after: next });
     return bumpSlaConfigVersion(tx);
   });

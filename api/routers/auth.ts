@@ -6,14 +6,15 @@ import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { apiTokenScopes, users } from '../../db/schema';
-import { getSettings, signUpDomainAllowed } from '../admin/settings';
-import { recordAdminAction } from '../admin/audit';
+import { getSettings, signUpDomainAllowed } from '../admin/settings/service';
+import { recordAdminAction } from '../admin/audit/service';
+import { sessionCookie } from '../auth/cookie';
 import { createApiToken, listApiTokens, revokeApiToken, TooManyApiTokens } from '../auth/api-tokens';
 import { consumeEmailToken, emailTokenLink, issueEmailToken } from '../auth/email-tokens';
 import { bindingCookie, OidcError } from '../auth/oidc';
-import { dummyHash, hashPassword, verifyPassword } from '../auth/password';
+import { dummyHash, hashPassword, verifyPassword } from '../../lib/password';
 import { ZEmail, ZNewPassword } from '../auth/passwords-policy';
-import { createSession, generateSessionToken, invalidateSession, invalidateUserSessions, SESSION_COOKIE, SESSION_TTL_MS } from '../auth/session';
+import { createSession, generateSessionToken, invalidateSession, invalidateUserSessions, SESSION_TTL_MS } from '../auth/session';
 import { createTRPCRouter, limitFurther, protectedProcedure, publicProcedure, sessionProcedure, type Context } from '../trpc';
 import { resolveReturnTo } from '../auth/return-to';
 
@@ -21,11 +22,6 @@ const ZSignInInput = z.object({
   email: ZEmail,
   password: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
 });
-
-export function sessionCookie(ctx: Pick<Context, 'services'>, token: string, maxAgeSeconds: number): string {
-  const secure = new URL(ctx.services.config.publicUrl).protocol === 'https:' ? '; Secure' : '';
-  return `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${maxAgeSeconds}${secure}`;
-}
 
 async function startSession(ctx: Context, user: { id: string; email: string; name: string; role: (typeof users.$inferSelect)['role']; departmentId: string | null }) {
   const token = generateSessionToken();
@@ -89,9 +85,12 @@ export const authRouter = createTRPCRouter({
           await ctx.services.mailer.send({ to: existing.email, subject: 'You already have a Deskflow account', text: `Someone (hopefully you) tried to sign up with this address. You already have an account; to set a new password, open:\n${resetLink(ctx, token)}\n` });
         }
       } else {
-        const [user] = await ctx.db.insert(users).values({ email, name: input.name, role: 'requester' }).onConflictDoNothing().returning();
+        const user = await ctx.db.transaction(async (tx) => {
+          const [row] = await tx.insert(users).values({ email, name: input.name, role: 'requester' }).onConflictDoNothing().returning();
+          if (row) await recordAdminAction(tx, { actorId: null, action: 'user.signed_up', targetType: 'user', targetId: row.id, details: { email } });
+          return row;
+        });
         if (user) {
-          await recordAdminAction(ctx.db, { actorId: null, action: 'user.signed_up', targetType: 'user', targetId: user.id, details: { email } });
           const { token } = await issueEmailToken(ctx.db, user.id, 'invitation');
           await ctx.services.mailer.send({ to: email, subject: 'Finish creating your Deskflow account', text: `Welcome, ${input.name}. Choose your password here (valid for 7 days):\n${resetLink(ctx, token)}\n` });
         }
@@ -217,17 +216,23 @@ export const authRouter = createTRPCRouter({
       )
       .mutation(async ({ ctx, input }) => {
         if (input.scopes.includes('admin') && ctx.user.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Only administrators can create tokens with the "admin" scope.' });
-        const created = await createApiToken(ctx.db, { userId: ctx.user.id, ...input }, ctx.services.config.apiTokensPerUser).catch((error: unknown) => {
-          throw error instanceof TooManyApiTokens ? new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error }) : error;
-        });
-        await recordAdminAction(ctx.db, { actorId: ctx.user.id, action: 'api_token.created', targetType: 'api_token', targetId: created.id, details: { name: created.name, scopes: created.scopes } });
-        return created;
+        return ctx.db
+          .transaction(async (tx) => {
+            const created = await createApiToken(tx, { userId: ctx.user.id, ...input }, ctx.services.config.apiTokensPerUser);
+            await recordAdminAction(tx, { actorId: ctx.user.id, action: 'api_token.created', targetType: 'api_token', targetId: created.id, details: { name: created.name, scopes: created.scopes } });
+            return created;
+          })
+          .catch((error: unknown) => {
+            throw error instanceof TooManyApiTokens ? new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error }) : error;
+          });
       }),
     revoke: sessionProcedure.input(z.object({ id: z.uuid('must be a token id') })).mutation(async ({ ctx, input }) => {
-      if (!(await revokeApiToken(ctx.db, ctx.user.id, input.id))) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such active token.' });
+      await ctx.db.transaction(async (tx) => {
+        if (!(await revokeApiToken(tx, ctx.user.id, input.id))) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such active token.' });
+        await recordAdminAction(tx, { actorId: ctx.user.id, action: 'api_token.revoked', targetType: 'api_token', targetId: input.id });
+      });
       ctx.services.principals.forget(input.id);
       ctx.services.limiters.principal.forget(`token:${input.id}`);
-      await recordAdminAction(ctx.db, { actorId: ctx.user.id, action: 'api_token.revoked', targetType: 'api_token', targetId: input.id });
       return { ok: true as const };
     }),
   }),

@@ -13,7 +13,7 @@ import { searchAttributes as sa } from '../../temporal.config';
 import { awaitPersistedUpdate, TICKET_WORKFLOW_TYPE, ticketWorkflowId } from '../../workflows/messages';
 import type { ticketWorkflow } from '../../workflows/ticket/workflow';
 import { staffTickets, visibleTickets } from '../access';
-import { getSettings } from '../admin/settings';
+import { getSettings } from '../admin/settings/service';
 import type { SessionUser } from '../auth/session';
 import { RetryLater } from '../errors';
 import type { AuthedContext } from '../trpc';

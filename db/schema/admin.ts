@@ -2,7 +2,7 @@ import { bigint, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt } from './columns';
 import { users } from './org';
 
-/** Organisation-wide settings, one row per key; values are validated by api/admin/settings.ts. */
+/** Organisation-wide settings, one row per key; values are validated by their owners (api/admin/settings/, workflows/sla/policy-schema.ts; queries in db/settings.ts). */
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),

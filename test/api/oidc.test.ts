@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Settings } from '../../api/admin/settings';
+import type { Settings } from '../../api/admin/settings/schemas';
 import { adminAudit, oidcAccounts, sessions, users } from '../../db/schema';
 import { freePort } from '../../scripts/pg';
 import { demo, outcome, rawCall, startApi, type ApiHarness } from './support';

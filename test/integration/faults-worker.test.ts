@@ -18,7 +18,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TRPCClientError } from '@trpc/client';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../api/logger';
+import { createLogger } from '../../lib/logger';
 import { openDatabase, type Database } from '../../db/client';
 import { businessCalendars, slaPolicies, ticketEvents, tickets, users } from '../../db/schema';
 import { seedDemo } from '../../db/seed';

@@ -9,7 +9,7 @@ import type { Worker } from '@temporalio/worker';
 import { TRPCClientError } from '@trpc/client';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../api/logger';
+import { createLogger } from '../../lib/logger';
 import type { AppRouter } from '../../api/router';
 import type { Database } from '../../db/client';
 import { adminAudit, ticketEvents, tickets, users } from '../../db/schema';

@@ -29,7 +29,7 @@ import { seedDemo } from '../../db/seed';
 import { seedSla } from '../../db/seed-sla';
 import type { AiProvider } from '../../worker/ai/provider';
 import { createActivities, type Activities } from '../../worker/activities';
-import { bumpSlaConfigVersion, LIFECYCLE_SETTINGS_KEY } from '../../worker/activities/sla';
+import { bumpSlaConfigVersion, LIFECYCLE_SETTINGS_KEY } from '../../db/settings';
 import { installTemporalRuntime, workflowBundle } from '../../worker/worker';
 import type { LifecycleView } from '../../workflows/lifecycle/view';
 import { awaitPersistedUpdate, slaConfigChangedSignal, stateQuery, TICKET_WORKFLOW_TYPE, ticketWorkflowId } from '../../workflows/messages';

@@ -3,11 +3,10 @@
  * server. Each move takes the instant; the rules give the status (check, then the move).
  */
 import { describe, expect, it } from 'vitest';
-import type { TicketContext } from '../../worker/activities/sla';
 import { builtInPolicy, DEFAULT_LIFECYCLE_SETTINGS } from '../../workflows/sla/policy';
 import type { BusinessCalendar } from '../../workflows/sla/calendar';
 import { TicketEntity } from '../../workflows/ticket/entity';
-import type { Actor, TicketWorkflowInput, TriageResult } from '../../workflows/types';
+import type { Actor, TicketContext, TicketWorkflowInput, TriageResult } from '../../workflows/types';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -7,8 +7,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, gt, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { tickets } from '../../db/schema';
+import { readLifecycleSettings } from '../../db/settings';
 import { slaConfigChangedSignal, ticketWorkflowId } from '../../workflows/messages';
-import { readLifecycleSettings } from './sla';
 
 const OPEN_STATUSES = ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party', 'resolved'] as const;
 const PAGE = 200;

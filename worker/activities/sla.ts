@@ -3,28 +3,15 @@
  * built-in defaults when none does), the business calendar, and the lifecycle settings.
  */
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client';
-import { businessCalendars, departments, settings, slaPolicies, tickets, users, type Priority } from '../../db/schema';
+import type { Db } from '../../db/client';
+import { readLifecycleSettings } from '../../db/settings';
+import { businessCalendars, departments, slaPolicies, tickets, users, type Priority } from '../../db/schema';
 import { parseBusinessCalendar } from '../../workflows/sla/calendar-schema';
 import { builtInPolicy, FALLBACK_CALENDAR, matchPolicy } from '../../workflows/sla/policy';
-import { lifecycleSettingsSchema } from '../../workflows/sla/policy-schema';
-import type { LifecycleSettings, SlaPolicySnapshot } from '../../workflows/types';
+import type { SlaPolicySnapshot, TicketContext } from '../../workflows/types';
 
-/** Settings rows (table `settings`) this module owns. */
-export const LIFECYCLE_SETTINGS_KEY = 'lifecycle';
-/** Bumped by every SLA policy, calendar or lifecycle settings edit; tickets remember the version they applied. */
-export const SLA_CONFIG_VERSION_KEY = 'sla.configVersion';
 /** Name of the calendar built-in policies use, when it exists (seeded by db/seed-sla.ts). */
 export const DEFAULT_CALENDAR_NAME = 'Office hours';
-
-export type TicketContext = {
-  department: { id: string; slug: string } | null;
-  policy: SlaPolicySnapshot;
-  configVersion: number;
-  settings: LifecycleSettings;
-  /** Whether this worker delivers live events to rooms (so the workflow schedules them only then). */
-  liveEvents: boolean;
-};
 
 export type ContextInput = {
   /** Either the department's slug (from triage) or its id (from a person). */
@@ -36,25 +23,6 @@ export type ContextInput = {
 };
 
 const OPEN_STATUSES = ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party'] as const;
-
-export async function readLifecycleSettings(db: Db | Tx): Promise<{ settings: LifecycleSettings; configVersion: number }> {
-  const rows = await db.select({ key: settings.key, value: settings.value }).from(settings).where(inArray(settings.key, [LIFECYCLE_SETTINGS_KEY, SLA_CONFIG_VERSION_KEY]));
-  const byKey = new Map(rows.map((r) => [r.key, r.value]));
-  const parsed = lifecycleSettingsSchema.safeParse(byKey.get(LIFECYCLE_SETTINGS_KEY) ?? {});
-  const version = Number(byKey.get(SLA_CONFIG_VERSION_KEY) ?? 0);
-  // A hand-edited settings row that no longer validates must not stop tickets: defaults apply.
-  return { settings: parsed.success ? parsed.data : lifecycleSettingsSchema.parse({}), configVersion: Number.isFinite(version) ? version : 0 };
-}
-
-/** Bumps the SLA configuration version (inside the caller's transaction when given one) and returns it. */
-export async function bumpSlaConfigVersion(db: Pick<Db, 'execute'>): Promise<number> {
-  const result = await db.execute<{ value: unknown }>(sql`
-    insert into ${settings} (key, value) values (${SLA_CONFIG_VERSION_KEY}, '1'::jsonb)
-    on conflict (key) do update set value = to_jsonb(coalesce((${settings.value} #>> '{}')::int, 0) + 1), updated_at = now()
-    returning value`);
-  const rows = (result as unknown as { rows: { value: unknown }[] }).rows;
-  return Number(rows[0]?.value ?? 1);
-}
 
 export function slaActivities(db: Db, options: { liveEvents: boolean }) {
   return {

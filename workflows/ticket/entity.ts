@@ -8,7 +8,6 @@
  * Moves mutate `state` in place: it is the object the workflow carries across continue-as-new.
  */
 import type { Priority, Role, TicketStatus } from '../../db/schema/enums';
-import type { TicketContext } from '../../worker/activities/sla';
 import { lifecycleFailure, lifecycleFailureTypes } from '../lifecycle/errors';
 import { assertAllowed, OPEN_STATUSES, targetStatus, type ActionRequest, type StaffPowers } from '../lifecycle/rules';
 import { agentReplied, ALL_TARGETS, createSla, markDone, nextDue, projection, reopened, requesterReplied, retargetAll, stepsFor, stopClocks, syncClocks, type DueItem } from '../lifecycle/sla';
@@ -17,7 +16,7 @@ import { priorities, roles } from '../lifecycle/vocabulary';
 import type { ChildTicketChange, PublicReply } from '../messages';
 import { addBusinessDays } from '../sla/calendar';
 import { DEFAULT_LIFECYCLE_SETTINGS, FALLBACK_CALENDAR } from '../sla/policy';
-import type { Actor, EscalationAudience, EscalationStep, ExtraEvent, LifecycleSettings, LiveEventDraft, ScreeningResult, TicketChange, TicketRowPatch, TicketState, TicketWorkflowInput, TriageResult } from '../types';
+import type { Actor, EscalationAudience, EscalationStep, ExtraEvent, LifecycleSettings, LiveEventDraft, ScreeningResult, TicketChange, TicketContext, TicketRowPatch, TicketState, TicketWorkflowInput, TriageResult } from '../types';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();

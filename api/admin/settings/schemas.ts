@@ -1,0 +1,37 @@
+/** Organisation settings: what each key holds, validated on the way in and out, and the defaults. */
+import { z } from 'zod';
+
+export const ZSettings = z.object({
+  /** Tickets one requester may open per window. */
+  ticketRateLimit: z.object({
+    max: z.number().int().min(1, 'must be at least 1').max(10_000, 'must be at most 10,000'),
+    windowHours: z.number().int().min(1, 'must be at least 1 hour').max(24 * 31, 'must be at most 31 days'),
+  }),
+  /** Anyone may create a requester account (optionally only with these email domains). */
+  signUpEnabled: z.boolean(),
+  signUpDomains: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a domain like example.com'),
+    )
+    .max(50),
+  /**
+   * Whether single sign-on may link an existing supervisor or administrator account by its email
+   * (otherwise only accounts without those rights are matched by email).
+   */
+  oidcLinkPrivileged: z.boolean(),
+  /** How long after posting an author may still edit a comment. */
+  commentEditWindowMinutes: z.number().int().min(0).max(7 * 24 * 60, 'must be at most 7 days'),
+});
+export type Settings = z.infer<typeof ZSettings>;
+
+export const defaultSettings: Settings = {
+  ticketRateLimit: { max: 5, windowHours: 24 },
+  signUpEnabled: false,
+  signUpDomains: [],
+  oidcLinkPrivileged: false,
+  commentEditWindowMinutes: 15,
+};

@@ -1,0 +1,49 @@
+/**
+ * Queries on the `settings` table (one row per key), shared by the API (organisation settings,
+ * lifecycle settings) and the worker (what a ticket runs under). What each key holds is
+ * validated by its owner: api/admin/settings/ and workflows/sla/policy-schema.ts.
+ */
+import { inArray, sql } from 'drizzle-orm';
+import type { LifecycleSettings } from '../workflows/types';
+import { lifecycleSettingsSchema } from '../workflows/sla/policy-schema';
+import type { Db, Tx } from './client';
+import { settings } from './schema';
+
+/** The ticket workflow's lifecycle settings (auto-close, reopen window, …). */
+export const LIFECYCLE_SETTINGS_KEY = 'lifecycle';
+/** Bumped by every SLA policy, calendar or lifecycle settings edit; tickets remember the version they applied. */
+export const SLA_CONFIG_VERSION_KEY = 'sla.configVersion';
+
+/** The stored values of these keys (keys never set are absent). */
+export async function readSettingValues(db: Db | Tx, keys: readonly string[]): Promise<Map<string, unknown>> {
+  const rows = await db.select({ key: settings.key, value: settings.value }).from(settings).where(inArray(settings.key, [...keys]));
+  return new Map(rows.map((r) => [r.key, r.value]));
+}
+
+/** Inserts or replaces these keys' values, remembering who set them. */
+export async function writeSettingValues(db: Db | Tx, values: Record<string, unknown>, actorId: string): Promise<void> {
+  const entries = Object.entries(values).filter(([, value]) => value !== undefined);
+  if (entries.length === 0) return;
+  await db
+    .insert(settings)
+    .values(entries.map(([key, value]) => ({ key, value, updatedById: actorId })))
+    .onConflictDoUpdate({ target: settings.key, set: { value: sql`excluded.value`, updatedById: actorId, updatedAt: new Date() } });
+}
+
+export async function readLifecycleSettings(db: Db | Tx): Promise<{ settings: LifecycleSettings; configVersion: number }> {
+  const byKey = await readSettingValues(db, [LIFECYCLE_SETTINGS_KEY, SLA_CONFIG_VERSION_KEY]);
+  const parsed = lifecycleSettingsSchema.safeParse(byKey.get(LIFECYCLE_SETTINGS_KEY) ?? {});
+  const version = Number(byKey.get(SLA_CONFIG_VERSION_KEY) ?? 0);
+  // A hand-edited settings row that no longer validates must not stop tickets: defaults apply.
+  return { settings: parsed.success ? parsed.data : lifecycleSettingsSchema.parse({}), configVersion: Number.isFinite(version) ? version : 0 };
+}
+
+/** Bumps the SLA configuration version (inside the caller's transaction when given one) and returns it. */
+export async function bumpSlaConfigVersion(db: Pick<Db, 'execute'>): Promise<number> {
+  const result = await db.execute<{ value: unknown }>(sql`
+    insert into ${settings} (key, value) values (${SLA_CONFIG_VERSION_KEY}, '1'::jsonb)
+    on conflict (key) do update set value = to_jsonb(coalesce((${settings.value} #>> '{}')::int, 0) + 1), updated_at = now()
+    returning value`);
+  const rows = (result as unknown as { rows: { value: unknown }[] }).rows;
+  return Number(rows[0]?.value ?? 1);
+}

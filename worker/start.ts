@@ -1,0 +1,70 @@
+/**
+ * Starting a Deskflow worker, for both `npm start` (scripts/start.ts, beside the API) and
+ * `npm run worker` (worker/main.ts, standalone): the Temporal connections, the search attributes
+ * and schedules, the rooms notifier for live events, the workflow bundle, and the running worker.
+ */
+import { readFileSync } from 'node:fs';
+import type { Client, Connection } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import type { Db } from '../db/client';
+import type { TemporalSettings } from '../temporal.config';
+import { createRoomsNotifier } from './rooms-notifier';
+import { ensureSchedules } from './schedules';
+import { ensureSearchAttributes } from './search-attributes';
+import { connectClient, connectWorker } from './temporal-connections';
+import { createDeskflowWorker } from './worker';
+
+export type StartWorkerOptions = {
+  temporal: TemporalSettings & { address: string };
+  db: Db;
+  /** A client already connected (npm start shares the API's); connected here otherwise. */
+  connected?: { client: Client; connection: Connection };
+  /** Register the search attributes (on an existing server; the embedded dev server starts with them). */
+  registerSearchAttributes: boolean;
+  /** Where live events go; none: the worker runs without them. */
+  rooms?: { roomsUrl: string; internalSecret: string };
+  /** A prebuilt workflow bundle file (DESKFLOW_WORKFLOW_BUNDLE); bundled at start otherwise. */
+  workflowBundlePath?: string;
+  log: (line: string) => void;
+};
+
+export type StartedWorker = {
+  client: Client;
+  connection: Connection;
+  worker: Worker;
+  liveEvents: boolean;
+  /** Settles when the worker has stopped. */
+  running: Promise<void>;
+  /** Finishes the tasks in hand, then stops. */
+  stop(): Promise<void>;
+};
+
+export async function startWorker(options: StartWorkerOptions): Promise<StartedWorker> {
+  const { temporal } = options;
+  const { client, connection } = options.connected ?? (await connectClient(temporal));
+  if (options.registerSearchAttributes) await ensureSearchAttributes(connection, temporal.namespace, options.log);
+  await ensureSchedules(client, temporal.taskQueue, options.log);
+
+  const notifier = options.rooms ? createRoomsNotifier(options.rooms) : undefined;
+  const worker = await createDeskflowWorker({
+    connection: await connectWorker(temporal),
+    namespace: temporal.namespace,
+    taskQueue: temporal.taskQueue,
+    db: options.db,
+    temporal: client,
+    notifier,
+    workflowCode: options.workflowBundlePath ? readFileSync(options.workflowBundlePath, 'utf8') : undefined,
+  });
+  const running = worker.run();
+  return {
+    client,
+    connection,
+    worker,
+    liveEvents: Boolean(notifier),
+    running,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}
