@@ -8,7 +8,7 @@
  * configuration change, a child ticket's status).
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Priority, Role, TicketStatus } from '../db/schema/enums';
+import type { Priority, Role, TicketStatus } from '../domain/vocabulary';
 import type { LifecycleView } from './lifecycle/view';
 import type { Actor } from './types';
 

@@ -1,5 +1,5 @@
 /** Plain data shared by the ticket workflow, its activities and the API. No imports with side effects. */
-import type { Priority, Role, SlaState, TicketStatus } from '../db/schema/enums';
+import type { Priority, Role, SlaState, SlaTarget, TicketStatus } from '../domain/vocabulary';
 import type { BusinessCalendar } from './sla/calendar';
 import type { SlaClockState } from './sla/clock';
 
@@ -20,9 +20,6 @@ export type TicketWorkflowInput = {
  * staff powers were per department set; then the home department stands for it.
  */
 export type Actor = { id: string; role: Role; departmentId: string | null; staffDepartmentIds?: readonly string[] };
-
-export const slaTargets = ['first_response', 'next_response', 'resolution'] as const;
-export type SlaTarget = (typeof slaTargets)[number];
 
 /** Who an escalation step or a notification reaches. */
 export const escalationAudiences = ['assignee', 'supervisor', 'escalation_group'] as const;

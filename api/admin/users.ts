@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { extraDepartmentIdsOf, users } from '../../db/schema';
-import type { Role } from '../../db/schema/enums';
+import type { Role } from '../../domain/vocabulary';
 import { recordAdminAction } from './audit';
 
 export const ZName = z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters');

@@ -1,6 +1,6 @@
 /** Inputs of the ticket lifecycle procedures (ticket.transition, ticket.assign, …). */
 import { z } from 'zod';
-import { priorities } from '../../db/schema/enums';
+import { priorities } from '../../domain/vocabulary';
 
 const id = z.uuid('must be a ticket id (UUID)');
 const reason = z.string().trim().min(1, 'must not be blank').max(1000, 'must be at most 1,000 characters').optional();

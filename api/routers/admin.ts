@@ -7,7 +7,7 @@ import { TRPCError } from '@trpc/server';
 import { and, asc, count, desc, eq, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { adminAudit, buildings, categories, departments, departmentStaff, oidcAccounts, tickets, ticketTemplates, users } from '../../db/schema';
-import { priorities, roles } from '../../db/schema/enums';
+import { OPEN_STATUSES, priorities, roles } from '../../domain/vocabulary';
 import { changedFields, recordAdminAction } from '../admin/audit';
 import { getSettings, updateSettings, ZSettings } from '../admin/settings';
 import { createAccount, userColumns, ZName } from '../admin/users';
@@ -200,7 +200,7 @@ const departmentsRouter = createTRPCRouter({
     const [open] = await ctx.db
       .select({ n: count() })
       .from(tickets)
-      .where(and(eq(tickets.departmentId, input.id), inArray(tickets.status, ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party'])));
+      .where(and(eq(tickets.departmentId, input.id), inArray(tickets.status, [...OPEN_STATUSES])));
     if ((open?.n ?? 0) > 0) throw new TRPCError({ code: 'CONFLICT', message: `This department has ${open!.n} open tickets; move or close them first.` });
     const [deleted] = await ctx.db.delete(departments).where(eq(departments.id, input.id)).returning();
     if (!deleted) notFound('department');

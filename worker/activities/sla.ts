@@ -5,6 +5,7 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { businessCalendars, departments, settings, slaPolicies, tickets, users, type Priority } from '../../db/schema';
+import { OPEN_STATUSES } from '../../domain/vocabulary';
 import { parseBusinessCalendar } from '../../workflows/sla/calendar-schema';
 import { builtInPolicy, FALLBACK_CALENDAR, matchPolicy } from '../../workflows/sla/policy';
 import { lifecycleSettingsSchema } from '../../workflows/sla/policy-schema';
@@ -35,7 +36,6 @@ export type ContextInput = {
   requesterId: string;
 };
 
-const OPEN_STATUSES = ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party'] as const;
 
 export async function readLifecycleSettings(db: Db | Tx): Promise<{ settings: LifecycleSettings; configVersion: number }> {
   const rows = await db.select({ key: settings.key, value: settings.value }).from(settings).where(inArray(settings.key, [LIFECYCLE_SETTINGS_KEY, SLA_CONFIG_VERSION_KEY]));

@@ -7,13 +7,12 @@
  *
  * Moves mutate `state` in place: it is the object the workflow carries across continue-as-new.
  */
-import type { Priority, Role, TicketStatus } from '../../db/schema/enums';
+import { isIn, OPEN_STATUSES, priorities, roles, type Priority, type Role, type TicketStatus } from '../../domain/vocabulary';
 import type { TicketContext } from '../../worker/activities/sla';
 import { lifecycleFailure, lifecycleFailureTypes } from '../lifecycle/errors';
-import { assertAllowed, OPEN_STATUSES, targetStatus, type ActionRequest } from '../lifecycle/rules';
+import { assertAllowed, targetStatus, type ActionRequest } from '../lifecycle/rules';
 import { agentReplied, ALL_TARGETS, createSla, markDone, nextDue, projection, reopened, requesterReplied, retargetAll, stepsFor, stopClocks, syncClocks, type DueItem } from '../lifecycle/sla';
 import { lifecycleView, ruleSubject, type LifecycleView } from '../lifecycle/view';
-import { priorities, roles } from '../lifecycle/vocabulary';
 import type { ChildTicketChange, PublicReply } from '../messages';
 import { addBusinessDays } from '../sla/calendar';
 import { DEFAULT_LIFECYCLE_SETTINGS, FALLBACK_CALENDAR } from '../sla/policy';
@@ -82,7 +81,7 @@ export class TicketEntity {
   }
 
   get isOpen(): boolean {
-    return OPEN_STATUSES.includes(this.state.status);
+    return isIn(OPEN_STATUSES, this.state.status);
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -109,7 +108,7 @@ export class TicketEntity {
   setStatus(to: TicketStatus, at: number): void {
     const { state } = this;
     state.status = to;
-    if (state.sla) state.sla = OPEN_STATUSES.includes(to) ? syncClocks(state.sla, to, at) : stopClocks(state.sla, at, ALL_TARGETS);
+    if (state.sla) state.sla = isIn(OPEN_STATUSES, to) ? syncClocks(state.sla, to, at) : stopClocks(state.sla, at, ALL_TARGETS);
     if (to === 'resolved') {
       state.resolvedAt = at;
       state.autoCloseAt = addBusinessDays(state.sla?.policy.calendar ?? FALLBACK_CALENDAR, at, this.settings.autoCloseBusinessDays);

@@ -6,7 +6,7 @@
  */
 import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { TicketStatus } from '../../db/schema/enums';
+import type { TicketStatus } from '../../domain/vocabulary';
 import { lifecycleFailure, lifecycleFailureTypes } from '../lifecycle/errors';
 import type { ActionRequest } from '../lifecycle/rules';
 import type { LifecycleView } from '../lifecycle/view';

@@ -7,7 +7,7 @@
  * short by continue-as-new runs again in the next run (both are idempotent).
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { Priority, TicketStatus } from '../../db/schema/enums';
+import type { Priority, TicketStatus } from '../../domain/vocabulary';
 import { ticketSearchAttributes as sa } from '../search-attributes';
 import type { Actor, ExtraEvent, LiveEventDraft, LiveEventSpec, NotificationSpec, OutboxItem, TicketChange, TicketChangeResult } from '../types';
 import { errorMessage, type TicketRun } from './run';
