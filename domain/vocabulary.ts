@@ -43,8 +43,10 @@ export const FINAL_STATUSES = ['cancelled', 'rejected'] as const satisfies reado
 export const DEFAULT_PAUSED_STATUSES = ['waiting_on_customer', 'waiting_on_third_party'] as const satisfies readonly TicketStatus[];
 /** Statuses an SLA policy may pause in: the working ones (clocks never run outside open statuses). */
 export const PAUSABLE_STATUSES = WORKING_STATUSES;
-/** Waiting for someone to take it: not yet assigned in the normal flow (new or triaged). */
+/** Not yet started: waiting to be picked up (the queue's "to pick up" index, unassigned-queue lists). */
 export const UNASSIGNED_STATUSES = ['new', 'triaged'] as const satisfies readonly TicketStatus[];
+/** Where the work itself may move (the `transition` action; workflows/lifecycle/rules.ts says from where). */
+export const TRANSITION_TARGET_STATUSES = ['in_progress', 'waiting_on_customer', 'waiting_on_third_party', 'resolved', 'closed'] as const satisfies readonly TicketStatus[];
 
 /** Whether `status` belongs to `set` (a typed `includes` for the readonly tuples above). */
 export function isIn(set: readonly TicketStatus[], status: TicketStatus): boolean {
@@ -93,7 +95,6 @@ export const ticketEventKinds = [
   'status_changed',
   'escalated',
   'reclassified',
-  'priority_raised',
   'reopened',
   'cancelled',
   'closed',

@@ -1,5 +1,5 @@
 /** Plain data shared by the ticket workflow, its activities and the API. No imports with side effects. */
-import type { Priority, Role, SlaState, SlaTarget, TicketStatus } from '../domain/vocabulary';
+import type { EventSource, Priority, Role, SlaState, SlaTarget, TicketEventKind, TicketStatus } from '../domain/vocabulary';
 import type { BusinessCalendar } from './sla/calendar';
 import type { SlaClockState } from './sla/clock';
 
@@ -167,7 +167,7 @@ export type TicketRowPatch = Partial<{
 }>;
 
 /** An audit event beside the per-field ones, keyed by the workflow (e.g. an SLA threshold: once per cycle). */
-export type ExtraEvent = { key: string; kind: string; field?: string | null; oldValue?: unknown; newValue?: unknown };
+export type ExtraEvent = { key: string; kind: TicketEventKind; field?: string | null; oldValue?: unknown; newValue?: unknown };
 
 /** A persisted notification; the activity resolves the audience to users. Keyed, so written once per user. */
 export type NotificationSpec = {
@@ -191,9 +191,9 @@ export type TicketChange = {
   /** Prefix of the audit events' dedupe keys: `<workflow id>#<seq>`. */
   dedupeKey: string;
   set: TicketRowPatch;
-  kind: string;
+  kind: TicketEventKind;
   actorId: string | null;
-  source: 'api' | 'workflow' | 'ai';
+  source: EventSource;
   reason?: string | null;
   events?: ExtraEvent[];
   notifications?: NotificationSpec[];

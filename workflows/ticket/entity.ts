@@ -7,7 +7,7 @@
  *
  * Moves mutate `state` in place: it is the object the workflow carries across continue-as-new.
  */
-import { isIn, OPEN_STATUSES, priorities, roles, type Priority, type Role, type TicketStatus } from '../../domain/vocabulary';
+import { isIn, OPEN_STATUSES, priorities, roles, type Priority, type Role, type TicketEventKind, type TicketStatus } from '../../domain/vocabulary';
 import type { TicketContext } from '../../worker/activities/sla';
 import { lifecycleFailure, lifecycleFailureTypes } from '../lifecycle/errors';
 import { assertAllowed, targetStatus, type ActionRequest } from '../lifecycle/rules';
@@ -25,7 +25,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export type StepOutcome = { events: ExtraEvent[]; audience: Set<EscalationAudience>; autoAssign: TicketChange['autoAssign']; raise: boolean };
 
 /** A due SLA threshold or post-breach timer that fired; the workflow persists it (and raises the priority when asked). */
-export type FiredItem = { kind: string; trigger: string; steps: EscalationStep[]; outcome: StepOutcome; live: LiveEventDraft[]; dueAt: string; policyName: string };
+export type FiredItem = { kind: TicketEventKind; trigger: string; steps: EscalationStep[]; outcome: StepOutcome; live: LiveEventDraft[]; dueAt: string; policyName: string };
 
 /** The values of the ticket's search attributes (TicketStatus … SlaDueAt). */
 export type SearchAttributeValues = { status: TicketStatus; priority: Priority; departmentSlug: string | null; assigneeId: string | null; slaState: TicketState['slaState']; dueAt: number | null };
@@ -300,9 +300,9 @@ export class TicketEntity {
   }
 
   /** A requester's public reply: resumes a ticket waiting on them, postpones auto-close, restarts next response. */
-  requesterReplied(at: number): { kind: string; reason: string | null } {
+  requesterReplied(at: number): { kind: TicketEventKind; reason: string | null } {
     const { state } = this;
-    let kind = 'sla_projection';
+    let kind: TicketEventKind = 'sla_projection';
     let reason: string | null = null;
     if (state.status === 'waiting_on_customer') {
       this.setStatus('in_progress', at);
@@ -363,7 +363,7 @@ export class TicketEntity {
     const outcome = emptyOutcome();
     const dueAt = iso(item.dueAt);
     const live: LiveEventDraft[] = [];
-    let kind = 'escalated';
+    let kind: TicketEventKind = 'escalated';
     let trigger: string;
     const cycleKey = `${item.target}/${item.cycle}`;
     if (item.type === 'threshold') {
