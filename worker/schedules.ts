@@ -3,7 +3,7 @@
  * left alone when they exist, visible and pausable in the Temporal UI.
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { SLA_RECONCILE_WORKFLOW_TYPE } from '../workflows/maintenance';
+import { SLA_RECONCILE_WORKFLOW_TYPE } from '../workflows/messages';
 
 /** Makes sure every open ticket runs under the current SLA configuration (catches a lost propagation). */
 export const SLA_RECONCILE_SCHEDULE_ID = 'deskflow-sla-reconcile';

@@ -11,8 +11,6 @@ const { signalStaleSlaTickets } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-export const SLA_RECONCILE_WORKFLOW_TYPE = 'slaReconcileWorkflow';
-
 /** Makes every open ticket apply the current SLA configuration (a ticket that already has it ignores the signal). */
 export async function slaReconcileWorkflow(): Promise<{ version: number; signalled: number; missing: number }> {
   return signalStaleSlaTickets();

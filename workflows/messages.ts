@@ -13,6 +13,8 @@ import type { LifecycleView } from './lifecycle/view';
 import type { Actor } from './types';
 
 export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
+/** The SLA reconcile workflow (workflows/maintenance.ts), started by its Schedule and by the admin API. */
+export const SLA_RECONCILE_WORKFLOW_TYPE = 'slaReconcileWorkflow';
 
 export const ticketWorkflowId = (number: number) => `ticket-${number}`;
 

@@ -12,7 +12,7 @@ import type { Db, Tx } from '../../db/client';
 import { adminAudit, businessCalendars, departments, escalationGroupMembers, settings, slaPolicies, users, type BusinessCalendarRow, type SlaPolicyRow } from '../../db/schema';
 import { DEFAULT_PAUSED_STATUSES, PAUSABLE_STATUSES, priorities } from '../../domain/vocabulary';
 import { bumpSlaConfigVersion, LIFECYCLE_SETTINGS_KEY, readLifecycleSettings } from '../../worker/activities/sla';
-import { SLA_RECONCILE_WORKFLOW_TYPE } from '../../workflows/maintenance';
+import { SLA_RECONCILE_WORKFLOW_TYPE } from '../../workflows/messages';
 import { businessCalendarSchema } from '../../workflows/sla/calendar-schema';
 import { BREACH_PERCENT } from '../../workflows/sla/clock';
 import { DEFAULT_ESCALATION_CHAIN, matchPolicy } from '../../workflows/sla/policy';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeskflowClient } from '../../api/client';
 import { connectRoom, connectTicketRoom } from '../../realtime/client';
 import { SLA_RECONCILE_SCHEDULE_ID } from '../../worker/schedules';
-import { SLA_RECONCILE_WORKFLOW_TYPE } from '../../workflows/maintenance';
+import { SLA_RECONCILE_WORKFLOW_TYPE } from '../../workflows/messages';
 import { freePort, portIsFree, runStart, waitForOutput, type StartedProcess } from '../support/start-process';
 
 const password = 'e2e-demo-password';
