@@ -65,6 +65,30 @@ export type SlaState = (typeof slaStates)[number];
 export const slaTargets = ['first_response', 'next_response', 'resolution'] as const;
 export type SlaTarget = (typeof slaTargets)[number];
 
+/** Who an escalation step or a notification reaches. */
+export const escalationAudiences = ['assignee', 'supervisor', 'escalation_group'] as const;
+export type EscalationAudience = (typeof escalationAudiences)[number];
+
+/**
+ * One level of a policy's escalation chain. It fires once per cycle of the clock it watches, when
+ * that clock reaches `atPercent` of its target, or `afterBreachMinutes` of business time after the
+ * breach; a step only ever raises the ticket's escalation level (never re-runs a lower one).
+ */
+export type EscalationStep = {
+  level: number;
+  target: SlaTarget | 'any';
+  trigger: { atPercent: number } | { afterBreachMinutes: number };
+  notify: EscalationAudience[];
+  raisePriority: boolean;
+  reassignToEscalationGroup: boolean;
+};
+
+/** ISO weekday: 1 is Monday, 7 is Sunday. */
+export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+/** One open interval of a business calendar on one weekday, local wall-clock time. `end` may be '24:00'; intervals cannot cross midnight. */
+export type WeeklyInterval = { day: IsoWeekday; start: string; end: string };
+
 /** Who wrote an audit event. */
 export const eventSources = ['api', 'workflow', 'ai'] as const;
 export type EventSource = (typeof eventSources)[number];

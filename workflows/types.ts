@@ -1,5 +1,5 @@
 /** Plain data shared by the ticket workflow, its activities and the API. No imports with side effects. */
-import type { EventSource, Priority, Role, SlaState, SlaTarget, TicketEventKind, TicketStatus } from '../domain/vocabulary';
+import type { EscalationAudience, EscalationStep, EventSource, Priority, Role, SlaState, SlaTarget, TicketEventKind, TicketStatus } from '../domain/vocabulary';
 import type { BusinessCalendar } from './sla/calendar';
 import type { SlaClockState } from './sla/clock';
 
@@ -21,23 +21,7 @@ export type TicketWorkflowInput = {
  */
 export type Actor = { id: string; role: Role; departmentId: string | null; staffDepartmentIds?: readonly string[] };
 
-/** Who an escalation step or a notification reaches. */
-export const escalationAudiences = ['assignee', 'supervisor', 'escalation_group'] as const;
-export type EscalationAudience = (typeof escalationAudiences)[number];
-
-/**
- * One level of a policy's escalation chain. It fires once per cycle of the clock it watches, when
- * that clock reaches `atPercent` of its target, or `afterBreachMinutes` of business time after the
- * breach; a step only ever raises the ticket's escalation level (never re-runs a lower one).
- */
-export type EscalationStep = {
-  level: number;
-  target: SlaTarget | 'any';
-  trigger: { atPercent: number } | { afterBreachMinutes: number };
-  notify: EscalationAudience[];
-  raisePriority: boolean;
-  reassignToEscalationGroup: boolean;
-};
+export type { EscalationAudience, EscalationStep } from '../domain/vocabulary';
 
 /** The policy a ticket runs under, as the workflow keeps it (a snapshot: edits arrive by signal). */
 export type SlaPolicySnapshot = {

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { EscalationStep } from '../../workflows/types';
-import type { WeeklyInterval } from '../../workflows/sla/calendar';
+import type { EscalationStep, WeeklyInterval } from '../../domain/vocabulary';
 import { createdAt, updatedAt } from './columns';
 import { priorityEnum, ticketStatusEnum } from './enums';
 import { departments, users } from './org';

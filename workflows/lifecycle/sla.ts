@@ -5,7 +5,7 @@
  * asks `nextDue` when to wake up, fires what is due in order, and applies status changes with
  * `syncClocks` — after firing anything already due, so a breach is never skipped.
  */
-import { isIn, OPEN_STATUSES, type SlaState, type TicketStatus } from '../../domain/vocabulary';
+import { isIn, OPEN_STATUSES, type SlaState, type SlaTarget, type TicketStatus } from '../../domain/vocabulary';
 import {
   BREACH_PERCENT,
   createSlaClock,
@@ -22,7 +22,6 @@ import {
   stop,
   type SlaClockState,
 } from '../sla/clock';
-import type { SlaTarget } from '../../domain/vocabulary';
 import type { EscalationStep, SlaPolicySnapshot, SlaRuntime } from '../types';
 
 const MINUTE = 60_000;

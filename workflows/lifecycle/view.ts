@@ -1,7 +1,6 @@
 /** The lifecycle state as the state query and every update return it: the workflow's state plus SLA figures as of now. */
-import type { SlaState } from '../../domain/vocabulary';
+import type { SlaState, SlaTarget } from '../../domain/vocabulary';
 import { accruedAt, dueAt, isRunning, nextThreshold, slaState, type SlaClockState } from '../sla/clock';
-import type { SlaTarget } from '../../domain/vocabulary';
 import type { TicketState } from '../types';
 import { ALL_TARGETS, projection } from './sla';
 import type { RuleSubject } from './rules';
