@@ -1,6 +1,71 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from 'eslint-plugin-boundaries';
 import { builtinModules } from 'node:module';
+
+/**
+ * The layers (README "Layout", shared/docs/architecture.md "Layers"), one element type per folder;
+ * the files other layers may import as shared contracts are element types of their own. First
+ * match wins, so the contracts come before their folders.
+ */
+const elements = [
+  { type: 'domain', pattern: 'domain/**', mode: 'full' },
+  // What the API and the worker may load from workflows/: typed messages, plain data types, the
+  // move rules and the SLA engine (pure), the search-attribute definitions.
+  { type: 'workflow-contract', pattern: ['workflows/messages.ts', 'workflows/types.ts', 'workflows/search-attributes.ts', 'workflows/lifecycle/**', 'workflows/sla/**'], mode: 'full' },
+  { type: 'workflows', pattern: 'workflows/**', mode: 'full' },
+  { type: 'worker-activities', pattern: ['worker/activities.ts', 'worker/activities/**'], mode: 'full' },
+  { type: 'worker', pattern: 'worker/**', mode: 'full' },
+  // The demo organisation and the SLA defaults: data for start-up, benchmarks and tests, which
+  // reads the SLA engine's defaults (the database layer itself does not).
+  { type: 'seed', pattern: 'db/seed*.ts', mode: 'full' },
+  { type: 'db', pattern: 'db/**', mode: 'full' },
+  { type: 'api', pattern: 'api/**', mode: 'full' },
+  // The rooms' protocol and room tokens: shared with the API and the worker.
+  { type: 'realtime-contract', pattern: ['realtime/protocol.ts', 'realtime/token.ts'], mode: 'full' },
+  { type: 'realtime', pattern: 'realtime/**', mode: 'full' },
+  { type: 'config', pattern: '*.config.ts', mode: 'full' },
+  { type: 'dev-support', pattern: 'dev-support/**', mode: 'full' },
+  { type: 'scripts', pattern: 'scripts/**', mode: 'full' },
+  { type: 'bench', pattern: 'bench/**', mode: 'full' },
+  { type: 'test', pattern: 'test/**', mode: 'full' },
+];
+
+const may = (from, to, extra = {}) => ({ from: { element: { type: from } }, allow: { to: { element: { type: to } }, ...extra } });
+const typesOnly = { dependency: { kind: 'type' } };
+const everythingBut = (...excluded) => elements.map((e) => e.type).filter((t) => !excluded.includes(t));
+
+/**
+ * Who may import whom; anything not allowed here fails `npm run lint`. Packages are not checked
+ * here (domain's and workflows' own rules below forbid them there).
+ */
+const layerPolicies = [
+  // Every layer imports its own modules; domain imports nothing else.
+  ...elements.map(({ type }) => may(type, type)),
+  may('workflows', ['domain', 'workflow-contract']),
+  may('workflows', 'worker-activities', typesOnly),
+  // The contract is what other layers load at run time: it reaches the rest of workflows/ as types only.
+  may('workflow-contract', 'domain'),
+  may('workflow-contract', 'workflows', typesOnly),
+  may('workflow-contract', 'worker-activities', typesOnly),
+  may('db', 'domain'),
+  may('seed', ['domain', 'db', 'workflow-contract']),
+  may('api', ['domain', 'db', 'workflow-contract', 'realtime-contract', 'config']),
+  may('api', 'workflows', typesOnly),
+  may('worker-activities', ['domain', 'db', 'workflow-contract', 'realtime-contract', 'config', 'worker']),
+  may('worker-activities', 'workflows', typesOnly),
+  may('worker', ['domain', 'db', 'workflow-contract', 'realtime-contract', 'config', 'worker-activities']),
+  may('worker', 'workflows', typesOnly),
+  may('realtime-contract', ['domain', 'realtime']),
+  may('realtime', ['domain', 'realtime-contract']),
+  may('config', ['domain', 'workflow-contract']),
+  // Tools and tests sit on top of everything; only tests import test/, and the harnesses that
+  // scripts and benchmarks share with tests live in dev-support/.
+  may('scripts', everythingBut('test')),
+  may('bench', everythingBut('test')),
+  may('dev-support', everythingBut('test')),
+  may('test', everythingBut()),
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.data/', '.tools/', '**/.wrangler/', '.scratch/', '.spike/', 'db/migrations/', 'coverage/'] },
@@ -14,6 +79,19 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
+  },
+  {
+    files: ['**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': elements,
+      'boundaries/include': ['**/*.ts'],
+      'import/resolver': { node: { extensions: ['.ts', '.js'] } },
+      // Contracts are single files, which in 7.2 only `mode: 'full'` classifies (`partialMatch:
+      // false` matches folders); it warns that `mode` is deprecated on every run.
+      'boundaries/legacy-warnings': false,
+    },
+    rules: { 'boundaries/dependencies': ['error', { default: 'disallow', policies: layerPolicies }] },
   },
   {
     // The shared rules (who may do what) load in the workflow sandbox, the API, the worker and tests alike.

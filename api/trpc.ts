@@ -8,7 +8,7 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z, ZodError } from 'zod';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { Db } from '../db/client';
-import type { Role } from '../db/schema/enums';
+import type { Role } from '../domain/vocabulary';
 import type { ApiTokenScope } from '../db/schema/identity';
 import { createDatabaseStorage, type AttachmentStorage } from './attachments/storage';
 import { createOidcService, type OidcService } from './auth/oidc';

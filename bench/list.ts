@@ -28,6 +28,7 @@ import { listTicketsQuery, searchTicketsQuery } from '../api/tickets/service';
 import type { ListTicketsInput, SearchTicketsInput } from '../api/tickets/schemas';
 import { openDatabase } from '../db/client';
 import { departments, users } from '../db/schema';
+import { OPEN_STATUSES, UNASSIGNED_STATUSES } from '../domain/vocabulary';
 import { hashPassword } from '../lib/password';
 import { startPostgres, startWsproxy } from '../scripts/pg';
 
@@ -52,7 +53,6 @@ const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.lengt
 const nouns = ['printer', 'laptop', 'monitor', 'keyboard', 'mouse', 'vpn', 'wifi', 'email', 'outlook', 'teams', 'password', 'account', 'badge', 'door', 'desk', 'chair', 'heating', 'payslip', 'payroll', 'contract', 'leave', 'server', 'database', 'backup', 'licence', 'phone', 'headset', 'camera', 'scanner', 'projector', 'dock', 'battery', 'charger', 'browser', 'certificate', 'firewall', 'share', 'drive', 'folder', 'calendar'];
 const verbs = ['broken', 'not working', 'slow', 'jammed', 'crashes', 'missing', 'locked', 'flickers', 'disconnects', 'fails', 'freezes', 'overheats', 'needs replacing', 'cannot connect', 'error', 'expired', 'noisy', 'stuck', 'blank', 'lost'];
 const fillers = ['since this morning', 'after the update', 'on floor 3', 'in the meeting room', 'for the whole team', 'every hour', 'when I log in', 'at home', 'in the warehouse', 'again today', 'since Monday', 'intermittently'];
-const openStatuses = ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party'] as const;
 
 function escapeCopy(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
@@ -138,7 +138,7 @@ async function main() {
         const createdAt = new Date(t0 + (i / TICKETS) * (Date.now() - t0 - 3600_000) + random() * 60_000);
         // Recent tickets are mostly open; old ones mostly closed.
         const open = random() < (i > TICKETS * 0.97 ? 0.8 : 0.05);
-        const status = open ? pick(openStatuses) : pick(['resolved', 'closed', 'closed', 'closed', 'cancelled'] as const);
+        const status = open ? pick(OPEN_STATUSES) : pick(['resolved', 'closed', 'closed', 'closed', 'cancelled'] as const);
         const assigned = status !== 'new' && status !== 'triaged';
         const assignee = assigned ? pick(agentsByDepartment.get(dept.id)!).id : '\\N';
         const priority = pick(['low', 'medium', 'medium', 'high', 'critical'] as const);
@@ -216,13 +216,13 @@ async function main() {
     const raw = new NeonPool({ connectionString: postgres.url, max: 4 });
     raw.on('error', () => undefined);
 
-    const firstPage = await client.ticket.list.query({ departmentId: [it.id], status: [...openStatuses], limit: 25 });
+    const firstPage = await client.ticket.list.query({ departmentId: [it.id], status: [...OPEN_STATUSES], limit: 25 });
     const lists: [string, ListTicketsInput][] = [
-      ['department queue, newest open', { departmentId: [it.id], status: [...openStatuses], sort: 'created', limit: 25 }],
-      ['department queue, next page', { departmentId: [it.id], status: [...openStatuses], sort: 'created', limit: 25, cursor: firstPage.nextCursor! }],
-      ['my open tickets, soonest due', { assigneeId: agent.id, status: [...openStatuses], sort: 'due', limit: 25 }],
-      ['unassigned in department, soonest due', { departmentId: [it.id], assigneeId: 'none', status: ['new', 'triaged'], sort: 'due', limit: 25 }],
-      ['breached or at risk, soonest due', { departmentId: [it.id], slaState: ['at_risk', 'breached'], status: [...openStatuses], sort: 'due', limit: 25 }],
+      ['department queue, newest open', { departmentId: [it.id], status: [...OPEN_STATUSES], sort: 'created', limit: 25 }],
+      ['department queue, next page', { departmentId: [it.id], status: [...OPEN_STATUSES], sort: 'created', limit: 25, cursor: firstPage.nextCursor! }],
+      ['my open tickets, soonest due', { assigneeId: agent.id, status: [...OPEN_STATUSES], sort: 'due', limit: 25 }],
+      ['unassigned in department, soonest due', { departmentId: [it.id], assigneeId: 'none', status: [...UNASSIGNED_STATUSES], sort: 'due', limit: 25 }],
+      ['breached or at risk, soonest due', { departmentId: [it.id], slaState: ['at_risk', 'breached'], status: [...OPEN_STATUSES], sort: 'due', limit: 25 }],
     ];
     const searches: [string, SearchTicketsInput][] = [
       ['search "printer jammed"', { q: 'printer jammed', limit: 20, offset: 0 }],

@@ -6,12 +6,12 @@
  * calendar exists yet, so an admin's edits are never overwritten.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { DEFAULT_PAUSED_STATUSES, priorities } from '../domain/vocabulary';
 import { BREACH_PERCENT, DEFAULT_SLA_TARGETS, DEFAULT_THRESHOLDS } from '../workflows/sla/clock';
-import { DEFAULT_ESCALATION_CHAIN, DEFAULT_LIFECYCLE_SETTINGS, DEFAULT_PAUSED_STATUSES } from '../workflows/sla/policy';
-import { DEFAULT_CALENDAR_NAME } from '../worker/activities/sla';
+import { DEFAULT_ESCALATION_CHAIN, DEFAULT_LIFECYCLE_SETTINGS } from '../workflows/sla/policy';
 import { LIFECYCLE_SETTINGS_KEY, SLA_CONFIG_VERSION_KEY } from './settings';
 import type { Db } from './client';
-import { businessCalendars, departments, escalationGroupMembers, priorities, settings, slaPolicies, users } from './schema';
+import { businessCalendars, DEFAULT_CALENDAR_NAME, departments, escalationGroupMembers, settings, slaPolicies, users } from './schema';
 
 /** England and Wales bank holidays. */
 const UK_BANK_HOLIDAYS = [

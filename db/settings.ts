@@ -1,11 +1,10 @@
 /**
  * Queries on the `settings` table (one row per key), shared by the API (organisation settings,
  * lifecycle settings) and the worker (what a ticket runs under). What each key holds is
- * validated by its owner: api/admin/settings/ and workflows/sla/policy-schema.ts.
+ * validated by its owner: api/admin/settings/ and workflows/sla/policy-schema.ts (db knows no schema
+ * but its own tables).
  */
 import { inArray, sql } from 'drizzle-orm';
-import type { LifecycleSettings } from '../workflows/types';
-import { lifecycleSettingsSchema } from '../workflows/sla/policy-schema';
 import type { Db, Tx } from './client';
 import { settings } from './schema';
 
@@ -30,12 +29,11 @@ export async function writeSettingValues(db: Db | Tx, values: Record<string, unk
     .onConflictDoUpdate({ target: settings.key, set: { value: sql`excluded.value`, updatedById: actorId, updatedAt: new Date() } });
 }
 
-export async function readLifecycleSettings(db: Db | Tx): Promise<{ settings: LifecycleSettings; configVersion: number }> {
+/** The stored lifecycle settings (unvalidated: see `lifecycleSettingsOrDefaults`) and the SLA configuration version. */
+export async function readLifecycleSettings(db: Db | Tx): Promise<{ stored: unknown; configVersion: number }> {
   const byKey = await readSettingValues(db, [LIFECYCLE_SETTINGS_KEY, SLA_CONFIG_VERSION_KEY]);
-  const parsed = lifecycleSettingsSchema.safeParse(byKey.get(LIFECYCLE_SETTINGS_KEY) ?? {});
   const version = Number(byKey.get(SLA_CONFIG_VERSION_KEY) ?? 0);
-  // A hand-edited settings row that no longer validates must not stop tickets: defaults apply.
-  return { settings: parsed.success ? parsed.data : lifecycleSettingsSchema.parse({}), configVersion: Number.isFinite(version) ? version : 0 };
+  return { stored: byKey.get(LIFECYCLE_SETTINGS_KEY) ?? {}, configVersion: Number.isFinite(version) ? version : 0 };
 }
 
 /** Bumps the SLA configuration version (inside the caller's transaction when given one) and returns it. */

@@ -5,9 +5,10 @@
  *   - ServerFrame: what a room sends to a client (outbound),
  *   - RoomPush / LiveEvent: what the API and workflow activities POST into a room,
  *   - StoreMessageResult / MessagesPage: the API's internal answers to the rooms.
- * No imports besides zod: this module is bundled into the worker.
+ * No imports besides zod and the shared vocabulary (domain/): this module is bundled into the worker.
  */
 import { z } from 'zod';
+import { priorities, roles, slaTargets, ticketStatuses } from '../domain/vocabulary';
 
 /** A frame bigger than this (UTF-8 bytes) is refused with a `too_large` error. */
 export const MAX_FRAME_BYTES = 8 * 1024;
@@ -43,12 +44,6 @@ export const CloseCode = {
   /** This user may no longer be in this room (deactivated, or the ticket moved out of their reach). Do not reconnect. */
   accessRevoked: 4003,
 } as const;
-
-// Kept in step with db/schema/enums.ts (a unit test checks it); the worker must not import the db schema.
-export const roles = ['requester', 'agent', 'supervisor', 'admin'] as const;
-export const ticketStatuses = ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party', 'resolved', 'closed', 'cancelled', 'rejected'] as const;
-export const priorities = ['low', 'medium', 'high', 'critical'] as const;
-export const slaTargets = ['first_response', 'next_response', 'resolution'] as const;
 
 export const Role = z.enum(roles);
 const Uuid = z.uuid();

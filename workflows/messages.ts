@@ -8,16 +8,15 @@
  * configuration change, a child ticket's status).
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Priority, Role, TicketStatus } from '../db/schema/enums';
+import type { Priority, Role, TicketStatus } from '../domain/vocabulary';
 import type { LifecycleView } from './lifecycle/view';
 import type { Actor } from './types';
 
 export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
+/** The SLA reconcile workflow (workflows/maintenance.ts), started by its Schedule and by the admin API. */
+export const SLA_RECONCILE_WORKFLOW_TYPE = 'slaReconcileWorkflow';
 
 export const ticketWorkflowId = (number: number) => `ticket-${number}`;
-
-/** The maintenance workflow (workflows/maintenance.ts) the sla-reconcile schedule and SLA edits start. */
-export const SLA_RECONCILE_WORKFLOW_TYPE = 'slaReconcileWorkflow';
 
 type WithActor<T = object> = T & { actor: Actor; reason?: string | null };
 

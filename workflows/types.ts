@@ -1,5 +1,5 @@
 /** Plain data shared by the ticket workflow, its activities and the API. No imports with side effects. */
-import type { Priority, Role, SlaState, TicketStatus } from '../db/schema/enums';
+import type { EscalationAudience, EscalationStep, EventSource, Priority, Role, SlaState, SlaTarget, TicketEventKind, TicketStatus } from '../domain/vocabulary';
 import type { BusinessCalendar } from './sla/calendar';
 import type { SlaClockState } from './sla/clock';
 
@@ -21,26 +21,7 @@ export type TicketWorkflowInput = {
  */
 export type Actor = { id: string; role: Role; departmentId: string | null; staffDepartmentIds?: readonly string[] };
 
-export const slaTargets = ['first_response', 'next_response', 'resolution'] as const;
-export type SlaTarget = (typeof slaTargets)[number];
-
-/** Who an escalation step or a notification reaches. */
-export const escalationAudiences = ['assignee', 'supervisor', 'escalation_group'] as const;
-export type EscalationAudience = (typeof escalationAudiences)[number];
-
-/**
- * One level of a policy's escalation chain. It fires once per cycle of the clock it watches, when
- * that clock reaches `atPercent` of its target, or `afterBreachMinutes` of business time after the
- * breach; a step only ever raises the ticket's escalation level (never re-runs a lower one).
- */
-export type EscalationStep = {
-  level: number;
-  target: SlaTarget | 'any';
-  trigger: { atPercent: number } | { afterBreachMinutes: number };
-  notify: EscalationAudience[];
-  raisePriority: boolean;
-  reassignToEscalationGroup: boolean;
-};
+export type { EscalationAudience, EscalationStep } from '../domain/vocabulary';
 
 /** The policy a ticket runs under, as the workflow keeps it (a snapshot: edits arrive by signal). */
 export type SlaPolicySnapshot = {
@@ -170,7 +151,7 @@ export type TicketRowPatch = Partial<{
 }>;
 
 /** An audit event beside the per-field ones, keyed by the workflow (e.g. an SLA threshold: once per cycle). */
-export type ExtraEvent = { key: string; kind: string; field?: string | null; oldValue?: unknown; newValue?: unknown };
+export type ExtraEvent = { key: string; kind: TicketEventKind; field?: string | null; oldValue?: unknown; newValue?: unknown };
 
 /** A persisted notification; the activity resolves the audience to users. Keyed, so written once per user. */
 export type NotificationSpec = {
@@ -194,9 +175,9 @@ export type TicketChange = {
   /** Prefix of the audit events' dedupe keys: `<workflow id>#<seq>`. */
   dedupeKey: string;
   set: TicketRowPatch;
-  kind: string;
+  kind: TicketEventKind;
   actorId: string | null;
-  source: 'api' | 'workflow' | 'ai';
+  source: EventSource;
   reason?: string | null;
   events?: ExtraEvent[];
   notifications?: NotificationSpec[];

@@ -1,6 +1,6 @@
 /** Inputs of the ticket lifecycle procedures (ticket.transition, ticket.assign, …). */
 import { z } from 'zod';
-import { priorities } from '../../db/schema/enums';
+import { priorities, TRANSITION_TARGET_STATUSES } from '../../domain/vocabulary';
 
 const id = z.uuid('must be a ticket id (UUID)');
 const reason = z.string().trim().min(1, 'must not be blank').max(1000, 'must be at most 1,000 characters').optional();
@@ -15,9 +15,7 @@ const requestId = z
 const base = { id, reason, requestId };
 
 /** Status moves of the work itself; triage, assignment, cancel, reopen… have procedures of their own. */
-export const workStatuses = ['in_progress', 'waiting_on_customer', 'waiting_on_third_party', 'resolved', 'closed'] as const;
-
-export const ZTransitionInput = z.object({ ...base, to: z.enum(workStatuses, { error: `must be one of ${workStatuses.join(', ')}` }) });
+export const ZTransitionInput = z.object({ ...base, to: z.enum(TRANSITION_TARGET_STATUSES, { error: `must be one of ${TRANSITION_TARGET_STATUSES.join(', ')}` }) });
 export const ZActionInput = z.object(base);
 export const ZAssignInput = z.object({ ...base, assigneeId: z.uuid('must be a user id (UUID)') });
 export const ZEscalateInput = z.object({ ...base, reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(1000, 'must be at most 1,000 characters') });

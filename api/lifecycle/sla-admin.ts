@@ -10,13 +10,13 @@ import { and, asc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { z, ZodError } from 'zod';
 import type { Db, Tx } from '../../db/client';
 import { adminAudit, businessCalendars, departments, escalationGroupMembers, slaPolicies, users, type BusinessCalendarRow, type SlaPolicyRow } from '../../db/schema';
-import { priorities } from '../../db/schema/enums';
 import { bumpSlaConfigVersion, LIFECYCLE_SETTINGS_KEY, readLifecycleSettings, writeSettingValues } from '../../db/settings';
+import { DEFAULT_PAUSED_STATUSES, PAUSABLE_STATUSES, priorities } from '../../domain/vocabulary';
 import { SLA_RECONCILE_WORKFLOW_TYPE } from '../../workflows/messages';
 import { businessCalendarSchema } from '../../workflows/sla/calendar-schema';
 import { BREACH_PERCENT } from '../../workflows/sla/clock';
-import { DEFAULT_ESCALATION_CHAIN, DEFAULT_PAUSED_STATUSES, matchPolicy } from '../../workflows/sla/policy';
-import { escalationChainSchema, lifecycleSettingsSchema, lifecycleSettingsUpdateSchema } from '../../workflows/sla/policy-schema';
+import { DEFAULT_ESCALATION_CHAIN, matchPolicy } from '../../workflows/sla/policy';
+import { escalationChainSchema, lifecycleSettingsOrDefaults, lifecycleSettingsSchema, lifecycleSettingsUpdateSchema } from '../../workflows/sla/policy-schema';
 import type { LifecycleSettings } from '../../workflows/types';
 import type { AuthedContext } from '../trpc';
 
@@ -50,8 +50,6 @@ const thresholds = z
   .refine((t) => t.includes(BREACH_PERCENT), `must include ${BREACH_PERCENT} (the breach)`)
   .refine((t) => new Set(t).size === t.length, 'must not repeat a percentage');
 
-export const pausableStatuses = ['triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party'] as const;
-
 const policyFields = {
   name,
   description: z.string().trim().max(500, 'must be at most 500 characters').nullable().optional(),
@@ -65,7 +63,7 @@ const policyFields = {
   nextResponseMinutes: minutes,
   resolutionMinutes: minutes,
   thresholds: thresholds.optional(),
-  pausedStatuses: z.array(z.enum(pausableStatuses)).max(pausableStatuses.length).optional(),
+  pausedStatuses: z.array(z.enum(PAUSABLE_STATUSES)).max(PAUSABLE_STATUSES.length).optional(),
   escalation: escalationChainSchema.optional(),
 };
 export const ZPolicyInput = z.object(policyFields);
@@ -312,13 +310,13 @@ export async function previewMatch(db: Db, input: z.infer<typeof ZMatchPreview>)
 // Lifecycle settings and escalation groups
 
 export async function getLifecycleSettings(db: Db): Promise<LifecycleSettings & { configVersion: number }> {
-  const { settings: values, configVersion } = await readLifecycleSettings(db);
-  return { ...values, configVersion };
+  const { stored, configVersion } = await readLifecycleSettings(db);
+  return { ...lifecycleSettingsOrDefaults(stored), configVersion };
 }
 
 export async function updateLifecycleSettings(ctx: AuthedContext, input: z.infer<typeof ZSettingsUpdate>) {
   const version = await ctx.db.transaction(async (tx) => {
-    const { settings: current } = await readLifecycleSettings(tx);
+    const current = lifecycleSettingsOrDefaults((await readLifecycleSettings(tx)).stored);
     const next = lifecycleSettingsSchema.parse({ ...current, ...input });
     await writeSettingValues(tx, { [LIFECYCLE_SETTINGS_KEY]: next }, ctx.user.id);
     await audit(tx, ctx, 'sla.settings.update', 'settings', LIFECYCLE_SETTINGS_KEY, { before: current, after: next });

@@ -7,7 +7,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { tickets } from '../../db/schema';
-import { priorities, ticketStatuses } from '../../db/schema/enums';
+import { priorities, ticketStatuses } from '../../domain/vocabulary';
 import { assignUpdate, reclassifyUpdate, ticketWorkflowId, transitionUpdate } from '../../workflows/messages';
 import type { Actor } from '../../workflows/types';
 import { staffTickets, visibleTickets } from '../access';

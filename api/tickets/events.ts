@@ -1,10 +1,11 @@
 /** Audit events the API itself writes (comments, attachments, watchers): append-only, keyed once. */
 import type { Db, Tx } from '../../db/client';
 import { ticketEvents } from '../../db/schema';
+import type { TicketEventKind } from '../../domain/vocabulary';
 
 export type ApiTicketEvent = {
   ticketId: string;
-  kind: string;
+  kind: TicketEventKind;
   field?: string | null;
   oldValue?: unknown;
   newValue?: unknown;

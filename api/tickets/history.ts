@@ -5,11 +5,12 @@
  */
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import type { TicketEventKind } from '../../domain/vocabulary';
 import { ticketEvents, users } from '../../db/schema';
 import { ticketAccess } from '../access';
 import type { SessionUser } from '../auth/session';
 
-const publicKinds = ['created', 'attachment_added', 'attachment_deleted', 'comment_added'];
+const publicKinds: TicketEventKind[] = ['created', 'attachment_added', 'attachment_deleted', 'comment_added'];
 const publicFields = ['status', 'priority'];
 
 export async function ticketHistory(db: Db, user: SessionUser, input: { id: string; after?: number | undefined; limit: number }) {

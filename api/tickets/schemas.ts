@@ -1,6 +1,6 @@
 /** Ticket inputs and outputs. Every string is bounded; every id is a UUID; every list is capped. */
 import { z } from 'zod';
-import { priorities, roles, slaStates, ticketStatuses } from '../../db/schema/enums';
+import { priorities, roles, slaStates, ticketStatuses } from '../../domain/vocabulary';
 
 export const ZTicketId = z.object({ id: z.uuid('must be a ticket id (UUID)') });
 

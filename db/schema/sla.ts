@@ -1,12 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { EscalationStep } from '../../workflows/types';
-import type { WeeklyInterval } from '../../workflows/sla/calendar';
+import type { EscalationStep, WeeklyInterval } from '../../domain/vocabulary';
 import { createdAt, updatedAt } from './columns';
 import { priorityEnum, ticketStatusEnum } from './enums';
 import { departments, users } from './org';
 
 /** When the service desk is open: IANA timezone, weekly hours and holidays, or 24×7. Admin-managed. */
+/** The calendar seeded for a new desk, and the one a ticket without a matching policy runs on. */
+export const DEFAULT_CALENDAR_NAME = 'Office hours';
+
 export const businessCalendars = pgTable(
   'business_calendars',
   {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { UNASSIGNED_STATUSES } from '../../domain/vocabulary';
 import { buildings } from './catalog';
 import { createdAt, timestamptz, updatedAt } from './columns';
 import { tsvector } from './custom-types';
@@ -89,7 +90,7 @@ export const tickets = pgTable(
     // The "to pick up" queue (unassigned, not started): small, walked in due order instead of sorting a department.
     index('tickets_pickup_due_idx')
       .on(t.departmentId, t.resolutionDueAt, t.id)
-      .where(sql`${t.assigneeId} is null and ${t.status} in ('new', 'triaged')`),
+      .where(sql`${t.assigneeId} is null and ${t.status} in (${sql.raw(UNASSIGNED_STATUSES.map((s) => `'${s}'`).join(', '))})`),
     index('tickets_queue_idx').on(t.departmentId, t.status, t.createdAt),
     index('tickets_assignee_idx').on(t.assigneeId, t.status),
     index('tickets_requester_idx').on(t.requesterId, t.createdAt),

@@ -92,7 +92,7 @@ describe.each([pgliteKind, postgres])('on $name', (kind) => {
     const [intake] = await database.db.insert(ticketIntake).values({ requesterId: user.id, idempotencyKey: 'change-once-1' }).returning();
     const activities = createActivities({ db: database.db });
     await activities.insertTicket({ ticketId: intake!.id, number: intake!.number, title: 'Broken dock', description: 'USB-C dock dead', urgency: 'low', requesterId: user.id, dedupeKey: 'w#created' });
-    const change = { ticketId: intake!.id, seq: 1, dedupeKey: 'w#1', kind: 'triaged', set: { status: 'triaged' as const, priority: 'high' as const }, actorId: null, source: 'workflow' as const };
+    const change = { ticketId: intake!.id, seq: 1, dedupeKey: 'w#1', kind: 'triaged' as const, set: { status: 'triaged' as const, priority: 'high' as const }, actorId: null, source: 'workflow' as const };
     await Promise.all([activities.applyTicketChange(change), activities.applyTicketChange(change)]);
     const events = await database.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, intake!.id));
     expect(events.map((e) => `${e.kind}:${e.field ?? ''}`).sort()).toEqual(['created:', 'triaged:priority', 'triaged:status']);

@@ -2,7 +2,6 @@
  * The rooms' protocol module and the room's in-memory building blocks, without a runtime.
  */
 import { describe, expect, test } from 'vitest';
-import { priorities as dbPriorities, roles as dbRoles, ticketStatuses as dbStatuses } from '../../db/schema/enums';
 import {
   ClientFrame,
   LiveEvent,
@@ -15,9 +14,6 @@ import {
   encodeFrame,
   frameBytes,
   isAgentOnlyEvent,
-  priorities,
-  roles,
-  ticketStatuses,
   type ServerFrame,
   type StoredMessage,
 } from '../../realtime/protocol';
@@ -202,12 +198,6 @@ describe('names and secrets', () => {
     expect(await verifyRoomToken(`${escalated}.${signature}`, secret, room)).toEqual({ ok: false, reason: 'bad_signature' });
     expect(await verifyRoomToken(null, secret, room)).toEqual({ ok: false, reason: 'missing' });
     expect(await verifyRoomToken('a.b.c', secret, room)).toEqual({ ok: false, reason: 'malformed' });
-  });
-
-  test('the protocol’s enums match the database’s', () => {
-    expect(roles).toEqual(dbRoles);
-    expect(ticketStatuses).toEqual(dbStatuses);
-    expect(priorities).toEqual(dbPriorities);
   });
 });
 

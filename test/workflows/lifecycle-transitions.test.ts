@@ -363,14 +363,14 @@ describe('activities are idempotent', () => {
     const ticket = { ticketId: intake!.id, number: intake!.number, title: 'Monitor flickers', description: 'Second screen flickers.', urgency: 'low' as const, requesterId: rosa().id };
     await activities.insertTicket({ ...ticket, dedupeKey: `t${intake!.number}#created` });
     await activities.insertTicket({ ...ticket, dedupeKey: `t${intake!.number}#created` });
-    const triaged = { ticketId: intake!.id, seq: 1, dedupeKey: `t${intake!.number}#1`, kind: 'triaged', set: { status: 'triaged' as const, departmentId: it.id }, actorId: null, source: 'workflow' as const };
+    const triaged = { ticketId: intake!.id, seq: 1, dedupeKey: `t${intake!.number}#1`, kind: 'triaged' as const, set: { status: 'triaged' as const, departmentId: it.id }, actorId: null, source: 'workflow' as const };
     await activities.applyTicketChange(triaged);
     await activities.applyTicketChange(triaged);
     const assign = {
       ticketId: intake!.id,
       seq: 2,
       dedupeKey: `t${intake!.number}#2`,
-      kind: 'assigned',
+      kind: 'assigned' as const,
       set: {},
       actorId: null,
       source: 'workflow' as const,

@@ -95,7 +95,7 @@ describe('ticket workflow on the time-skipping server', () => {
     const activities = createActivities({ db: database.db });
     await activities.insertTicket({ ticketId: intake.id, number: intake.number, title: 'Monitor flickers', description: 'Second screen flickers.', urgency: 'low', requesterId: requester.id, dedupeKey: 'k#created' });
     await activities.insertTicket({ ticketId: intake.id, number: intake.number, title: 'Monitor flickers', description: 'Second screen flickers.', urgency: 'low', requesterId: requester.id, dedupeKey: 'k#created' });
-    const change = { ticketId: intake.id, seq: 1, dedupeKey: 'k#1', kind: 'triaged', set: { status: 'triaged' as const }, actorId: null, source: 'workflow' as const };
+    const change = { ticketId: intake.id, seq: 1, dedupeKey: 'k#1', kind: 'triaged' as const, set: { status: 'triaged' as const }, actorId: null, source: 'workflow' as const };
     await activities.applyTicketChange(change);
     await activities.applyTicketChange(change);
     const events = await database.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, intake.id));

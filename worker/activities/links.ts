@@ -6,11 +6,11 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { comments, ticketEvents, ticketLinks, tickets, ticketWatchers, type TicketLinkKind } from '../../db/schema';
+import { isIn, OPEN_STATUSES, UNSETTLED_STATUSES } from '../../domain/vocabulary';
 import { ticketWorkflowId } from '../../workflows/messages';
 
 export type LinkResult = { ok: true; targetNumber: number; targetOpen: boolean } | { ok: false; problem: string };
 
-const OPEN = ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party'];
 
 async function lockTickets(tx: Tx, ids: string[]) {
   // Same order for everyone: two merges of the same pair never deadlock.
@@ -53,7 +53,7 @@ export function linkActivities(db: Db) {
         const [already] = await tx.select({ target: ticketLinks.targetTicketId }).from(ticketLinks).where(and(eq(ticketLinks.ticketId, duplicate.id), eq(ticketLinks.kind, 'duplicate_of')));
         if (already && already.target !== primary.id) return { ok: false, problem: 'this ticket is already merged into another ticket' };
         if (!already) {
-          if (!OPEN.includes(primary.status) && primary.status !== 'resolved') return { ok: false, problem: `the primary ticket #${primary.number} is ${primary.status}; merge into an open ticket` };
+          if (!isIn(UNSETTLED_STATUSES, primary.status)) return { ok: false, problem: `the primary ticket #${primary.number} is ${primary.status}; merge into an open ticket` };
           const [primaryMerged] = await tx.select({ id: ticketLinks.id }).from(ticketLinks).where(and(eq(ticketLinks.ticketId, primary.id), eq(ticketLinks.kind, 'duplicate_of')));
           if (primaryMerged) return { ok: false, problem: `ticket #${primary.number} is itself merged into another ticket; merge into that one` };
         }
@@ -76,7 +76,7 @@ export function linkActivities(db: Db) {
             dedupeKey: `${ticketWorkflowId(duplicate.number)}#merged-into/${primary.id}`,
           })
           .onConflictDoNothing();
-        return { ok: true, targetNumber: primary.number, targetOpen: OPEN.includes(primary.status), movedComments: moved.length };
+        return { ok: true, targetNumber: primary.number, targetOpen: isIn(OPEN_STATUSES, primary.status), movedComments: moved.length };
       });
     },
 
@@ -94,7 +94,7 @@ export function linkActivities(db: Db) {
           if (target.status === 'cancelled' || target.status === 'rejected') return { ok: false, problem: `ticket #${target.number} is ${target.status}` };
         }
         await tx.insert(ticketLinks).values({ ticketId: input.ticketId, targetTicketId: target.id, kind: input.kind, createdById: input.actorId }).onConflictDoNothing();
-        return { ok: true, targetNumber: target.number, targetOpen: OPEN.includes(target.status) };
+        return { ok: true, targetNumber: target.number, targetOpen: isIn(OPEN_STATUSES, target.status) };
       });
     },
 
@@ -102,7 +102,7 @@ export function linkActivities(db: Db) {
       const [target] = await db.select({ number: tickets.number, status: tickets.status }).from(tickets).where(eq(tickets.id, input.targetTicketId));
       if (!target) return { ok: false, problem: 'the linked ticket does not exist' };
       await db.delete(ticketLinks).where(and(eq(ticketLinks.ticketId, input.ticketId), eq(ticketLinks.targetTicketId, input.targetTicketId), eq(ticketLinks.kind, input.kind)));
-      return { ok: true, targetNumber: target.number, targetOpen: OPEN.includes(target.status) };
+      return { ok: true, targetNumber: target.number, targetOpen: isIn(OPEN_STATUSES, target.status) };
     },
   };
 }

@@ -8,9 +8,9 @@ import { and, gt, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { tickets } from '../../db/schema';
 import { readLifecycleSettings } from '../../db/settings';
+import { UNSETTLED_STATUSES } from '../../domain/vocabulary';
 import { slaConfigChangedSignal, ticketWorkflowId } from '../../workflows/messages';
 
-const OPEN_STATUSES = ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party', 'resolved'] as const;
 const PAGE = 200;
 
 export function maintenanceActivities(db: Db, temporal: Client | undefined) {
@@ -30,7 +30,7 @@ export function maintenanceActivities(db: Db, temporal: Client | undefined) {
         const page = await db
           .select({ number: tickets.number })
           .from(tickets)
-          .where(and(lt(tickets.slaConfigVersion, version), inArray(tickets.status, [...OPEN_STATUSES]), gt(tickets.number, after)))
+          .where(and(lt(tickets.slaConfigVersion, version), inArray(tickets.status, [...UNSETTLED_STATUSES]), gt(tickets.number, after)))
           .orderBy(tickets.number)
           .limit(PAGE);
         for (const { number } of page) {

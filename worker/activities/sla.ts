@@ -5,13 +5,12 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { readLifecycleSettings } from '../../db/settings';
-import { businessCalendars, departments, slaPolicies, tickets, users, type Priority } from '../../db/schema';
+import { lifecycleSettingsOrDefaults } from '../../workflows/sla/policy-schema';
+import { businessCalendars, DEFAULT_CALENDAR_NAME, departments, slaPolicies, tickets, users, type Priority } from '../../db/schema';
+import { OPEN_STATUSES } from '../../domain/vocabulary';
 import { parseBusinessCalendar } from '../../workflows/sla/calendar-schema';
 import { builtInPolicy, FALLBACK_CALENDAR, matchPolicy } from '../../workflows/sla/policy';
 import type { SlaPolicySnapshot, TicketContext } from '../../workflows/types';
-
-/** Name of the calendar built-in policies use, when it exists (seeded by db/seed-sla.ts). */
-export const DEFAULT_CALENDAR_NAME = 'Office hours';
 
 export type ContextInput = {
   /** Either the department's slug (from triage) or its id (from a person). */
@@ -22,7 +21,6 @@ export type ContextInput = {
   requesterId: string;
 };
 
-const OPEN_STATUSES = ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party'] as const;
 
 export function slaActivities(db: Db, options: { liveEvents: boolean }) {
   return {
@@ -43,7 +41,8 @@ export function slaActivities(db: Db, options: { liveEvents: boolean }) {
         policies.map((p) => ({ ...p.policy, name: p.policy.name, row: p })),
         { priority: input.priority, departmentId: department?.id ?? null, category: input.category, requesterGroups: requester?.groups ?? [] },
       );
-      const { settings: lifecycle, configVersion } = await readLifecycleSettings(db);
+      const { stored, configVersion } = await readLifecycleSettings(db);
+      const lifecycle = lifecycleSettingsOrDefaults(stored);
 
       let policy: SlaPolicySnapshot;
       if (match) {

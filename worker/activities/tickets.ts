@@ -8,12 +8,12 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { agentRouting, departments, escalationGroupMembers, extraDepartmentIdsOf, notifications, ticketEvents, tickets, users, type Ticket } from '../../db/schema';
 import { capabilitiesFor, staffDepartments } from '../../domain/access';
+import { OPEN_STATUSES } from '../../domain/vocabulary';
 import { lifecycleFailureTypes } from '../../workflows/lifecycle/errors';
 import { ticketWorkflowId } from '../../workflows/messages';
 import type { EscalationAudience, TicketChange, TicketChangeResult, TicketRowPatch, TicketWorkflowInput } from '../../workflows/types';
 import type { Notifier } from './live';
 
-const openStatuses = ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party'] as const;
 
 /** Row fields whose changes are audited one event per field; the rest (due dates, SLA state) are projections. */
 /** Escalation levels are audited by the workflow's own `escalated` events (with trigger and actions). */
@@ -89,7 +89,7 @@ async function pickAssignee(tx: Tx, input: NonNullable<TicketChange['autoAssign'
   const candidates = await tx
     .select({ id: users.id, name: users.name, load: loadSql, skilled, lastAssignedAt: agentRouting.lastAssignedAt })
     .from(users)
-    .leftJoin(tickets, and(eq(tickets.assigneeId, users.id), inArray(tickets.status, [...openStatuses])))
+    .leftJoin(tickets, and(eq(tickets.assigneeId, users.id), inArray(tickets.status, [...OPEN_STATUSES])))
     .leftJoin(agentRouting, eq(agentRouting.userId, users.id))
     .where(and(pool, eq(users.active, true), eq(users.away, false), sql`${users.role} <> 'requester'`))
     .groupBy(users.id, agentRouting.lastAssignedAt)
@@ -221,7 +221,7 @@ export function ticketActivities(db: Db, notifier?: Notifier) {
       const [agent] = await db
         .select({ id: users.id, load: loadSql })
         .from(users)
-        .leftJoin(tickets, and(eq(tickets.assigneeId, users.id), inArray(tickets.status, [...openStatuses])))
+        .leftJoin(tickets, and(eq(tickets.assigneeId, users.id), inArray(tickets.status, [...OPEN_STATUSES])))
         .where(and(eq(users.departmentId, departmentId), eq(users.role, 'agent'), eq(users.active, true), eq(users.away, false)))
         .groupBy(users.id)
         .orderBy(asc(loadSql), asc(users.id))

@@ -3,7 +3,7 @@
  * built by scripts/triage/train.py) for triage, rules for screening, department hints and
  * priority, and templates for drafted replies. No network, no native code.
  */
-import type { Priority } from '../../db/schema/enums';
+import type { Priority } from '../../domain/vocabulary';
 import type { AiProvider, ProviderTriage, TicketText } from './provider';
 import { draftFromTemplate } from './reply-templates';
 import { rulesTriage } from './rules-triage';

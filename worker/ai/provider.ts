@@ -5,7 +5,7 @@
  * plus rules); external OpenAI-compatible providers implement the same interface. Activities
  * bound every call (timeout, retries) and fall back to the rules when a provider fails.
  */
-import type { Priority } from '../../db/schema/enums';
+import type { Priority } from '../../domain/vocabulary';
 import type { ScreeningResult } from '../../workflows/types';
 
 export type TicketText = { title: string; description: string };

@@ -2,7 +2,7 @@
  * Rule-based triage: the fallback when no model is available or a model step fails.
  * Department by keywords, priority from the requester's urgency raised by outage words.
  */
-import type { Priority } from '../../db/schema/enums';
+import type { Priority } from '../../domain/vocabulary';
 import type { TriageResult } from '../../workflows/types';
 
 /**

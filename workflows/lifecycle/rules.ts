@@ -3,7 +3,7 @@
  * the workflow (so an illegal move never reaches history) and the API uses them to check roles
  * before it sends anything, and to show the actions a user has.
  */
-import type { TicketStatus } from '../../db/schema/enums';
+import { FINAL_STATUSES, isIn, OPEN_STATUSES, WORKING_STATUSES, type TicketStatus } from '../../domain/vocabulary';
 import { capabilitiesFor, staffDepartments, type Person } from '../../domain/access';
 import type { Actor } from '../types';
 import { lifecycleFailure, lifecycleFailureTypes } from './errors';
@@ -39,13 +39,6 @@ export const WORK_TRANSITIONS: Readonly<Record<TicketStatus, readonly TicketStat
   cancelled: [],
   rejected: [],
 };
-
-/** Statuses in which the ticket is being worked on (after triage, before resolution). */
-export const WORKING_STATUSES: readonly TicketStatus[] = ['triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party'];
-/** Statuses after which a ticket never changes again. */
-export const FINAL_STATUSES: readonly TicketStatus[] = ['cancelled', 'rejected'];
-/** Open: not yet resolved or ended. */
-export const OPEN_STATUSES: readonly TicketStatus[] = ['new', ...WORKING_STATUSES];
 
 const DAY = 86_400_000;
 
@@ -117,7 +110,7 @@ function withinReopenWindow(subject: RuleSubject, now: number): boolean {
 /** The status the action leads to, or null when the status does not allow it (roles aside). */
 export function targetStatus(subject: RuleSubject, request: ActionRequest, now: number): TicketStatus | null {
   const { status } = subject;
-  const open = OPEN_STATUSES.includes(status);
+  const open = isIn(OPEN_STATUSES, status);
   switch (request.action) {
     case 'transition': {
       if (!request.to || !WORK_TRANSITIONS[status].includes(request.to)) return null;
@@ -128,13 +121,13 @@ export function targetStatus(subject: RuleSubject, request: ActionRequest, now: 
     case 'review':
       return status === 'new' && subject.held ? (request.to === 'rejected' ? 'rejected' : 'triaged') : null;
     case 'assign':
-      return WORKING_STATUSES.includes(status) ? (status === 'triaged' ? 'assigned' : status) : null;
+      return isIn(WORKING_STATUSES, status) ? (status === 'triaged' ? 'assigned' : status) : null;
     case 'claim':
       return status === 'triaged' && subject.assigneeId === null ? 'assigned' : null;
     case 'unassign':
       return (status === 'assigned' || status === 'in_progress') && subject.assigneeId !== null ? 'triaged' : null;
     case 'escalate':
-      return WORKING_STATUSES.includes(status) ? status : null;
+      return isIn(WORKING_STATUSES, status) ? status : null;
     case 'reclassify':
       return open && !subject.held ? status : null;
     case 'reopen': {
@@ -152,7 +145,7 @@ export function targetStatus(subject: RuleSubject, request: ActionRequest, now: 
       return open && !subject.held ? 'closed' : null;
     case 'link':
     case 'unlink':
-      return !FINAL_STATUSES.includes(status) && !subject.merged && status !== 'closed' ? status : null;
+      return !isIn(FINAL_STATUSES, status) && !subject.merged && status !== 'closed' ? status : null;
   }
 }
 

@@ -5,7 +5,7 @@
  * asks `nextDue` when to wake up, fires what is due in order, and applies status changes with
  * `syncClocks` — after firing anything already due, so a breach is never skipped.
  */
-import type { SlaState, TicketStatus } from '../../db/schema/enums';
+import { isIn, OPEN_STATUSES, type SlaState, type SlaTarget, type TicketStatus } from '../../domain/vocabulary';
 import {
   BREACH_PERCENT,
   createSlaClock,
@@ -22,7 +22,7 @@ import {
   stop,
   type SlaClockState,
 } from '../sla/clock';
-import type { EscalationStep, SlaPolicySnapshot, SlaRuntime, SlaTarget } from '../types';
+import type { EscalationStep, SlaPolicySnapshot, SlaRuntime } from '../types';
 
 const MINUTE = 60_000;
 
@@ -41,7 +41,7 @@ export function thresholdsFor(policy: SlaPolicySnapshot, target: SlaTarget): num
 
 /** SLA time accrues only while the ticket is open and not in one of the policy's paused statuses. */
 export function clocksRunIn(policy: SlaPolicySnapshot, status: TicketStatus): boolean {
-  return ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party'].includes(status) && !policy.pausedStatuses.includes(status);
+  return isIn(OPEN_STATUSES, status) && !policy.pausedStatuses.includes(status);
 }
 
 /** First response and resolution start at `startAt` (the ticket's creation, or its release from review). */

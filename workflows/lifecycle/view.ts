@@ -1,7 +1,7 @@
 /** The lifecycle state as the state query and every update return it: the workflow's state plus SLA figures as of now. */
-import type { SlaState } from '../../db/schema/enums';
+import type { SlaState, SlaTarget } from '../../domain/vocabulary';
 import { accruedAt, dueAt, isRunning, nextThreshold, slaState, type SlaClockState } from '../sla/clock';
-import type { SlaTarget, TicketState } from '../types';
+import type { TicketState } from '../types';
 import { ALL_TARGETS, projection } from './sla';
 import type { RuleSubject } from './rules';
 

@@ -14,11 +14,9 @@
  *   both times.
  */
 import { DateTime, IANAZone } from 'luxon';
+import type { IsoWeekday, WeeklyInterval } from '../../domain/vocabulary';
 
-export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
-
-/** One open interval on one weekday, local wall-clock time. `end` may be '24:00'; intervals cannot cross midnight. */
-export type WeeklyInterval = { day: IsoWeekday; start: string; end: string };
+export type { IsoWeekday, WeeklyInterval } from '../../domain/vocabulary';
 
 export type BusinessCalendar = {
   /** IANA zone, e.g. 'Europe/London'. */

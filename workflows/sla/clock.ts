@@ -11,7 +11,7 @@
  * Before pausing or stopping, fire whatever `overdueThresholds` reports, so a breach that came due while the
  * workflow was busy is never lost.
  */
-import type { Priority, SlaState } from '../../db/schema/enums';
+import type { Priority, SlaState } from '../../domain/vocabulary';
 import { addBusinessMs, businessMsBetween, type BusinessCalendar } from './calendar';
 
 /** The percentage at which an SLA is breached. Thresholds above it (e.g. 150) are post-breach escalations. */

@@ -51,3 +51,9 @@ export const lifecycleSettingsSchema = z.object({
 
 const _settingsMatchType: z.ZodType<LifecycleSettings, z.input<typeof lifecycleSettingsSchema>> = lifecycleSettingsSchema;
 void _settingsMatchType;
+
+/** Stored lifecycle settings as the workflow uses them: a hand-edited row that no longer validates must not stop tickets, so defaults apply. */
+export function lifecycleSettingsOrDefaults(stored: unknown): z.infer<typeof lifecycleSettingsSchema> {
+  const parsed = lifecycleSettingsSchema.safeParse(stored);
+  return parsed.success ? parsed.data : lifecycleSettingsSchema.parse({});
+}

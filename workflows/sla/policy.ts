@@ -3,7 +3,7 @@
  * match wins). Pure and zod-free, for the workflow sandbox; the schemas the admin API and the
  * worker validate with are in policy-schema.ts.
  */
-import type { Priority, TicketStatus } from '../../db/schema/enums';
+import { DEFAULT_PAUSED_STATUSES, type Priority } from '../../domain/vocabulary';
 import type { EscalationStep, LifecycleSettings, SlaPolicySnapshot } from '../types';
 import type { BusinessCalendar } from './calendar';
 import { BREACH_PERCENT, DEFAULT_SLA_TARGETS, DEFAULT_THRESHOLDS } from './clock';
@@ -14,8 +14,6 @@ export const DEFAULT_ESCALATION_CHAIN: readonly EscalationStep[] = Object.freeze
   { level: 2, target: 'any', trigger: { atPercent: BREACH_PERCENT }, notify: ['assignee', 'supervisor'], raisePriority: true, reassignToEscalationGroup: false },
   { level: 3, target: 'resolution', trigger: { afterBreachMinutes: 240 }, notify: ['supervisor', 'escalation_group'], raisePriority: false, reassignToEscalationGroup: true },
 ] satisfies EscalationStep[]);
-
-export const DEFAULT_PAUSED_STATUSES: readonly TicketStatus[] = Object.freeze(['waiting_on_customer', 'waiting_on_third_party'] as TicketStatus[]);
 
 /** The lifecycle settings when nothing is configured (policy-schema.ts's lifecycleSettingsSchema defaults to these). */
 export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = Object.freeze({

@@ -7,12 +7,11 @@
  *
  * Moves mutate `state` in place: it is the object the workflow carries across continue-as-new.
  */
-import type { Priority, Role, TicketStatus } from '../../db/schema/enums';
+import { isIn, OPEN_STATUSES, priorities, roles, type Priority, type Role, type TicketEventKind, type TicketStatus } from '../../domain/vocabulary';
 import { lifecycleFailure, lifecycleFailureTypes } from '../lifecycle/errors';
-import { assertAllowed, OPEN_STATUSES, targetStatus, type ActionRequest, type StaffPowers } from '../lifecycle/rules';
+import { assertAllowed, targetStatus, type ActionRequest, type StaffPowers } from '../lifecycle/rules';
 import { agentReplied, ALL_TARGETS, createSla, markDone, nextDue, projection, reopened, requesterReplied, retargetAll, stepsFor, stopClocks, syncClocks, type DueItem } from '../lifecycle/sla';
 import { lifecycleView, ruleSubject, type LifecycleView } from '../lifecycle/view';
-import { priorities, roles } from '../lifecycle/vocabulary';
 import type { ChildTicketChange, PublicReply } from '../messages';
 import { addBusinessDays } from '../sla/calendar';
 import { DEFAULT_LIFECYCLE_SETTINGS, FALLBACK_CALENDAR } from '../sla/policy';
@@ -25,7 +24,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export type StepOutcome = { events: ExtraEvent[]; audience: Set<EscalationAudience>; autoAssign: TicketChange['autoAssign']; raise: boolean };
 
 /** A due SLA threshold or post-breach timer that fired; the workflow persists it (and raises the priority when asked). */
-export type FiredItem = { kind: string; trigger: string; steps: EscalationStep[]; outcome: StepOutcome; live: LiveEventDraft[]; dueAt: string; policyName: string };
+export type FiredItem = { kind: TicketEventKind; trigger: string; steps: EscalationStep[]; outcome: StepOutcome; live: LiveEventDraft[]; dueAt: string; policyName: string };
 
 /** The values of the ticket's search attributes (TicketStatus … SlaDueAt). */
 export type SearchAttributeValues = { status: TicketStatus; priority: Priority; departmentSlug: string | null; assigneeId: string | null; slaState: TicketState['slaState']; dueAt: number | null };
@@ -81,7 +80,7 @@ export class TicketEntity {
   }
 
   get isOpen(): boolean {
-    return OPEN_STATUSES.includes(this.state.status);
+    return isIn(OPEN_STATUSES, this.state.status);
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -108,7 +107,7 @@ export class TicketEntity {
   setStatus(to: TicketStatus, at: number): void {
     const { state } = this;
     state.status = to;
-    if (state.sla) state.sla = OPEN_STATUSES.includes(to) ? syncClocks(state.sla, to, at) : stopClocks(state.sla, at, ALL_TARGETS);
+    if (state.sla) state.sla = isIn(OPEN_STATUSES, to) ? syncClocks(state.sla, to, at) : stopClocks(state.sla, at, ALL_TARGETS);
     if (to === 'resolved') {
       state.resolvedAt = at;
       state.autoCloseAt = addBusinessDays(state.sla?.policy.calendar ?? FALLBACK_CALENDAR, at, this.settings.autoCloseBusinessDays);
@@ -300,9 +299,9 @@ export class TicketEntity {
   }
 
   /** A requester's public reply: resumes a ticket waiting on them, postpones auto-close, restarts next response. */
-  requesterReplied(at: number): { kind: string; reason: string | null } {
+  requesterReplied(at: number): { kind: TicketEventKind; reason: string | null } {
     const { state } = this;
-    let kind = 'sla_projection';
+    let kind: TicketEventKind = 'sla_projection';
     let reason: string | null = null;
     if (state.status === 'waiting_on_customer') {
       this.setStatus('in_progress', at);
@@ -363,7 +362,7 @@ export class TicketEntity {
     const outcome = emptyOutcome();
     const dueAt = iso(item.dueAt);
     const live: LiveEventDraft[] = [];
-    let kind = 'escalated';
+    let kind: TicketEventKind = 'escalated';
     let trigger: string;
     const cycleKey = `${item.target}/${item.cycle}`;
     if (item.type === 'threshold') {

@@ -6,7 +6,7 @@
  */
 import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { TicketStatus } from '../../db/schema/enums';
+import type { TicketEventKind, TicketStatus } from '../../domain/vocabulary';
 import { lifecycleFailure, lifecycleFailureTypes } from '../lifecycle/errors';
 import type { ActionRequest } from '../lifecycle/rules';
 import type { LifecycleView } from '../lifecycle/view';
@@ -94,7 +94,7 @@ async function signalParent(run: TicketRun, parentNumber: number, open: boolean)
 // promise steps decides when its commands are issued, and running tickets' histories recorded that.
 
 /** A plain status move: clocks caught up, the change persisted, a parent told if the ticket opened or closed. */
-async function moveTo(run: TicketRun, to: TicketStatus, kind: string, request: { actor: Actor; reason?: string | null }) {
+async function moveTo(run: TicketRun, to: TicketStatus, kind: TicketEventKind, request: { actor: Actor; reason?: string | null }) {
   await catchUp(run);
   const wasOpen = run.ticket.isOpen;
   run.ticket.setStatus(to, run.now());
@@ -103,7 +103,7 @@ async function moveTo(run: TicketRun, to: TicketStatus, kind: string, request: {
 }
 
 /** Assign and claim: the assignee is checked against the department, then the ticket moves as the rules say. */
-async function assignTo(run: TicketRun, actor: Actor, assigneeId: string, kind: string, reason: string | null | undefined, to: TicketStatus) {
+async function assignTo(run: TicketRun, actor: Actor, assigneeId: string, kind: TicketEventKind, reason: string | null | undefined, to: TicketStatus) {
   const { ticket } = run;
   if (assigneeId === ticket.state.assigneeId) return;
   const found = await run.activities.db.checkAssignee({ assigneeId, departmentId: ticket.state.departmentId });

@@ -7,7 +7,7 @@
  * short by continue-as-new runs again in the next run (both are idempotent).
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { Priority, TicketStatus } from '../../db/schema/enums';
+import type { Priority, TicketEventKind, TicketStatus } from '../../domain/vocabulary';
 import { ticketSearchAttributes as sa } from '../search-attributes';
 import type { Actor, ExtraEvent, LiveEventDraft, LiveEventSpec, NotificationSpec, OutboxItem, TicketChange, TicketChangeResult } from '../types';
 import { errorMessage, type TicketRun } from './run';
@@ -22,7 +22,7 @@ export type PersistOptions = {
   live?: LiveEventDraft[];
 };
 
-export type PersistStep = { kind: string; options: PersistOptions };
+export type PersistStep = { kind: TicketEventKind; options: PersistOptions };
 
 type NewOutboxItem = { kind: 'live'; input: Extract<OutboxItem, { kind: 'live' }>['input'] } | { kind: 'draft'; assigneeId: string };
 
@@ -44,7 +44,7 @@ export class TicketStore {
   }
 
   /** Writes the state as it is now (row, audit events, notifications), once per sequence number. */
-  async persist(kind: string, options: PersistOptions = {}): Promise<TicketChangeResult> {
+  async persist(kind: TicketEventKind, options: PersistOptions = {}): Promise<TicketChangeResult> {
     return (await this.persistSteps([{ kind, options }]))[0]!;
   }
 

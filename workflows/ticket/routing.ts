@@ -3,7 +3,7 @@
  * who works on it — the department's queue when triage is unsure, otherwise an agent picked by the
  * activity (skills, availability, workload, round-robin) in the same transaction as the triage.
  */
-import type { Priority } from '../../db/schema/enums';
+import type { Priority } from '../../domain/vocabulary';
 import type { ExtraEvent, NotificationSpec, TicketChangeResult, TriageResult } from '../types';
 import type { PersistStep } from './persistence';
 import type { TicketRun } from './run';

@@ -7,7 +7,7 @@ import type { Activities } from '../../worker/activities';
 import type { ActionRequest } from '../lifecycle/rules';
 import type { LifecycleView } from '../lifecycle/view';
 import type { Actor, TicketWorkflowInput } from '../types';
-import type { TicketStatus } from '../../db/schema/enums';
+import type { TicketStatus } from '../../domain/vocabulary';
 import type { TicketEntity } from './entity';
 import { Exclusive } from './exclusive';
 import { TicketStore } from './persistence';

@@ -6,6 +6,7 @@
  */
 import { upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { ticketSearchAttributes as sa } from '../search-attributes';
+import type { TicketEventKind } from '../../domain/vocabulary';
 import type { TicketRowPatch } from '../types';
 import { resolveContext } from './routing';
 import type { TicketRun } from './run';
@@ -22,7 +23,7 @@ export async function skeletonIntake(run: TicketRun) {
   const department = await db.findDepartment({ slug: triage.departmentSlug });
   state.departmentSlug = department?.slug ?? null;
   // The skeleton wrote row patches straight into its state, without the SLA search attribute.
-  const skeletonChange = async (kind: string, set: TicketRowPatch, reason: string) => {
+  const skeletonChange = async (kind: TicketEventKind, set: TicketRowPatch, reason: string) => {
     state.seq += 1;
     await db.applyTicketChange({ ticketId: state.ticketId, seq: state.seq, dedupeKey: `${workflowId}#${state.seq}`, kind, set, actorId: null, source: kind === 'triaged' && triage.method === 'model' ? 'ai' : 'workflow', reason });
     Object.assign(state, set);

@@ -1,4 +1,5 @@
 /** Administration of departments; every change and its audit row commit in one transaction. */
+import { OPEN_STATUSES } from '../../../domain/vocabulary';
 import { TRPCError } from '@trpc/server';
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
@@ -39,7 +40,7 @@ export async function deleteDepartment(ctx: AuthedContext, id: string) {
   const [open] = await ctx.db
     .select({ n: count() })
     .from(tickets)
-    .where(and(eq(tickets.departmentId, id), inArray(tickets.status, ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party'])));
+    .where(and(eq(tickets.departmentId, id), inArray(tickets.status, [...OPEN_STATUSES])));
   if ((open?.n ?? 0) > 0) throw new TRPCError({ code: 'CONFLICT', message: `This department has ${open!.n} open tickets; move or close them first.` });
   return ctx.db.transaction(async (tx) => {
     const [deleted] = await tx.delete(departments).where(eq(departments.id, id)).returning();

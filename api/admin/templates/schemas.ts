@@ -1,6 +1,6 @@
 /** Inputs of admin.templates.*. */
 import { z } from 'zod';
-import { priorities } from '../../../db/schema/enums';
+import { priorities } from '../../../domain/vocabulary';
 import { ZName } from '../shared';
 
 const ZTemplateFields = z.object({

@@ -1,6 +1,6 @@
 /** Inputs of admin.users.*. */
 import { z } from 'zod';
-import { roles } from '../../../db/schema/enums';
+import { roles } from '../../../domain/vocabulary';
 import { ZEmail } from '../../auth/passwords-policy';
 import { ZName, ZTags } from '../shared';
 

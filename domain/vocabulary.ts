@@ -1,0 +1,143 @@
+/**
+ * The words every layer shares: roles, ticket statuses and their named sets, priorities, SLA
+ * states and targets, event sources and the kinds of audit events. Dependency-free and plain
+ * data, so the workflow sandbox, the rooms worker (workerd), the database schema (its pgEnums are
+ * built from these arrays), the API and the worker all read the same definitions.
+ */
+
+export const roles = ['requester', 'agent', 'supervisor', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+export const ticketStatuses = [
+  'new',
+  'triaged',
+  'assigned',
+  'in_progress',
+  'waiting_on_customer',
+  'waiting_on_third_party',
+  'resolved',
+  'closed',
+  'cancelled',
+  'rejected',
+] as const;
+export type TicketStatus = (typeof ticketStatuses)[number];
+
+// -------------------------------------------------------------------------------------------------
+// Named sets of statuses. Use these, never a hand-written list.
+// -------------------------------------------------------------------------------------------------
+
+/** Being worked on: after triage, before resolution. */
+export const WORKING_STATUSES = ['triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party'] as const satisfies readonly TicketStatus[];
+/** Open: not yet resolved or ended (new, or being worked on). SLA clocks run only here. */
+export const OPEN_STATUSES = ['new', ...WORKING_STATUSES] as const satisfies readonly TicketStatus[];
+/**
+ * Unsettled: open, or resolved and not yet closed — the ticket's workflow can still act on it
+ * (a resolved ticket waits for confirmation or auto-close). Not the same as open: a resolved
+ * ticket is not open, yet SLA configuration changes must still reach it and it may still be
+ * the primary of a merge.
+ */
+export const UNSETTLED_STATUSES = [...OPEN_STATUSES, 'resolved'] as const satisfies readonly TicketStatus[];
+/** Statuses after which a ticket never changes again (a closed ticket may still be reopened). */
+export const FINAL_STATUSES = ['cancelled', 'rejected'] as const satisfies readonly TicketStatus[];
+/** Statuses an SLA policy pauses its clocks in unless it says otherwise (waiting on someone else). */
+export const DEFAULT_PAUSED_STATUSES = ['waiting_on_customer', 'waiting_on_third_party'] as const satisfies readonly TicketStatus[];
+/** Statuses an SLA policy may pause in: the working ones (clocks never run outside open statuses). */
+export const PAUSABLE_STATUSES = WORKING_STATUSES;
+/** Not yet started: waiting to be picked up (the queue's "to pick up" index, unassigned-queue lists). */
+export const UNASSIGNED_STATUSES = ['new', 'triaged'] as const satisfies readonly TicketStatus[];
+/** Where the work itself may move (the `transition` action; workflows/lifecycle/rules.ts says from where). */
+export const TRANSITION_TARGET_STATUSES = ['in_progress', 'waiting_on_customer', 'waiting_on_third_party', 'resolved', 'closed'] as const satisfies readonly TicketStatus[];
+
+/** Whether `status` belongs to `set` (a typed `includes` for the readonly tuples above). */
+export function isIn(set: readonly TicketStatus[], status: TicketStatus): boolean {
+  return set.includes(status);
+}
+
+// -------------------------------------------------------------------------------------------------
+
+/** Least to most urgent, so "one step up" is the next index. */
+export const priorities = ['low', 'medium', 'high', 'critical'] as const;
+export type Priority = (typeof priorities)[number];
+
+export const slaStates = ['on_track', 'at_risk', 'breached', 'paused', 'met'] as const;
+export type SlaState = (typeof slaStates)[number];
+
+export const slaTargets = ['first_response', 'next_response', 'resolution'] as const;
+export type SlaTarget = (typeof slaTargets)[number];
+
+/** Who an escalation step or a notification reaches. */
+export const escalationAudiences = ['assignee', 'supervisor', 'escalation_group'] as const;
+export type EscalationAudience = (typeof escalationAudiences)[number];
+
+/**
+ * One level of a policy's escalation chain. It fires once per cycle of the clock it watches, when
+ * that clock reaches `atPercent` of its target, or `afterBreachMinutes` of business time after the
+ * breach; a step only ever raises the ticket's escalation level (never re-runs a lower one).
+ */
+export type EscalationStep = {
+  level: number;
+  target: SlaTarget | 'any';
+  trigger: { atPercent: number } | { afterBreachMinutes: number };
+  notify: EscalationAudience[];
+  raisePriority: boolean;
+  reassignToEscalationGroup: boolean;
+};
+
+/** ISO weekday: 1 is Monday, 7 is Sunday. */
+export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+/** One open interval of a business calendar on one weekday, local wall-clock time. `end` may be '24:00'; intervals cannot cross midnight. */
+export type WeeklyInterval = { day: IsoWeekday; start: string; end: string };
+
+/** Who wrote an audit event. */
+export const eventSources = ['api', 'workflow', 'ai'] as const;
+export type EventSource = (typeof eventSources)[number];
+
+/**
+ * Kinds of ticket audit events (`ticket_events.kind`; a text column, so new kinds need no
+ * migration). The workflow's changes name the move that caused them; the API's name the fact.
+ */
+export const ticketEventKinds = [
+  // Written by the API (comments, attachments, watchers) and the ticket's creation.
+  'created',
+  'comment_added',
+  'comment_edited',
+  'attachment_added',
+  'attachment_deleted',
+  'watcher_added',
+  'watcher_removed',
+  // Lifecycle moves the workflow persists.
+  'held_for_review',
+  'released',
+  'rejected',
+  'needs_triage',
+  'triaged',
+  'assigned',
+  'claimed',
+  'unassigned',
+  'no_agent_available',
+  'status_changed',
+  'escalated',
+  'reclassified',
+  'reopened',
+  'cancelled',
+  'closed',
+  'auto_closed',
+  'auto_close_postponed',
+  'merged',
+  'merged_into',
+  'merged_in',
+  'linked',
+  'unlinked',
+  // SLA.
+  'sla_started',
+  'sla_projection',
+  'sla_policy_changed',
+  'first_response',
+  'sla_warning',
+  'sla_breached',
+  'sla_overdue',
+  // AI steps.
+  'ai_fallback',
+] as const;
+export type TicketEventKind = (typeof ticketEventKinds)[number];
