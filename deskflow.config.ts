@@ -20,22 +20,25 @@ export function firstIssue(error: z.ZodError): string {
 
 const port = z.coerce.number().int().min(1).max(65535);
 
-const postgresUrl = z
-  .string()
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.pathname.length > 1;
-    } catch {
-      return false;
-    }
-  }, 'must look like postgres://user:password@host:5432/database');
+const postgresUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.pathname.length > 1;
+  } catch {
+    return false;
+  }
+}, 'must look like postgres://user:password@host:5432/database');
 
 const origin = z.url().refine((value) => new URL(value).origin === value.replace(/\/$/, ''), 'must be an origin like https://desk.example.com (scheme, host and port only)');
 const originList = z
   .string()
   .default('')
-  .transform((value) => value.split(',').map((part) => part.trim().replace(/\/$/, '')).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim().replace(/\/$/, ''))
+      .filter(Boolean),
+  )
   .pipe(z.array(origin));
 const positive = z.coerce.number().positive();
 
@@ -45,7 +48,10 @@ export const DEFAULT_DEMO_PASSWORD = 'deskflow-demo';
 const DeskflowEnv = z.object({
   DATABASE_URL: postgresUrl.optional(),
   /** host:port of Neon's WebSocket proxy in front of a plain PostgreSQL (local or self-hosted). */
-  NEON_WS_PROXY: z.string().regex(/^[^\s/]+:\d+$/, 'must be host:port, e.g. 127.0.0.1:6543').optional(),
+  NEON_WS_PROXY: z
+    .string()
+    .regex(/^[^\s/]+:\d+$/, 'must be host:port, e.g. 127.0.0.1:6543')
+    .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
@@ -91,7 +97,12 @@ const DeskflowEnv = z.object({
   TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(25),
   /** Active (unrevoked, unexpired) API tokens one person may hold. */
   API_TOKENS_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
-  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   /** Seconds a validated session or API token is trusted without a database round trip (0 = never). */
   SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   /** Single sign-on with OpenID Connect: issuer URL, client id and secret (all three, or none). */

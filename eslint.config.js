@@ -115,7 +115,10 @@ export default tseslint.config(
         },
       ],
       // A pattern, not a path: it holds at any depth (workflows/ticket/ imports '../../worker/activities').
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/worker/activities', '**/worker/activities/**'], message: 'Import activities as types only.', allowTypeImports: true }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/worker/activities', '**/worker/activities/**'], message: 'Import activities as types only.', allowTypeImports: true }] },
+      ],
     },
   },
   {

@@ -10,7 +10,10 @@ import { ticketSearchAttributes } from './workflows/search-attributes';
 export const searchAttributes = ticketSearchAttributes;
 
 const TemporalEnv = z.object({
-  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port, e.g. localhost:7233').optional(),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'must be host:port, e.g. localhost:7233')
+    .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('deskflow'),
   TEMPORAL_API_KEY: z.string().min(1).optional(),

@@ -80,7 +80,10 @@ export function createApp(options: AppOptions) {
   });
 
   const limitJson = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => tooLarge(c, `Requests may be at most ${JSON_BODY_LIMIT / 1024} KB.`) });
-  const limitUpload = bodyLimit({ maxSize: config.attachmentMaxBytes + MULTIPART_OVERHEAD, onError: (c) => tooLarge(c, `Attachments may be at most ${Math.round(config.attachmentMaxBytes / 1024 / 1024)} MB.`) });
+  const limitUpload = bodyLimit({
+    maxSize: config.attachmentMaxBytes + MULTIPART_OVERHEAD,
+    onError: (c) => tooLarge(c, `Attachments may be at most ${Math.round(config.attachmentMaxBytes / 1024 / 1024)} MB.`),
+  });
   app.use('/trpc/*', (c, next) => ((c.req.header('content-type') ?? '').startsWith('multipart/form-data') ? limitUpload(c, next) : limitJson(c, next)));
   app.use(`${REST_PREFIX}/*`, limitJson);
   app.use('/auth/*', limitJson);

@@ -35,7 +35,11 @@ export function createDeskflowClient(url: string, token?: string | (() => string
   const fetchWithCredentials: typeof fetch = (input, init) => baseFetch(input, { ...init, credentials: 'include' });
   const single = httpLink({ url: endpoint, transformer, headers, fetch: fetchWithCredentials });
   // Uploads (FormData) cannot be batched: they always go on their own.
-  const batching = splitLink({ condition: (op) => isNonJsonSerializable(op.input), true: single, false: httpBatchLink({ url: endpoint, transformer, headers, fetch: fetchWithCredentials, maxItems: options.maxBatchSize ?? 25 }) });
+  const batching = splitLink({
+    condition: (op) => isNonJsonSerializable(op.input),
+    true: single,
+    false: httpBatchLink({ url: endpoint, transformer, headers, fetch: fetchWithCredentials, maxItems: options.maxBatchSize ?? 25 }),
+  });
   return createTRPCClient<AppRouter>({ links: [options.batch === false ? single : batching] });
 }
 

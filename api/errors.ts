@@ -10,7 +10,11 @@ export function isUnavailable(error: unknown): boolean {
     // @temporalio/client raises ServiceError / ConnectionError when the frontend cannot be reached.
     if (e.name === 'ConnectionError' || (e.name === 'ServiceError' && /UNAVAILABLE|DEADLINE_EXCEEDED/.test(String(e.message)))) return true;
     // The Neon driver surfaces a dead WebSocket or proxy as a plain Error ("connect ECONNREFUSED …").
-    if (typeof e.message === 'string' && /connection terminated|Connection terminated|WebSocket was closed|socket hang up|PGlite is closed|\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE)\b/.test(e.message)) return true;
+    if (
+      typeof e.message === 'string' &&
+      /connection terminated|Connection terminated|WebSocket was closed|socket hang up|PGlite is closed|\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE)\b/.test(e.message)
+    )
+      return true;
   }
   return false;
 }

@@ -23,11 +23,7 @@ export function openApiDocument(router: AnyTRPCRouter, publicUrl: string) {
 
 type FakeResponse = { statusCode: number; setHeader(name: string, value: string | string[]): void; end(body?: string): void };
 
-export function createRestHandler(options: {
-  router: AnyTRPCRouter;
-  createContext: (opts: ContextOptions) => Context;
-  onError: (opts: { error: TRPCError; path: string | undefined }) => void;
-}) {
+export function createRestHandler(options: { router: AnyTRPCRouter; createContext: (opts: ContextOptions) => Context; onError: (opts: { error: TRPCError; path: string | undefined }) => void }) {
   const handler = createOpenApiNodeHttpHandler({
     router: options.router as Parameters<typeof createOpenApiNodeHttpHandler>[0]['router'],
     // The adapter hands over the request it was given: the original Request behind our proxy.

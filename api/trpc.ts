@@ -198,7 +198,10 @@ export const protectedProcedure = baseProcedure.use(async ({ ctx, next, type, me
     throw new TRPCError({ code: 'UNAUTHORIZED', message: UNAUTHENTICATED });
   }
   if (principal.via === 'cookie' && type !== 'query' && !sameOriginRequest(ctx.req, ctx.services.origins)) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'Cross-site request refused: a cookie-authenticated change must come from a Deskflow origin (Origin header). Integrations should use an API token.' });
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'Cross-site request refused: a cookie-authenticated change must come from a Deskflow origin (Origin header). Integrations should use an API token.',
+    });
   }
   if (principal.kind === 'apiToken') {
     const needed = meta?.scope ?? (type === 'query' ? 'read' : 'write');

@@ -296,7 +296,10 @@ function table(results: Result[]): string {
   return [
     '| scenario | server | sent | delivered / expected | p50 ms | p90 ms | p99 ms | max ms | ack p50 / p99 ms | deliveries/s | errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.scenario} | ${r.server} | ${r.sent} | ${r.delivered} / ${r.expected} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.ackP50)} / ${f(r.ackP99)} | ${r.deliveriesPerSecond.toFixed(0)} | ${r.errors} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.scenario} | ${r.server} | ${r.sent} | ${r.delivered} / ${r.expected} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.ackP50)} / ${f(r.ackP99)} | ${r.deliveriesPerSecond.toFixed(0)} | ${r.errors} |`,
+    ),
   ].join('\n');
 }
 
@@ -324,7 +327,9 @@ async function orchestrate() {
     loopDelay.disable();
     if (plan.server === 'rooms') {
       const stores = [...h.apiTimings.POST].sort((a, b) => a - b);
-      apiNotes.push(`${plan.label}: the API stored each message in p50 ${percentile(stores, 0.5).toFixed(1)} ms / p99 ${percentile(stores, 0.99).toFixed(1)} ms; its event loop lagged p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
+      apiNotes.push(
+        `${plan.label}: the API stored each message in p50 ${percentile(stores, 0.5).toFixed(1)} ms / p99 ${percentile(stores, 0.99).toFixed(1)} ms; its event loop lagged p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`,
+      );
     }
     return result;
   };
@@ -335,23 +340,33 @@ async function orchestrate() {
     const scenarios = new Set(args.scenarios.split(','));
     const oneRoomLabel = `1 room × ${oneRoomClients} clients`;
     if (scenarios.has('one-room')) {
-    const members = [h.people.requester, ...(await Promise.all(Array.from({ length: oneRoomClients - 1 }, (_, i) => h.createUser(`Agent ${i + 1}`, 'agent'))))];
-    const ticketId = await h.createTicket();
-    const tokens = await Promise.all(members.map((user) => h.token(user, ticketRoomName(ticketId))));
-    results.push(await run({ ...common, label: oneRoomLabel, server: 'rooms', url: h.roomsUrl, rate: Number(args.rate), rooms: [{ ticketId, tokens }] }));
-    if (baseline) results.push(await run({ ...common, label: oneRoomLabel, server: 'baseline', url: baseline.url, rate: Number(args.rate), rooms: [{ ticketId: 'one-room', tokens }] }));
+      const members = [h.people.requester, ...(await Promise.all(Array.from({ length: oneRoomClients - 1 }, (_, i) => h.createUser(`Agent ${i + 1}`, 'agent'))))];
+      const ticketId = await h.createTicket();
+      const tokens = await Promise.all(members.map((user) => h.token(user, ticketRoomName(ticketId))));
+      results.push(await run({ ...common, label: oneRoomLabel, server: 'rooms', url: h.roomsUrl, rate: Number(args.rate), rooms: [{ ticketId, tokens }] }));
+      if (baseline) results.push(await run({ ...common, label: oneRoomLabel, server: 'baseline', url: baseline.url, rate: Number(args.rate), rooms: [{ ticketId: 'one-room', tokens }] }));
     }
 
     const pairsLabel = `${pairRooms} rooms × 2 clients`;
     if (scenarios.has('pairs')) {
-    log(`creating ${pairRooms} tickets…`);
-    const pairs: Plan['rooms'] = [];
-    for (let i = 0; i < pairRooms; i++) {
-      const id = await h.createTicket();
-      pairs.push({ ticketId: id, tokens: await Promise.all([h.people.requester, h.people.agent].map((user) => h.token(user, ticketRoomName(id)))) });
-    }
-    results.push(await run({ ...common, label: pairsLabel, server: 'rooms', url: h.roomsUrl, rate: Number(args['pair-rate']), rooms: pairs }));
-    if (baseline) results.push(await run({ ...common, label: pairsLabel, server: 'baseline', url: baseline.url, rate: Number(args['pair-rate']), rooms: pairs.map((p, i) => ({ ticketId: `pair-${i}`, tokens: p.tokens })) }));
+      log(`creating ${pairRooms} tickets…`);
+      const pairs: Plan['rooms'] = [];
+      for (let i = 0; i < pairRooms; i++) {
+        const id = await h.createTicket();
+        pairs.push({ ticketId: id, tokens: await Promise.all([h.people.requester, h.people.agent].map((user) => h.token(user, ticketRoomName(id)))) });
+      }
+      results.push(await run({ ...common, label: pairsLabel, server: 'rooms', url: h.roomsUrl, rate: Number(args['pair-rate']), rooms: pairs }));
+      if (baseline)
+        results.push(
+          await run({
+            ...common,
+            label: pairsLabel,
+            server: 'baseline',
+            url: baseline.url,
+            rate: Number(args['pair-rate']),
+            rooms: pairs.map((p, i) => ({ ticketId: `pair-${i}`, tokens: p.tokens })),
+          }),
+        );
     }
   } finally {
     clients.kill('SIGTERM');
@@ -360,10 +375,13 @@ async function orchestrate() {
   }
 
   const loadAfter = loadavg()[0]!;
-  process.stdout.write(`\nChat delivery on loopback: ${durationS} s per run after ${warmupS} s of warm-up; ${availableParallelism()} CPUs, load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}\n\n${table(results)}\n`);
+  process.stdout.write(
+    `\nChat delivery on loopback: ${durationS} s per run after ${warmupS} s of warm-up; ${availableParallelism()} CPUs, load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}\n\n${table(results)}\n`,
+  );
   for (const r of results) if (r.server.startsWith('rooms')) process.stdout.write(`joined ${r.scenario} in ${r.joinSeconds.toFixed(1)} s\n`);
   for (const note of apiNotes) process.stdout.write(`${note}\n`);
-  for (const r of results) process.stdout.write(`${r.scenario} · ${r.server}: the clients' event loop lagged p99 ${r.clientLagP99.toFixed(1)} ms, max ${r.clientLagMax.toFixed(1)} ms; ${r.reconnects} reconnects\n`);
+  for (const r of results)
+    process.stdout.write(`${r.scenario} · ${r.server}: the clients' event loop lagged p99 ${r.clientLagP99.toFixed(1)} ms, max ${r.clientLagMax.toFixed(1)} ms; ${r.reconnects} reconnects\n`);
   const roomsP99 = results.filter((r) => r.server.startsWith('rooms')).map((r) => r.p99);
   process.stdout.write(`goal p99 ≤ 50 ms: ${roomsP99.every((p) => p <= 50) ? 'met' : 'NOT met'} (${roomsP99.map((p) => p.toFixed(1)).join(' / ')} ms)\n`);
   if (args.json) await writeFile(args.json, JSON.stringify({ at: new Date().toISOString(), durationS, warmupS, cpus: availableParallelism(), loadBefore, loadAfter, results }, null, 2));

@@ -61,7 +61,12 @@ async function benchTickets(clients: DeskflowClient[]): Promise<{ samples: Sampl
     async (i) => {
       const api = clients[i % clients.length]!;
       const t0 = Date.now();
-      const ticket = await api.ticket.create.mutate({ title: `Bench ticket ${i}: laptop will not charge`, description: 'The charger light stays off; tried another socket. (bench:create)', urgency: 'medium', idempotencyKey: `bench-${runId}-${i}` });
+      const ticket = await api.ticket.create.mutate({
+        title: `Bench ticket ${i}: laptop will not charge`,
+        description: 'The charger light stays off; tried another socket. (bench:create)',
+        urgency: 'medium',
+        idempotencyKey: `bench-${runId}-${i}`,
+      });
       created.push({ id: ticket.id, api, t0, created: Date.now() - t0 });
     },
     progress('tickets created', total),

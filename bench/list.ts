@@ -50,9 +50,84 @@ function random(): number {
 }
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 
-const nouns = ['printer', 'laptop', 'monitor', 'keyboard', 'mouse', 'vpn', 'wifi', 'email', 'outlook', 'teams', 'password', 'account', 'badge', 'door', 'desk', 'chair', 'heating', 'payslip', 'payroll', 'contract', 'leave', 'server', 'database', 'backup', 'licence', 'phone', 'headset', 'camera', 'scanner', 'projector', 'dock', 'battery', 'charger', 'browser', 'certificate', 'firewall', 'share', 'drive', 'folder', 'calendar'];
-const verbs = ['broken', 'not working', 'slow', 'jammed', 'crashes', 'missing', 'locked', 'flickers', 'disconnects', 'fails', 'freezes', 'overheats', 'needs replacing', 'cannot connect', 'error', 'expired', 'noisy', 'stuck', 'blank', 'lost'];
-const fillers = ['since this morning', 'after the update', 'on floor 3', 'in the meeting room', 'for the whole team', 'every hour', 'when I log in', 'at home', 'in the warehouse', 'again today', 'since Monday', 'intermittently'];
+const nouns = [
+  'printer',
+  'laptop',
+  'monitor',
+  'keyboard',
+  'mouse',
+  'vpn',
+  'wifi',
+  'email',
+  'outlook',
+  'teams',
+  'password',
+  'account',
+  'badge',
+  'door',
+  'desk',
+  'chair',
+  'heating',
+  'payslip',
+  'payroll',
+  'contract',
+  'leave',
+  'server',
+  'database',
+  'backup',
+  'licence',
+  'phone',
+  'headset',
+  'camera',
+  'scanner',
+  'projector',
+  'dock',
+  'battery',
+  'charger',
+  'browser',
+  'certificate',
+  'firewall',
+  'share',
+  'drive',
+  'folder',
+  'calendar',
+];
+const verbs = [
+  'broken',
+  'not working',
+  'slow',
+  'jammed',
+  'crashes',
+  'missing',
+  'locked',
+  'flickers',
+  'disconnects',
+  'fails',
+  'freezes',
+  'overheats',
+  'needs replacing',
+  'cannot connect',
+  'error',
+  'expired',
+  'noisy',
+  'stuck',
+  'blank',
+  'lost',
+];
+const fillers = [
+  'since this morning',
+  'after the update',
+  'on floor 3',
+  'in the meeting room',
+  'for the whole team',
+  'every hour',
+  'when I log in',
+  'at home',
+  'in the warehouse',
+  'again today',
+  'since Monday',
+  'intermittently',
+];
 
 function escapeCopy(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
@@ -77,7 +152,9 @@ async function measure(run: () => Promise<unknown>): Promise<{ p50: number; p99:
 async function main() {
   say(`bench:list — ${TICKETS.toLocaleString('en')} tickets, ${COMMENTS.toLocaleString('en')} comments, ${ITERATIONS} timed calls per query`);
   say('  • starting PostgreSQL and the Neon WebSocket proxy');
-  const postgres = await startPostgres({ settings: { shared_buffers: '1GB', work_mem: '32MB', maintenance_work_mem: '1GB', max_wal_size: '8GB', checkpoint_timeout: '30min', max_parallel_maintenance_workers: '2' } });
+  const postgres = await startPostgres({
+    settings: { shared_buffers: '1GB', work_mem: '32MB', maintenance_work_mem: '1GB', max_wal_size: '8GB', checkpoint_timeout: '30min', max_parallel_maintenance_workers: '2' },
+  });
   const proxy = await startWsproxy({ pgPort: postgres.port });
   const database = await openDatabase({ kind: 'postgres', url: postgres.url, wsProxy: proxy.wsProxyHost, maxConnections: 4 });
   const loader = new pg.Client({ connectionString: postgres.url });
@@ -89,7 +166,10 @@ async function main() {
 
     say('  • seeding departments, 60 agents and 2,000 requesters');
     const slugs = ['it', 'hr', 'facilities', 'finance', 'legal', 'security', 'sales-ops', 'procurement'];
-    const depts = await db.insert(departments).values(slugs.map((slug) => ({ slug, name: slug.toUpperCase() }))).returning();
+    const depts = await db
+      .insert(departments)
+      .values(slugs.map((slug) => ({ slug, name: slug.toUpperCase() })))
+      .returning();
     const it = depts.find((d) => d.slug === 'it')!;
     const passwordHash = await hashPassword(PASSWORD);
     const agents = await db
@@ -117,7 +197,8 @@ async function main() {
     };
     const t0 = Date.now() - 2 * 365 * 24 * 3600_000;
     const agentsByDepartment = new Map(depts.map((d) => [d.id, agents.filter((a) => a.departmentId === d.id)]));
-    const progress = (what: string, done: number, total: number) => process.stdout.write(`\r  • loading ${what}: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} (${Math.round((Date.now() - started) / 1000)} s)   `);
+    const progress = (what: string, done: number, total: number) =>
+      process.stdout.write(`\r  • loading ${what}: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} (${Math.round((Date.now() - started) / 1000)} s)   `);
 
     // ticket_intake numbers are an identity column: COPY lets Postgres number them 1000, 1001, …
     async function* intakeRows() {
@@ -147,13 +228,36 @@ async function main() {
         const description = `${title} ${pick(fillers)}. The ${pick(nouns)} ${pick(verbs)} ${pick(fillers)}; ticket ${i}.`;
         const due = open ? new Date(createdAt.getTime() + (4 + random() * 72) * 3600_000).toISOString() : '\\N';
         const sla = open ? pick(['on_track', 'on_track', 'at_risk', 'breached'] as const) : 'met';
-        yield [ids[i], 1000 + i, escapeCopy(title), escapeCopy(description), priority, priority, status, dept.id, assignee, pick(requesters).id, `ticket-${1000 + i}`, due, due, sla, createdAt.toISOString(), createdAt.toISOString()].join('\t') + '\n';
+        yield (
+          [
+            ids[i],
+            1000 + i,
+            escapeCopy(title),
+            escapeCopy(description),
+            priority,
+            priority,
+            status,
+            dept.id,
+            assignee,
+            pick(requesters).id,
+            `ticket-${1000 + i}`,
+            due,
+            due,
+            sla,
+            createdAt.toISOString(),
+            createdAt.toISOString(),
+          ].join('\t') + '\n'
+        );
         if (i % 50_000 === 0) progress('tickets', i, TICKETS);
       }
     }
     await pipeline(
       Readable.from(ticketRows()),
-      loader.query(copyFrom('COPY tickets (id, number, title, description, urgency, priority, status, department_id, assignee_id, requester_id, workflow_id, response_due_at, resolution_due_at, sla_state, created_at, updated_at) FROM STDIN')),
+      loader.query(
+        copyFrom(
+          'COPY tickets (id, number, title, description, urgency, priority, status, department_id, assignee_id, requester_id, workflow_id, response_due_at, resolution_due_at, sla_state, created_at, updated_at) FROM STDIN',
+        ),
+      ),
     );
     progress('tickets', TICKETS, TICKETS);
     say('');
@@ -231,14 +335,18 @@ async function main() {
 
     say('');
     const ms = (value: number) => `${value.toFixed(1).padStart(7)}ms`;
-    say(`${'query'.padEnd(40)} ${'API p50'.padStart(9)} ${'API p99'.padStart(9)} ${'server p50'.padStart(10)} ${'SQL p50'.padStart(9)} ${'SQL p99'.padStart(9)} ${'API/SQL'.padStart(8)} ${'batched p50'.padStart(11)}`);
+    say(
+      `${'query'.padEnd(40)} ${'API p50'.padStart(9)} ${'API p99'.padStart(9)} ${'server p50'.padStart(10)} ${'SQL p50'.padStart(9)} ${'SQL p99'.padStart(9)} ${'API/SQL'.padStart(8)} ${'batched p50'.padStart(11)}`,
+    );
     async function compare(name: string, viaApi: (api: typeof client) => Promise<unknown>, statement: { sql: string; params: unknown[] }) {
       serverTimes = [];
       const apiTimes = await measure(() => viaApi(client));
       const server = [...serverTimes].sort((a, b) => a - b);
       const sqlTimes = await measure(() => raw.query(statement.sql, statement.params));
       const batchedTimes = await measure(() => viaApi(batching));
-      say(`${name.padEnd(40)} ${ms(apiTimes.p50)} ${ms(apiTimes.p99)} ${ms(percentile(server, 50)).padStart(10)} ${ms(sqlTimes.p50)} ${ms(sqlTimes.p99)} ${(apiTimes.p50 / sqlTimes.p50).toFixed(2).padStart(7)}× ${ms(batchedTimes.p50).padStart(11)}`);
+      say(
+        `${name.padEnd(40)} ${ms(apiTimes.p50)} ${ms(apiTimes.p99)} ${ms(percentile(server, 50)).padStart(10)} ${ms(sqlTimes.p50)} ${ms(sqlTimes.p99)} ${(apiTimes.p50 / sqlTimes.p50).toFixed(2).padStart(7)}× ${ms(batchedTimes.p50).padStart(11)}`,
+      );
     }
     // A server that has run a while: every query's path compiled by the JIT before any is timed
     // (otherwise the first query measured pays for the warm-up).

@@ -76,7 +76,10 @@ await seedDemo(db, 'bench-password');
 await seedSla(db);
 
 const group = `bench-${Date.now().toString(36)}`;
-const [calendar] = await db.insert(businessCalendars).values({ name: `24x7 ${group}`, timezone: 'UTC', alwaysOpen: true }).returning();
+const [calendar] = await db
+  .insert(businessCalendars)
+  .values({ name: `24x7 ${group}`, timezone: 'UTC', alwaysOpen: true })
+  .returning();
 /** A policy for the requester group (most specific match), and the requester put in it. */
 async function groupWithTarget(name: string, email: string, firstResponseSeconds: number) {
   await db.insert(slaPolicies).values({
@@ -89,16 +92,27 @@ async function groupWithTarget(name: string, email: string, firstResponseSeconds
     thresholds: [80, 100],
     escalation: [],
   });
-  const [user] = await db.update(users).set({ groups: [`${group}-${name}`] }).where(eq(users.email, email)).returning();
+  const [user] = await db
+    .update(users)
+    .set({ groups: [`${group}-${name}`] })
+    .where(eq(users.email, email))
+    .returning();
   return user!;
 }
 const holder = await groupWithTarget('held', 'rita.requester@deskflow.test', HOLD_TARGET_SECONDS);
 const prober = await groupWithTarget('probe', 'raj.requester@deskflow.test', targetMinutes * 60);
-say(`held tickets: first response in 8 h (timers pending throughout); probes: ${probes} at ${probeRate}/s, thresholds ${(targetMinutes * 0.8 * 60).toFixed(0)} s and ${targetMinutes * 60} s after each`);
+say(
+  `held tickets: first response in 8 h (timers pending throughout); probes: ${probes} at ${probeRate}/s, thresholds ${(targetMinutes * 0.8 * 60).toFixed(0)} s and ${targetMinutes * 60} s after each`,
+);
 
 const temporalCli = await ensureTemporalCli();
 const env = await TestWorkflowEnvironment.createLocal({
-  server: { ...(temporalCli ? { executable: { type: 'existing-path' as const, path: temporalCli } } : {}), ip: '127.0.0.1', searchAttributes: Object.values(searchAttributes), extraArgs: ['--log-level', 'error'] },
+  server: {
+    ...(temporalCli ? { executable: { type: 'existing-path' as const, path: temporalCli } } : {}),
+    ip: '127.0.0.1',
+    searchAttributes: Object.values(searchAttributes),
+    extraArgs: ['--log-level', 'error'],
+  },
 });
 const taskQueue = `bench-timers-${group}`;
 const worker = await startWorkerProcess({ TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: pg.url, NEON_WS_PROXY: proxy.wsProxyHost }, await prebuiltBundle());
@@ -114,7 +128,6 @@ const sampler = setInterval(() => {
   }
 }, 500);
 say(`worker pid ${workerPid}, idle RSS ${(idleRss / MB).toFixed(0)} MiB`);
-
 
 /** Opens tickets as the API does: intake rows (id and number), then the workflows. */
 async function intakeRows(count: number, requesterId: string) {
@@ -264,5 +277,26 @@ process.stdout.write(
   ])}\n\ncreate → assigned (workflow start → assignment written): p50 ${fmt(createToAssigned.p50)}, p99 ${fmt(createToAssigned.p99)} over ${createToAssigned.count} tickets; creation took ${createSeconds.toFixed(0)} s (${(total / createSeconds).toFixed(1)} tickets/s)\nduplicate threshold events: ${duplicates}; thresholds fired on held tickets: ${heldFired}\n`,
 );
 if (values.json) {
-  writeFileSync(values.json, JSON.stringify({ total, heldOpen, stillHeld, probes, probeRate, targetMinutes, lateFired, lateWritten, baseline, rss: { idle: idleRss, open: openRss, end: endRss, peak: peakRss }, createToAssigned, createSeconds, duplicates }, null, 2));
+  writeFileSync(
+    values.json,
+    JSON.stringify(
+      {
+        total,
+        heldOpen,
+        stillHeld,
+        probes,
+        probeRate,
+        targetMinutes,
+        lateFired,
+        lateWritten,
+        baseline,
+        rss: { idle: idleRss, open: openRss, end: endRss, peak: peakRss },
+        createToAssigned,
+        createSeconds,
+        duplicates,
+      },
+      null,
+      2,
+    ),
+  );
 }

@@ -71,7 +71,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   pool.on('connect', (client: PoolClient) =>
     client.on('error', (error: Error) =>
       logger.warn(
-        { err: error, ...server, connection: checkedOut.has(client) ? 'checked out (its query fails with this error)' : 'idle in the pool', pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } },
+        {
+          err: error,
+          ...server,
+          connection: checkedOut.has(client) ? 'checked out (its query fails with this error)' : 'idle in the pool',
+          pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount },
+        },
         'database connection lost; the pool discards it and reconnects on demand',
       ),
     ),
@@ -123,7 +128,8 @@ function lockPgliteDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number.parseInt(readFileSync(file, 'utf8'), 10);
-    if (holder > 0 && processAlive(holder)) throw new DatabaseInUseError(`the embedded database in ${dataDir} is open in another process (pid ${holder}, npm start?): stop it first (or delete ${file} if no Deskflow runs)`);
+    if (holder > 0 && processAlive(holder))
+      throw new DatabaseInUseError(`the embedded database in ${dataDir} is open in another process (pid ${holder}, npm start?): stop it first (or delete ${file} if no Deskflow runs)`);
     unlinkSync(file);
   }
 }

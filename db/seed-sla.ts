@@ -15,8 +15,22 @@ import { businessCalendars, DEFAULT_CALENDAR_NAME, departments, escalationGroupM
 
 /** England and Wales bank holidays. */
 const UK_BANK_HOLIDAYS = [
-  '2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28',
-  '2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28',
+  '2026-01-01',
+  '2026-04-03',
+  '2026-04-06',
+  '2026-05-04',
+  '2026-05-25',
+  '2026-08-31',
+  '2026-12-25',
+  '2026-12-28',
+  '2027-01-01',
+  '2027-03-26',
+  '2027-03-29',
+  '2027-05-03',
+  '2027-05-31',
+  '2027-08-30',
+  '2027-12-27',
+  '2027-12-28',
 ];
 
 const WEEKDAYS = [1, 2, 3, 4, 5] as const;
@@ -60,11 +74,21 @@ export async function seedSla(db: Db): Promise<boolean> {
     for (const [slug, emails] of Object.entries(demoEscalationGroups)) {
       const [department] = await tx.select({ id: departments.id }).from(departments).where(eq(departments.slug, slug));
       if (!department) continue;
-      const members = await tx.select({ id: users.id }).from(users).where(and(inArray(users.email, emails), eq(users.active, true)));
-      if (members.length > 0) await tx.insert(escalationGroupMembers).values(members.map((m) => ({ departmentId: department.id, userId: m.id }))).onConflictDoNothing();
+      const members = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(inArray(users.email, emails), eq(users.active, true)));
+      if (members.length > 0)
+        await tx
+          .insert(escalationGroupMembers)
+          .values(members.map((m) => ({ departmentId: department.id, userId: m.id })))
+          .onConflictDoNothing();
     }
 
-    await tx.insert(settings).values({ key: LIFECYCLE_SETTINGS_KEY, value: { ...DEFAULT_LIFECYCLE_SETTINGS } }).onConflictDoNothing();
+    await tx
+      .insert(settings)
+      .values({ key: LIFECYCLE_SETTINGS_KEY, value: { ...DEFAULT_LIFECYCLE_SETTINGS } })
+      .onConflictDoNothing();
     await tx.insert(settings).values({ key: SLA_CONFIG_VERSION_KEY, value: 1 }).onConflictDoNothing();
   });
   return true;

@@ -58,12 +58,17 @@ export async function seedDemo(db: Db, password: string): Promise<boolean> {
   if (count > 0) return false;
   const passwordHash = await hashPassword(password);
   await db.transaction(async (tx) => {
-    const depts = await tx.insert(departments).values([...demoDepartments]).onConflictDoNothing().returning();
+    const depts = await tx
+      .insert(departments)
+      .values([...demoDepartments])
+      .onConflictDoNothing()
+      .returning();
     const bySlug = new Map(depts.map((d) => [d.slug, d.id]));
-    await tx.insert(users).values(
-      demoUsers.map(({ department, ...user }) => ({ ...user, passwordHash, departmentId: department ? (bySlug.get(department) ?? null) : null })),
-    );
-    await tx.insert(buildings).values([...demoBuildings]).onConflictDoNothing();
+    await tx.insert(users).values(demoUsers.map(({ department, ...user }) => ({ ...user, passwordHash, departmentId: department ? (bySlug.get(department) ?? null) : null })));
+    await tx
+      .insert(buildings)
+      .values([...demoBuildings])
+      .onConflictDoNothing();
     await tx
       .insert(categories)
       .values(demoCategories.map(({ department, ...category }) => ({ ...category, departmentId: bySlug.get(department) ?? null })))

@@ -15,7 +15,10 @@ export const SLA_CONFIG_VERSION_KEY = 'sla.configVersion';
 
 /** The stored values of these keys (keys never set are absent). */
 export async function readSettingValues(db: Db | Tx, keys: readonly string[]): Promise<Map<string, unknown>> {
-  const rows = await db.select({ key: settings.key, value: settings.value }).from(settings).where(inArray(settings.key, [...keys]));
+  const rows = await db
+    .select({ key: settings.key, value: settings.value })
+    .from(settings)
+    .where(inArray(settings.key, [...keys]));
   return new Map(rows.map((r) => [r.key, r.value]));
 }
 

@@ -8,18 +8,7 @@
 export const roles = ['requester', 'agent', 'supervisor', 'admin'] as const;
 export type Role = (typeof roles)[number];
 
-export const ticketStatuses = [
-  'new',
-  'triaged',
-  'assigned',
-  'in_progress',
-  'waiting_on_customer',
-  'waiting_on_third_party',
-  'resolved',
-  'closed',
-  'cancelled',
-  'rejected',
-] as const;
+export const ticketStatuses = ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_customer', 'waiting_on_third_party', 'resolved', 'closed', 'cancelled', 'rejected'] as const;
 export type TicketStatus = (typeof ticketStatuses)[number];
 
 // -------------------------------------------------------------------------------------------------

@@ -11,16 +11,7 @@
  * last-seen id, so nothing is lost. After 4003 (access revoked) or 1008 (flooding) it stops.
  */
 import { PartySocket } from 'partysocket';
-import {
-  CloseCode,
-  ClientFrame,
-  decodeServerFrame,
-  type ParsedClientFrame,
-  type PresenceState,
-  type ServerFrame,
-  type ServerFrameOf,
-  type StoredMessage,
-} from './protocol';
+import { CloseCode, ClientFrame, decodeServerFrame, type ParsedClientFrame, type PresenceState, type ServerFrame, type ServerFrameOf, type StoredMessage } from './protocol';
 import { TokenBucket } from './room-state';
 import { ticketRoomName } from './token';
 
@@ -240,10 +231,13 @@ export class RoomClient {
       if (this.socket.readyState !== PartySocket.OPEN) return; // the next welcome flushes
       if (!this.transmit(this.outbox[0]!)) {
         const rate = this.welcome?.limits.ratePerSecond ?? 10;
-        this.flushTimer = setTimeout(() => {
-          this.flushTimer = null;
-          this.flush();
-        }, Math.ceil(1000 / rate));
+        this.flushTimer = setTimeout(
+          () => {
+            this.flushTimer = null;
+            this.flush();
+          },
+          Math.ceil(1000 / rate),
+        );
         return;
       }
       this.outbox.shift();
@@ -366,7 +360,16 @@ export class RoomClient {
           const you = this.welcome?.you;
           if (you) {
             const { body, internal, ai, clientId } = pending.frame;
-            this.remember({ id: frame.id, ticketId: this.welcome!.room.slice('ticket-'.length), author: { id: you.userId, name: you.name, role: you.role }, body, internal, ai, createdAt: frame.createdAt, clientId });
+            this.remember({
+              id: frame.id,
+              ticketId: this.welcome!.room.slice('ticket-'.length),
+              author: { id: you.userId, name: you.name, role: you.role },
+              body,
+              internal,
+              ai,
+              createdAt: frame.createdAt,
+              clientId,
+            });
           }
           pending.resolve({ clientId: frame.clientId, id: frame.id, createdAt: frame.createdAt });
         }

@@ -119,7 +119,13 @@ export async function startRooms(options: StartRoomsOptions): Promise<RoomsHandl
   };
   if (options.typingTtlMs !== undefined) vars.TYPING_TTL_MS = String(Math.round(options.typingTtlMs));
   if (options.accessRecheckMs !== undefined) vars.ACCESS_RECHECK_MS = String(Math.round(options.accessRecheckMs));
-  await writeFile(envFile, Object.entries(vars).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+  await writeFile(
+    envFile,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+    { mode: 0o600 },
+  );
   const persistTo = options.persistTo ?? join(scratch, 'state');
   const inspectorPort = await freePort();
 
@@ -129,15 +135,23 @@ export async function startRooms(options: StartRoomsOptions): Promise<RoomsHandl
     wranglerBin,
     [
       'dev',
-      '--config', configPath,
-      '--ip', HOST,
-      '--port', String(port),
-      '--inspector-port', String(inspectorPort),
-      '--inspector-ip', HOST,
-      '--persist-to', persistTo,
-      '--env-file', envFile,
+      '--config',
+      configPath,
+      '--ip',
+      HOST,
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(inspectorPort),
+      '--inspector-ip',
+      HOST,
+      '--persist-to',
+      persistTo,
+      '--env-file',
+      envFile,
       '--show-interactive-dev-session=false',
-      '--log-level', process.env.DESKFLOW_ROOMS_LOG_LEVEL ?? 'warn',
+      '--log-level',
+      process.env.DESKFLOW_ROOMS_LOG_LEVEL ?? 'warn',
     ],
     {
       cwd: root,

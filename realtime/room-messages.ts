@@ -117,10 +117,12 @@ export class Messages {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (!this.host.connections.hasReady()) return;
-      this.pipeline.run(() => this.catchUp()).catch((error: unknown) => {
-        this.host.reportFailure('retrying delivery', error);
-        this.scheduleRetry(Math.min(delayMs * 2, 30_000));
-      });
+      this.pipeline
+        .run(() => this.catchUp())
+        .catch((error: unknown) => {
+          this.host.reportFailure('retrying delivery', error);
+          this.scheduleRetry(Math.min(delayMs * 2, 30_000));
+        });
     }, delayMs);
   }
 

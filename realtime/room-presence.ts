@@ -51,7 +51,8 @@ export class Presence {
     if (previous) clearTimeout(previous.timer);
     const timer = setTimeout(() => this.stopTyping(state.userId), this.host.typingTtlMs());
     this.typing.set(state.userId, { name: state.name, internal, timer });
-    if (!previous) this.host.connections.fanOut({ type: 'typing', userId: state.userId, name: state.name, state: 'start', internal }, { internalOnly: internal, except: (c) => c.state!.userId === state.userId });
+    if (!previous)
+      this.host.connections.fanOut({ type: 'typing', userId: state.userId, name: state.name, state: 'start', internal }, { internalOnly: internal, except: (c) => c.state!.userId === state.userId });
   }
 
   stopTyping(userId: string) {
@@ -59,7 +60,10 @@ export class Presence {
     if (!current) return;
     clearTimeout(current.timer);
     this.typing.delete(userId);
-    this.host.connections.fanOut({ type: 'typing', userId, name: current.name, state: 'stop', internal: current.internal }, { internalOnly: current.internal, except: (c) => c.state!.userId === userId });
+    this.host.connections.fanOut(
+      { type: 'typing', userId, name: current.name, state: 'stop', internal: current.internal },
+      { internalOnly: current.internal, except: (c) => c.state!.userId === userId },
+    );
   }
 
   setPresence(conn: Conn, presence: PresenceState) {

@@ -81,7 +81,13 @@ export class Room extends Server<RoomsEnv> {
     conn.setState({ userId: claims.sub, name: claims.name, role: claims.role, internal: claims.internal, granted: claims.internal, presence: 'online', ready: false });
     // The edge refused expired tokens; this one is closed when it expires (setTimeout: the room lives while anyone is connected).
     const expiry = setTimeout(() => this.closeConnection(conn, CloseCode.tokenExpired, 'token expired'), Math.min(Math.max(0, claims.exp * 1000 - Date.now()), MAX_TIMER_MS));
-    this.connections.runtime.set(conn.id, { bucket: new TokenBucket(RATE_PER_SECOND, RATE_BURST), flood: new FloodGuard(FLOOD_MAX_DROPPED, FLOOD_WINDOW_MS), closed: false, stores: new Mutex(), expiry });
+    this.connections.runtime.set(conn.id, {
+      bucket: new TokenBucket(RATE_PER_SECOND, RATE_BURST),
+      flood: new FloodGuard(FLOOD_MAX_DROPPED, FLOOD_WINDOW_MS),
+      closed: false,
+      stores: new Mutex(),
+      expiry,
+    });
     this.access.startBackstop();
     try {
       // Registered with the user's channel before asking the API: a change the check misses is forwarded here.
@@ -158,7 +164,8 @@ export class Room extends Server<RoomsEnv> {
       }
       // A dropped message is named, so its sender knows to send it again later.
       const dropped = decodeClientFrame(raw);
-      if (dropped.ok && dropped.frame.type === 'message') this.connections.sendError(conn, 'rate_limited', 'not stored: too many frames; send it again shortly', { clientId: dropped.frame.clientId, retryable: true });
+      if (dropped.ok && dropped.frame.type === 'message')
+        this.connections.sendError(conn, 'rate_limited', 'not stored: too many frames; send it again shortly', { clientId: dropped.frame.clientId, retryable: true });
       else if (warn) this.connections.sendError(conn, 'rate_limited', `slow down: at most ${RATE_PER_SECOND} frames per second`);
       return;
     }
@@ -207,14 +214,16 @@ export class Room extends Server<RoomsEnv> {
     if (read instanceof Response) return read;
     const push = read;
     if (push.type === 'access_changed') {
-      if (this.room.kind === 'user' && push.userId !== undefined && push.userId !== this.room.userId) return json({ error: 'invalid_request', message: 'a channel forwards changes of its own user only' }, 400);
+      if (this.room.kind === 'user' && push.userId !== undefined && push.userId !== this.room.userId)
+        return json({ error: 'invalid_request', message: 'a channel forwards changes of its own user only' }, 400);
       let delivered = this.access.recheck(push.userId);
       if (this.room.kind === 'user') delivered += await this.access.forwardAccessChange(this.room.userId);
       return json({ delivered, duplicate: false } satisfies RoomPushResult);
     }
     if (push.type === 'membership') {
       const target = parseRoomName(push.room);
-      if (this.room.kind !== 'user' || push.userId !== this.room.userId || !target || target.kind === 'user') return json({ error: 'invalid_request', message: 'memberships go to the user’s own channel, for ticket and queue rooms' }, 400);
+      if (this.room.kind !== 'user' || push.userId !== this.room.userId || !target || target.kind === 'user')
+        return json({ error: 'invalid_request', message: 'memberships go to the user’s own channel, for ticket and queue rooms' }, 400);
       await this.access.membership(push.room, push.connected);
       return json({ delivered: 1, duplicate: false } satisfies RoomPushResult);
     }

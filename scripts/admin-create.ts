@@ -32,7 +32,10 @@ async function main() {
   try {
     const email = args.email.toLowerCase();
     // Checked before asking for a password, so nobody types one for nothing.
-    const [existing] = await database.db.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, email));
+    const [existing] = await database.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, email));
     const refuse = () => new ConfigError(`there is already an account for ${email}: sign in with it, or have another admin change its role`);
     if (existing) throw refuse();
 

@@ -125,9 +125,7 @@ export function formatEvaluation(e: TriageEvaluation): string {
     `throughput:      ${Math.round(e.ticketsPerSecond)} tickets/s`,
     '',
     `${'class'.padEnd(width)}${'precision'.padStart(10)}${'recall'.padStart(10)}${'F1'.padStart(10)}${'support'.padStart(9)}`,
-    ...e.perClass.map(
-      (c) => `${c.label.padEnd(width)}${pct(c.precision).padStart(10)}${pct(c.recall).padStart(10)}${pct(c.f1).padStart(10)}${String(c.support).padStart(9)}`,
-    ),
+    ...e.perClass.map((c) => `${c.label.padEnd(width)}${pct(c.precision).padStart(10)}${pct(c.recall).padStart(10)}${pct(c.f1).padStart(10)}${String(c.support).padStart(9)}`),
     '',
   ];
   const confusions: Array<[number, string, string]> = [];

@@ -135,7 +135,10 @@ const scenarios: Record<string, Scenario> = {
     description: 'first response breached on a 24x7 policy: warning, breach, escalation levels 1 and 2 (priority raised)',
     async run(stack) {
       const group = `record-${Date.now()}`;
-      const [calendar] = await stack.db.insert(businessCalendars).values({ name: `24x7 ${group}`, timezone: 'UTC', alwaysOpen: true }).returning();
+      const [calendar] = await stack.db
+        .insert(businessCalendars)
+        .values({ name: `24x7 ${group}`, timezone: 'UTC', alwaysOpen: true })
+        .returning();
       await stack.db.insert(slaPolicies).values({
         name: `Record ${group}`,
         requesterGroup: group,
@@ -148,7 +151,10 @@ const scenarios: Record<string, Scenario> = {
           { level: 2, target: 'any', trigger: { atPercent: 100 }, notify: ['supervisor'], raisePriority: true, reassignToEscalationGroup: false },
         ],
       });
-      await stack.db.update(users).set({ groups: [group] }).where(eq(users.email, 'rosa.requester@deskflow.test'));
+      await stack.db
+        .update(users)
+        .set({ groups: [group] })
+        .where(eq(users.email, 'rosa.requester@deskflow.test'));
       const { ticket } = await open(stack, 'rosa.requester@deskflow.test', 'Projector broken', 'Meeting room 3, board meeting at noon.');
       await until('escalation level 2', async () => (await row(stack, ticket.id)).escalationLevel === 2, 30_000);
       await stack.db.update(users).set({ groups: [] }).where(eq(users.email, 'rosa.requester@deskflow.test'));
@@ -158,7 +164,12 @@ const scenarios: Record<string, Scenario> = {
   'held-and-rejected': {
     description: 'screening holds spam for review; an admin rejects it',
     async run(stack) {
-      const { ticket, handle } = await open(stack, 'rita.requester@deskflow.test', 'Limited time offer!!! Buy now', 'Click here for casino bonuses https://spam.example/a https://spam.example/b https://spam.example/c');
+      const { ticket, handle } = await open(
+        stack,
+        'rita.requester@deskflow.test',
+        'Limited time offer!!! Buy now',
+        'Click here for casino bonuses https://spam.example/a https://spam.example/b https://spam.example/c',
+      );
       await handle.executeUpdate(reviewUpdate, { args: [{ actor: await actor(stack, 'admin@deskflow.test'), decision: 'reject', reason: 'spam' }] });
       return [ticketWorkflowId(ticket.number)];
     },
@@ -170,7 +181,9 @@ const scenarios: Record<string, Scenario> = {
       const { ticket, handle } = await open(stack, 'raj.requester@deskflow.test', 'Something odd with my account', 'Not sure who handles this.', false);
       await setLifecycle(stack, { triageMinConfidence: 0.5 });
       const hr = (await stack.db.select().from(departments).where(eq(departments.slug, 'hr')))[0]!;
-      await handle.executeUpdate(triageUpdate, { args: [{ actor: await actor(stack, 'admin@deskflow.test'), departmentId: hr.id, category: 'HR Support', priority: 'medium', reason: 'payroll account' }] });
+      await handle.executeUpdate(triageUpdate, {
+        args: [{ actor: await actor(stack, 'admin@deskflow.test'), departmentId: hr.id, category: 'HR Support', priority: 'medium', reason: 'payroll account' }],
+      });
       await until('assignment', async () => (await row(stack, ticket.id)).assigneeId !== null);
       return [ticketWorkflowId(ticket.number)];
     },

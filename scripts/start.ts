@@ -40,7 +40,12 @@ async function main() {
     ['API_PORT', settings.API_PORT],
     ['INTERNAL_PORT', settings.INTERNAL_PORT],
     ['ROOMS_PORT', settings.ROOMS_PORT],
-    ...(temporal.address ? [] : ([['TEMPORAL_DEV_PORT', temporal.devServer.port], ['TEMPORAL_UI_PORT', temporal.devServer.uiPort]] as [string, number][])),
+    ...(temporal.address
+      ? []
+      : ([
+          ['TEMPORAL_DEV_PORT', temporal.devServer.port],
+          ['TEMPORAL_UI_PORT', temporal.devServer.uiPort],
+        ] as [string, number][])),
   ]);
 
   const address = temporal.address ?? (await startTemporalDevServer(temporal, settings));
@@ -90,7 +95,9 @@ async function main() {
   if (demoSeedWanted(settings)) {
     say(`  Demo users   ${demoUsers.map((u) => u.email).join(', ')}`);
     // Never print a production password into a log: with DATABASE_URL, the operator set it.
-    say(`  Password     ${settings.DATABASE_URL ? '(as set in DEMO_PASSWORD)' : `${settings.DEMO_PASSWORD}${process.env.DEMO_PASSWORD ? '' : '   (set DEMO_PASSWORD before the first start to choose another)'}`}`);
+    say(
+      `  Password     ${settings.DATABASE_URL ? '(as set in DEMO_PASSWORD)' : `${settings.DEMO_PASSWORD}${process.env.DEMO_PASSWORD ? '' : '   (set DEMO_PASSWORD before the first start to choose another)'}`}`,
+    );
   }
   if (!(await hasActiveAdmin(database.db))) say('  First admin  none yet: npm run admin:create -- --email you@example.com --name "Your Name"');
   say('Press Ctrl-C to stop.');
@@ -126,21 +133,40 @@ async function startTemporalDevServer(temporal: TemporalSettings, settings: Desk
   if (!cli) throw new ToolError(GO_MISSING_MESSAGE);
   const { port, uiPort } = temporal.devServer;
   step(`starting the Temporal dev server on 127.0.0.1:${port} (UI :${uiPort}, history in ${join(settings.DATA_DIR, 'temporal.db')})`);
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--db-filename', join(settings.DATA_DIR, 'temporal.db'), '--namespace', temporal.namespace, '--log-level', 'error'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--db-filename',
+    join(settings.DATA_DIR, 'temporal.db'),
+    '--namespace',
+    temporal.namespace,
+    '--log-level',
+    'error',
+  ];
   for (const key of Object.values(searchAttributes)) args.push('--search-attribute', `${key.name}=${key.type === 'INT' ? 'Int' : key.type === 'DATETIME' ? 'Datetime' : 'Keyword'}`);
   const child = spawnChild(cli, args, 'temporal');
   const address = `127.0.0.1:${port}`;
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new ConfigError(`the Temporal dev server exited (code ${child.exitCode}); see its output above`);
-    const probe = await connectClient({ ...temporal, address }).catch(() => undefined);
-    if (!probe) return false;
-    try {
-      await probe.client.workflowService.getSystemInfo({});
-      return true;
-    } finally {
-      await probe.connection.close();
-    }
-  }, 60_000, 'the Temporal dev server did not become reachable within 60 s');
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new ConfigError(`the Temporal dev server exited (code ${child.exitCode}); see its output above`);
+      const probe = await connectClient({ ...temporal, address }).catch(() => undefined);
+      if (!probe) return false;
+      try {
+        await probe.client.workflowService.getSystemInfo({});
+        return true;
+      } finally {
+        await probe.connection.close();
+      }
+    },
+    60_000,
+    'the Temporal dev server did not become reachable within 60 s',
+  );
   return address;
 }
 
@@ -192,7 +218,10 @@ async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   if (cleanups.length > 0 || children.length > 0) say('Stopping Deskflow…');
-  for (const cleanup of cleanups) await Promise.resolve().then(cleanup).catch(() => undefined);
+  for (const cleanup of cleanups)
+    await Promise.resolve()
+      .then(cleanup)
+      .catch(() => undefined);
   killChildren();
   process.exit(code);
 }
@@ -225,4 +254,3 @@ main().catch(async (error: unknown) => {
   else process.stderr.write(`deskflow: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   await stop(1);
 });
-

@@ -20,7 +20,9 @@ export function prepareDataDir(dir: string): void {
   try {
     chmodSync(dir, 0o700);
   } catch (error) {
-    throw new ConfigError(`DATA_DIR ${dir} is readable by other users and cannot be made private (${(error as NodeJS.ErrnoException).code ?? String(error)}): chmod 700 it as its owner, or point DATA_DIR at a folder of your own`);
+    throw new ConfigError(
+      `DATA_DIR ${dir} is readable by other users and cannot be made private (${(error as NodeJS.ErrnoException).code ?? String(error)}): chmod 700 it as its owner, or point DATA_DIR at a folder of your own`,
+    );
   }
 }
 
@@ -68,6 +70,10 @@ export async function seedDemoStep(db: Db, settings: SeedSettings): Promise<bool
 }
 
 export async function hasActiveAdmin(db: Db): Promise<boolean> {
-  const [admin] = await db.select({ id: users.id }).from(users).where(and(eq(users.role, 'admin'), eq(users.active, true))).limit(1);
+  const [admin] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), eq(users.active, true)))
+    .limit(1);
   return Boolean(admin);
 }

@@ -22,9 +22,16 @@ async function main() {
 
   const database = await openDatabase(databaseOptionsFromSettings(settings, logger));
   await database.migrate().catch((error: unknown) => {
-    throw new ConfigError(`cannot migrate the database (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): check DATABASE_URL${settings.NEON_WS_PROXY ? ' and NEON_WS_PROXY' : ''}`);
+    throw new ConfigError(
+      `cannot migrate the database (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): check DATABASE_URL${settings.NEON_WS_PROXY ? ' and NEON_WS_PROXY' : ''}`,
+    );
   });
-  const { connection, liveEvents, running, stop: stopWorker } = await startWorker({
+  const {
+    connection,
+    liveEvents,
+    running,
+    stop: stopWorker,
+  } = await startWorker({
     temporal: { ...temporal, address },
     db: database.db,
     registerSearchAttributes: true,

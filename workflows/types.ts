@@ -106,9 +106,7 @@ export type TicketState = {
 };
 
 /** Idempotent work the workflow runs beside a ticket's changes. */
-export type OutboxItem =
-  | { id: string; kind: 'live'; input: LiveEventsInput }
-  | { id: string; kind: 'draft'; assigneeId: string };
+export type OutboxItem = { id: string; kind: 'live'; input: LiveEventsInput } | { id: string; kind: 'draft'; assigneeId: string };
 
 export type TriageResult = {
   departmentSlug: string;

@@ -59,7 +59,11 @@ export function safeFileName(clientName: string, extension: string): string {
     .replace(/\s+/g, ' ')
     .replace(/^[.\s]+/, '')
     .trim();
-  const base = cleaned.replace(/\.[^.]{1,10}$/, '').slice(0, 100).trim() || 'attachment';
+  const base =
+    cleaned
+      .replace(/\.[^.]{1,10}$/, '')
+      .slice(0, 100)
+      .trim() || 'attachment';
   return `${base}.${extension}`;
 }
 

@@ -34,7 +34,11 @@ export type AttachmentView = Omit<typeof attachments.$inferSelect, 'storageKey'>
 
 const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
-export async function uploadAttachment(deps: { db: Db; services: ApiServices }, user: SessionUser, input: { file: File; ticketId?: string | undefined; internal?: boolean | undefined }): Promise<AttachmentView> {
+export async function uploadAttachment(
+  deps: { db: Db; services: ApiServices },
+  user: SessionUser,
+  input: { file: File; ticketId?: string | undefined; internal?: boolean | undefined },
+): Promise<AttachmentView> {
   const { db, services } = deps;
   const max = services.config.attachmentMaxBytes;
   if (input.file.size > max) throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `The file is ${megabytes(input.file.size)}; attachments may be at most ${megabytes(max)}.` });
@@ -51,7 +55,8 @@ export async function uploadAttachment(deps: { db: Db; services: ApiServices }, 
       .select({ staged: count() })
       .from(attachments)
       .where(and(eq(attachments.uploaderId, user.id), isNull(attachments.ticketId)));
-    if (staged >= MAX_STAGED_PER_USER) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `You have ${staged} files waiting for a ticket; create the ticket (or wait a day) before uploading more.` });
+    if (staged >= MAX_STAGED_PER_USER)
+      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `You have ${staged} files waiting for a ticket; create the ticket (or wait a day) before uploading more.` });
   }
   const bytes = new Uint8Array(await input.file.arrayBuffer());
   if (bytes.length > max) throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `Attachments may be at most ${megabytes(max)}.` });
@@ -77,7 +82,14 @@ export async function uploadAttachment(deps: { db: Db; services: ApiServices }, 
         internal: input.internal ?? false,
       })
       .returning(attachmentColumns);
-    if (input.ticketId) await recordTicketEvent(db, { ticketId: input.ticketId, kind: 'attachment_added', newValue: { id, fileName: row!.fileName, internal: row!.internal }, actorId: user.id, dedupeKey: `attachment:${id}:added` });
+    if (input.ticketId)
+      await recordTicketEvent(db, {
+        ticketId: input.ticketId,
+        kind: 'attachment_added',
+        newValue: { id, fileName: row!.fileName, internal: row!.internal },
+        actorId: user.id,
+        dedupeKey: `attachment:${id}:added`,
+      });
     return row!;
   } catch (error) {
     await services.storage.delete(storageKey);
@@ -117,6 +129,13 @@ export async function deleteAttachment(deps: { db: Db; services: ApiServices }, 
   if (row.uploaderId !== user.id && row.ticketId) await staffAccess(deps.db, user, row.ticketId, "delete other people's files");
   await deps.db.delete(attachments).where(eq(attachments.id, id));
   await deps.services.storage.delete(row.storageKey);
-  if (row.ticketId) await recordTicketEvent(deps.db, { ticketId: row.ticketId, kind: 'attachment_deleted', oldValue: { id, fileName: row.fileName, internal: row.internal }, actorId: user.id, dedupeKey: `attachment:${id}:deleted` });
+  if (row.ticketId)
+    await recordTicketEvent(deps.db, {
+      ticketId: row.ticketId,
+      kind: 'attachment_deleted',
+      oldValue: { id, fileName: row.fileName, internal: row.internal },
+      actorId: user.id,
+      dedupeKey: `attachment:${id}:deleted`,
+    });
   return { ok: true as const };
 }

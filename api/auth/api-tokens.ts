@@ -66,7 +66,10 @@ export async function validateApiToken(db: Db, token: string): Promise<Validated
   const now = Date.now();
   if (!row || row.revokedAt || row.expiresAt.getTime() <= now || !row.user.active) return null;
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
-    await db.update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.id));
+    await db
+      .update(apiTokens)
+      .set({ lastUsedAt: new Date(now) })
+      .where(eq(apiTokens.id, row.id));
   }
   return { token: { id: row.id, scopes: row.scopes as ApiTokenScope[] }, user: toSessionUser(row.user) };
 }

@@ -22,15 +22,7 @@ const BINDING_COOKIE_PATH = '/auth/oidc/callback';
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export type OidcErrorCode =
-  | 'flow_expired'
-  | 'browser_mismatch'
-  | 'provider_error'
-  | 'provider_unreachable'
-  | 'email_unverified'
-  | 'account_deactivated'
-  | 'sign_up_closed'
-  | 'sign_up_domain'
-  | 'link_refused';
+  'flow_expired' | 'browser_mismatch' | 'provider_error' | 'provider_unreachable' | 'email_unverified' | 'account_deactivated' | 'sign_up_closed' | 'sign_up_domain' | 'link_refused';
 
 export class OidcError extends Error {
   override name = 'OidcError';
@@ -106,7 +98,13 @@ export function createOidcService(deps: { db: Db; config: OidcConfig; publicUrl:
       if (!state || state.length > 512) throw new OidcError('flow_expired', 'This sign-in link is incomplete or was already used; start signing in again.');
       const live = and(eq(oidcLogins.id, hashToken(state)), gt(oidcLogins.expiresAt, new Date()));
       // A browser that did not start the flow leaves it in place for the one that did.
-      const [flow] = binding && binding.length <= 128 ? await db.delete(oidcLogins).where(and(live, eq(oidcLogins.browserBinding, hashToken(binding)))).returning() : [];
+      const [flow] =
+        binding && binding.length <= 128
+          ? await db
+              .delete(oidcLogins)
+              .where(and(live, eq(oidcLogins.browserBinding, hashToken(binding))))
+              .returning()
+          : [];
       if (!flow) {
         const [elsewhere] = await db.select({ id: oidcLogins.id }).from(oidcLogins).where(live);
         if (elsewhere || !binding) throw new OidcError('browser_mismatch', 'This sign-in was started in another browser (or this browser did not keep its cookie); start signing in again here.');
@@ -151,12 +149,16 @@ async function findOrProvision(db: Db, issuer: string, claims: { sub: string; em
       .where(eq(sql`lower(${users.email})`, email));
     // Whoever controls an address at the provider would otherwise inherit these rights.
     if (existing && (existing.role === 'admin' || existing.role === 'supervisor') && !settings.oidcLinkPrivileged) {
-      throw new OidcError('link_refused', `${email} has supervisor or administrator rights, so single sign-on does not take it over by email; sign in with your password, or ask an administrator to allow linking such accounts.`);
+      throw new OidcError(
+        'link_refused',
+        `${email} has supervisor or administrator rights, so single sign-on does not take it over by email; sign in with your password, or ask an administrator to allow linking such accounts.`,
+      );
     }
     let user = existing;
     if (!user) {
       if (!settings.signUpEnabled) throw new OidcError('sign_up_closed', `There is no Deskflow account for ${email}, and sign-up is turned off here; ask an administrator for an invitation.`);
-      if (!signUpDomainAllowed(settings, email)) throw new OidcError('sign_up_domain', `There is no Deskflow account for ${email}, and sign-up is open to addresses at ${settings.signUpDomains.join(', ')} only.`);
+      if (!signUpDomainAllowed(settings, email))
+        throw new OidcError('sign_up_domain', `There is no Deskflow account for ${email}, and sign-up is open to addresses at ${settings.signUpDomains.join(', ')} only.`);
       const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 120) : email.split('@')[0]!;
       [user] = await tx.insert(users).values({ email, name, role: 'requester' }).returning();
       await recordAdminAction(tx, { actorId: null, action: 'user.provisioned', targetType: 'user', targetId: user!.id, details: { by: 'oidc', issuer, email } });

@@ -65,7 +65,13 @@ export async function addComment(ctx: AuthedContext, input: { ticketId: string; 
   }
   const comment = stored.comment;
   if (stored.created) {
-    await recordTicketEvent(ctx.db, { ticketId: comment.ticketId, kind: 'comment_added', newValue: { commentId: comment.id, internal: comment.internal }, actorId: ctx.user.id, dedupeKey: `comment:${comment.id}:added` });
+    await recordTicketEvent(ctx.db, {
+      ticketId: comment.ticketId,
+      kind: 'comment_added',
+      newValue: { commentId: comment.id, internal: comment.internal },
+      actorId: ctx.user.id,
+      dedupeKey: `comment:${comment.id}:added`,
+    });
     // Only staff mention (and thereby subscribe) agents; a requester's @word stays plain text.
     if (ticket.caps.staff) await recordMentions(ctx, comment);
   }
@@ -125,7 +131,13 @@ export async function editComment(ctx: AuthedContext, input: { id: number; body:
     await ctx.db.transaction(async (tx) => {
       await tx.update(comments).set({ body: input.body }).where(eq(comments.id, current.id));
       const [edit] = await tx.insert(commentEdits).values({ commentId: current.id, editorId: ctx.user.id, oldBody: current.body, newBody: input.body }).returning({ id: commentEdits.id });
-      await recordTicketEvent(tx, { ticketId: current.ticketId, kind: 'comment_edited', newValue: { commentId: current.id, internal: current.internal, editId: edit!.id }, actorId: ctx.user.id, dedupeKey: `comment-edit:${edit!.id}` });
+      await recordTicketEvent(tx, {
+        ticketId: current.ticketId,
+        kind: 'comment_edited',
+        newValue: { commentId: current.id, internal: current.internal, editId: edit!.id },
+        actorId: ctx.user.id,
+        dedupeKey: `comment-edit:${edit!.id}`,
+      });
     });
   }
   const page = await listComments(ctx.db, { ticketId: current.ticketId, after: current.id - 1, limit: 1, includeInternal: true });
@@ -152,12 +164,28 @@ export async function commentEditHistory(ctx: AuthedContext, commentId: number) 
 /** Comments that mention the caller, newest first, on tickets they can see. */
 export async function myMentions(ctx: AuthedContext, input: { before?: number | undefined; limit: number }) {
   return ctx.db
-    .select({ commentId: comments.id, ticketId: comments.ticketId, ticketNumber: tickets.number, ticketTitle: tickets.title, body: comments.body, internal: comments.internal, createdAt: comments.createdAt, author: { id: users.id, name: users.name } })
+    .select({
+      commentId: comments.id,
+      ticketId: comments.ticketId,
+      ticketNumber: tickets.number,
+      ticketTitle: tickets.title,
+      body: comments.body,
+      internal: comments.internal,
+      createdAt: comments.createdAt,
+      author: { id: users.id, name: users.name },
+    })
     .from(commentMentions)
     .innerJoin(comments, eq(comments.id, commentMentions.commentId))
     .innerJoin(tickets, eq(tickets.id, comments.ticketId))
     .innerJoin(users, eq(users.id, comments.authorId))
-    .where(and(eq(commentMentions.userId, ctx.user.id), visibleTickets(ctx.user), or(eq(comments.internal, false), staffTickets(ctx.user)), input.before !== undefined ? lt(comments.id, input.before) : undefined))
+    .where(
+      and(
+        eq(commentMentions.userId, ctx.user.id),
+        visibleTickets(ctx.user),
+        or(eq(comments.internal, false), staffTickets(ctx.user)),
+        input.before !== undefined ? lt(comments.id, input.before) : undefined,
+      ),
+    )
     .orderBy(desc(comments.id))
     .limit(input.limit);
 }

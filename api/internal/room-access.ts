@@ -56,7 +56,11 @@ export async function roomAccess(db: Db, room: RoomName, userIds: string[]): Pro
     }
     case 'user': {
       // Staff-only events reach a channel only when the worker addressed them to its user as staff of that ticket.
-      const people = await activeUsers(db, userIds.filter((id) => id === room.userId), null);
+      const people = await activeUsers(
+        db,
+        userIds.filter((id) => id === room.userId),
+        null,
+      );
       return answer((userId) => {
         const user = people.get(userId)?.user;
         return { see: user !== undefined, staff: user !== undefined && user.role !== 'requester' };

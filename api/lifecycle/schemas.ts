@@ -34,7 +34,9 @@ export const ZReclassifyInput = z
   })
   .refine((v) => v.priority !== undefined || v.category !== undefined || v.departmentId !== undefined, { message: 'name a new priority, category or department', path: ['priority'] });
 export const ZReviewInput = z.object({ ...base, decision: z.enum(['reject', 'release']) });
-export const ZMergeInput = z.object({ ...base, primaryId: z.uuid('must be a ticket id (UUID)') }).refine((v) => v.primaryId !== v.id, { message: 'a ticket cannot be merged into itself', path: ['primaryId'] });
+export const ZMergeInput = z
+  .object({ ...base, primaryId: z.uuid('must be a ticket id (UUID)') })
+  .refine((v) => v.primaryId !== v.id, { message: 'a ticket cannot be merged into itself', path: ['primaryId'] });
 export const ZLinkInput = z
   .object({ ...base, kind: z.enum(['parent', 'related']), targetId: z.uuid('must be a ticket id (UUID)') })
   .refine((v) => v.targetId !== v.id, { message: 'a ticket cannot be linked to itself', path: ['targetId'] });

@@ -155,10 +155,7 @@ export type LifecycleAnswer = {
   /** What the caller may do now, and where each action leads. */
   allowed: { action: LifecycleAction; to: string }[];
   /** The workflow's full state for staff; requesters get the part that concerns them. */
-  state:
-    | LifecycleView
-    | { status: string; resolvedAt: number | null; closedAt: number | null; autoCloseAt: number | null; mergedInto: { ticketId: string; number: number } | null }
-    | null;
+  state: LifecycleView | { status: string; resolvedAt: number | null; closedAt: number | null; autoCloseAt: number | null; mergedInto: { ticketId: string; number: number } | null } | null;
 };
 
 /** The full lifecycle state (the workflow's query), with the actions the caller may take. */
@@ -183,7 +180,15 @@ export async function lifecycleState(ctx: AuthedContext, id: string): Promise<Li
 export async function ticketSuggestions(ctx: AuthedContext, id: string) {
   const row = await staffAccess(ctx.db, ctx.user, id, 'read AI suggestions');
   return ctx.db
-    .select({ id: aiSuggestions.id, kind: aiSuggestions.kind, forUserId: aiSuggestions.forUserId, body: aiSuggestions.body, provider: aiSuggestions.provider, method: aiSuggestions.method, createdAt: aiSuggestions.createdAt })
+    .select({
+      id: aiSuggestions.id,
+      kind: aiSuggestions.kind,
+      forUserId: aiSuggestions.forUserId,
+      body: aiSuggestions.body,
+      provider: aiSuggestions.provider,
+      method: aiSuggestions.method,
+      createdAt: aiSuggestions.createdAt,
+    })
     .from(aiSuggestions)
     .where(eq(aiSuggestions.ticketId, row.id))
     .orderBy(desc(aiSuggestions.id));

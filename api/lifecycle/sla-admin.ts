@@ -133,7 +133,11 @@ const describeMatch = (p: { priority: string | null; departmentId: string | null
 const nullEq = <T>(column: Parameters<typeof eq>[0], value: T | null): SQL => (value === null ? isNull(column) : eq(column, value as never));
 
 /** Checks what the schema cannot: the calendar and department exist, and no other policy has the same match. */
-async function checkPolicy(tx: Tx, input: { name: string; calendarId: string; departmentId: string | null; priority: string | null; category: string | null; requesterGroup: string | null }, selfId: string | null) {
+async function checkPolicy(
+  tx: Tx,
+  input: { name: string; calendarId: string; departmentId: string | null; priority: string | null; category: string | null; requesterGroup: string | null },
+  selfId: string | null,
+) {
   const [calendar] = await tx.select({ id: businessCalendars.id }).from(businessCalendars).where(eq(businessCalendars.id, input.calendarId));
   if (!calendar) throw invalid(['calendarId'], 'no business calendar with this id');
   if (input.departmentId) {
@@ -141,7 +145,10 @@ async function checkPolicy(tx: Tx, input: { name: string; calendarId: string; de
     if (!department) throw invalid(['departmentId'], 'no department with this id');
   }
   const others = selfId ? ne(slaPolicies.id, selfId) : undefined;
-  const [sameName] = await tx.select({ id: slaPolicies.id }).from(slaPolicies).where(and(eq(sql`lower(${slaPolicies.name})`, input.name.toLowerCase()), others));
+  const [sameName] = await tx
+    .select({ id: slaPolicies.id })
+    .from(slaPolicies)
+    .where(and(eq(sql`lower(${slaPolicies.name})`, input.name.toLowerCase()), others));
   if (sameName) throw new TRPCError({ code: 'CONFLICT', message: `A policy named "${input.name}" already exists.` });
   const [sameMatch] = await tx
     .select({ name: slaPolicies.name })
@@ -155,7 +162,8 @@ async function checkPolicy(tx: Tx, input: { name: string; calendarId: string; de
         others,
       ),
     );
-  if (sameMatch) throw new TRPCError({ code: 'CONFLICT', message: `Policy "${sameMatch.name}" already matches exactly these tickets (${describeMatch(input)}); edit it instead, or make this one more specific.` });
+  if (sameMatch)
+    throw new TRPCError({ code: 'CONFLICT', message: `Policy "${sameMatch.name}" already matches exactly these tickets (${describeMatch(input)}); edit it instead, or make this one more specific.` });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,7 +175,10 @@ export async function listCalendars(db: Db) {
 
 export async function createCalendar(ctx: AuthedContext, input: z.infer<typeof ZCalendarInput>) {
   const { row, version } = await ctx.db.transaction(async (tx) => {
-    const [exists] = await tx.select({ id: businessCalendars.id }).from(businessCalendars).where(eq(sql`lower(${businessCalendars.name})`, input.name.toLowerCase()));
+    const [exists] = await tx
+      .select({ id: businessCalendars.id })
+      .from(businessCalendars)
+      .where(eq(sql`lower(${businessCalendars.name})`, input.name.toLowerCase()));
     if (exists) throw new TRPCError({ code: 'CONFLICT', message: `A calendar named "${input.name}" already exists.` });
     const [row] = await tx
       .insert(businessCalendars)
@@ -193,7 +204,10 @@ export async function updateCalendar(ctx: AuthedContext, input: z.infer<typeof Z
     const parsed = ZCalendarInput.safeParse(merged);
     if (!parsed.success) throw new TRPCError({ code: 'BAD_REQUEST', message: `Invalid business calendar: ${z.prettifyError(parsed.error)}`, cause: parsed.error });
     if (parsed.data.name.toLowerCase() !== current.name.toLowerCase()) {
-      const [taken] = await tx.select({ id: businessCalendars.id }).from(businessCalendars).where(eq(sql`lower(${businessCalendars.name})`, parsed.data.name.toLowerCase()));
+      const [taken] = await tx
+        .select({ id: businessCalendars.id })
+        .from(businessCalendars)
+        .where(eq(sql`lower(${businessCalendars.name})`, parsed.data.name.toLowerCase()));
       if (taken) throw new TRPCError({ code: 'CONFLICT', message: `A calendar named "${parsed.data.name}" already exists.` });
     }
     const [row] = await tx
@@ -202,7 +216,10 @@ export async function updateCalendar(ctx: AuthedContext, input: z.infer<typeof Z
       .where(eq(businessCalendars.id, input.id))
       .returning();
     // Policies on this calendar changed too: their tickets re-resolve.
-    await tx.update(slaPolicies).set({ version: sql`${slaPolicies.version} + 1` }).where(eq(slaPolicies.calendarId, input.id));
+    await tx
+      .update(slaPolicies)
+      .set({ version: sql`${slaPolicies.version} + 1` })
+      .where(eq(slaPolicies.calendarId, input.id));
     await audit(tx, ctx, 'sla.calendar.update', 'business_calendar', input.id, { before: calendarView(current), after: calendarView(row!) });
     return { row: row!, version: await bumpSlaConfigVersion(tx) };
   });
@@ -214,7 +231,8 @@ export async function deleteCalendar(ctx: AuthedContext, id: string) {
     const [current] = await tx.select().from(businessCalendars).where(eq(businessCalendars.id, id)).for('update');
     if (!current) throw new TRPCError({ code: 'NOT_FOUND', message: `Calendar ${id} was not found.` });
     const users = await tx.select({ name: slaPolicies.name }).from(slaPolicies).where(eq(slaPolicies.calendarId, id));
-    if (users.length > 0) throw new TRPCError({ code: 'CONFLICT', message: `Calendar "${current.name}" is used by ${users.map((p) => `"${p.name}"`).join(', ')}; move those policies to another calendar first.` });
+    if (users.length > 0)
+      throw new TRPCError({ code: 'CONFLICT', message: `Calendar "${current.name}" is used by ${users.map((p) => `"${p.name}"`).join(', ')}; move those policies to another calendar first.` });
     await tx.delete(businessCalendars).where(eq(businessCalendars.id, id));
     await audit(tx, ctx, 'sla.calendar.delete', 'business_calendar', id, { calendar: calendarView(current) });
     return bumpSlaConfigVersion(tx);

@@ -69,34 +69,40 @@ export const authRouter = createTRPCRouter({
    * Self sign-up, when an admin has enabled it. Proves the email by sending a link that sets the
    * password; the answer is the same whether or not the email already has an account.
    */
-  signUp: publicProcedure
-    .input(z.object({ email: ZEmail, name: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters') }))
-    .mutation(async ({ ctx, input }) => {
-      const settings = await getSettings(ctx.db);
-      if (!settings.signUpEnabled) throw new TRPCError({ code: 'FORBIDDEN', message: 'Self sign-up is turned off here; ask an administrator for an invitation.' });
-      const email = input.email.toLowerCase();
-      if (!signUpDomainAllowed(settings, email)) {
-        throw new TRPCError({ code: 'FORBIDDEN', message: `Sign-up is open to addresses at ${settings.signUpDomains.join(', ')} only.` });
-      }
-      const existing = await findByEmail(ctx, email);
-      if (existing) {
-        if (existing.active) {
-          const { token } = await issueEmailToken(ctx.db, existing.id, 'password_reset');
-          await ctx.services.mailer.send({ to: existing.email, subject: 'You already have a Deskflow account', text: `Someone (hopefully you) tried to sign up with this address. You already have an account; to set a new password, open:\n${resetLink(ctx, token)}\n` });
-        }
-      } else {
-        const user = await ctx.db.transaction(async (tx) => {
-          const [row] = await tx.insert(users).values({ email, name: input.name, role: 'requester' }).onConflictDoNothing().returning();
-          if (row) await recordAdminAction(tx, { actorId: null, action: 'user.signed_up', targetType: 'user', targetId: row.id, details: { email } });
-          return row;
+  signUp: publicProcedure.input(z.object({ email: ZEmail, name: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters') })).mutation(async ({ ctx, input }) => {
+    const settings = await getSettings(ctx.db);
+    if (!settings.signUpEnabled) throw new TRPCError({ code: 'FORBIDDEN', message: 'Self sign-up is turned off here; ask an administrator for an invitation.' });
+    const email = input.email.toLowerCase();
+    if (!signUpDomainAllowed(settings, email)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `Sign-up is open to addresses at ${settings.signUpDomains.join(', ')} only.` });
+    }
+    const existing = await findByEmail(ctx, email);
+    if (existing) {
+      if (existing.active) {
+        const { token } = await issueEmailToken(ctx.db, existing.id, 'password_reset');
+        await ctx.services.mailer.send({
+          to: existing.email,
+          subject: 'You already have a Deskflow account',
+          text: `Someone (hopefully you) tried to sign up with this address. You already have an account; to set a new password, open:\n${resetLink(ctx, token)}\n`,
         });
-        if (user) {
-          const { token } = await issueEmailToken(ctx.db, user.id, 'invitation');
-          await ctx.services.mailer.send({ to: email, subject: 'Finish creating your Deskflow account', text: `Welcome, ${input.name}. Choose your password here (valid for 7 days):\n${resetLink(ctx, token)}\n` });
-        }
       }
-      return { ok: true as const, message: 'Check your inbox: we sent a link to finish signing up.' };
-    }),
+    } else {
+      const user = await ctx.db.transaction(async (tx) => {
+        const [row] = await tx.insert(users).values({ email, name: input.name, role: 'requester' }).onConflictDoNothing().returning();
+        if (row) await recordAdminAction(tx, { actorId: null, action: 'user.signed_up', targetType: 'user', targetId: row.id, details: { email } });
+        return row;
+      });
+      if (user) {
+        const { token } = await issueEmailToken(ctx.db, user.id, 'invitation');
+        await ctx.services.mailer.send({
+          to: email,
+          subject: 'Finish creating your Deskflow account',
+          text: `Welcome, ${input.name}. Choose your password here (valid for 7 days):\n${resetLink(ctx, token)}\n`,
+        });
+      }
+    }
+    return { ok: true as const, message: 'Check your inbox: we sent a link to finish signing up.' };
+  }),
 
   signOut: sessionProcedure.mutation(async ({ ctx }) => {
     await invalidateSession(ctx.db, ctx.session.id);
@@ -137,19 +143,20 @@ export const authRouter = createTRPCRouter({
     })),
 
   /** Changes the password and signs out every other session. */
-  changePassword: sessionProcedure
-    .input(z.object({ currentPassword: z.string().min(1, 'must not be empty').max(1024), newPassword: ZNewPassword }))
-    .mutation(async ({ ctx, input }) => {
-      const [user] = await ctx.db.select().from(users).where(eq(users.id, ctx.user.id));
-      if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-        throw new TRPCError({ code: 'BAD_REQUEST', message: 'The current password is wrong.' });
-      }
-      if (input.newPassword === input.currentPassword) throw new TRPCError({ code: 'BAD_REQUEST', message: 'The new password must differ from the current one.' });
-      await ctx.db.update(users).set({ passwordHash: await hashPassword(input.newPassword) }).where(eq(users.id, user.id));
-      const ended = await invalidateUserSessions(ctx.db, user.id, ctx.session.id);
-      ctx.services.principals.forgetUser(user.id);
-      return { ok: true as const, otherSessionsEnded: ended };
-    }),
+  changePassword: sessionProcedure.input(z.object({ currentPassword: z.string().min(1, 'must not be empty').max(1024), newPassword: ZNewPassword })).mutation(async ({ ctx, input }) => {
+    const [user] = await ctx.db.select().from(users).where(eq(users.id, ctx.user.id));
+    if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: 'The current password is wrong.' });
+    }
+    if (input.newPassword === input.currentPassword) throw new TRPCError({ code: 'BAD_REQUEST', message: 'The new password must differ from the current one.' });
+    await ctx.db
+      .update(users)
+      .set({ passwordHash: await hashPassword(input.newPassword) })
+      .where(eq(users.id, user.id));
+    const ended = await invalidateUserSessions(ctx.db, user.id, ctx.session.id);
+    ctx.services.principals.forgetUser(user.id);
+    return { ok: true as const, otherSessionsEnded: ended };
+  }),
 
   /** Always answers the same, so it cannot be used to find out which emails have accounts. */
   requestPasswordReset: publicProcedure.input(z.object({ email: ZEmail })).mutation(async ({ ctx, input }) => {

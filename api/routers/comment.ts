@@ -34,7 +34,12 @@ export const commentRouter = createTRPCRouter({
         body: ZBody,
         internal: z.boolean().default(false),
         /** Client-chosen id: resending the same one stores the comment once. */
-        clientId: z.string().min(1).max(64, 'must be at most 64 characters').regex(/^[A-Za-z0-9._:-]+$/, 'may contain letters, digits and . _ : - only').optional(),
+        clientId: z
+          .string()
+          .min(1)
+          .max(64, 'must be at most 64 characters')
+          .regex(/^[A-Za-z0-9._:-]+$/, 'may contain letters, digits and . _ : - only')
+          .optional(),
       }),
     )
     .output(ZCommentView)

@@ -28,7 +28,9 @@ function moveProcedure<I extends z.ZodType<MoveInput>, A>(action: LifecycleActio
 type Moves = typeof lifecycleMoves;
 type MoveProcedures = { [K in keyof Moves]: Moves[K] extends Move<infer I, infer A> ? ReturnType<typeof moveProcedure<I, A>> : never };
 
-const moveProcedures = Object.fromEntries(Object.entries(lifecycleMoves).map(([action, move]) => [action, moveProcedure(action as LifecycleAction, move as Move<z.ZodType<MoveInput>, unknown>)])) as MoveProcedures;
+const moveProcedures = Object.fromEntries(
+  Object.entries(lifecycleMoves).map(([action, move]) => [action, moveProcedure(action as LifecycleAction, move as Move<z.ZodType<MoveInput>, unknown>)]),
+) as MoveProcedures;
 
 export const lifecycleRouter = createTRPCRouter({
   /** The workflow's full lifecycle state and the actions the caller may take now. */

@@ -29,7 +29,8 @@ export const realtimeRouter = createTRPCRouter({
   queueToken: agentProcedure.input(z.object({ departmentId: z.uuid('must be a department id (UUID)') })).mutation(async ({ ctx, input }) => {
     const [department] = await ctx.db.select({ id: departments.id, slug: departments.slug }).from(departments).where(eq(departments.id, input.departmentId));
     if (!department) throw new TRPCError({ code: 'NOT_FOUND', message: `Department ${input.departmentId} was not found.` });
-    if (ctx.user.role !== 'admin' && !ctx.user.staffDepartmentIds.includes(department.id)) throw new TRPCError({ code: 'FORBIDDEN', message: 'You may follow the live queues of the departments you work in only.' });
+    if (ctx.user.role !== 'admin' && !ctx.user.staffDepartmentIds.includes(department.id))
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'You may follow the live queues of the departments you work in only.' });
     return roomToken(ctx, queueRoomName(department.slug), true);
   }),
 

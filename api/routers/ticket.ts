@@ -45,7 +45,14 @@ export const ticketRouter = createTRPCRouter({
   /** Templates for common issues, to prefill a new ticket (or pass templateId to create). */
   templates: protectedProcedure.input(z.void()).query(({ ctx }) =>
     ctx.db
-      .select({ id: ticketTemplates.id, name: ticketTemplates.name, title: ticketTemplates.title, description: ticketTemplates.description, urgency: ticketTemplates.urgency, category: ticketTemplates.category })
+      .select({
+        id: ticketTemplates.id,
+        name: ticketTemplates.name,
+        title: ticketTemplates.title,
+        description: ticketTemplates.description,
+        urgency: ticketTemplates.urgency,
+        category: ticketTemplates.category,
+      })
       .from(ticketTemplates)
       .where(eq(ticketTemplates.active, true))
       .orderBy(asc(ticketTemplates.name)),

@@ -36,7 +36,11 @@ export type CreateTicketInput = z.infer<typeof ZCreateTicketInput>;
 export const ticketSorts = ['created', 'updated', 'due'] as const;
 export type TicketSort = (typeof ticketSorts)[number];
 
-const idList = (what: string) => z.array(z.uuid(`must be ${what} ids (UUID)`)).min(1).max(50, 'at most 50');
+const idList = (what: string) =>
+  z
+    .array(z.uuid(`must be ${what} ids (UUID)`))
+    .min(1)
+    .max(50, 'at most 50');
 
 export const ZListTicketsInput = z
   .object({

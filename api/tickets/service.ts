@@ -102,7 +102,11 @@ export function listFilters(user: SessionUser, input: ListTicketsInput): SQL[] {
     input.slaState && inArray(tickets.slaState, input.slaState),
     input.departmentId && inArray(tickets.departmentId, input.departmentId),
     input.buildingId && inArray(tickets.buildingId, input.buildingId),
-    input.category && inArray(sql`lower(coalesce(${tickets.category}, ${tickets.requestedCategory}))`, input.category.map((c) => c.toLowerCase())),
+    input.category &&
+      inArray(
+        sql`lower(coalesce(${tickets.category}, ${tickets.requestedCategory}))`,
+        input.category.map((c) => c.toLowerCase()),
+      ),
     input.assigneeId === 'none' ? isNull(tickets.assigneeId) : input.assigneeId ? eq(tickets.assigneeId, me(input.assigneeId)) : undefined,
     input.requesterId ? eq(tickets.requesterId, me(input.requesterId)) : undefined,
     input.watchedBy ? sql`exists (select 1 from ticket_watchers w where w.ticket_id = ${tickets.id} and w.user_id = ${user.id})` : undefined,
@@ -174,11 +178,7 @@ export function searchTicketsQuery(db: Db, user: SessionUser, input: SearchTicke
     .from(matches)
     .groupBy(matches.ticketId)
     .as('ranked');
-  const filters: (SQL | undefined)[] = [
-    visibleTickets(user),
-    input.status && inArray(tickets.status, input.status),
-    input.departmentId && inArray(tickets.departmentId, input.departmentId),
-  ];
+  const filters: (SQL | undefined)[] = [visibleTickets(user), input.status && inArray(tickets.status, input.status), input.departmentId && inArray(tickets.departmentId, input.departmentId)];
   // Rank and page on the tickets table alone; join the people and places for the page only.
   const page = db
     .select({ id: tickets.id, rank: sql<number>`${ranked.rank}::float8`.as('rank_value') })
@@ -347,7 +347,13 @@ export async function createTicket(ctx: AuthedContext, input: CreateTicketInput)
       .where(and(inArray(attachments.id, resolved.attachmentIds), eq(attachments.uploaderId, ctx.user.id), isNull(attachments.ticketId)))
       .returning({ id: attachments.id, fileName: attachments.fileName });
     for (const file of attached) {
-      await recordTicketEvent(ctx.db, { ticketId: intake.id, kind: 'attachment_added', newValue: { id: file.id, fileName: file.fileName }, actorId: ctx.user.id, dedupeKey: `attachment:${file.id}:added` });
+      await recordTicketEvent(ctx.db, {
+        ticketId: intake.id,
+        kind: 'attachment_added',
+        newValue: { id: file.id, fileName: file.fileName },
+        actorId: ctx.user.id,
+        dedupeKey: `attachment:${file.id}:added`,
+      });
     }
   }
   return getTicket(ctx.db, ctx.user, intake.id);

@@ -26,8 +26,12 @@ export const ticketLinks = pgTable(
   (t) => [
     uniqueIndex('ticket_links_key').on(t.ticketId, t.kind, t.targetTicketId),
     // A ticket has at most one parent and is merged into at most one primary.
-    uniqueIndex('ticket_links_one_parent_key').on(t.ticketId).where(sql`${t.kind} = 'child_of'`),
-    uniqueIndex('ticket_links_one_primary_key').on(t.ticketId).where(sql`${t.kind} = 'duplicate_of'`),
+    uniqueIndex('ticket_links_one_parent_key')
+      .on(t.ticketId)
+      .where(sql`${t.kind} = 'child_of'`),
+    uniqueIndex('ticket_links_one_primary_key')
+      .on(t.ticketId)
+      .where(sql`${t.kind} = 'duplicate_of'`),
     index('ticket_links_target_idx').on(t.targetTicketId, t.kind),
   ],
 );

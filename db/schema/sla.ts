@@ -18,7 +18,10 @@ export const businessCalendars = pgTable(
     alwaysOpen: boolean('always_open').notNull().default(false),
     weeklyHours: jsonb('weekly_hours').$type<WeeklyInterval[]>().notNull().default([]),
     /** Local dates 'YYYY-MM-DD' on which the desk is closed all day. */
-    holidays: text('holidays').array().notNull().default(sql`'{}'::text[]`),
+    holidays: text('holidays')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** +1 on every edit, so open tickets can tell they run on an older copy. */
     version: integer('version').notNull().default(1),
     createdAt: createdAt(),
@@ -51,9 +54,15 @@ export const slaPolicies = pgTable(
     nextResponseSeconds: integer('next_response_seconds').notNull(),
     resolutionSeconds: integer('resolution_seconds').notNull(),
     /** Percentages of each target that notify; 100 is the breach. */
-    thresholds: integer('thresholds').array().notNull().default(sql`'{80,100}'::integer[]`),
+    thresholds: integer('thresholds')
+      .array()
+      .notNull()
+      .default(sql`'{80,100}'::integer[]`),
     /** Statuses in which no SLA time accrues. */
-    pausedStatuses: ticketStatusEnum('paused_statuses').array().notNull().default(sql`'{waiting_on_customer,waiting_on_third_party}'::ticket_status[]`),
+    pausedStatuses: ticketStatusEnum('paused_statuses')
+      .array()
+      .notNull()
+      .default(sql`'{waiting_on_customer,waiting_on_third_party}'::ticket_status[]`),
     escalation: jsonb('escalation').$type<EscalationStep[]>().notNull().default([]),
     /** +1 on every edit (and on every edit of its calendar). */
     version: integer('version').notNull().default(1),

@@ -111,15 +111,7 @@ export function goEnv(_go: GoInfo, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv 
 }
 
 /** `go install module/pkg@version` into `dir/<name>`, atomically. */
-export async function goInstall(
-  go: GoInfo,
-  pkgAtVersion: string,
-  binName: string,
-  dir: string,
-  label: string,
-  log: (line: string) => void,
-  ldflags?: string,
-): Promise<{ path: string; ms: number }> {
+export async function goInstall(go: GoInfo, pkgAtVersion: string, binName: string, dir: string, label: string, log: (line: string) => void, ldflags?: string): Promise<{ path: string; ms: number }> {
   fs.mkdirSync(dir, { recursive: true });
   removeStale(dir, '.build-');
   const gobin = path.join(dir, `.build-${process.pid}-${randomBytes(3).toString('hex')}`);

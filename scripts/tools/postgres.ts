@@ -5,8 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isExecutable, which } from './find';
 
-export const POSTGRES_MISSING_MESSAGE =
-  'PostgreSQL server binaries (initdb, postgres) not found: apt-get install postgresql, or set DESKFLOW_PG_BIN to their folder';
+export const POSTGRES_MISSING_MESSAGE = 'PostgreSQL server binaries (initdb, postgres) not found: apt-get install postgresql, or set DESKFLOW_PG_BIN to their folder';
 
 function pgMajorOf(dir: string): number {
   const m = /postgresql\/(\d+)\//.exec(`${dir}/`);
@@ -27,7 +26,10 @@ export function findPostgresBin(env: NodeJS.ProcessEnv = process.env): string | 
   } catch {
     // not Debian-style
   }
-  const dirs = versions.map((v) => path.join(root, v, 'bin')).filter(ok).sort((a, b) => pgMajorOf(b) - pgMajorOf(a));
+  const dirs = versions
+    .map((v) => path.join(root, v, 'bin'))
+    .filter(ok)
+    .sort((a, b) => pgMajorOf(b) - pgMajorOf(a));
   if (dirs[0]) return dirs[0];
   const initdb = which('initdb', env);
   if (initdb) {

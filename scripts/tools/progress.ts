@@ -84,11 +84,7 @@ export function runWithProgress(cmd: string, args: string[], opts: RunOptions): 
         resolve({ ms, output: tail.join('\n') });
         return;
       }
-      const err = new ToolError(
-        `${opts.label} failed (${signal ? `signal ${signal}` : `exit ${code}`}) after ${fmtSeconds(ms)}: ${
-          tail.slice(-3).join(' | ').slice(0, 400) || 'no output'
-        }`,
-      );
+      const err = new ToolError(`${opts.label} failed (${signal ? `signal ${signal}` : `exit ${code}`}) after ${fmtSeconds(ms)}: ${tail.slice(-3).join(' | ').slice(0, 400) || 'no output'}`);
       (err as ToolError & { output?: string }).output = tail.join('\n');
       reject(err);
     });

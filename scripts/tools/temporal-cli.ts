@@ -13,8 +13,7 @@ import { ToolError, defaultLog, fmtSeconds, type EnsureOptions } from './progres
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli';
 
-export const GO_MISSING_MESSAGE =
-  'Go is needed to build the Temporal CLI: install Go 1.22+ (apt-get install golang) or set TEMPORAL_ADDRESS to an existing server';
+export const GO_MISSING_MESSAGE = 'Go is needed to build the Temporal CLI: install Go 1.22+ (apt-get install golang) or set TEMPORAL_ADDRESS to an existing server';
 
 /** Quick probe whether the SDK could download its own server (only asked when Go is missing). */
 export function hasInternet(timeoutMs = 3000): Promise<boolean> {

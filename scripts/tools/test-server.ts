@@ -19,10 +19,8 @@ import { ToolError, defaultLog, fmtSeconds, runWithProgress, type EnsureOptions 
  */
 export const TEST_SERVER_VERSION = '1.38.0';
 
-export const JAVA_MISSING_MESSAGE =
-  "Java 17+ is needed for Temporal's time-skipping test server: apt-get install openjdk-17-jre-headless";
-export const MAVEN_MISSING_MESSAGE =
-  "Maven is needed to fetch Temporal's time-skipping test server from Maven Central: apt-get install maven";
+export const JAVA_MISSING_MESSAGE = "Java 17+ is needed for Temporal's time-skipping test server: apt-get install openjdk-17-jre-headless";
+export const MAVEN_MISSING_MESSAGE = "Maven is needed to fetch Temporal's time-skipping test server from Maven Central: apt-get install maven";
 
 /** `$JAVA_HOME/bin/java` if set and present, else `java` on PATH. */
 function findJava(): string | undefined {

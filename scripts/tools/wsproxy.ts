@@ -13,8 +13,7 @@ import { ToolError, defaultLog, fmtSeconds, runWithProgress, type EnsureOptions 
 export const WSPROXY_MODULE = 'github.com/neondatabase/wsproxy';
 export const WSPROXY_VERSION = 'v0.0.0-20241104134926-99ed92dd75ba';
 
-export const WSPROXY_GO_MISSING_MESSAGE =
-  "Go is needed to build Neon's WebSocket proxy (wsproxy): install Go 1.22+ (apt-get install golang)";
+export const WSPROXY_GO_MISSING_MESSAGE = "Go is needed to build Neon's WebSocket proxy (wsproxy): install Go 1.22+ (apt-get install golang)";
 
 /**
  * Path to Neon's `github.com/neondatabase/wsproxy` at WSPROXY_VERSION, built once with Go.

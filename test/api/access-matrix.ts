@@ -233,14 +233,24 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'admin.settings.update': { allow: rules.admins, input: () => ({ commentEditWindowMinutes: 30 }) },
   'admin.audit': { allow: rules.admins, input: () => ({ limit: 5 }) },
   'admin.sla.calendar.list': { allow: rules.admins },
-  'admin.sla.calendar.create': { allow: rules.admins, input: () => ({ name: `Calendar ${unique()}`, timezone: 'Europe/Berlin', weeklyHours: [{ day: 1, start: '09:00', end: '17:00' }], holidays: [] }) },
+  'admin.sla.calendar.create': {
+    allow: rules.admins,
+    input: () => ({ name: `Calendar ${unique()}`, timezone: 'Europe/Berlin', weeklyHours: [{ day: 1, start: '09:00', end: '17:00' }], holidays: [] }),
+  },
   'admin.sla.calendar.update': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshCalendar(), timezone: 'Europe/Paris' }) },
   'admin.sla.calendar.delete': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshCalendar() }) },
   'admin.sla.policy.list': { allow: rules.admins },
   // For a department of its own, so no fixture ticket changes policy.
   'admin.sla.policy.create': {
     allow: rules.admins,
-    input: async (c) => ({ name: `Policy ${unique()}`, departmentId: await c.fx.freshDepartment(), calendarId: await c.fx.freshCalendar(), firstResponseMinutes: 60, nextResponseMinutes: 120, resolutionMinutes: 480 }),
+    input: async (c) => ({
+      name: `Policy ${unique()}`,
+      departmentId: await c.fx.freshDepartment(),
+      calendarId: await c.fx.freshCalendar(),
+      firstResponseMinutes: 60,
+      nextResponseMinutes: 120,
+      resolutionMinutes: 480,
+    }),
   },
   'admin.sla.policy.update': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshPolicy(), resolutionMinutes: 600 }) },
   'admin.sla.policy.delete': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshPolicy() }) },

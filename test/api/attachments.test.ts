@@ -13,7 +13,13 @@ describe.each([{ kind: pgliteKind }, { kind: postgresKind() }])('on $kind.name',
 
   // A 1×1 transparent PNG.
   const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
-  const exe = Buffer.concat([Buffer.from('4d5a90000300000004000000ffff0000b800000000000000400000000000000000000000000000000000000000000000000000000000000000000000800000000e1fba0e00b409cd21b8014ccd21546869732070726f6772616d2063616e6e6f742062652072756e20696e20444f53206d6f64652e0d0d0a2400000000000000', 'hex'), Buffer.alloc(400)]);
+  const exe = Buffer.concat([
+    Buffer.from(
+      '4d5a90000300000004000000ffff0000b800000000000000400000000000000000000000000000000000000000000000000000000000000000000000800000000e1fba0e00b409cd21b8014ccd21546869732070726f6772616d2063616e6e6f742062652072756e20696e20444f53206d6f64652e0d0d0a2400000000000000',
+      'hex',
+    ),
+    Buffer.alloc(400),
+  ]);
 
   const form = (file: File, ticketId?: string) => {
     const data = new FormData();
@@ -62,7 +68,9 @@ describe.each([{ kind: pgliteKind }, { kind: postgresKind() }])('on $kind.name',
       expect((executable as { data?: { code: string } }).data?.code).toBe('UNSUPPORTED_MEDIA_TYPE');
       expect((executable as Error).message).toMatch(/not accepted|not recognised/);
       // Markup is kept as inert text: served as text/plain, as an attachment, never rendered.
-      const svg = await rita.api.attachment.upload.mutate(form(new File(['<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'], 'logo.svg', { type: 'image/svg+xml' }), ritaTicket));
+      const svg = await rita.api.attachment.upload.mutate(
+        form(new File(['<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'], 'logo.svg', { type: 'image/svg+xml' }), ritaTicket),
+      );
       expect(svg).toMatchObject({ mimeType: 'text/plain', fileName: 'logo.txt' });
       const served = await download(svg.id, rita.token);
       expect(served.headers.get('content-type')).toBe('text/plain');

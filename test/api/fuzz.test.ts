@@ -11,7 +11,11 @@ import { appRouter } from '../../api/router';
 import { demo, PASSWORD, rawCall, startApi, type ApiHarness } from './support';
 
 type ProcedureDef = { _def: { type: 'query' | 'mutation' | 'subscription'; inputs: unknown[] } };
-const procedures = Object.entries((appRouter as unknown as { _def: { procedures: Record<string, ProcedureDef> } })._def.procedures).map(([path, p]) => ({ path, type: p._def.type, inputs: p._def.inputs }));
+const procedures = Object.entries((appRouter as unknown as { _def: { procedures: Record<string, ProcedureDef> } })._def.procedures).map(([path, p]) => ({
+  path,
+  type: p._def.type,
+  inputs: p._def.inputs,
+}));
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 
@@ -62,7 +66,14 @@ const leaf = (ids: string[]) =>
   );
 const value = (ids: string[]) =>
   fc.letrec((tie) => ({
-    any: fc.oneof({ depthSize: 'small', maxDepth: 3 }, leaf(ids), fc.array(tie('any'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 8 }), tie('any'), { maxKeys: 4 }), fc.constant(new Map([['a', 1]])), fc.constant(new Set([1, 2]))),
+    any: fc.oneof(
+      { depthSize: 'small', maxDepth: 3 },
+      leaf(ids),
+      fc.array(tie('any'), { maxLength: 4 }),
+      fc.dictionary(fc.string({ maxLength: 8 }), tie('any'), { maxKeys: 4 }),
+      fc.constant(new Map([['a', 1]])),
+      fc.constant(new Set([1, 2])),
+    ),
   })).any;
 
 function inputArbitrary(keys: string[], ids: string[]) {
@@ -105,13 +116,16 @@ describe('fuzzing every procedure', () => {
   it('attachment.upload answers random multipart bodies with 4xx', async () => {
     const { token } = await api.signIn(demo.requester);
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom('file', 'ticketId', 'other', ''), fc.oneof(fc.string({ maxLength: 50 }), fc.uint8Array({ maxLength: 200 }), fc.constantFrom(...realIds)), { maxKeys: 3 }), async (fields) => {
-        const form = new FormData();
-        for (const [name, v] of Object.entries(fields)) form.append(name, typeof v === 'string' ? v : new File([v], 'random.bin'));
-        const response = await fetch(`${api.url}/trpc/attachment.upload`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-        expect(response.status).toBeLessThan(500);
-        expect(response.status === 200 || response.status >= 400).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom('file', 'ticketId', 'other', ''), fc.oneof(fc.string({ maxLength: 50 }), fc.uint8Array({ maxLength: 200 }), fc.constantFrom(...realIds)), { maxKeys: 3 }),
+        async (fields) => {
+          const form = new FormData();
+          for (const [name, v] of Object.entries(fields)) form.append(name, typeof v === 'string' ? v : new File([v], 'random.bin'));
+          const response = await fetch(`${api.url}/trpc/attachment.upload`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+          expect(response.status).toBeLessThan(500);
+          expect(response.status === 200 || response.status >= 400).toBe(true);
+        },
+      ),
       { numRuns: RUNS * 2 },
     );
   });
@@ -120,11 +134,22 @@ describe('fuzzing every procedure', () => {
     const { token } = await api.signIn(demo.itAgent);
     const routes = ['/api/tickets', `/api/tickets/${realIds[1]}`, '/api/search/tickets', `/api/tickets/${realIds[1]}/comments`, '/api/me'];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...routes), fc.dictionary(fc.constantFrom('status', 'limit', 'cursor', 'q', 'sort', 'createdFrom', 'assigneeId', 'offset', 'id'), fc.oneof(fc.string({ maxLength: 100 }), fc.constantFrom('-1', '1e309', 'NaN', 'null', '[]', 'x'.repeat(5000)))), fc.oneof(fc.constant(undefined), fc.json()), async (route, query, body) => {
-        const url = `${api.url}${route}?${new URLSearchParams(query).toString()}`;
-        const response = body === undefined ? await fetch(url, { headers: { authorization: `Bearer ${token}` } }) : await fetch(url.replace(/\?.*$/, ''), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
-        expect(response.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.dictionary(
+          fc.constantFrom('status', 'limit', 'cursor', 'q', 'sort', 'createdFrom', 'assigneeId', 'offset', 'id'),
+          fc.oneof(fc.string({ maxLength: 100 }), fc.constantFrom('-1', '1e309', 'NaN', 'null', '[]', 'x'.repeat(5000))),
+        ),
+        fc.oneof(fc.constant(undefined), fc.json()),
+        async (route, query, body) => {
+          const url = `${api.url}${route}?${new URLSearchParams(query).toString()}`;
+          const response =
+            body === undefined
+              ? await fetch(url, { headers: { authorization: `Bearer ${token}` } })
+              : await fetch(url.replace(/\?.*$/, ''), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+          expect(response.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: RUNS * 3 },
     );
   });

@@ -19,8 +19,14 @@ describe('password sign-in and sessions', () => {
     const me = await client.auth.me.query();
     expect(me).toMatchObject({ email: demo.requester, role: 'requester', via: 'session', scopes: null });
 
-    const wrong = await api.client().auth.signIn.mutate({ email: demo.requester, password: 'not-the-password' }).catch((e: Error) => e);
-    const unknown = await api.client().auth.signIn.mutate({ email: 'nobody@deskflow.test', password: 'whatever-it-is' }).catch((e: Error) => e);
+    const wrong = await api
+      .client()
+      .auth.signIn.mutate({ email: demo.requester, password: 'not-the-password' })
+      .catch((e: Error) => e);
+    const unknown = await api
+      .client()
+      .auth.signIn.mutate({ email: 'nobody@deskflow.test', password: 'whatever-it-is' })
+      .catch((e: Error) => e);
     expect((wrong as { data?: { code: string } }).data?.code).toBe('UNAUTHORIZED');
     expect((unknown as Error).message).toBe((wrong as Error).message);
   });
@@ -47,15 +53,29 @@ describe('password sign-in and sessions', () => {
 
   it('slides a session forward when it nears expiry, and refuses an expired one', async () => {
     const { api: client } = await api.signIn(demo.itAgent);
-    const mine = (await api.db.select().from(sessions).where(eq(sessions.userId, api.userId(demo.itAgent))))[0]!;
-    await api.db.update(sessions).set({ expiresAt: new Date(Date.now() + 60_000) }).where(eq(sessions.id, mine.id));
+    const mine = (
+      await api.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.userId, api.userId(demo.itAgent)))
+    )[0]!;
+    await api.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() + 60_000) })
+      .where(eq(sessions.id, mine.id));
     const me = await client.auth.me.query();
     expect(me.sessionExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 3600_000);
 
     // A session past its expiry is refused and deleted.
     const other = await api.signIn(demo.itAgent);
-    const [expiring] = await api.db.select().from(sessions).where(and(eq(sessions.userId, api.userId(demo.itAgent)), ne(sessions.id, mine.id)));
-    await api.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, expiring!.id));
+    const [expiring] = await api.db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, api.userId(demo.itAgent)), ne(sessions.id, mine.id)));
+    await api.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.id, expiring!.id));
     expect(await outcome(other.api.auth.me.query())).toBe('UNAUTHORIZED');
     expect(await api.db.select().from(sessions).where(eq(sessions.id, expiring!.id))).toHaveLength(0);
   });
@@ -111,8 +131,14 @@ describe('password reset by emailed link', () => {
     await api.client().auth.requestPasswordReset.mutate({ email });
     const second = decodeURIComponent(linkToken(api.mails().at(-1)!.text)!);
     expect(await outcome(api.client().auth.resetPassword.mutate({ token: first, newPassword: 'password-from-old-link' }))).toBe('BAD_REQUEST');
-    await api.db.update(emailTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(emailTokens.userId, api.userId(email)));
-    const expired = await api.client().auth.resetPassword.mutate({ token: second, newPassword: 'password-from-new-link' }).catch((e: Error) => e);
+    await api.db
+      .update(emailTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(emailTokens.userId, api.userId(email)));
+    const expired = await api
+      .client()
+      .auth.resetPassword.mutate({ token: second, newPassword: 'password-from-new-link' })
+      .catch((e: Error) => e);
     expect((expired as Error).message).toMatch(/invalid, expired or already used/);
     expect(await outcome(api.signIn(email))).toBe('OK'); // password unchanged
   });
@@ -158,7 +184,10 @@ describe('links in mail stay out of the log', () => {
 
 describe('self sign-up', () => {
   it('is refused while an admin has not enabled it', async () => {
-    const refused = await api.client().auth.signUp.mutate({ email: 'new.person@example.com', name: 'New Person' }).catch((e: Error) => e);
+    const refused = await api
+      .client()
+      .auth.signUp.mutate({ email: 'new.person@example.com', name: 'New Person' })
+      .catch((e: Error) => e);
     expect((refused as { data?: { code: string } }).data?.code).toBe('FORBIDDEN');
     expect((refused as Error).message).toMatch(/turned off/);
     expect(await api.client().auth.providers.query()).toEqual({ password: true, signUp: false, sso: null });
@@ -218,7 +247,10 @@ describe('API tokens', () => {
     const agent = await api.signIn(demo.itAgent);
     expect(await outcome(agent.api.auth.tokens.create.mutate({ name: 'too much', scopes: ['admin'] }))).toBe('FORBIDDEN');
     const created = await agent.api.auth.tokens.create.mutate({ name: 'short-lived', scopes: ['read', 'write'], expiresInDays: 1 });
-    await api.db.update(apiTokens).set({ expiresAt: new Date(Date.now() - 1) }).where(eq(apiTokens.id, created.id));
+    await api.db
+      .update(apiTokens)
+      .set({ expiresAt: new Date(Date.now() - 1) })
+      .where(eq(apiTokens.id, created.id));
     expect(await outcome(api.client(created.token).auth.me.query())).toBe('UNAUTHORIZED');
 
     const admin = await api.signIn(demo.admin);
@@ -243,7 +275,10 @@ describe('API tokens per person', () => {
     await sam.api.auth.tokens.revoke.mutate({ id: created[0]!.id });
     const replacement = await create('replacement');
     expect(await outcome(create('again one too many'))).toBe('BAD_REQUEST');
-    await api.db.update(apiTokens).set({ expiresAt: new Date(Date.now() - 1) }).where(eq(apiTokens.id, created[1]!.id));
+    await api.db
+      .update(apiTokens)
+      .set({ expiresAt: new Date(Date.now() - 1) })
+      .where(eq(apiTokens.id, created[1]!.id));
     expect(await outcome(create('after one expired'))).toBe('OK');
 
     // Others are not affected, and concurrent creations do not slip past the limit.
@@ -260,7 +295,10 @@ describe('deactivation', () => {
     const target = await api.signIn(demo.requester2);
     const token = await target.api.auth.tokens.create.mutate({ name: 'script', scopes: ['read'] });
     const admin = await api.signIn(demo.admin);
-    const live = await api.db.select().from(sessions).where(eq(sessions.userId, api.userId(demo.requester2)));
+    const live = await api.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, api.userId(demo.requester2)));
     await admin.api.admin.users.deactivate.mutate({ id: api.userId(demo.requester2) });
     expect(await outcome(target.api.auth.me.query())).toBe('UNAUTHORIZED');
     expect(await outcome(api.client(token.token).auth.me.query())).toBe('UNAUTHORIZED');

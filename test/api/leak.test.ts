@@ -144,7 +144,9 @@ describe('a planted canary', () => {
 
   it('never reaches anyone else through a REST route', async () => {
     const document = (await (await fetch(`${api.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-    const routes = Object.entries(document.paths).filter(([, methods]) => 'get' in methods).map(([path]) => path);
+    const routes = Object.entries(document.paths)
+      .filter(([, methods]) => 'get' in methods)
+      .map(([path]) => path);
     expect(routes.length).toBeGreaterThan(3);
     const leaks: string[] = [];
     for (const principal of principals) {
@@ -212,7 +214,9 @@ describe('a planted canary', () => {
     // By user: an expired session is the room token's business (it expires with it), not the user's.
     for (const principal of principals.filter((p) => !p.name.includes('expired'))) {
       for (const ticket of principal.tickets) {
-        const response = await fetch(`${api.internalUrl}/internal/rooms/tickets/${ticket.id}/messages?internal=1&viewer=${principal.userId}`, { headers: { authorization: `Bearer ${api.internalSecret}` } });
+        const response = await fetch(`${api.internalUrl}/internal/rooms/tickets/${ticket.id}/messages?internal=1&viewer=${principal.userId}`, {
+          headers: { authorization: `Bearer ${api.internalSecret}` },
+        });
         expect(await response.text(), principal.name).not.toContain(CANARY);
       }
     }

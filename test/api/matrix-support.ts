@@ -26,7 +26,10 @@ export type World = {
 export async function buildWorld(api: ApiHarness): Promise<World> {
   const admin = await api.signIn(demo.admin);
   await admin.api.admin.settings.update.mutate({ ticketRateLimit: { max: 10_000, windowHours: 1 }, signUpEnabled: true, signUpDomains: [] });
-  await api.db.update(users).set({ departmentId: api.departmentId('it') }).where(eq(users.email, demo.requester));
+  await api.db
+    .update(users)
+    .set({ departmentId: api.departmentId('it') })
+    .where(eq(users.email, demo.requester));
 
   const create = async (email: string, title: string, description: string): Promise<FixtureTicket> => {
     const { api: client } = await api.signIn(email);
@@ -65,7 +68,14 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
   const wait = async (id: string) => (await api.signIn(demo.admin)).api.ticket.transition.mutate({ id, to: 'waiting_on_customer', reason: 'access matrix fixture' });
   for (const ticket of [ritaTicket, itTicket, hrTicket, samTicket, adaTicket, filedElsewhere.requester, filedElsewhere.agent, filedElsewhere.supervisor, watchedTicket]) await wait(ticket.id);
   const cancelled = await api.insertTicket({ requester: demo.requester3, title: 'Old printer request', description: 'No longer needed.', department: 'it', assignee: null, status: 'cancelled' });
-  const loose = await api.insertTicket({ requester: demo.requester3, title: 'Desk wobbles badly', description: 'The desk in the office corner wobbles.', department: null, assignee: null, status: 'new' });
+  const loose = await api.insertTicket({
+    requester: demo.requester3,
+    title: 'Desk wobbles badly',
+    description: 'The desk in the office corner wobbles.',
+    department: null,
+    assignee: null,
+    status: 'new',
+  });
   const looseTicket = { id: loose.id, number: loose.number, requesterEmail: demo.requester3 };
   const agent = { email: demo.itAgent };
 
@@ -81,24 +91,39 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
       return { id: row!.id, email };
     },
     async freshDepartment() {
-      const [row] = await api.db.insert(departments).values({ slug: `fixture-${next()}`, name: 'Fixture' }).returning({ id: departments.id });
+      const [row] = await api.db
+        .insert(departments)
+        .values({ slug: `fixture-${next()}`, name: 'Fixture' })
+        .returning({ id: departments.id });
       return row!.id;
     },
     async freshBuilding() {
-      const [row] = await api.db.insert(buildings).values({ name: `Fixture ${next()}` }).returning({ id: buildings.id });
+      const [row] = await api.db
+        .insert(buildings)
+        .values({ name: `Fixture ${next()}` })
+        .returning({ id: buildings.id });
       return row!.id;
     },
     async freshCategory() {
-      const [row] = await api.db.insert(categories).values({ name: `Fixture ${next()}` }).returning({ id: categories.id });
+      const [row] = await api.db
+        .insert(categories)
+        .values({ name: `Fixture ${next()}` })
+        .returning({ id: categories.id });
       return row!.id;
     },
     async freshTemplate() {
-      const [row] = await api.db.insert(ticketTemplates).values({ name: `Fixture ${next()}`, title: 'Fixture', description: 'Fixture' }).returning({ id: ticketTemplates.id });
+      const [row] = await api.db
+        .insert(ticketTemplates)
+        .values({ name: `Fixture ${next()}`, title: 'Fixture', description: 'Fixture' })
+        .returning({ id: ticketTemplates.id });
       return row!.id;
     },
     // Written straight to the table: the author need not see the ticket (the matrix checks who may edit it).
     async comment(ticketId, authorEmail) {
-      const [row] = await api.db.insert(comments).values({ ticketId, authorId: api.userId(authorEmail), body: 'Fixture comment', internal: false, ai: false }).returning({ id: comments.id });
+      const [row] = await api.db
+        .insert(comments)
+        .values({ ticketId, authorId: api.userId(authorEmail), body: 'Fixture comment', internal: false, ai: false })
+        .returning({ id: comments.id });
       return row!.id;
     },
     staffTarget: () => cancelled.id,
@@ -106,7 +131,9 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
       const id = crypto.randomUUID();
       const bytes = new TextEncoder().encode('fixture');
       await api.db.insert(attachmentBlobs).values({ key: `attachments/${id}`, bytes });
-      await api.db.insert(attachments).values({ id, ticketId, uploaderId: api.userId(uploaderEmail), fileName: 'fixture.txt', mimeType: 'text/plain', size: bytes.length, sha256: 'fixture', storageKey: `attachments/${id}` });
+      await api.db
+        .insert(attachments)
+        .values({ id, ticketId, uploaderId: api.userId(uploaderEmail), fileName: 'fixture.txt', mimeType: 'text/plain', size: bytes.length, sha256: 'fixture', storageKey: `attachments/${id}` });
       return id;
     },
     async apiToken(ownerEmail, scopes = ['read']) {
@@ -119,7 +146,14 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
       const [original] = await api.db.select().from(tickets).where(eq(tickets.id, ticket.id));
       const target = routes.get(ticket.id);
       if (!target) {
-        const row = await api.insertTicket({ requester: ticket.requesterEmail, title: original!.title, description: original!.description, department: null, assignee: null, status: original!.status });
+        const row = await api.insertTicket({
+          requester: ticket.requesterEmail,
+          title: original!.title,
+          description: original!.description,
+          department: null,
+          assignee: null,
+          status: original!.status,
+        });
         return { id: row.id, number: row.number, requesterEmail: ticket.requesterEmail };
       }
       const copy = await create(ticket.requesterEmail, original!.title, original!.description);
@@ -129,13 +163,23 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
       return copy;
     },
     async freshCalendar() {
-      const [row] = await api.db.insert(businessCalendars).values({ name: `Fixture ${next()}`, timezone: 'UTC', alwaysOpen: true }).returning({ id: businessCalendars.id });
+      const [row] = await api.db
+        .insert(businessCalendars)
+        .values({ name: `Fixture ${next()}`, timezone: 'UTC', alwaysOpen: true })
+        .returning({ id: businessCalendars.id });
       return row!.id;
     },
     async freshPolicy() {
       const [row] = await api.db
         .insert(slaPolicies)
-        .values({ name: `Fixture ${next()}`, departmentId: await fx.freshDepartment(), calendarId: await fx.freshCalendar(), firstResponseSeconds: 3600, nextResponseSeconds: 7200, resolutionSeconds: 28_800 })
+        .values({
+          name: `Fixture ${next()}`,
+          departmentId: await fx.freshDepartment(),
+          calendarId: await fx.freshCalendar(),
+          firstResponseSeconds: 3600,
+          nextResponseSeconds: 7200,
+          resolutionSeconds: 28_800,
+        })
         .returning({ id: slaPolicies.id });
       return row!.id;
     },

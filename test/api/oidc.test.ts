@@ -102,7 +102,8 @@ async function visit(url: string, jar: Jar): Promise<Response> {
   return response;
 }
 
-const redirectOf = (response: Response, from: string) => (response.status >= 300 && response.status < 400 && response.headers.get('location') ? new URL(response.headers.get('location')!, from).toString() : null);
+const redirectOf = (response: Response, from: string) =>
+  response.status >= 300 && response.status < 400 && response.headers.get('location') ? new URL(response.headers.get('location')!, from).toString() : null;
 
 /** A browser: follows redirects by hand, keeping each origin's cookies. */
 async function browse(startUrl: string, login: string) {
@@ -159,13 +160,19 @@ describe('single sign-on with OpenID Connect', () => {
   it('creates no account while sign-up is off, or for an address outside the sign-up domains', async () => {
     const closed = await browse(`${api.url}/auth/oidc/start`, 'nina-sub');
     expect(closed.response.status).toBe(403);
-    expect(JSON.parse(closed.body!)).toEqual({ error: 'sign_up_closed', message: 'There is no Deskflow account for nina@elsewhere.example, and sign-up is turned off here; ask an administrator for an invitation.' });
+    expect(JSON.parse(closed.body!)).toEqual({
+      error: 'sign_up_closed',
+      message: 'There is no Deskflow account for nina@elsewhere.example, and sign-up is turned off here; ask an administrator for an invitation.',
+    });
     expect(closed.apiCookies.get('deskflow_session')).toBeUndefined();
 
     await updateSettings({ signUpEnabled: true, signUpDomains: ['example.com', 'deskflow.test'] });
     const elsewhere = await browse(`${api.url}/auth/oidc/start`, 'nina-sub');
     expect(elsewhere.response.status).toBe(403);
-    expect(JSON.parse(elsewhere.body!)).toEqual({ error: 'sign_up_domain', message: 'There is no Deskflow account for nina@elsewhere.example, and sign-up is open to addresses at example.com, deskflow.test only.' });
+    expect(JSON.parse(elsewhere.body!)).toEqual({
+      error: 'sign_up_domain',
+      message: 'There is no Deskflow account for nina@elsewhere.example, and sign-up is open to addresses at example.com, deskflow.test only.',
+    });
     expect(await api.db.select().from(users).where(eq(users.email, 'nina@elsewhere.example'))).toHaveLength(0);
     expect(await api.db.select().from(oidcAccounts).where(eq(oidcAccounts.subject, 'nina-sub'))).toHaveLength(0);
     await updateSettings({ signUpEnabled: false, signUpDomains: [] });
@@ -203,7 +210,10 @@ describe('single sign-on with OpenID Connect', () => {
   it('never links an administrator or supervisor by email unless an administrator allowed it', async () => {
     const admin = await api.signIn(demo.admin);
     expect(await admin.api.admin.settings.get.query()).toMatchObject({ oidcLinkPrivileged: false });
-    for (const [login, email] of [['sam-sub', demo.supervisor], ['ada-sub', demo.admin]] as const) {
+    for (const [login, email] of [
+      ['sam-sub', demo.supervisor],
+      ['ada-sub', demo.admin],
+    ] as const) {
       const refused = await browse(`${api.url}/auth/oidc/start`, login);
       expect(refused.response.status).toBe(403);
       expect(JSON.parse(refused.body!)).toEqual({
@@ -273,7 +283,10 @@ describe('single sign-on with OpenID Connect', () => {
     for (const headers of [{}, cookieHeader(attacker.apiCookies)]) {
       const elsewhere = await fetch(victim.callback, { redirect: 'manual', headers });
       expect(elsewhere.status).toBe(400);
-      expect(await elsewhere.json()).toEqual({ error: 'browser_mismatch', message: 'This sign-in was started in another browser (or this browser did not keep its cookie); start signing in again here.' });
+      expect(await elsewhere.json()).toEqual({
+        error: 'browser_mismatch',
+        message: 'This sign-in was started in another browser (or this browser did not keep its cookie); start signing in again here.',
+      });
       expect(elsewhere.headers.getSetCookie().some((cookie) => cookie.startsWith('deskflow_session='))).toBe(false);
       expect(elsewhere.headers.getSetCookie()).toContain('deskflow_oidc=; HttpOnly; SameSite=Lax; Path=/auth/oidc/callback; Max-Age=0');
     }
@@ -292,7 +305,16 @@ describe('single sign-on with OpenID Connect', () => {
     expect((await fetch(`${api.url}/auth/oidc/start?returnTo=//evil.example`, { redirect: 'manual' })).status).toBe(400);
     expect(await outcome(api.client().auth.ssoStart.mutate({ returnTo: 'https://evil.example' }))).toBe('BAD_REQUEST');
     // As a query parameter: %09 is a tab once decoded, %5C a backslash; %2509 stays a literal "%09".
-    for (const returnTo of ['/%09/evil.example', '/%5Cevil.example', '%5C/evil.example', '/%0D%0A/evil.example', 'https:evil.example', 'https://deskflow@evil.example', 'http://127.0.0.1.evil.example', '%20//evil.example']) {
+    for (const returnTo of [
+      '/%09/evil.example',
+      '/%5Cevil.example',
+      '%5C/evil.example',
+      '/%0D%0A/evil.example',
+      'https:evil.example',
+      'https://deskflow@evil.example',
+      'http://127.0.0.1.evil.example',
+      '%20//evil.example',
+    ]) {
       const response = await fetch(`${api.url}/auth/oidc/start?returnTo=${returnTo}`, { redirect: 'manual' });
       expect(response.status, returnTo).toBe(400);
       expect(await response.json()).toMatchObject({ error: 'BAD_REQUEST', message: 'returnTo must be a path or a URL on a Deskflow origin.' });

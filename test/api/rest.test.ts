@@ -25,7 +25,9 @@ describe('REST routes and the OpenAPI document', () => {
   });
 
   it('signs in and reads tickets with plain JSON over HTTP', async () => {
-    const signIn = await json(await fetch(`${api.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: demo.itAgent, password: PASSWORD }) }));
+    const signIn = await json(
+      await fetch(`${api.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: demo.itAgent, password: PASSWORD }) }),
+    );
     expect(signIn.status).toBe(200);
     const headers = { authorization: `Bearer ${signIn.body.token as string}` };
 

@@ -177,7 +177,10 @@ describe('abuse limits behind two proxies of ours', () => {
     const tooMany = await batch(4);
     expect(tooMany.status).toBe(400);
     const body = (await tooMany.json()) as { error: unknown };
-    expect(decodeOutput(body.error)).toMatchObject({ message: 'A batched request may hold at most 3 calls; this one has 4. Send the others in another request.', data: { code: 'BAD_REQUEST', httpStatus: 400 } });
+    expect(decodeOutput(body.error)).toMatchObject({
+      message: 'A batched request may hold at most 3 calls; this one has 4. Send the others in another request.',
+      data: { code: 'BAD_REQUEST', httpStatus: 400 },
+    });
     // Encoded commas count as well.
     expect((await fetch(`${proxied.url}/trpc/${Array(4).fill('auth.providers').join('%2C')}?batch=1&input={}`, { headers: from('203.0.113.51') })).status).toBe(400);
     expect((await batch(3)).status).toBe(200);
@@ -205,7 +208,11 @@ describe('bodies and errors', () => {
 
   // Last: the server closes the connection of a body it refused half-way.
   it('refuses an oversized JSON body with 413 before parsing it', async () => {
-    const response = await fetch(`${api.url}/trpc/auth.signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ json: { email: 'a@b.c', password: 'x'.repeat(2 * 1024 * 1024) } }) });
+    const response = await fetch(`${api.url}/trpc/auth.signIn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { email: 'a@b.c', password: 'x'.repeat(2 * 1024 * 1024) } }),
+    });
     expect(response.status).toBe(413);
     const body = (await response.json()) as { error: unknown };
     expect(decodeOutput(body.error)).toMatchObject({ data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } });

@@ -108,7 +108,13 @@ export async function startApi(options: ApiHarnessOptions = {}) {
   if (internalServer) await new Promise<void>((resolve) => internalServer.once('listening', () => resolve()));
   const internalUrl = internalServer ? `http://127.0.0.1:${(internalServer.address() as AddressInfo).port}` : null;
   const rooms = internalUrl
-    ? await startRooms({ port: roomsPort!, apiInternalUrl: internalUrl, roomTokenSecret: ROOM_SECRET, internalSecret: INTERNAL_SECRET, log: (line) => void (process.env.DESKFLOW_DEBUG_ROOMS && process.stderr.write(`[rooms] ${line}\n`)) })
+    ? await startRooms({
+        port: roomsPort!,
+        apiInternalUrl: internalUrl,
+        roomTokenSecret: ROOM_SECRET,
+        internalSecret: INTERNAL_SECRET,
+        log: (line) => void (process.env.DESKFLOW_DEBUG_ROOMS && process.stderr.write(`[rooms] ${line}\n`)),
+      })
     : null;
 
   const ids = new Map((await db.select({ id: users.id, email: users.email }).from(users)).map((u) => [u.email, u.id]));
@@ -141,9 +147,21 @@ export async function startApi(options: ApiHarnessOptions = {}) {
       return { ...session, api: createDeskflowClient(url, session.token) };
     },
     /** A ticket row as the workflow's activity writes it (API-only harness). */
-    async insertTicket(fields: { requester: string; title?: string; description?: string; department?: string | null; assignee?: string | null; status?: TicketStatus; priority?: Priority; createdAt?: Date }) {
+    async insertTicket(fields: {
+      requester: string;
+      title?: string;
+      description?: string;
+      department?: string | null;
+      assignee?: string | null;
+      status?: TicketStatus;
+      priority?: Priority;
+      createdAt?: Date;
+    }) {
       const requesterId = ids.get(fields.requester) ?? fields.requester;
-      const [intake] = await db.insert(ticketIntake).values({ requesterId, idempotencyKey: `fixture:${crypto.randomUUID()}` }).returning();
+      const [intake] = await db
+        .insert(ticketIntake)
+        .values({ requesterId, idempotencyKey: `fixture:${crypto.randomUUID()}` })
+        .returning();
       const [row] = await db
         .insert(tickets)
         .values({
@@ -279,7 +297,9 @@ export async function resendIfClosed<T>(send: () => Promise<T>): Promise<T> {
   try {
     return await send();
   } catch (error) {
-    const codes = [error, (error as { cause?: unknown }).cause, ((error as { cause?: { cause?: unknown } }).cause as { cause?: unknown } | undefined)?.cause].map((e) => (e as { code?: string } | undefined)?.code);
+    const codes = [error, (error as { cause?: unknown }).cause, ((error as { cause?: { cause?: unknown } }).cause as { cause?: unknown } | undefined)?.cause].map(
+      (e) => (e as { code?: string } | undefined)?.code,
+    );
     if (codes.includes('UND_ERR_SOCKET')) return send();
     throw error;
   }

@@ -36,7 +36,13 @@ describe('creating tickets', () => {
     const staged = await rita.api.attachment.upload.mutate(form);
 
     const ticket = await rita.api.ticket.create.mutate({ templateId: template!.id, category: 'access', buildingId: hq!.id, attachmentIds: [staged.id] });
-    expect(ticket).toMatchObject({ title: 'Please reset my password', urgency: 'high', requestedCategory: 'Access', building: { id: hq!.id, name: 'Headquarters' }, requester: { name: 'Rita Rossi' } });
+    expect(ticket).toMatchObject({
+      title: 'Please reset my password',
+      urgency: 'high',
+      requestedCategory: 'Access',
+      building: { id: hq!.id, name: 'Headquarters' },
+      requester: { name: 'Rita Rossi' },
+    });
     expect((await rita.api.attachment.list.query({ ticketId: ticket.id })).map((a) => a.fileName)).toEqual(['error.txt']);
     const history = await rita.api.ticket.history.query({ id: ticket.id });
     expect(history.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['created', 'attachment_added']));
@@ -54,7 +60,13 @@ describe('creating tickets', () => {
     expect(response.status).toBe(200);
     const created = (await response.json()) as { id: string; number: number; title: string };
     expect(created.title).toBe('Disk /var at 95% on mail01');
-    const again = (await (await fetch(`${api.url}/api/tickets`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Disk /var at 95% on mail01', description: 'Alert from monitoring.', idempotencyKey: 'nagios:mail01:disk:2026-01-01' }) })).json()) as { id: string };
+    const again = (await (
+      await fetch(`${api.url}/api/tickets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Disk /var at 95% on mail01', description: 'Alert from monitoring.', idempotencyKey: 'nagios:mail01:disk:2026-01-01' }),
+      })
+    ).json()) as { id: string };
     expect(again.id).toBe(created.id);
   });
 
@@ -122,7 +134,7 @@ describe('comments', () => {
     expect(ritaEvents.events.every((e) => e.reason === null)).toBe(true);
   });
 
-  it("resumes a ticket waiting on the customer when the requester replies", async () => {
+  it('resumes a ticket waiting on the customer when the requester replies', async () => {
     const rita = await api.signIn(demo.requester);
     const ticket = await rita.api.ticket.create.mutate({ title: 'Teams audio drops', description: 'In every call.' });
     await api.route(ticket.id, { department: 'it', assignee: demo.itAgent });
@@ -143,11 +155,16 @@ describe('comments', () => {
     const comment = await raj.api.comment.add.mutate({ ticketId: ticket.id, body: 'Rigth ear actually' });
     const edited = await raj.api.comment.edit.mutate({ id: comment.id, body: 'Right ear actually' });
     expect(edited).toMatchObject({ body: 'Right ear actually', editedAt: expect.any(Date) });
-    expect(await raj.api.comment.edits.query({ id: comment.id })).toEqual([expect.objectContaining({ oldBody: 'Rigth ear actually', newBody: 'Right ear actually', editor: { id: api.userId(demo.requester2), name: 'Raj Rao' } })]);
+    expect(await raj.api.comment.edits.query({ id: comment.id })).toEqual([
+      expect.objectContaining({ oldBody: 'Rigth ear actually', newBody: 'Right ear actually', editor: { id: api.userId(demo.requester2), name: 'Raj Rao' } }),
+    ]);
     // Staff who see the ticket whatever triage decides (supervisors see their departments' tickets only).
     const sam = await api.signIn(demo.admin);
     expect(code(await sam.api.comment.edit.mutate({ id: comment.id, body: 'Not yours' }).catch((e: Error) => e))).toBe('FORBIDDEN');
-    await api.db.update(comments).set({ createdAt: new Date(Date.now() - 16 * 60_000) }).where(eq(comments.id, comment.id));
+    await api.db
+      .update(comments)
+      .set({ createdAt: new Date(Date.now() - 16 * 60_000) })
+      .where(eq(comments.id, comment.id));
     const late = await raj.api.comment.edit.mutate({ id: comment.id, body: 'Too late' }).catch((e: Error) => e);
     expect(code(late)).toBe('FORBIDDEN');
     expect((late as Error).message).toMatch(/15 minutes/);
@@ -186,9 +203,15 @@ describe('bulk updates', () => {
     const result = await ivy.api.ticket.bulkUpdate.mutate({ ticketIds: [a.id, b.id, hr.id, crypto.randomUUID()], change: { action: 'priority', priority: 'critical' }, reason: 'VIP floor' });
     expect(result.succeeded).toBe(2);
     expect(result.failed).toBe(2);
-    expect(result.results.slice(0, 2)).toEqual([expect.objectContaining({ ticketId: a.id, ok: true, priority: 'critical' }), expect.objectContaining({ ticketId: b.id, ok: true, priority: 'critical' })]);
+    expect(result.results.slice(0, 2)).toEqual([
+      expect.objectContaining({ ticketId: a.id, ok: true, priority: 'critical' }),
+      expect.objectContaining({ ticketId: b.id, ok: true, priority: 'critical' }),
+    ]);
     expect(result.results.slice(2).map((r) => (r.ok ? 'ok' : r.code))).toEqual(['NOT_FOUND', 'NOT_FOUND']);
-    const [row] = await api.db.select().from(tickets).where(and(eq(tickets.id, a.id)));
+    const [row] = await api.db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.id, a.id)));
     expect(row!.priority).toBe('critical');
     expect(code(await raj.api.ticket.bulkUpdate.mutate({ ticketIds: [a.id], change: { action: 'status', status: 'closed' } }).catch((e: Error) => e))).toBe('FORBIDDEN');
   });

@@ -21,11 +21,40 @@ describe.each([{ kind: pgliteKind }, { kind: postgresKind() }])('on $kind.name',
       ids[key] = row.id;
     };
     ids = {};
-    await make('printer', { requester: demo.requester, title: 'Printer jams on every page', description: 'The printer on floor 3 jams.', department: 'it', assignee: demo.itAgent, priority: 'high', createdAt: at(0) }, { resolutionDueAt: at(600), buildingId: hq!.id, category: 'Hardware' });
-    await make('vpn', { requester: demo.requester, title: 'VPN disconnects hourly', description: 'The tunnel drops every hour on the hour.', department: 'it', assignee: null, status: 'triaged', createdAt: at(1) }, { resolutionDueAt: at(300) });
-    await make('payroll', { requester: demo.requester2, title: 'Payslip missing for March', description: 'I did not get my payslip.', department: 'hr', assignee: demo.hrAgent, createdAt: at(2) }, { resolutionDueAt: null });
-    await make('laptop', { requester: demo.requester2, title: 'Laptop battery swollen', description: 'The battery bulges; it is unsafe.', department: 'it', assignee: demo.itAgent2, priority: 'critical', status: 'in_progress', createdAt: at(3) }, { resolutionDueAt: at(120), slaState: 'at_risk' });
-    await make('desk', { requester: demo.requester3, title: 'Desk is wobbly', description: 'My standing desk wobbles.', department: 'facilities', createdAt: at(4), status: 'resolved' }, { resolutionDueAt: at(900) });
+    await make(
+      'printer',
+      { requester: demo.requester, title: 'Printer jams on every page', description: 'The printer on floor 3 jams.', department: 'it', assignee: demo.itAgent, priority: 'high', createdAt: at(0) },
+      { resolutionDueAt: at(600), buildingId: hq!.id, category: 'Hardware' },
+    );
+    await make(
+      'vpn',
+      { requester: demo.requester, title: 'VPN disconnects hourly', description: 'The tunnel drops every hour on the hour.', department: 'it', assignee: null, status: 'triaged', createdAt: at(1) },
+      { resolutionDueAt: at(300) },
+    );
+    await make(
+      'payroll',
+      { requester: demo.requester2, title: 'Payslip missing for March', description: 'I did not get my payslip.', department: 'hr', assignee: demo.hrAgent, createdAt: at(2) },
+      { resolutionDueAt: null },
+    );
+    await make(
+      'laptop',
+      {
+        requester: demo.requester2,
+        title: 'Laptop battery swollen',
+        description: 'The battery bulges; it is unsafe.',
+        department: 'it',
+        assignee: demo.itAgent2,
+        priority: 'critical',
+        status: 'in_progress',
+        createdAt: at(3),
+      },
+      { resolutionDueAt: at(120), slaState: 'at_risk' },
+    );
+    await make(
+      'desk',
+      { requester: demo.requester3, title: 'Desk is wobbly', description: 'My standing desk wobbles.', department: 'facilities', createdAt: at(4), status: 'resolved' },
+      { resolutionDueAt: at(900) },
+    );
     // Same creation instant, to prove the keyset never skips or repeats ties.
     for (let i = 0; i < 5; i++) await make(`tie${i}`, { requester: demo.requester3, title: `Monitor ${i} flickers`, description: 'Flicker.', department: 'it', createdAt: at(10) });
   }, 120_000);
@@ -86,14 +115,23 @@ describe.each([{ kind: pgliteKind }, { kind: postgresKind() }])('on $kind.name',
       const due = await sam.ticket.list.query({ sort: 'due', limit: 100, status: ['assigned', 'triaged', 'in_progress', 'resolved'] });
       expect(titles(due).slice(0, 4)).toEqual(['Laptop battery swollen', 'VPN disconnects hourly', 'Printer jams on every page', 'Desk is wobbly']);
       expect(due.items.slice(4).every((t) => t.resolutionDueAt === null)).toBe(true);
-      await api.db.update(tickets).set({ updatedAt: new Date(Date.now() + 60_000) }).where(eq(tickets.id, ids.payroll!));
+      await api.db
+        .update(tickets)
+        .set({ updatedAt: new Date(Date.now() + 60_000) })
+        .where(eq(tickets.id, ids.payroll!));
       expect(titles(await sam.ticket.list.query({ sort: 'updated', limit: 1 }))).toEqual(['Payslip missing for March']);
     });
 
     it('pages with keyset cursors without skipping or repeating, in every sort order', async () => {
       // An admin sees every department's tickets, so filters can be checked across all of them.
       const { api: sam } = await api.signIn(demo.admin);
-      for (const [sort, order] of [['created', 'desc'], ['created', 'asc'], ['due', 'asc'], ['due', 'desc'], ['updated', 'desc']] as const) {
+      for (const [sort, order] of [
+        ['created', 'desc'],
+        ['created', 'asc'],
+        ['due', 'asc'],
+        ['due', 'desc'],
+        ['updated', 'desc'],
+      ] as const) {
         const all = (await sam.ticket.list.query({ sort, order, limit: 100 })).items.map((t) => t.id);
         const paged: string[] = [];
         let cursor: string | undefined;

@@ -44,7 +44,15 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install it with \`apt-get install chromium\` (.ci/run does).`);
-  const bundle = await build({ entryPoints: [fileURLToPath(new URL('./entry.ts', import.meta.url))], bundle: true, format: 'esm', platform: 'browser', target: 'chrome120', write: false, logLevel: 'silent' });
+  const bundle = await build({
+    entryPoints: [fileURLToPath(new URL('./entry.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    write: false,
+    logLevel: 'silent',
+  });
   const script = bundle.outputFiles[0]!.text;
   [webApp, otherSite, browser] = await Promise.all([serveWebApp(script), serveWebApp(script), chromium.launch({ executablePath: CHROMIUM })]);
   // Ticket creation runs the real workflow (Update-With-Start), so the harness brings Temporal.
@@ -161,7 +169,9 @@ describe('a site that is not in CORS_ORIGINS', () => {
 
       // The classic forgery: a multipart form needs no preflight, so the browser posts it with the
       // cookie (a navigation, which Cross-Origin-Resource-Policy does not hide). The API refuses it.
-      await page.setContent(`<form method="post" enctype="multipart/form-data" action="${api.url}/trpc/attachment.upload"><input type="file" name="file"><input name="ticketId" value="${ticket.id}"><button>Send</button></form>`);
+      await page.setContent(
+        `<form method="post" enctype="multipart/form-data" action="${api.url}/trpc/attachment.upload"><input type="file" name="file"><input name="ticketId" value="${ticket.id}"><button>Send</button></form>`,
+      );
       await page.setInputFiles('input[name=file]', { name: 'payload.png', mimeType: 'image/png', buffer: Buffer.from(PNG) });
       const [forged] = await Promise.all([page.waitForResponse(`${api.url}/trpc/attachment.upload`), page.click('button')]);
       const sent = await forged.request().allHeaders();

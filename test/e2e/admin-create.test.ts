@@ -62,13 +62,19 @@ describe('npm run admin:create', () => {
       expect(await outcome(grace.admin.users.list.query())).toBe('OK');
       // Nothing else: no demo organisation, and the password is what was typed (no newline).
       expect(await api.db.select({ email: users.email }).from(users)).toEqual([{ email: 'grace.hopper@example.com' }]);
-      const [audit] = await api.db.select().from(adminAudit).where(and(eq(adminAudit.action, 'user.created'), eq(adminAudit.targetId, user.id)));
+      const [audit] = await api.db
+        .select()
+        .from(adminAudit)
+        .where(and(eq(adminAudit.action, 'user.created'), eq(adminAudit.targetId, user.id)));
       expect(audit).toMatchObject({ actorId: null, targetType: 'user', details: { email: 'grace.hopper@example.com', role: 'admin', via: 'admin:create' } });
     });
   });
 
   it('refuses an email that has an account, bad input and a short password, each in one line', async () => {
-    expectRefused(await adminCreate(['--email', 'GRACE.HOPPER@example.com', '--name', 'Someone Else'], 'another-long-password\n'), /^deskflow: there is already an account for grace\.hopper@example\.com/);
+    expectRefused(
+      await adminCreate(['--email', 'GRACE.HOPPER@example.com', '--name', 'Someone Else'], 'another-long-password\n'),
+      /^deskflow: there is already an account for grace\.hopper@example\.com/,
+    );
     expectRefused(await adminCreate(['--email', 'not-an-email', '--name', 'X'], 'another-long-password\n'), /^deskflow: --email: must be an email address/);
     expectRefused(await adminCreate(['--name', 'No Email'], 'another-long-password\n'), /^deskflow: --email: .*usage: npm run admin:create/);
     expectRefused(await adminCreate(['--email', 'short@example.com', '--name', 'Short'], 'short\n'), /^deskflow: password: must be at least 10 characters/);

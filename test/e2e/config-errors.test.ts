@@ -24,7 +24,11 @@ function pathWithOnlyNode(): string {
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...process.env, DATA_DIR: mkdtempSync(join(scratch, 'data-')), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: mkdtempSync(join(scratch, 'data-')), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -47,12 +51,18 @@ describe('npm start with bad configuration', () => {
   });
 
   it('refuses to seed the demo organisation into DATABASE_URL with the published demo password', async () => {
-    expectOneLine(await run(['scripts/start.ts'], { DATABASE_URL: 'postgres://deskflow:secret@127.0.0.1:1/deskflow', SEED_DEMO: 'always', DEMO_PASSWORD: '' }), /^deskflow: DEMO_PASSWORD: the default demo password is public; set DEMO_PASSWORD to one of your own/);
+    expectOneLine(
+      await run(['scripts/start.ts'], { DATABASE_URL: 'postgres://deskflow:secret@127.0.0.1:1/deskflow', SEED_DEMO: 'always', DEMO_PASSWORD: '' }),
+      /^deskflow: DEMO_PASSWORD: the default demo password is public; set DEMO_PASSWORD to one of your own/,
+    );
   });
 
   it('says an unreachable TEMPORAL_ADDRESS cannot be reached and how to fix it', async () => {
     const port = await freePort();
-    expectOneLine(await run(['scripts/start.ts'], { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, API_PORT: String(await freePort()), INTERNAL_PORT: String(await freePort()), ROOMS_PORT: String(await freePort()) }), new RegExp(`^deskflow: cannot reach Temporal at 127\\.0\\.0\\.1:${port} .*unset TEMPORAL_ADDRESS`));
+    expectOneLine(
+      await run(['scripts/start.ts'], { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, API_PORT: String(await freePort()), INTERNAL_PORT: String(await freePort()), ROOMS_PORT: String(await freePort()) }),
+      new RegExp(`^deskflow: cannot reach Temporal at 127\\.0\\.0\\.1:${port} .*unset TEMPORAL_ADDRESS`),
+    );
   });
 
   it('refuses to serve the internal endpoints on the public port', async () => {
@@ -70,7 +80,15 @@ describe('npm start with bad configuration', () => {
   });
 
   it('says Go is needed when the Temporal CLI is not built yet and Go is missing', async () => {
-    const result = await run(['scripts/start.ts'], { PATH: pathWithOnlyNode(), DESKFLOW_CACHE_DIR: mkdtempSync(join(scratch, 'cache-')), API_PORT: String(await freePort()), INTERNAL_PORT: String(await freePort()), ROOMS_PORT: String(await freePort()), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) });
+    const result = await run(['scripts/start.ts'], {
+      PATH: pathWithOnlyNode(),
+      DESKFLOW_CACHE_DIR: mkdtempSync(join(scratch, 'cache-')),
+      API_PORT: String(await freePort()),
+      INTERNAL_PORT: String(await freePort()),
+      ROOMS_PORT: String(await freePort()),
+      TEMPORAL_DEV_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+    });
     expectOneLine(result, /^deskflow: Go is needed to build the Temporal CLI: install Go .*or set TEMPORAL_ADDRESS/);
   });
 });

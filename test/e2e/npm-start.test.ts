@@ -143,7 +143,7 @@ describe('npm start', () => {
     expect(((await viaInternal.json()) as { messages: { body: string }[] }).messages.map((m) => m.body)).toContain('Hi Rita, which printer exactly?');
   });
 
-  it('pushes live events from the workflow into the ticket room, the department queue and the new assignee\'s channel', async () => {
+  it("pushes live events from the workflow into the ticket room, the department queue and the new assignee's channel", async () => {
     const url = `http://127.0.0.1:${ports.api}`;
     const rooms = `http://127.0.0.1:${ports.rooms}`;
     const signIn = async (email: string) => createDeskflowClient(url, (await createDeskflowClient(url).auth.signIn.mutate({ email, password })).token);

@@ -44,7 +44,10 @@ describe.each([pgliteKind, postgres])('on $name', (kind) => {
     expect(stored!.id).not.toContain(token);
 
     // Ten days left: validation extends it to a full period again.
-    await database.db.update(sessions).set({ expiresAt: new Date(Date.now() + 10 * 86_400_000) }).where(eq(sessions.id, stored!.id));
+    await database.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() + 10 * 86_400_000) })
+      .where(eq(sessions.id, stored!.id));
     const validated = await validateSessionToken(database.db, token);
     expect(validated?.user.email).toBe(user.email);
     expect(validated!.session.expiresAt.getTime()).toBeGreaterThan(Date.now() + SESSION_TTL_MS - 60_000);
@@ -57,9 +60,17 @@ describe.each([pgliteKind, postgres])('on $name', (kind) => {
     const user = await requester();
     const expired = generateSessionToken();
     await createSession(database.db, expired, user.id);
-    await database.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, sessionIdFromToken(expired)));
+    await database.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.id, sessionIdFromToken(expired)));
     expect(await validateSessionToken(database.db, expired)).toBeNull();
-    expect(await database.db.select().from(sessions).where(eq(sessions.id, sessionIdFromToken(expired)))).toHaveLength(0);
+    expect(
+      await database.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.id, sessionIdFromToken(expired))),
+    ).toHaveLength(0);
 
     const live = generateSessionToken();
     await createSession(database.db, live, user.id);
@@ -69,10 +80,11 @@ describe.each([pgliteKind, postgres])('on $name', (kind) => {
 
   it('stops concurrent API token creations at the per-person limit', async () => {
     const user = await requester();
-    const create = (i: number) => createApiToken(database.db, { userId: user.id, name: `script ${i}`, scopes: ['read'], expiresInDays: 1 }, 3).then(
-      () => 'created',
-      (error: unknown) => (error instanceof TooManyApiTokens ? 'refused' : Promise.reject(error)),
-    );
+    const create = (i: number) =>
+      createApiToken(database.db, { userId: user.id, name: `script ${i}`, scopes: ['read'], expiresInDays: 1 }, 3).then(
+        () => 'created',
+        (error: unknown) => (error instanceof TooManyApiTokens ? 'refused' : Promise.reject(error)),
+      );
     const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => create(i)));
     expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(3);
     expect(await database.db.$count(apiTokens, eq(apiTokens.userId, user.id))).toBe(3);
@@ -92,7 +104,15 @@ describe.each([pgliteKind, postgres])('on $name', (kind) => {
     const [intake] = await database.db.insert(ticketIntake).values({ requesterId: user.id, idempotencyKey: 'change-once-1' }).returning();
     const activities = createActivities({ db: database.db });
     await activities.insertTicket({ ticketId: intake!.id, number: intake!.number, title: 'Broken dock', description: 'USB-C dock dead', urgency: 'low', requesterId: user.id, dedupeKey: 'w#created' });
-    const change = { ticketId: intake!.id, seq: 1, dedupeKey: 'w#1', kind: 'triaged' as const, set: { status: 'triaged' as const, priority: 'high' as const }, actorId: null, source: 'workflow' as const };
+    const change = {
+      ticketId: intake!.id,
+      seq: 1,
+      dedupeKey: 'w#1',
+      kind: 'triaged' as const,
+      set: { status: 'triaged' as const, priority: 'high' as const },
+      actorId: null,
+      source: 'workflow' as const,
+    };
     await Promise.all([activities.applyTicketChange(change), activities.applyTicketChange(change)]);
     const events = await database.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, intake!.id));
     expect(events.map((e) => `${e.kind}:${e.field ?? ''}`).sort()).toEqual(['created:', 'triaged:priority', 'triaged:status']);
@@ -117,7 +137,9 @@ describe('on PostgreSQL, a connection dropped mid-transaction', () => {
         (error: unknown) => error,
       );
       await expect
-        .poll(async () => (await rows<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where query like '%deskflow-dropped-tx%' and pid <> pg_backend_pid()`))[0]!.n, { timeout: 10_000 })
+        .poll(async () => (await rows<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where query like '%deskflow-dropped-tx%' and pid <> pg_backend_pid()`))[0]!.n, {
+          timeout: 10_000,
+        })
         .toBe(1);
       await database.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where query like '%deskflow-dropped-tx%' and pid <> pg_backend_pid()`);
       // Drizzle reports the failed rollback; the dropped connection is in its cause, which the API

@@ -46,7 +46,10 @@ describe('seeding the demo organisation at start-up', () => {
   });
 
   it('refuses the default demo password with DATABASE_URL, named in one line', () => {
-    for (const env of [{ DATABASE_URL, SEED_DEMO: 'always' }, { DATABASE_URL, SEED_DEMO: 'always', DEMO_PASSWORD: 'deskflow-demo' }]) {
+    for (const env of [
+      { DATABASE_URL, SEED_DEMO: 'always' },
+      { DATABASE_URL, SEED_DEMO: 'always', DEMO_PASSWORD: 'deskflow-demo' },
+    ]) {
       let error: unknown;
       try {
         deskflowSettings(env);

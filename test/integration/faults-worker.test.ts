@@ -49,7 +49,13 @@ const taskQueue = `faults-${crypto.randomUUID()}`;
 async function startTemporal() {
   const path = await ensureTemporalCli();
   return TestWorkflowEnvironment.createLocal({
-    server: { ...(path ? { executable: { type: 'existing-path' as const, path } } : {}), ip: '127.0.0.1', port: temporalPort, dbFilename: join(temporalDir, 'temporal.db'), searchAttributes: Object.values(searchAttributes) },
+    server: {
+      ...(path ? { executable: { type: 'existing-path' as const, path } } : {}),
+      ip: '127.0.0.1',
+      port: temporalPort,
+      dbFilename: join(temporalDir, 'temporal.db'),
+      searchAttributes: Object.values(searchAttributes),
+    },
   });
 }
 
@@ -86,7 +92,13 @@ afterAll(async () => {
 
 const eventually = <T>(fn: () => Promise<T>, timeout = 30_000) => expect.poll(fn, { timeout, interval: 100 });
 const row = async (id: string) => (await database.db.select().from(tickets).where(eq(tickets.id, id)))[0]!;
-const statusEvents = async (id: string) => (await database.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, id), eq(ticketEvents.field, 'status')))).map((e) => `${e.oldValue as string}→${e.newValue as string}`);
+const statusEvents = async (id: string) =>
+  (
+    await database.db
+      .select()
+      .from(ticketEvents)
+      .where(and(eq(ticketEvents.ticketId, id), eq(ticketEvents.field, 'status')))
+  ).map((e) => `${e.oldValue as string}→${e.newValue as string}`);
 
 /** Whether an activity of this type is running on a worker right now. */
 async function running(number: number, activityType: string): Promise<boolean> {
@@ -122,14 +134,26 @@ async function holdLock(sql: string, params: unknown[] = []) {
 /** A requester in a group whose policy runs on a 24×7 calendar with a short first-response target (in seconds). */
 async function vipRequester(firstResponseSeconds: number) {
   const group = `vip-${crypto.randomUUID().slice(0, 6)}`;
-  const [calendar] = await database.db.insert(businessCalendars).values({ name: `24x7 ${group}`, timezone: 'UTC', alwaysOpen: true }).returning();
-  await database.db.insert(slaPolicies).values({ name: `VIP ${group}`, requesterGroup: group, calendarId: calendar!.id, firstResponseSeconds, nextResponseSeconds: 3600, resolutionSeconds: 36_000, escalation: [] });
-  const [user] = await database.db.update(users).set({ groups: [group] }).where(eq(users.email, 'rosa.requester@deskflow.test')).returning();
+  const [calendar] = await database.db
+    .insert(businessCalendars)
+    .values({ name: `24x7 ${group}`, timezone: 'UTC', alwaysOpen: true })
+    .returning();
+  await database.db
+    .insert(slaPolicies)
+    .values({ name: `VIP ${group}`, requesterGroup: group, calendarId: calendar!.id, firstResponseSeconds, nextResponseSeconds: 3600, resolutionSeconds: 36_000, escalation: [] });
+  const [user] = await database.db
+    .update(users)
+    .set({ groups: [group] })
+    .where(eq(users.email, 'rosa.requester@deskflow.test'))
+    .returning();
   return (await api.signIn(user!.email, PASSWORD)).api;
 }
 
 async function firstResponseEvents(ticketId: string) {
-  const events = await database.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.field, 'first_response')));
+  const events = await database.db
+    .select()
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.field, 'first_response')));
   return events.map((e) => ({ kind: e.kind, ...(e.newValue as { dueAt: string; lateMs: number }), writtenLateMs: e.createdAt.getTime() - Date.parse((e.newValue as { dueAt: string }).dueAt) }));
 }
 

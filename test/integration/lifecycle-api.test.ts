@@ -88,7 +88,9 @@ describe('lifecycle procedures', () => {
 
     const illegal = await failure(agent.ticket.transition.mutate({ id: ticket.id, to: 'closed' }));
     expect(illegal.code).toBe('BAD_REQUEST');
-    expect(illegal.message).toMatch(/cannot move to closed: it is assigned\. Allowed from assigned: transition → in_progress; transition → waiting_on_customer; transition → waiting_on_third_party; transition → resolved/);
+    expect(illegal.message).toMatch(
+      /cannot move to closed: it is assigned\. Allowed from assigned: transition → in_progress; transition → waiting_on_customer; transition → waiting_on_third_party; transition → resolved/,
+    );
 
     expect(await failure(rita.ticket.transition.mutate({ id: ticket.id, to: 'in_progress' }))).toMatchObject({ code: 'FORBIDDEN', message: 'This needs agent rights.' });
     const hugo = (await signIn('hugo.hr@deskflow.test')).api;
@@ -108,7 +110,12 @@ describe('lifecycle procedures', () => {
 
     const staffView = await agent.ticket.lifecycle.query({ id: ticket.id });
     expect(staffView.live).toBe(true);
-    expect(staffView.allowed).toEqual(expect.arrayContaining([{ action: 'transition', to: 'resolved' }, { action: 'escalate', to: 'in_progress' }]));
+    expect(staffView.allowed).toEqual(
+      expect.arrayContaining([
+        { action: 'transition', to: 'resolved' },
+        { action: 'escalate', to: 'in_progress' },
+      ]),
+    );
     expect(staffView.state && 'sla' in staffView.state && staffView.state.sla?.clocks.map((c) => c.target)).toEqual(['first_response', 'resolution']);
     const requesterView = await rita.ticket.lifecycle.query({ id: ticket.id });
     expect(requesterView.state).toEqual({ status: 'in_progress', resolvedAt: null, closedAt: null, autoCloseAt: null, mergedInto: null });
@@ -140,7 +147,10 @@ describe('lifecycle procedures', () => {
     expect(again).toEqual(first);
     const [row] = await database.db.select().from(tickets).where(eq(tickets.id, ticket.id));
     expect(row!.escalationLevel).toBe(1);
-    const escalated = await database.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.kind, 'escalated'), eq(ticketEvents.field, 'escalationLevel')));
+    const escalated = await database.db
+      .select()
+      .from(ticketEvents)
+      .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.kind, 'escalated'), eq(ticketEvents.field, 'escalationLevel')));
     expect(escalated).toHaveLength(1);
   });
 });
@@ -191,10 +201,14 @@ describe('SLA administration', () => {
       holidays: ['holiday "2027-02-30" is not a date "YYYY-MM-DD"'],
     });
     const office = (await admin.admin.sla.calendar.list.query()).find((c) => c.name === 'Office hours');
-    const policy = await failure(admin.admin.sla.policy.create.mutate({ name: 'No breach', calendarId: office!.id, firstResponseMinutes: 0, nextResponseMinutes: 30, resolutionMinutes: 60, thresholds: [50, 80] }));
+    const policy = await failure(
+      admin.admin.sla.policy.create.mutate({ name: 'No breach', calendarId: office!.id, firstResponseMinutes: 0, nextResponseMinutes: 30, resolutionMinutes: 60, thresholds: [50, 80] }),
+    );
     expect(policy.code).toBe('BAD_REQUEST');
     expect(policy.fieldErrors).toMatchObject({ firstResponseMinutes: ['must be more than 0 minutes'], thresholds: ['must include 100 (the breach)'] });
-    const duplicate = await failure(admin.admin.sla.policy.create.mutate({ name: 'Another high', priority: 'high', calendarId: office!.id, firstResponseMinutes: 30, nextResponseMinutes: 30, resolutionMinutes: 240 }));
+    const duplicate = await failure(
+      admin.admin.sla.policy.create.mutate({ name: 'Another high', priority: 'high', calendarId: office!.id, firstResponseMinutes: 30, nextResponseMinutes: 30, resolutionMinutes: 240 }),
+    );
     expect(duplicate).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('"Default high" already matches exactly these tickets') });
     const sam = (await signIn('sam.supervisor@deskflow.test')).api;
     expect((await failure(sam.admin.sla.policy.list.query())).code).toBe('FORBIDDEN');
@@ -223,9 +237,18 @@ describe('SLA administration', () => {
     const raj = (await signIn(vip!.email)).api;
     const created = await raj.ticket.create.mutate({ title: 'CEO laptop stolen', description: 'Need a replacement today.' });
     await eventually(
-      async () => (await database.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, created.id), eq(ticketEvents.field, 'first_response')))).length,
+      async () =>
+        (
+          await database.db
+            .select()
+            .from(ticketEvents)
+            .where(and(eq(ticketEvents.ticketId, created.id), eq(ticketEvents.field, 'first_response')))
+        ).length,
     ).toBe(2);
-    const fired = await database.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, created.id), eq(ticketEvents.field, 'first_response')));
+    const fired = await database.db
+      .select()
+      .from(ticketEvents)
+      .where(and(eq(ticketEvents.ticketId, created.id), eq(ticketEvents.field, 'first_response')));
     for (const event of fired) {
       const value = event.newValue as { dueAt: string; firedAt: string; lateMs: number };
       expect(value.lateMs).toBeGreaterThanOrEqual(0);
@@ -238,12 +261,23 @@ describe('SLA administration', () => {
     const before = (await database.db.select().from(tickets).where(eq(tickets.id, created.id)))[0]!;
     const edited = await admin.admin.sla.policy.update.mutate({ id: policy.id, resolutionMinutes: 1200 });
     expect(edited).toMatchObject({ version: 2, resolutionMinutes: 1200, propagation: 'started' });
-    await eventually(async () => (await database.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, created.id), eq(ticketEvents.kind, 'sla_policy_changed')))).length).toBe(1);
+    await eventually(
+      async () =>
+        (
+          await database.db
+            .select()
+            .from(ticketEvents)
+            .where(and(eq(ticketEvents.ticketId, created.id), eq(ticketEvents.kind, 'sla_policy_changed')))
+        ).length,
+    ).toBe(1);
     const after = (await database.db.select().from(tickets).where(eq(tickets.id, created.id)))[0]!;
     // 600 more business minutes on a 24×7 calendar: exactly ten hours later.
     expect(after.resolutionDueAt!.getTime() - before.resolutionDueAt!.getTime()).toBe(600 * 60_000);
     expect(after.slaConfigVersion).toBeGreaterThan(before.slaConfigVersion);
-    const audited = await database.db.select().from(adminAudit).where(and(eq(adminAudit.targetType, 'sla_policy'), eq(adminAudit.targetId, policy.id)));
+    const audited = await database.db
+      .select()
+      .from(adminAudit)
+      .where(and(eq(adminAudit.targetType, 'sla_policy'), eq(adminAudit.targetId, policy.id)));
     expect(audited.map((a) => a.action)).toEqual(['sla.policy.create', 'sla.policy.update']);
   });
 });

@@ -77,7 +77,17 @@ async function eventually(check: () => void, timeoutMs = 5000) {
 }
 
 function statusEvent(ticketId: string, overrides: Partial<LiveEventInput> = {}): LiveEventInput {
-  return { id: `wf-${crypto.randomUUID()}#1/status`, ticketId, ticketNumber: 1001, departmentSlug: 'it', at: new Date().toISOString(), kind: 'status', from: 'new', to: 'assigned', ...overrides } as LiveEventInput;
+  return {
+    id: `wf-${crypto.randomUUID()}#1/status`,
+    ticketId,
+    ticketNumber: 1001,
+    departmentSlug: 'it',
+    at: new Date().toISOString(),
+    kind: 'status',
+    from: 'new',
+    to: 'assigned',
+    ...overrides,
+  } as LiveEventInput;
 }
 
 describe('joining a ticket room', () => {
@@ -190,7 +200,14 @@ describe('messages', () => {
     const arriving = agent.next('message');
     const ack = await requester.sendMessage({ body: 'it is still burning' });
     const { message } = await arriving;
-    expect(message).toMatchObject({ id: ack.id, createdAt: ack.createdAt, body: 'it is still burning', internal: false, ai: false, author: { id: h.people.requester.id, name: 'Rita Requester', role: 'requester' } });
+    expect(message).toMatchObject({
+      id: ack.id,
+      createdAt: ack.createdAt,
+      body: 'it is still burning',
+      internal: false,
+      ai: false,
+      author: { id: h.people.requester.id, name: 'Rita Requester', role: 'requester' },
+    });
 
     const reply = requester.next('message');
     const agentAck = await agent.sendMessage({ body: 'fire brigade is on its way' });
@@ -546,7 +563,16 @@ describe('live events', () => {
     expect(result.rooms.map((r) => r.room).sort()).toEqual([ticketRoomName(ticketId), queueRoomName('it'), userRoomName(h.people.requester.id), userRoomName(h.people.agent.id)].sort());
     for (const frame of await Promise.all(everywhere)) expect(frame.event).toMatchObject({ id: status.id, kind: 'status', from: 'new', to: 'assigned', ticketId });
 
-    const breach: LiveEventInput = { id: `wf#9/sla`, ticketId, ticketNumber: 1001, departmentSlug: 'it', at: new Date().toISOString(), kind: 'sla_breach', target: 'first_response', dueAt: new Date().toISOString() };
+    const breach: LiveEventInput = {
+      id: `wf#9/sla`,
+      ticketId,
+      ticketNumber: 1001,
+      departmentSlug: 'it',
+      at: new Date().toISOString(),
+      kind: 'sla_breach',
+      target: 'first_response',
+      dueAt: new Date().toISOString(),
+    };
     const agentsSee = [agent, queue, agentChannel].map((c) => c.next('event', (f) => f.event.kind === 'sla_breach'));
     const breachResult = await h.notifier.publish({ ...breach, notify: [h.people.requester.id, h.people.agent.id] });
     await Promise.all(agentsSee);
@@ -660,7 +686,9 @@ describe('robustness', () => {
     for (const clientId of clientIds) eager.socket.send(JSON.stringify({ type: 'message', clientId, body: clientId }));
     const answered = () => [...received(eager, 'ack').map((a) => a.clientId), ...received(eager, 'error').flatMap((e) => (e.code === 'rate_limited' && e.clientId ? [e.clientId] : []))];
     await eventually(() => expect(answered().sort()).toEqual([...clientIds].sort()));
-    const acked = received(eager, 'ack').map((a) => a.id).sort((a, b) => a - b);
+    const acked = received(eager, 'ack')
+      .map((a) => a.id)
+      .sort((a, b) => a - b);
     expect(acked.length).toBeGreaterThanOrEqual(20);
     expect(acked.length).toBeLessThan(26);
     expect(await storedIds(ticketId)).toEqual(acked);
@@ -774,8 +802,14 @@ describe('the internal API the rooms use', () => {
       [nobody, false, false],
     ]);
     expect(await access(ticketRoomName(crypto.randomUUID()), agent.id)).toEqual([[agent.id, false, false]]);
-    expect(await access(queueRoomName('it'), agent.id, requester.id)).toEqual([[agent.id, true, true], [requester.id, false, false]]);
-    expect(await access(userRoomName(requester.id), requester.id, agent.id)).toEqual([[requester.id, true, false], [agent.id, false, false]]);
+    expect(await access(queueRoomName('it'), agent.id, requester.id)).toEqual([
+      [agent.id, true, true],
+      [requester.id, false, false],
+    ]);
+    expect(await access(userRoomName(requester.id), requester.id, agent.id)).toEqual([
+      [requester.id, true, false],
+      [agent.id, false, false],
+    ]);
     expect(await access(userRoomName(agent.id), agent.id)).toEqual([[agent.id, true, true]]);
     expect((await call(`/rooms/access?room=lobby&users=${agent.id}`)).status).toBe(404);
     expect((await call(`/rooms/access?room=${ticketRoomName(ticketId)}&users=me`)).status).toBe(400);
@@ -831,7 +865,12 @@ describe('token expiry', () => {
 
     // While the requester is being re-admitted the agent keeps talking, and the requester's own message is in flight.
     const during = await new Promise<Promise<unknown>[]>((resolve) =>
-      requester.socket.addEventListener('close', () => resolve([agent.sendMessage({ body: 'during 1' }).then(() => agent.sendMessage({ body: 'during 2' })), requester.sendMessage({ body: 'mine, in flight', clientId: 'in-flight-at-expiry' })]), { once: true }),
+      requester.socket.addEventListener(
+        'close',
+        () =>
+          resolve([agent.sendMessage({ body: 'during 1' }).then(() => agent.sendMessage({ body: 'during 2' })), requester.sendMessage({ body: 'mine, in flight', clientId: 'in-flight-at-expiry' })]),
+        { once: true },
+      ),
     );
     expect(requester.closes[0]).toEqual({ code: CloseCode.tokenExpired, reason: 'token expired' });
     await Promise.all(during);
@@ -979,7 +1018,10 @@ describe('messages from authors who may not post them', () => {
     const ticketId = await h.createTicket();
     const agent = await h.join(h.people.agent2, ticketId);
     const requester = await h.join(h.people.requester, ticketId);
-    const [elsewhere] = await h.db.insert(departments).values({ slug: `facilities-${crypto.randomUUID().slice(0, 8)}`, name: 'Facilities' }).returning();
+    const [elsewhere] = await h.db
+      .insert(departments)
+      .values({ slug: `facilities-${crypto.randomUUID().slice(0, 8)}`, name: 'Facilities' })
+      .returning();
     await h.db.update(tickets).set({ departmentId: elsewhere!.id }).where(eq(tickets.id, ticketId));
     const failure = await agent.sendMessage({ body: 'on it', clientId: 'moved-1' }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'forbidden', retryable: false, message: expect.stringContaining('no longer has access') });
@@ -1006,7 +1048,10 @@ describe('messages from authors who may not post them', () => {
   });
 
   test('an agent who only filed an HR ticket is a requester in its room: their internal notes are refused', async () => {
-    const [hr] = await h.db.insert(departments).values({ slug: `people-${crypto.randomUUID().slice(0, 8)}`, name: 'People' }).returning();
+    const [hr] = await h.db
+      .insert(departments)
+      .values({ slug: `people-${crypto.randomUUID().slice(0, 8)}`, name: 'People' })
+      .returning();
     const filer = await h.createUser('Ada Filer', 'agent'); // an IT agent
     const ticketId = await h.createTicket(filer, hr!.id);
     const api = await h.signIn(filer);
@@ -1033,7 +1078,9 @@ describe.each([pgliteKind, postgres])('the comment store on $name', (kind) => {
     ticketIds = [];
     for (const key of ['a', 'b']) {
       const [intake] = await database.db.insert(ticketIntake).values({ requesterId: authorId, idempotencyKey: key }).returning();
-      await database.db.insert(tickets).values({ id: intake!.id, number: intake!.number, title: 't', description: 'd', urgency: 'low', priority: 'low', requesterId: authorId, workflowId: `ticket-${intake!.number}` });
+      await database.db
+        .insert(tickets)
+        .values({ id: intake!.id, number: intake!.number, title: 't', description: 'd', urgency: 'low', priority: 'low', requesterId: authorId, workflowId: `ticket-${intake!.number}` });
       ticketIds.push(intake!.id);
     }
   });

@@ -138,7 +138,10 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
     },
 
     async createDepartment(name: string) {
-      const [row] = await db.insert(departments).values({ slug: `${name.toLowerCase()}-${crypto.randomUUID().slice(0, 6)}`, name }).returning();
+      const [row] = await db
+        .insert(departments)
+        .values({ slug: `${name.toLowerCase()}-${crypto.randomUUID().slice(0, 6)}`, name })
+        .returning();
       return row!;
     },
 
@@ -151,7 +154,11 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
     },
 
     /** A policy matching one requester group (so only the test's own tickets use it). Targets in minutes. */
-    async createPolicy(input: { group: string; calendarId: string; firstResponse: number; nextResponse?: number; resolution: number } & Partial<Omit<NewSlaPolicyRow, 'firstResponseSeconds' | 'nextResponseSeconds' | 'resolutionSeconds'>>) {
+    async createPolicy(
+      input: { group: string; calendarId: string; firstResponse: number; nextResponse?: number; resolution: number } & Partial<
+        Omit<NewSlaPolicyRow, 'firstResponseSeconds' | 'nextResponseSeconds' | 'resolutionSeconds'>
+      >,
+    ) {
       const { group, firstResponse, nextResponse, resolution, ...rest } = input;
       const [row] = await db
         .insert(slaPolicies)
@@ -178,7 +185,10 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
 
     /** Edits a policy the way the admin API does: version + 1, configuration version + 1, tell open tickets. */
     async editPolicy(id: string, values: Partial<NewSlaPolicyRow>, handles: TicketHandle[]) {
-      await db.update(slaPolicies).set({ ...values, version: sql`${slaPolicies.version} + 1` }).where(eq(slaPolicies.id, id));
+      await db
+        .update(slaPolicies)
+        .set({ ...values, version: sql`${slaPolicies.version} + 1` })
+        .where(eq(slaPolicies.id, id));
       const version = await bumpSlaConfigVersion(db);
       for (const handle of handles) await handle.signal(slaConfigChangedSignal, { version });
       return version;
@@ -210,7 +220,11 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
     },
     events: (ticketId: string) => db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).orderBy(asc(ticketEvents.id)),
     async eventsOfKind(ticketId: string, kind: string) {
-      return db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.kind, kind))).orderBy(asc(ticketEvents.id));
+      return db
+        .select()
+        .from(ticketEvents)
+        .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.kind, kind)))
+        .orderBy(asc(ticketEvents.id));
     },
     notifications: (ticketId: string) => db.select().from(notifications).where(eq(notifications.ticketId, ticketId)).orderBy(asc(notifications.id)),
     suggestions: (ticketId: string) => db.select().from(aiSuggestions).where(eq(aiSuggestions.ticketId, ticketId)),

@@ -31,7 +31,13 @@ export function scriptedProvider(base: AiProvider = createOfflineProvider()): Ai
       const scripted = TRIAGE_RE.exec(input.title);
       if (!scripted) return base.triage(input, options);
       const rules = rulesTriage(input);
-      return Promise.resolve({ category: scripted[1]!, confidence: Number(scripted[2]), priority: rules.priority, departmentHint: rules.confidence > 0.5 ? rules.departmentSlug : null, method: 'model' as const });
+      return Promise.resolve({
+        category: scripted[1]!,
+        confidence: Number(scripted[2]),
+        priority: rules.priority,
+        departmentHint: rules.confidence > 0.5 ? rules.departmentSlug : null,
+        method: 'model' as const,
+      });
     },
     draftFirstReply: (input, options) => misbehave(input.title, 'draft', options?.signal) ?? base.draftFirstReply(input, options),
   };

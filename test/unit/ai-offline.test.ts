@@ -48,7 +48,11 @@ describe('offline provider', () => {
 
   it('without a model it triages by the rules', async () => {
     const provider = createOfflineProvider({ model: null });
-    expect(await provider.triage({ title: 'Heating broken', description: 'The office heating is off.', urgency: 'medium' })).toMatchObject({ method: 'rules', category: null, departmentHint: 'facilities' });
+    expect(await provider.triage({ title: 'Heating broken', description: 'The office heating is off.', urgency: 'medium' })).toMatchObject({
+      method: 'rules',
+      category: null,
+      departmentHint: 'facilities',
+    });
   });
 
   it('drafts a first reply that greets the requester, names the ticket and asks what the category needs', async () => {
@@ -57,7 +61,9 @@ describe('offline provider', () => {
     expect(body).toContain('which drive, folder or mailbox');
     expect(body).toMatch(/Best regards,\nIvy Iyer$/);
     expect(draftFromTemplate({ title: 'x', description: '', category: null, requesterName: '', agentName: null, ticketNumber: 1 })).toContain('Hello there');
-    expect((await createOfflineProvider({ model: null }).draftFirstReply({ title: 'x', description: '', category: 'Purchase', requesterName: 'Raj', agentName: null, ticketNumber: 2 })).method).toBe('template');
+    expect((await createOfflineProvider({ model: null }).draftFirstReply({ title: 'x', description: '', category: 'Purchase', requesterName: 'Raj', agentName: null, ticketNumber: 2 })).method).toBe(
+      'template',
+    );
   });
 });
 

@@ -23,7 +23,10 @@ describe('token bucket', () => {
 
   it('describes itself with the IETF RateLimit headers', () => {
     const policy = { name: 'default', capacity: 120, refillPerSecond: 2 };
-    expect(rateLimitHeaders(policy, { allowed: true, remaining: 119, resetSeconds: 1, retryAfterSeconds: 0 })).toEqual({ 'RateLimit-Policy': '"default";q=120;w=60', RateLimit: '"default";r=119;t=1' });
+    expect(rateLimitHeaders(policy, { allowed: true, remaining: 119, resetSeconds: 1, retryAfterSeconds: 0 })).toEqual({
+      'RateLimit-Policy': '"default";q=120;w=60',
+      RateLimit: '"default";r=119;t=1',
+    });
     expect(rateLimitHeaders(policy, { allowed: false, remaining: 0, resetSeconds: 60, retryAfterSeconds: 1 })['Retry-After']).toBe('1');
   });
 });

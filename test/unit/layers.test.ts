@@ -40,7 +40,17 @@ describe('layers', () => {
 
   it('allows the right way round', async () => {
     expect(await problems('db/x.ts', "import { OPEN_STATUSES } from '../domain/vocabulary';\nexport const x = OPEN_STATUSES;\n")).toEqual([]);
-    expect(await problems('workflows/x.ts', "import type { Activities } from '../worker/activities';\nimport { OPEN_STATUSES } from '../domain/vocabulary';\nexport const x: Partial<Activities> = {};\nexport const y = OPEN_STATUSES;\n")).toEqual([]);
-    expect(await problems('api/x.ts', "import { ticketWorkflowId } from '../workflows/messages';\nimport { tickets } from '../db/schema';\nimport { signRoomToken } from '../realtime/token';\nexport const x = [ticketWorkflowId, tickets, signRoomToken];\n")).toEqual([]);
+    expect(
+      await problems(
+        'workflows/x.ts',
+        "import type { Activities } from '../worker/activities';\nimport { OPEN_STATUSES } from '../domain/vocabulary';\nexport const x: Partial<Activities> = {};\nexport const y = OPEN_STATUSES;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await problems(
+        'api/x.ts',
+        "import { ticketWorkflowId } from '../workflows/messages';\nimport { tickets } from '../db/schema';\nimport { signRoomToken } from '../realtime/token';\nexport const x = [ticketWorkflowId, tickets, signRoomToken];\n",
+      ),
+    ).toEqual([]);
   });
 });

@@ -173,7 +173,8 @@ describe('names and secrets', () => {
     expect(parseRoomName(ticketRoomName(ticketId))).toEqual({ kind: 'ticket', ticketId });
     expect(parseRoomName(queueRoomName('it'))).toEqual({ kind: 'queue', departmentSlug: 'it' });
     expect(parseRoomName(userRoomName(userId))).toEqual({ kind: 'user', userId });
-    for (const bad of ['ticket-1', 'ticket-', `ticket-${ticketId.toUpperCase()}`, 'queue-', 'queue-IT', 'queue-a/b', 'user-bob', 'lobby', '', `ticket-${ticketId}-x`]) expect(parseRoomName(bad)).toBeNull();
+    for (const bad of ['ticket-1', 'ticket-', `ticket-${ticketId.toUpperCase()}`, 'queue-', 'queue-IT', 'queue-a/b', 'user-bob', 'lobby', '', `ticket-${ticketId}-x`])
+      expect(parseRoomName(bad)).toBeNull();
   });
 
   test('constant-time comparison', () => {

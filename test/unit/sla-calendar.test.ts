@@ -27,8 +27,7 @@ const H = 60 * MIN;
 
 const WEEKDAYS: IsoWeekday[] = [1, 2, 3, 4, 5];
 const ALL_DAYS: IsoWeekday[] = [1, 2, 3, 4, 5, 6, 7];
-const hours = (days: IsoWeekday[], start: string, end: string): WeeklyInterval[] =>
-  days.map((day) => ({ day, start, end }));
+const hours = (days: IsoWeekday[], start: string, end: string): WeeklyInterval[] => days.map((day) => ({ day, start, end }));
 
 // 2024 DST changes: New York springs forward Sun 10 Mar (02:00 EST → 03:00 EDT) and falls back Sun 3 Nov
 // (02:00 EDT → 01:00 EST); London springs forward Sun 31 Mar (01:00 GMT → 02:00 BST) and falls back Sun 27 Oct
@@ -96,22 +95,16 @@ describe('business calendar schema', () => {
   });
 
   it('rejects an unknown timezone, naming it', () => {
-    expect(messagesOf({ ...NY_OFFICE, timezone: 'Mars/Olympus' })).toEqual([
-      'unknown IANA timezone "Mars/Olympus" (expected e.g. "Europe/London")',
-    ]);
+    expect(messagesOf({ ...NY_OFFICE, timezone: 'Mars/Olympus' })).toEqual(['unknown IANA timezone "Mars/Olympus" (expected e.g. "Europe/London")']);
     expect(() => parseBusinessCalendar({ ...NY_OFFICE, timezone: '' })).toThrow(/unknown IANA timezone/);
   });
 
   it.each(['9:00', '09:0', '24:00', '12:60', 'noon', '09:00:00'])('rejects the malformed start time %j', (start) => {
-    expect(messagesOf({ ...NY_OFFICE, weeklyHours: [{ day: 1, start, end: '23:59' }] })).toContain(
-      'start must be a local time "HH:mm" from 00:00 to 23:59',
-    );
+    expect(messagesOf({ ...NY_OFFICE, weeklyHours: [{ day: 1, start, end: '23:59' }] })).toContain('start must be a local time "HH:mm" from 00:00 to 23:59');
   });
 
   it.each(['24:01', '25:00', '17', '5pm'])('rejects the malformed end time %j', (end) => {
-    expect(messagesOf({ ...NY_OFFICE, weeklyHours: [{ day: 1, start: '09:00', end }] })).toContain(
-      'end must be a local time "HH:mm" from 00:01 to 24:00',
-    );
+    expect(messagesOf({ ...NY_OFFICE, weeklyHours: [{ day: 1, start: '09:00', end }] })).toContain('end must be a local time "HH:mm" from 00:01 to 24:00');
   });
 
   it('rejects an interval whose end is not after its start (no crossing midnight)', () => {
@@ -155,32 +148,21 @@ describe('business calendar schema', () => {
   });
 
   it('rejects a calendar with no open hours at all', () => {
-    expect(messagesOf({ timezone: 'UTC', weeklyHours: [], holidays: [] })).toEqual([
-      'the calendar has no open hours: list at least one interval in weeklyHours or set alwaysOpen: true',
-    ]);
+    expect(messagesOf({ timezone: 'UTC', weeklyHours: [], holidays: [] })).toEqual(['the calendar has no open hours: list at least one interval in weeklyHours or set alwaysOpen: true']);
     expect(messagesOf({ timezone: 'UTC', alwaysOpen: false, weeklyHours: [], holidays: ['2024-01-01'] })).toHaveLength(1);
   });
 
   it('rejects a 24x7 calendar that also lists weekly hours or holidays (they would be ignored)', () => {
-    expect(messagesOf({ ...UTC_24X7, weeklyHours: hours([1], '09:00', '17:00') })).toEqual([
-      'an alwaysOpen (24x7) calendar must not list weeklyHours: they would be ignored',
-    ]);
+    expect(messagesOf({ ...UTC_24X7, weeklyHours: hours([1], '09:00', '17:00') })).toEqual(['an alwaysOpen (24x7) calendar must not list weeklyHours: they would be ignored']);
     expect(messagesOf({ ...UTC_24X7, holidays: ['2024-12-25'] })).toHaveLength(1);
   });
 
-  it.each(['2024-02-30', '2023-02-29', '24-12-25', '2024-13-01', '2024-12-25T00:00'])(
-    'rejects the holiday %j that is not a real date YYYY-MM-DD',
-    (holiday) => {
-      expect(messagesOf({ ...NY_OFFICE, holidays: [holiday] })).toEqual([
-        `holiday "${holiday}" is not a date "YYYY-MM-DD"`,
-      ]);
-    },
-  );
+  it.each(['2024-02-30', '2023-02-29', '24-12-25', '2024-13-01', '2024-12-25T00:00'])('rejects the holiday %j that is not a real date YYYY-MM-DD', (holiday) => {
+    expect(messagesOf({ ...NY_OFFICE, holidays: [holiday] })).toEqual([`holiday "${holiday}" is not a date "YYYY-MM-DD"`]);
+  });
 
   it.each([0, 8, 1.5, '1'])('rejects the weekday %j (ISO 1 = Monday … 7 = Sunday)', (day) => {
-    expect(messagesOf({ ...NY_OFFICE, weeklyHours: [{ day, start: '09:00', end: '17:00' }] })).toEqual([
-      'day must be an ISO weekday: 1 (Monday) … 7 (Sunday)',
-    ]);
+    expect(messagesOf({ ...NY_OFFICE, weeklyHours: [{ day, start: '09:00', end: '17:00' }] })).toEqual(['day must be an ISO weekday: 1 (Monday) … 7 (Sunday)']);
   });
 
   it('reports every problem of a calendar at once', () => {
@@ -194,9 +176,7 @@ describe('business calendar schema', () => {
         ],
         holidays: ['yesterday'],
       }),
-    ).toThrow(
-      /Invalid business calendar:[\s\S]*unknown IANA timezone[\s\S]*holiday "yesterday"[\s\S]*overlapping intervals on Mon[\s\S]*ISO weekday/,
-    );
+    ).toThrow(/Invalid business calendar:[\s\S]*unknown IANA timezone[\s\S]*holiday "yesterday"[\s\S]*overlapping intervals on Mon[\s\S]*ISO weekday/);
   });
 
   it('the engine refuses an invalid calendar with the same clear error instead of looping forever', () => {
@@ -530,7 +510,11 @@ describe('addBusinessDays (auto-close after N business days)', () => {
 
   it('skips a long run of closed days, and rejects a negative or fractional count', () => {
     // Open on Mondays only, and every Monday of 2024 is a holiday: the next business day is in 2025.
-    const mondaysOff: BusinessCalendar = { timezone: 'UTC', weeklyHours: [{ day: 1, start: '09:00', end: '10:00' }], holidays: Array.from({ length: 53 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + 7 * i)).toISOString().slice(0, 10)) };
+    const mondaysOff: BusinessCalendar = {
+      timezone: 'UTC',
+      weeklyHours: [{ day: 1, start: '09:00', end: '10:00' }],
+      holidays: Array.from({ length: 53 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + 7 * i)).toISOString().slice(0, 10)),
+    };
     expectInstant(addBusinessDays(mondaysOff, t('2023-12-31T08:00:00Z'), 1), '2025-01-06T08:00:00Z');
     expect(() => addBusinessDays(LONDON_OFFICE, 0, -1)).toThrow(RangeError);
     expect(() => addBusinessDays(LONDON_OFFICE, 0, 1.5)).toThrow(RangeError);

@@ -30,8 +30,7 @@ const t = (iso: string): number => {
   return ms;
 };
 const show = (ms: number | null | undefined) => (ms === null || ms === undefined ? ms : new Date(ms).toISOString());
-const expectInstant = (actual: number | null | undefined, expectedIso: string) =>
-  expect(show(actual)).toBe(show(t(expectedIso)));
+const expectInstant = (actual: number | null | undefined, expectedIso: string) => expect(show(actual)).toBe(show(t(expectedIso)));
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -49,8 +48,7 @@ const ALWAYS: BusinessCalendar = { timezone: 'UTC', alwaysOpen: true, weeklyHour
 const MON_0900 = t('2024-01-08T09:00Z');
 
 /** A medium-priority resolution-style clock (4 business hours), started Monday 09:00. */
-const started = (targetMs = 4 * H, thresholds?: number[], at = MON_0900, cal = OFFICE): SlaClockState =>
-  start(createSlaClock(targetMs, thresholds), at, cal);
+const started = (targetMs = 4 * H, thresholds?: number[], at = MON_0900, cal = OFFICE): SlaClockState => start(createSlaClock(targetMs, thresholds), at, cal);
 
 /** What a workflow does when its timer fires: fire every due threshold in order. */
 function fireDue(state: SlaClockState, now: number, cal: BusinessCalendar): { state: SlaClockState; fired: number[] } {
@@ -492,10 +490,7 @@ describe('workflow-sandbox safety', () => {
     const sla = await import('../../workflows/sla/index');
     const cal = sla.parseBusinessCalendar({
       timezone: 'America/New_York',
-      weeklyHours: [
-        ...([1, 2, 3, 4, 5] as const).map((day) => ({ day, start: '09:00', end: '12:00' })),
-        ...([1, 2, 3, 4, 5] as const).map((day) => ({ day, start: '13:00', end: '17:00' })),
-      ],
+      weeklyHours: [...([1, 2, 3, 4, 5] as const).map((day) => ({ day, start: '09:00', end: '12:00' })), ...([1, 2, 3, 4, 5] as const).map((day) => ({ day, start: '13:00', end: '17:00' }))],
       holidays: ['2024-03-11'],
     });
     const fri = 1_709_900_000_000; // Friday 8 March 2024, 07:13 EST, before the DST weekend

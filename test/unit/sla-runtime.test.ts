@@ -1,6 +1,20 @@
 /** A ticket's SLA as the workflow drives it (workflows/lifecycle/sla.ts) and how policies are found (workflows/sla/policy.ts). */
 import { describe, expect, it } from 'vitest';
-import { agentReplied, clocksRunIn, createSla, markDone, nextDue, projection, reopened, requesterReplied, retargetAll, stepsFor, stopClocks, syncClocks, thresholdsFor } from '../../workflows/lifecycle/sla';
+import {
+  agentReplied,
+  clocksRunIn,
+  createSla,
+  markDone,
+  nextDue,
+  projection,
+  reopened,
+  requesterReplied,
+  retargetAll,
+  stepsFor,
+  stopClocks,
+  syncClocks,
+  thresholdsFor,
+} from '../../workflows/lifecycle/sla';
 import type { BusinessCalendar } from '../../workflows/sla';
 import { builtInPolicy, DEFAULT_LIFECYCLE_SETTINGS, matchPolicy, specificity } from '../../workflows/sla/policy';
 import { escalationChainSchema, lifecycleSettingsSchema } from '../../workflows/sla/policy-schema';
@@ -135,7 +149,13 @@ describe('policy matching', () => {
     ]);
     expect(bad.success).toBe(false);
     const messages = bad.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    expect(messages).toEqual(expect.arrayContaining(['1.trigger.afterBreachMinutes: afterBreachMinutes must be 1 or more', '1: a step must notify someone, raise the priority or reassign', '1.level: level 1 appears twice; each level once']));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        '1.trigger.afterBreachMinutes: afterBreachMinutes must be 1 or more',
+        '1: a step must notify someone, raise the priority or reassign',
+        '1.level: level 1 appears twice; each level once',
+      ]),
+    );
     expect(lifecycleSettingsSchema.parse({})).toEqual({ autoCloseBusinessDays: 5, reopenWindowDays: 14, parentBlocksResolution: true, triageMinConfidence: 0.5, historyEventBudget: 2000 });
     expect(lifecycleSettingsSchema.parse({})).toEqual(DEFAULT_LIFECYCLE_SETTINGS);
     expect(lifecycleSettingsSchema.safeParse({ triageMinConfidence: 2 }).error?.issues[0]?.message).toBe('is a probability between 0 and 1');

@@ -278,7 +278,12 @@ describe('SLA bookkeeping', () => {
     const warning = ticket.dueItem(warnAt)!;
     expect(warning).toEqual({ type: 'threshold', target: 'first_response', cycle: 1, percent: 80, dueAt: warnAt });
     const fired = ticket.fire(warning, warnAt + 5)!;
-    expect(fired).toMatchObject({ kind: 'sla_warning', trigger: '80 % of first response', policyName: 'Built-in medium', live: [{ kind: 'sla_warning', target: 'first_response', elapsedPercent: 80 }] });
+    expect(fired).toMatchObject({
+      kind: 'sla_warning',
+      trigger: '80 % of first response',
+      policyName: 'Built-in medium',
+      live: [{ kind: 'sla_warning', target: 'first_response', elapsedPercent: 80 }],
+    });
     expect(fired.outcome.events.map((e) => e.key)).toEqual(['sla/first_response/1/80', 'escalation/first_response/1/80/L1']);
     expect(fired.outcome.events[0]!.newValue).toMatchObject({ lateMs: 5, firedAt: new Date(warnAt + 5).toISOString() });
     expect(ticket.state.escalationLevel).toBe(1);
@@ -311,7 +316,11 @@ describe('SLA bookkeeping', () => {
     const timer = ticket.dueItem(timerAt)!;
     expect(timer).toEqual({ type: 'escalation', target: 'resolution', cycle: 1, level: 3, dueAt: timerAt });
     const fired = ticket.fire(timer, timerAt)!;
-    expect(fired).toMatchObject({ kind: 'escalated', trigger: 'resolution breached and still open after the escalation delay', outcome: { autoAssign: { pool: 'escalation_group', departmentId: 'dept-it' } } });
+    expect(fired).toMatchObject({
+      kind: 'escalated',
+      trigger: 'resolution breached and still open after the escalation delay',
+      outcome: { autoAssign: { pool: 'escalation_group', departmentId: 'dept-it' } },
+    });
     expect(ticket.state.escalationLevel).toBe(3);
 
     const other = routedTicket();
@@ -387,7 +396,14 @@ describe('replies', () => {
 describe('projections', () => {
   it('the row and the search attributes show the state as of an instant', () => {
     const ticket = routedTicket();
-    expect(ticket.rowProjection(T0 + HOUR)).toMatchObject({ status: 'assigned', assigneeId: agent.id, departmentId: 'dept-it', slaState: 'on_track', responseDueAt: T0 + 4 * HOUR, resolutionDueAt: T0 + DAY });
+    expect(ticket.rowProjection(T0 + HOUR)).toMatchObject({
+      status: 'assigned',
+      assigneeId: agent.id,
+      departmentId: 'dept-it',
+      slaState: 'on_track',
+      responseDueAt: T0 + 4 * HOUR,
+      resolutionDueAt: T0 + DAY,
+    });
     expect(ticket.searchAttributes(T0 + HOUR)).toEqual({ status: 'assigned', priority: 'medium', departmentSlug: 'it', assigneeId: agent.id, slaState: 'on_track', dueAt: T0 + 4 * HOUR });
     expect(ticket.view(T0 + HOUR)).toMatchObject({ status: 'assigned', asOf: T0 + HOUR, sla: { policyName: 'Built-in medium', nextDueAt: T0 + 4 * HOUR } });
   });

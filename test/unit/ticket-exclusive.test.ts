@@ -68,12 +68,14 @@ async function trace(makeLock: () => Lock, scenario: (lock: Lock, log: (entry: s
 }
 
 /** A change that logs when it starts, waits on a gate (an activity), then logs again. */
-const change = (log: (entry: string) => void, name: string, wait: Promise<unknown>, result: unknown = name) => async () => {
-  log(`${name} starts`);
-  await wait;
-  log(`${name} ends`);
-  return result;
-};
+const change =
+  (log: (entry: string) => void, name: string, wait: Promise<unknown>, result: unknown = name) =>
+  async () => {
+    log(`${name} starts`);
+    await wait;
+    log(`${name} ends`);
+    return result;
+  };
 
 const scenarios: Record<string, (lock: Lock, log: (entry: string) => void) => Promise<void>> = {
   'a change on an idle lock starts on the next turn': async (lock, log) => {

@@ -8,16 +8,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/pg';
-import {
-  TEMPORAL_CLI_VERSION,
-  TEST_SERVER_VERSION,
-  cacheRoot,
-  ensureTemporalCli,
-  ensureTestServer,
-  ensureWsproxy,
-  findPostgresBin,
-  toolDir,
-} from '../../scripts/tools';
+import { TEMPORAL_CLI_VERSION, TEST_SERVER_VERSION, cacheRoot, ensureTemporalCli, ensureTestServer, ensureWsproxy, findPostgresBin, toolDir } from '../../scripts/tools';
 
 const quiet = { log: () => {} };
 

@@ -12,14 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateTriage, readLabelledCsv } from '../../scripts/eval-triage';
-import {
-  DEFAULT_TRIAGE_MODEL_URL,
-  classify,
-  loadTriageModel,
-  tokenize,
-  type TriageClassification,
-  type TriageModel,
-} from '../../worker/ai/triage-model';
+import { DEFAULT_TRIAGE_MODEL_URL, classify, loadTriageModel, tokenize, type TriageClassification, type TriageModel } from '../../worker/ai/triage-model';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = (name: string) => path.join(root, 'test', 'fixtures', name);

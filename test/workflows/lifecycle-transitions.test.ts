@@ -106,8 +106,12 @@ describe('intake: triage and routing', () => {
     const notified = await h.notifications(ticket.id);
     expect(notified.map((n) => [n.kind, n.userId])).toEqual([['needs_triage', sam.id]]);
     // Requesters and other departments may not triage it.
-    expect(await h.rejection(() => ticket.handle.executeUpdate(triageUpdate, { args: [{ actor: asActor(raj), departmentId: ticket.view.departmentId!, category: 'Hardware', priority: 'high' }] }))).toMatchObject({ type: 'Forbidden' });
-    expect(await h.rejection(() => ticket.handle.executeUpdate(triageUpdate, { args: [{ actor: hana, departmentId: ticket.view.departmentId!, category: 'Hardware', priority: 'high' }] }))).toMatchObject({ type: 'Forbidden' });
+    expect(
+      await h.rejection(() => ticket.handle.executeUpdate(triageUpdate, { args: [{ actor: asActor(raj), departmentId: ticket.view.departmentId!, category: 'Hardware', priority: 'high' }] })),
+    ).toMatchObject({ type: 'Forbidden' });
+    expect(
+      await h.rejection(() => ticket.handle.executeUpdate(triageUpdate, { args: [{ actor: hana, departmentId: ticket.view.departmentId!, category: 'Hardware', priority: 'high' }] })),
+    ).toMatchObject({ type: 'Forbidden' });
     const hr = await h.department('hr');
     const triaged = await ticket.handle.executeUpdate(triageUpdate, { args: [{ actor: ivy, departmentId: hr.id, category: 'HR Support', priority: 'high', reason: 'payroll question' }] });
     expect(triaged).toMatchObject({ departmentSlug: 'hr', category: 'HR Support', priority: 'high', needsTriage: false });
@@ -127,7 +131,6 @@ describe('intake: triage and routing', () => {
     await h.eventually(async () => (await h.eventsOfKind(ticket.id, 'ai_fallback')).map((e) => e.field).sort()).toEqual(['first_reply', 'screening', 'triage']);
     expect((await h.suggestions(ticket.id))[0]).toMatchObject({ method: 'template', provider: 'offline' });
   });
-
 });
 
 describe('screening', () => {
@@ -141,7 +144,10 @@ describe('screening', () => {
     expect(await h.row(ticket.id)).toMatchObject({ status: 'new', heldForReview: true, reviewReason: expect.stringContaining('spam') });
     expect(ticket.view.sla).toBeNull();
     // Held tickets are not routed and cannot be worked on.
-    expect(await h.rejection(() => ticket.handle.executeUpdate(claimUpdate, { args: [{ actor: ivy }] }))).toMatchObject({ type: 'IllegalTransition', message: expect.stringContaining('held for review') });
+    expect(await h.rejection(() => ticket.handle.executeUpdate(claimUpdate, { args: [{ actor: ivy }] }))).toMatchObject({
+      type: 'IllegalTransition',
+      message: expect.stringContaining('held for review'),
+    });
     await ticket.handle.executeUpdate(reviewUpdate, { args: [{ actor: ivy, decision: 'reject', reason: 'casino spam' }] });
     expect(await h.row(ticket.id)).toMatchObject({ status: 'rejected', heldForReview: false });
     await expect(ticket.handle.result()).resolves.toBeUndefined();
@@ -149,7 +155,11 @@ describe('screening', () => {
   });
 
   it('releases a wrongly held ticket into triage and routing', async () => {
-    const ticket = await h.openTicket({ requester: rita, title: 'My colleague says you are all useless idiots #triage:Hardware@0.9', description: 'He asked me to file this; the printer on floor 2 jams.' });
+    const ticket = await h.openTicket({
+      requester: rita,
+      title: 'My colleague says you are all useless idiots #triage:Hardware@0.9',
+      description: 'He asked me to file this; the printer on floor 2 jams.',
+    });
     expect(ticket.view.review?.flags).toEqual(['abuse']);
     const released = await ticket.handle.executeUpdate(reviewUpdate, { args: [{ actor: sam, decision: 'release', reason: 'quoted, not abusive' }] });
     expect(released.review).toBeNull();
@@ -210,9 +220,18 @@ describe('transitions and roles', () => {
   it('checks roles in the validator: requesters, other departments, and supervisors', async () => {
     const ticket = await h.openTicket({ requester: rita, title: 'Laptop battery swollen #triage:Hardware@0.9', description: 'It bulges.' });
     await h.waitFor(ticket.handle, (s) => s.status === 'assigned', 'assignment');
-    expect(await h.rejection(() => ticket.handle.executeUpdate(transitionUpdate, { args: [{ actor: asActor(rita), to: 'in_progress' }] }))).toMatchObject({ type: 'Forbidden', message: expect.stringContaining('requesters may only cancel, reopen or confirm') });
-    expect(await h.rejection(() => ticket.handle.executeUpdate(transitionUpdate, { args: [{ actor: hana, to: 'in_progress' }] }))).toMatchObject({ type: 'Forbidden', message: expect.stringContaining('their department or assigned to them') });
-    expect(await h.rejection(() => ticket.handle.executeUpdate(cancelUpdate, { args: [{ actor: asActor(raj) }] }))).toMatchObject({ type: 'Forbidden', message: expect.stringContaining('their own tickets') });
+    expect(await h.rejection(() => ticket.handle.executeUpdate(transitionUpdate, { args: [{ actor: asActor(rita), to: 'in_progress' }] }))).toMatchObject({
+      type: 'Forbidden',
+      message: expect.stringContaining('requesters may only cancel, reopen or confirm'),
+    });
+    expect(await h.rejection(() => ticket.handle.executeUpdate(transitionUpdate, { args: [{ actor: hana, to: 'in_progress' }] }))).toMatchObject({
+      type: 'Forbidden',
+      message: expect.stringContaining('their department or assigned to them'),
+    });
+    expect(await h.rejection(() => ticket.handle.executeUpdate(cancelUpdate, { args: [{ actor: asActor(raj) }] }))).toMatchObject({
+      type: 'Forbidden',
+      message: expect.stringContaining('their own tickets'),
+    });
     expect(await h.rejection(() => ticket.handle.executeUpdate(cancelUpdate, { args: [{ actor: ivy }] }))).toMatchObject({ type: 'Forbidden' });
     expect(await h.rejection(() => ticket.handle.executeUpdate(transitionUpdate, { args: [{ actor: { id: 'x' } as never, to: 'in_progress' }] }))).toMatchObject({ type: 'InvalidInput' });
     // Any agent of the department may act on its tickets, and so may supervisors.
@@ -230,7 +249,13 @@ describe('transitions and roles', () => {
 
     const late = await h.openTicket({ requester: rita, title: 'Need a new dock #triage:Purchase@0.9', description: 'USB-C.' });
     await h.waitFor(late.handle, (s) => s.status === 'assigned', 'assignment');
-    const agent = asActor(await h.db.select().from(users).where(eq(users.id, (await h.state(late.handle)).assigneeId!)).then((r) => r[0]!));
+    const agent = asActor(
+      await h.db
+        .select()
+        .from(users)
+        .where(eq(users.id, (await h.state(late.handle)).assigneeId!))
+        .then((r) => r[0]!),
+    );
     await late.handle.executeUpdate(transitionUpdate, { args: [{ actor: agent, to: 'in_progress' }] });
     const rejected = await h.rejection(() => late.handle.executeUpdate(cancelUpdate, { args: [{ actor: asActor(rita) }] }));
     expect(rejected).toMatchObject({ type: 'IllegalTransition', message: expect.stringContaining('cannot cancel: it is in_progress') });
@@ -342,7 +367,10 @@ describe('links', () => {
     const blocked = await h.rejection(() => parent.handle.executeUpdate(transitionUpdate, { args: [{ actor: parentAgent, to: 'resolved' }] }));
     expect(blocked).toMatchObject({ type: 'IllegalTransition', message: expect.stringContaining('1 child ticket is open') });
     // A loop is refused.
-    expect(await h.rejection(() => parent.handle.executeUpdate(linkUpdate, { args: [{ actor: sam, kind: 'parent', targetTicketId: child.id }] }))).toMatchObject({ type: 'InvalidInput', message: expect.stringContaining('loop') });
+    expect(await h.rejection(() => parent.handle.executeUpdate(linkUpdate, { args: [{ actor: sam, kind: 'parent', targetTicketId: child.id }] }))).toMatchObject({
+      type: 'InvalidInput',
+      message: expect.stringContaining('loop'),
+    });
     await child.handle.executeUpdate(transitionUpdate, { args: [{ actor: childAgent, to: 'resolved' }] });
     await h.waitFor(parent.handle, (s) => s.openChildren.length === 0, 'the parent to hear the child resolved');
     await parent.handle.executeUpdate(transitionUpdate, { args: [{ actor: parentAgent, to: 'resolved' }] });
@@ -363,7 +391,15 @@ describe('activities are idempotent', () => {
     const ticket = { ticketId: intake!.id, number: intake!.number, title: 'Monitor flickers', description: 'Second screen flickers.', urgency: 'low' as const, requesterId: rosa().id };
     await activities.insertTicket({ ...ticket, dedupeKey: `t${intake!.number}#created` });
     await activities.insertTicket({ ...ticket, dedupeKey: `t${intake!.number}#created` });
-    const triaged = { ticketId: intake!.id, seq: 1, dedupeKey: `t${intake!.number}#1`, kind: 'triaged' as const, set: { status: 'triaged' as const, departmentId: it.id }, actorId: null, source: 'workflow' as const };
+    const triaged = {
+      ticketId: intake!.id,
+      seq: 1,
+      dedupeKey: `t${intake!.number}#1`,
+      kind: 'triaged' as const,
+      set: { status: 'triaged' as const, departmentId: it.id },
+      actorId: null,
+      source: 'workflow' as const,
+    };
     await activities.applyTicketChange(triaged);
     await activities.applyTicketChange(triaged);
     const assign = {

@@ -49,7 +49,9 @@ describe('ticket workflow on the time-skipping server', () => {
       const handle = await env.client.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW_TYPE, {
         workflowId: uniqueWorkflowId(intake.number),
         taskQueue,
-        args: [{ ticketId: intake.id, number: intake.number, title: 'Payroll shows the wrong salary', description: 'My payslip for May is missing overtime.', urgency: 'medium', requesterId: requester.id }],
+        args: [
+          { ticketId: intake.id, number: intake.number, title: 'Payroll shows the wrong salary', description: 'My payslip for May is missing overtime.', urgency: 'medium', requesterId: requester.id },
+        ],
       });
       const persisted = await handle.executeUpdate(awaitPersistedUpdate);
       expect(persisted.persisted).toBe(true);
@@ -93,8 +95,24 @@ describe('ticket workflow on the time-skipping server', () => {
   it('writes each lifecycle change once even when an activity is retried', async () => {
     const { requester, intake } = await reserve('rosa.requester@deskflow.test');
     const activities = createActivities({ db: database.db });
-    await activities.insertTicket({ ticketId: intake.id, number: intake.number, title: 'Monitor flickers', description: 'Second screen flickers.', urgency: 'low', requesterId: requester.id, dedupeKey: 'k#created' });
-    await activities.insertTicket({ ticketId: intake.id, number: intake.number, title: 'Monitor flickers', description: 'Second screen flickers.', urgency: 'low', requesterId: requester.id, dedupeKey: 'k#created' });
+    await activities.insertTicket({
+      ticketId: intake.id,
+      number: intake.number,
+      title: 'Monitor flickers',
+      description: 'Second screen flickers.',
+      urgency: 'low',
+      requesterId: requester.id,
+      dedupeKey: 'k#created',
+    });
+    await activities.insertTicket({
+      ticketId: intake.id,
+      number: intake.number,
+      title: 'Monitor flickers',
+      description: 'Second screen flickers.',
+      urgency: 'low',
+      requesterId: requester.id,
+      dedupeKey: 'k#created',
+    });
     const change = { ticketId: intake.id, seq: 1, dedupeKey: 'k#1', kind: 'triaged' as const, set: { status: 'triaged' as const }, actorId: null, source: 'workflow' as const };
     await activities.applyTicketChange(change);
     await activities.applyTicketChange(change);

@@ -89,7 +89,14 @@ export function aiActivities(db: Db, provider: AiProvider | (() => AiProvider)) 
         .where(eq(tickets.id, input.ticketId));
       if (!ticket) return { method: 'none', provider: 'none' };
       const [agent] = await db.select({ name: users.name }).from(users).where(eq(users.id, input.assigneeId));
-      const draftInput = { title: ticket.title, description: ticket.description, category: ticket.category, requesterName: ticket.requesterName, agentName: agent?.name ?? null, ticketNumber: ticket.number };
+      const draftInput = {
+        title: ticket.title,
+        description: ticket.description,
+        category: ticket.category,
+        requesterName: ticket.requesterName,
+        agentName: agent?.name ?? null,
+        ticketNumber: ticket.number,
+      };
       const fallback = input.fallbackFrom !== undefined;
       const draft = fallback ? { body: draftFromTemplate(draftInput), method: 'template' as const } : await ai().draftFirstReply(draftInput, call());
       const provider = fallback ? 'offline' : ai().name;

@@ -11,7 +11,6 @@ import { ticketWorkflowId } from '../../workflows/messages';
 
 export type LinkResult = { ok: true; targetNumber: number; targetOpen: boolean } | { ok: false; problem: string };
 
-
 async function lockTickets(tx: Tx, ids: string[]) {
   // Same order for everyone: two merges of the same pair never deadlock.
   return tx
@@ -50,17 +49,27 @@ export function linkActivities(db: Db) {
         const primary = rows.find((r) => r.id === input.primaryId);
         if (!duplicate) return { ok: false, problem: 'the ticket to merge does not exist' };
         if (!primary) return { ok: false, problem: 'the primary ticket does not exist' };
-        const [already] = await tx.select({ target: ticketLinks.targetTicketId }).from(ticketLinks).where(and(eq(ticketLinks.ticketId, duplicate.id), eq(ticketLinks.kind, 'duplicate_of')));
+        const [already] = await tx
+          .select({ target: ticketLinks.targetTicketId })
+          .from(ticketLinks)
+          .where(and(eq(ticketLinks.ticketId, duplicate.id), eq(ticketLinks.kind, 'duplicate_of')));
         if (already && already.target !== primary.id) return { ok: false, problem: 'this ticket is already merged into another ticket' };
         if (!already) {
           if (!isIn(UNSETTLED_STATUSES, primary.status)) return { ok: false, problem: `the primary ticket #${primary.number} is ${primary.status}; merge into an open ticket` };
-          const [primaryMerged] = await tx.select({ id: ticketLinks.id }).from(ticketLinks).where(and(eq(ticketLinks.ticketId, primary.id), eq(ticketLinks.kind, 'duplicate_of')));
+          const [primaryMerged] = await tx
+            .select({ id: ticketLinks.id })
+            .from(ticketLinks)
+            .where(and(eq(ticketLinks.ticketId, primary.id), eq(ticketLinks.kind, 'duplicate_of')));
           if (primaryMerged) return { ok: false, problem: `ticket #${primary.number} is itself merged into another ticket; merge into that one` };
         }
         const moved = await tx.update(comments).set({ ticketId: primary.id }).where(eq(comments.ticketId, duplicate.id)).returning({ id: comments.id });
         const watchers = await tx.select({ userId: ticketWatchers.userId }).from(ticketWatchers).where(eq(ticketWatchers.ticketId, duplicate.id));
         const newWatchers = [...new Set([...watchers.map((w) => w.userId), duplicate.requesterId])].filter((id) => id !== primary.requesterId);
-        if (newWatchers.length > 0) await tx.insert(ticketWatchers).values(newWatchers.map((userId) => ({ ticketId: primary.id, userId }))).onConflictDoNothing();
+        if (newWatchers.length > 0)
+          await tx
+            .insert(ticketWatchers)
+            .values(newWatchers.map((userId) => ({ ticketId: primary.id, userId })))
+            .onConflictDoNothing();
         await tx.delete(ticketWatchers).where(eq(ticketWatchers.ticketId, duplicate.id));
         await tx.insert(ticketLinks).values({ ticketId: duplicate.id, targetTicketId: primary.id, kind: 'duplicate_of', createdById: input.actorId }).onConflictDoNothing();
         await tx
@@ -88,7 +97,10 @@ export function linkActivities(db: Db) {
         const target = rows.find((r) => r.id === input.targetTicketId);
         if (!target) return { ok: false, problem: 'the ticket to link to does not exist' };
         if (input.kind === 'child_of') {
-          const [parent] = await tx.select({ target: ticketLinks.targetTicketId }).from(ticketLinks).where(and(eq(ticketLinks.ticketId, input.ticketId), eq(ticketLinks.kind, 'child_of')));
+          const [parent] = await tx
+            .select({ target: ticketLinks.targetTicketId })
+            .from(ticketLinks)
+            .where(and(eq(ticketLinks.ticketId, input.ticketId), eq(ticketLinks.kind, 'child_of')));
           if (parent && parent.target !== target.id) return { ok: false, problem: 'this ticket already has a parent; unlink it first' };
           if (await isAncestorOrSelf(tx, target.id, input.ticketId)) return { ok: false, problem: `ticket #${target.number} is a child of this ticket; links cannot form a loop` };
           if (target.status === 'cancelled' || target.status === 'rejected') return { ok: false, problem: `ticket #${target.number} is ${target.status}` };

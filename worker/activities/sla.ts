@@ -21,7 +21,6 @@ export type ContextInput = {
   requesterId: string;
 };
 
-
 export function slaActivities(db: Db, options: { liveEvents: boolean }) {
   return {
     async resolveTicketContext(input: ContextInput): Promise<TicketContext> {
@@ -59,9 +58,16 @@ export function slaActivities(db: Db, options: { liveEvents: boolean }) {
           escalation: p.escalation,
         };
       } else {
-        const [office] = await db.select().from(businessCalendars).where(eq(sql`lower(${businessCalendars.name})`, DEFAULT_CALENDAR_NAME.toLowerCase()));
+        const [office] = await db
+          .select()
+          .from(businessCalendars)
+          .where(eq(sql`lower(${businessCalendars.name})`, DEFAULT_CALENDAR_NAME.toLowerCase()));
         policy = office
-          ? builtInPolicy(input.priority, parseBusinessCalendar({ timezone: office.timezone, alwaysOpen: office.alwaysOpen || undefined, weeklyHours: office.weeklyHours, holidays: office.holidays }), office.name)
+          ? builtInPolicy(
+              input.priority,
+              parseBusinessCalendar({ timezone: office.timezone, alwaysOpen: office.alwaysOpen || undefined, weeklyHours: office.weeklyHours, holidays: office.holidays }),
+              office.name,
+            )
           : builtInPolicy(input.priority, FALLBACK_CALENDAR);
       }
       return { department, policy, configVersion, settings: lifecycle, liveEvents: options.liveEvents };

@@ -14,7 +14,6 @@ import { ticketWorkflowId } from '../../workflows/messages';
 import type { EscalationAudience, TicketChange, TicketChangeResult, TicketRowPatch, TicketWorkflowInput } from '../../workflows/types';
 import type { Notifier } from './live';
 
-
 /** Row fields whose changes are audited one event per field; the rest (due dates, SLA state) are projections. */
 /** Escalation levels are audited by the workflow's own `escalated` events (with trigger and actions). */
 const auditedFields = ['status', 'priority', 'category', 'departmentId', 'assigneeId', 'heldForReview', 'needsTriage', 'slaPolicyId'] as const;
@@ -40,10 +39,19 @@ async function audienceUsers(tx: Tx | Db, ticket: Pick<Ticket, 'assigneeId' | 'd
   if (audience.includes('assignee') && ticket.assigneeId) ids.add(ticket.assigneeId);
   if (wantsSupervisors) {
     const supervisors = ticket.departmentId
-      ? await tx.select({ id: users.id }).from(users).where(and(eq(users.role, 'supervisor'), eq(users.active, true), eq(users.departmentId, ticket.departmentId)))
+      ? await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.role, 'supervisor'), eq(users.active, true), eq(users.departmentId, ticket.departmentId)))
       : [];
     // A department without a supervisor escalates to the admins.
-    const fallback = supervisors.length > 0 ? supervisors : await tx.select({ id: users.id }).from(users).where(and(eq(users.role, 'admin'), eq(users.active, true)));
+    const fallback =
+      supervisors.length > 0
+        ? supervisors
+        : await tx
+            .select({ id: users.id })
+            .from(users)
+            .where(and(eq(users.role, 'admin'), eq(users.active, true)));
     for (const u of fallback) ids.add(u.id);
   }
   if (audience.includes('escalation_group') && ticket.departmentId) {
@@ -134,7 +142,13 @@ async function applyChange(tx: Tx, change: TicketChange, moved: Set<string>): Pr
   const fieldEvents = auditedFields
     .filter((field) => field in set && current[field] !== next[field])
     .map((field) => ({ field, oldValue: current[field] ?? null, newValue: next[field] ?? null, key: `${change.dedupeKey}/${field}`, kind: change.kind }));
-  const extraEvents = (change.events ?? []).map((e) => ({ field: e.field ?? null, oldValue: e.oldValue ?? null, newValue: e.newValue ?? null, key: `${ticketWorkflowId(current.number)}#${e.key}`, kind: e.kind }));
+  const extraEvents = (change.events ?? []).map((e) => ({
+    field: e.field ?? null,
+    oldValue: e.oldValue ?? null,
+    newValue: e.newValue ?? null,
+    key: `${ticketWorkflowId(current.number)}#${e.key}`,
+    kind: e.kind,
+  }));
   const events = [...fieldEvents, ...extraEvents];
   if (events.length === 0 && change.autoAssign) {
     events.push({ field: null, oldValue: null, newValue: null, key: `${change.dedupeKey}/no_agent_available`, kind: 'no_agent_available' });
@@ -145,7 +159,19 @@ async function applyChange(tx: Tx, change: TicketChange, moved: Set<string>): Pr
   if (events.length > 0) {
     await tx
       .insert(ticketEvents)
-      .values(events.map((e) => ({ ticketId: change.ticketId, kind: e.kind, field: e.field, oldValue: e.oldValue, newValue: e.newValue, actorId: change.actorId, source: change.source, reason, dedupeKey: e.key })))
+      .values(
+        events.map((e) => ({
+          ticketId: change.ticketId,
+          kind: e.kind,
+          field: e.field,
+          oldValue: e.oldValue,
+          newValue: e.newValue,
+          actorId: change.actorId,
+          source: change.source,
+          reason,
+          dedupeKey: e.key,
+        })),
+      )
       .onConflictDoNothing();
   }
 
@@ -236,7 +262,10 @@ export function ticketActivities(db: Db, notifier?: Notifier) {
       if (user.role === 'requester') return { ok: false, problem: `${user.name} is a requester, not an agent` };
       if (user.role === 'supervisor' || user.role === 'admin' || (departmentId !== null && user.departmentId === departmentId)) return { ok: true, name: user.name };
       if (departmentId !== null) {
-        const [member] = await db.select({ userId: escalationGroupMembers.userId }).from(escalationGroupMembers).where(and(eq(escalationGroupMembers.departmentId, departmentId), eq(escalationGroupMembers.userId, assigneeId)));
+        const [member] = await db
+          .select({ userId: escalationGroupMembers.userId })
+          .from(escalationGroupMembers)
+          .where(and(eq(escalationGroupMembers.departmentId, departmentId), eq(escalationGroupMembers.userId, assigneeId)));
         if (member) return { ok: true, name: user.name };
       }
       return { ok: false, problem: `${user.name} is not an agent of the ticket's department` };

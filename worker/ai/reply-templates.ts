@@ -15,16 +15,14 @@ const nextSteps: Record<string, string> = {
     'Please tell me the asset tag or model of the device, when the problem started and whether anything changed just before (an update, a move, a drop). If you have not yet, restarting the device fully (shut down, wait ten seconds, start) often clears the issue.',
   'Internal Project':
     'Thanks for the details on this project request. Could you confirm the project name, the deadline you are working to and who else should be kept informed? I will come back to you with the next steps and who will work on it.',
-  Miscellaneous:
-    'Could you describe what you expected to happen and what happens instead, and attach a screenshot of any error message? That will help me find the cause quickly.',
+  Miscellaneous: 'Could you describe what you expected to happen and what happens instead, and attach a screenshot of any error message? That will help me find the cause quickly.',
   Purchase:
     'To place the order, please confirm the item (or a link to it), the quantity, the cost centre to charge and who approves the purchase. I will let you know the expected delivery date once the order is placed.',
   Storage:
     'Please tell me which drive, folder or mailbox this is about and roughly how much space you need. If files have gone missing, let me know their last known location and when you last saw them, so I can check what can be restored.',
 };
 
-const generic =
-  'Could you tell me when this started, whether anyone else is affected, and attach a screenshot of any error message? That will help me resolve it quickly.';
+const generic = 'Could you tell me when this started, whether anyone else is affected, and attach a screenshot of any error message? That will help me resolve it quickly.';
 
 function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] || 'there';

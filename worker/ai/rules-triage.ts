@@ -12,7 +12,8 @@ import type { TriageResult } from '../../workflows/types';
  */
 const departmentKeywords: Record<string, RegExp> = {
   hr: /\b(payroll|salary|salaries|payslips?|pay ?slips?|pension|benefits|parental leave|annual leave|sick leave|maternity|paternity|vacation days|holiday request|leave request|leave balance|onboarding|offboarding|recruit\w*|hiring|employment contract|overtime pay)\b/i,
-  facilities: /\b(heating|radiators?|air ?con\w*|air conditioning|cleaning|parking|room booking|elevators?|water leak\w*|leaking|toilets?|light ?bulbs?|too (cold|hot) in|freezing in|broken (chair|desk|door|window))\b/i,
+  facilities:
+    /\b(heating|radiators?|air ?con\w*|air conditioning|cleaning|parking|room booking|elevators?|water leak\w*|leaking|toilets?|light ?bulbs?|too (cold|hot) in|freezing in|broken (chair|desk|door|window))\b/i,
 };
 
 const outage = /\b(down|outage|cannot work|can't work|no one can|everyone|all users|production|urgent|security|breach|phishing|ransomware)\b/i;

@@ -20,15 +20,31 @@ const rules: Rule[] = [
   { flag: 'spam', pattern: /\b(earn|make) \$?\d[\d,]* ?(\$|usd|dollars)?\s*(per|a|an|every) (day|week|hour)\b/i, label: 'income scam', weight: 2 },
   // Abuse: aimed at people.
   { flag: 'abuse', pattern: /\b(fuck(ing)? (you|off)|go to hell|screw you|piss off)\b/i, label: 'profanity aimed at staff', weight: 2 },
-  { flag: 'abuse', pattern: /\b(you|your team|you people|you guys|it department|support staff)\s+(are|is|r)\s+(all\s+)?(an?\s+)?(useless|idiots?|morons?|stupid|incompetent|pathetic|worthless|retarded)\b/i, label: 'insults', weight: 2 },
+  {
+    flag: 'abuse',
+    pattern: /\b(you|your team|you people|you guys|it department|support staff)\s+(are|is|r)\s+(all\s+)?(an?\s+)?(useless|idiots?|morons?|stupid|incompetent|pathetic|worthless|retarded)\b/i,
+    label: 'insults',
+    weight: 2,
+  },
   { flag: 'abuse', pattern: /\b(idiots?|morons?|imbeciles?)\b.{0,30}\b(you|support|helpdesk|it team)\b/i, label: 'insults', weight: 2 },
   { flag: 'abuse', pattern: /\b(i('| wi)ll|i am going to|gonna)\s+(hurt|kill|beat|find|get)\s+(you|him|her|them|the (admin|agent|technician))\b/i, label: 'threat of violence', weight: 2 },
   // Harmful requests.
   { flag: 'harmful', pattern: /\b(kill myself|end my life|suicid(e|al)|self[- ]harm|hurt myself)\b/i, label: 'self-harm', weight: 2 },
   { flag: 'harmful', pattern: /\b(bomb|shoot up|mass shooting|attack the (office|building))\b/i, label: 'violence', weight: 2 },
   { flag: 'harmful', pattern: /\b(write|create|make|build|send me)\b.{0,20}\b(virus|ransomware|keylogger|malware|trojan)\b/i, label: 'malware request', weight: 2 },
-  { flag: 'harmful', pattern: /\b(steal|dump|harvest|crack)\b.{0,25}\b(passwords?|credentials|credit cards?)\b.{0,40}\b(of|from)\b.{0,15}\b(colleagues?|users|my (boss|manager|co-?workers?)|others|everyone)\b/i, label: 'credential theft', weight: 2 },
-  { flag: 'harmful', pattern: /\b(read|access|spy on|monitor)\b.{0,20}\b(my (boss|manager|colleague|co-?worker)'?s?|someone else'?s)\b.{0,20}\b(e-?mails?|mailbox|messages|files)\b.{0,40}\bwithout (them|him|her) (knowing|noticing)\b/i, label: 'covert access to another person\'s data', weight: 2 },
+  {
+    flag: 'harmful',
+    pattern: /\b(steal|dump|harvest|crack)\b.{0,25}\b(passwords?|credentials|credit cards?)\b.{0,40}\b(of|from)\b.{0,15}\b(colleagues?|users|my (boss|manager|co-?workers?)|others|everyone)\b/i,
+    label: 'credential theft',
+    weight: 2,
+  },
+  {
+    flag: 'harmful',
+    pattern:
+      /\b(read|access|spy on|monitor)\b.{0,20}\b(my (boss|manager|colleague|co-?worker)'?s?|someone else'?s)\b.{0,20}\b(e-?mails?|mailbox|messages|files)\b.{0,40}\bwithout (them|him|her) (knowing|noticing)\b/i,
+    label: "covert access to another person's data",
+    weight: 2,
+  },
 ];
 
 const URL_RE = /\bhttps?:\/\/[^\s]+/gi;

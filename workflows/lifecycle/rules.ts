@@ -80,7 +80,8 @@ function byRoleProblem(subject: RuleSubject, actor: Actor, action: LifecycleActi
   if (actor.role === 'requester') {
     return ownTicket ? `requesters may only cancel, reopen or confirm the resolution of their tickets, not ${describe(action)}` : 'requesters may only change their own tickets';
   }
-  if (NOT_FOR_AGENTS.has(action)) return action === 'cancel' ? 'only the requester, a supervisor or an admin may cancel a ticket' : 'only the requester, a supervisor or an admin may confirm a resolution';
+  if (NOT_FOR_AGENTS.has(action))
+    return action === 'cancel' ? 'only the requester, a supervisor or an admin may cancel a ticket' : 'only the requester, a supervisor or an admin may confirm a resolution';
   const inScope = (subject.departmentId !== null && subject.departmentId === actor.departmentId) || subject.assigneeId === actor.id;
   return inScope ? null : 'agents may only change tickets of their department or assigned to them';
 }
@@ -95,9 +96,12 @@ export function permissionProblem(subject: RuleSubject, actor: Actor, action: Li
     // Whatever their role, on a ticket they only filed or watch people act as its requester.
     if (caps.requester) return `requesters may only cancel, reopen or confirm the resolution of their tickets, not ${describe(action)}`;
     if (actor.role === 'requester') return 'requesters may only change their own tickets';
-    return actor.role === 'agent' ? 'agents may only change tickets of their department or assigned to them' : 'supervisors may only change tickets of the departments they supervise or assigned to them';
+    return actor.role === 'agent'
+      ? 'agents may only change tickets of their department or assigned to them'
+      : 'supervisors may only change tickets of the departments they supervise or assigned to them';
   }
-  if (NOT_FOR_AGENTS.has(action)) return action === 'cancel' ? 'only the requester, a supervisor or an admin may cancel a ticket' : 'only the requester, a supervisor or an admin may confirm a resolution';
+  if (NOT_FOR_AGENTS.has(action))
+    return action === 'cancel' ? 'only the requester, a supervisor or an admin may cancel a ticket' : 'only the requester, a supervisor or an admin may confirm a resolution';
   return null;
 }
 
@@ -198,7 +202,8 @@ export function assertAllowed(subject: RuleSubject, actor: Actor, request: Actio
   if (problem) throw lifecycleFailure(lifecycleFailureTypes.forbidden, `Ticket #${subject.number}: ${problem}.`);
   const to = targetStatus(subject, request, now);
   const allowed = describeAllowed(subject, actor, now);
-  const allowedText = allowed.length > 0 ? `Allowed from ${subject.status}: ${allowed.join('; ')}.` : `Nothing can be changed on a ${subject.status} ticket${subject.merged ? ' (merged into another)' : ''}.`;
+  const allowedText =
+    allowed.length > 0 ? `Allowed from ${subject.status}: ${allowed.join('; ')}.` : `Nothing can be changed on a ${subject.status} ticket${subject.merged ? ' (merged into another)' : ''}.`;
   if (!to) {
     const why =
       request.action === 'reopen' && subject.status === 'closed'
@@ -208,7 +213,10 @@ export function assertAllowed(subject: RuleSubject, actor: Actor, request: Actio
         : subject.held && request.action !== 'review' && request.action !== 'cancel'
           ? 'it is held for review (spam or abuse screening) until an agent releases or rejects it'
           : `it is ${subject.status}`;
-    throw lifecycleFailure(lifecycleFailureTypes.illegalTransition, `Ticket #${subject.number} cannot ${describe(request.action, request.to)}: ${why}. ${allowedText}`, { status: subject.status, allowed });
+    throw lifecycleFailure(lifecycleFailureTypes.illegalTransition, `Ticket #${subject.number} cannot ${describe(request.action, request.to)}: ${why}. ${allowedText}`, {
+      status: subject.status,
+      allowed,
+    });
   }
   if (request.action === 'transition' && blockedResolution(subject, request.to)) {
     throw lifecycleFailure(

@@ -104,9 +104,7 @@ export function requesterReplied(sla: SlaRuntime, now: number, status: TicketSta
   const current = sla.clocks.next_response;
   if (current && !isStopped(current)) return sla; // still waiting for the agent's answer to an earlier reply
   const cal = sla.policy.calendar;
-  const fresh = current
-    ? restartCycle(current, now, cal)
-    : start(createSlaClock(sla.policy.targets.nextResponseMs, thresholdsFor(sla.policy, 'next_response')), now, cal);
+  const fresh = current ? restartCycle(current, now, cal) : start(createSlaClock(sla.policy.targets.nextResponseMs, thresholdsFor(sla.policy, 'next_response')), now, cal);
   return syncClocks({ ...sla, clocks: { ...sla.clocks, next_response: fresh } }, status, now);
 }
 
@@ -135,9 +133,7 @@ export function retargetAll(sla: SlaRuntime, policy: SlaPolicySnapshot, configVe
   return syncClocks({ policy, configVersion, clocks, escalationTimers }, status, now);
 }
 
-export type DueItem =
-  | { type: 'threshold'; target: SlaTarget; cycle: number; percent: number; dueAt: number }
-  | { type: 'escalation'; target: SlaTarget; cycle: number; level: number; dueAt: number };
+export type DueItem = { type: 'threshold'; target: SlaTarget; cycle: number; percent: number; dueAt: number } | { type: 'escalation'; target: SlaTarget; cycle: number; level: number; dueAt: number };
 
 /** The earliest pending threshold or escalation timer (due in the past when overdue); null when nothing runs. */
 export function nextDue(sla: SlaRuntime, now: number): DueItem | null {

@@ -81,7 +81,9 @@ export function lifecycleView(state: TicketState, now: number): LifecycleView {
 }
 
 /** The rules' view of a workflow state. */
-export function ruleSubject(state: Pick<TicketState, 'number' | 'status' | 'requesterId' | 'departmentId' | 'assigneeId' | 'review' | 'mergedInto' | 'closedAt' | 'openChildren' | 'settings'>): RuleSubject {
+export function ruleSubject(
+  state: Pick<TicketState, 'number' | 'status' | 'requesterId' | 'departmentId' | 'assigneeId' | 'review' | 'mergedInto' | 'closedAt' | 'openChildren' | 'settings'>,
+): RuleSubject {
   return {
     number: state.number,
     status: state.status,

@@ -39,56 +39,58 @@ export const businessCalendarSchema = z
       }),
     ),
   })
-  .superRefine((cal, ctx) => {
-    if (cal.alwaysOpen) {
-      if (cal.weeklyHours.length > 0) {
+  .superRefine(
+    (cal, ctx) => {
+      if (cal.alwaysOpen) {
+        if (cal.weeklyHours.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['weeklyHours'],
+            message: 'an alwaysOpen (24x7) calendar must not list weeklyHours: they would be ignored',
+          });
+        }
+        if (cal.holidays.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['holidays'],
+            message: 'an alwaysOpen (24x7) calendar must not list holidays: use weeklyHours 00:00-24:00 on every day to close on holidays',
+          });
+        }
+        return;
+      }
+      if (cal.weeklyHours.length === 0) {
         ctx.addIssue({
           code: 'custom',
           path: ['weeklyHours'],
-          message: 'an alwaysOpen (24x7) calendar must not list weeklyHours: they would be ignored',
+          message: 'the calendar has no open hours: list at least one interval in weeklyHours or set alwaysOpen: true',
         });
+        return;
       }
-      if (cal.holidays.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['holidays'],
-          message:
-            'an alwaysOpen (24x7) calendar must not list holidays: use weeklyHours 00:00-24:00 on every day to close on holidays',
-        });
+      const valid = cal.weeklyHours
+        .map((iv, index) => ({ iv, index }))
+        .filter(({ iv }) => isWellFormedInterval(iv))
+        .sort((a, b) => a.iv.day - b.iv.day || minutesOf(a.iv.start) - minutesOf(b.iv.start));
+      for (let i = 1; i < valid.length; i++) {
+        const prev = valid[i - 1]!;
+        const cur = valid[i]!;
+        if (prev.iv.day === cur.iv.day && minutesOf(cur.iv.start) < minutesOf(prev.iv.end)) {
+          const day = WEEKDAY_NAMES[cur.iv.day];
+          ctx.addIssue({
+            code: 'custom',
+            path: ['weeklyHours', cur.index],
+            message: `overlapping intervals on ${day}: ${prev.iv.start}-${prev.iv.end} and ${cur.iv.start}-${cur.iv.end}`,
+          });
+        }
       }
-      return;
-    }
-    if (cal.weeklyHours.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['weeklyHours'],
-        message: 'the calendar has no open hours: list at least one interval in weeklyHours or set alwaysOpen: true',
-      });
-      return;
-    }
-    const valid = cal.weeklyHours
-      .map((iv, index) => ({ iv, index }))
-      .filter(({ iv }) => isWellFormedInterval(iv))
-      .sort((a, b) => a.iv.day - b.iv.day || minutesOf(a.iv.start) - minutesOf(b.iv.start));
-    for (let i = 1; i < valid.length; i++) {
-      const prev = valid[i - 1]!;
-      const cur = valid[i]!;
-      if (prev.iv.day === cur.iv.day && minutesOf(cur.iv.start) < minutesOf(prev.iv.end)) {
-        const day = WEEKDAY_NAMES[cur.iv.day];
-        ctx.addIssue({
-          code: 'custom',
-          path: ['weeklyHours', cur.index],
-          message: `overlapping intervals on ${day}: ${prev.iv.start}-${prev.iv.end} and ${cur.iv.start}-${cur.iv.end}`,
-        });
-      }
-    }
-  }, {
-    // Report overlaps and a missing schedule even when other fields have problems, so one round trip shows them all.
-    when: (payload) => {
-      const v = payload.value as { weeklyHours?: unknown; holidays?: unknown } | null;
-      return typeof v === 'object' && v !== null && Array.isArray(v.weeklyHours) && Array.isArray(v.holidays);
     },
-  });
+    {
+      // Report overlaps and a missing schedule even when other fields have problems, so one round trip shows them all.
+      when: (payload) => {
+        const v = payload.value as { weeklyHours?: unknown; holidays?: unknown } | null;
+        return typeof v === 'object' && v !== null && Array.isArray(v.weeklyHours) && Array.isArray(v.holidays);
+      },
+    },
+  );
 
 // Compile-time check that the schema's output is exactly the public type.
 const _schemaMatchesType: z.ZodType<BusinessCalendar> = businessCalendarSchema;

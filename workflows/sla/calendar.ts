@@ -228,9 +228,7 @@ function* openIntervals(c: Compiled, from: number): Generator<[number, number]> 
     const pieces = dayPieces(c, day);
     if (pieces.length === 0) {
       if (++closedStreak > c.maxClosedDays) {
-        throw new Error(
-          `Business calendar has no open hours after ${new Date(from).toISOString()}: every day is closed (check weeklyHours and holidays)`,
-        );
+        throw new Error(`Business calendar has no open hours after ${new Date(from).toISOString()}: every day is closed (check weeklyHours and holidays)`);
       }
     } else {
       closedStreak = 0;

@@ -61,7 +61,6 @@ export type SlaClockState = {
 
 export type ThresholdDue = { percent: number; dueAt: number };
 
-
 function requireInstant(name: string, value: number): void {
   if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite epoch-milliseconds number, got ${value}`);
 }
@@ -175,13 +174,7 @@ export const restartCycle: SlaClockOperation = (state, now) => {
  * is already passed under the new target is due at once (nextThreshold returns dueAt = now). A stopped clock keeps
  * its recorded outcome (met). `newThresholds` replaces the threshold list (fired marks of kept percentages stay).
  */
-export function retarget(
-  state: SlaClockState,
-  now: number,
-  calendar: BusinessCalendar,
-  newTargetMs: number,
-  newThresholds?: readonly number[],
-): SlaClockState {
+export function retarget(state: SlaClockState, now: number, calendar: BusinessCalendar, newTargetMs: number, newThresholds?: readonly number[]): SlaClockState {
   requireInstant('now', now);
   requireTarget(newTargetMs);
   const settled = { ...settle(state, now, calendar), targetMs: newTargetMs };
@@ -220,13 +213,7 @@ export function remainingAt(state: SlaClockState, now: number, calendar: Busines
  * remaining). Already reached since the clock last resumed: that past instant. Reached before it resumed (a paused
  * or retargeted clock): the resume/retarget instant, i.e. due immediately.
  */
-function instantReaching(
-  state: SlaClockState,
-  runningSince: number,
-  now: number,
-  calendar: BusinessCalendar,
-  businessMs: number,
-): number {
+function instantReaching(state: SlaClockState, runningSince: number, now: number, calendar: BusinessCalendar, businessMs: number): number {
   const sinceResume = businessMs - state.accruedMs;
   if (sinceResume <= 0) return runningSince;
   const remaining = sinceResume - businessMsBetween(calendar, runningSince, now);
@@ -263,9 +250,7 @@ export function dueAt(state: SlaClockState, now: number, calendar: BusinessCalen
 export function overdueThresholds(state: SlaClockState, now: number, calendar: BusinessCalendar): number[] {
   if (isStopped(state)) return [];
   const accrued = accruedAt(state, now, calendar);
-  return [...state.thresholds]
-    .sort((a, b) => a - b)
-    .filter((p) => !state.firedThresholds.includes(p) && thresholdMs(state.targetMs, p) <= accrued);
+  return [...state.thresholds].sort((a, b) => a - b).filter((p) => !state.firedThresholds.includes(p) && thresholdMs(state.targetMs, p) <= accrued);
 }
 
 /**

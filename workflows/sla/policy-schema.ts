@@ -9,9 +9,20 @@ export const escalationStepSchema = z
     target: z.enum(['first_response', 'next_response', 'resolution', 'any']).default('any'),
     trigger: z.union([
       z.object({ atPercent: z.number().int().min(1, 'atPercent must be 1 or more').max(1000, 'atPercent must be at most 1000') }).strict(),
-      z.object({ afterBreachMinutes: z.number().int().min(1, 'afterBreachMinutes must be 1 or more').max(60 * 24 * 30, 'afterBreachMinutes must be at most 30 days') }).strict(),
+      z
+        .object({
+          afterBreachMinutes: z
+            .number()
+            .int()
+            .min(1, 'afterBreachMinutes must be 1 or more')
+            .max(60 * 24 * 30, 'afterBreachMinutes must be at most 30 days'),
+        })
+        .strict(),
     ]),
-    notify: z.array(z.enum(['assignee', 'supervisor', 'escalation_group'])).max(3).default([]),
+    notify: z
+      .array(z.enum(['assignee', 'supervisor', 'escalation_group']))
+      .max(3)
+      .default([]),
     raisePriority: z.boolean().default(false),
     reassignToEscalationGroup: z.boolean().default(false),
   })
@@ -32,13 +43,15 @@ const _stepMatchesType: z.ZodType<EscalationStep, z.input<typeof escalationStepS
 void _stepMatchesType;
 
 /** Each setting's rules, without defaults: a partial update names only what changes. */
-export const lifecycleSettingsUpdateSchema = z.object({
-  autoCloseBusinessDays: z.number().int().min(1, 'must be at least 1 business day').max(90, 'must be at most 90 business days'),
-  reopenWindowDays: z.number().int().min(0).max(365, 'must be at most 365 days'),
-  parentBlocksResolution: z.boolean(),
-  triageMinConfidence: z.number().min(0).max(1, 'is a probability between 0 and 1'),
-  historyEventBudget: z.number().int().min(200, 'must be at least 200 events').max(40_000, 'must be at most 40,000 events'),
-}).partial();
+export const lifecycleSettingsUpdateSchema = z
+  .object({
+    autoCloseBusinessDays: z.number().int().min(1, 'must be at least 1 business day').max(90, 'must be at most 90 business days'),
+    reopenWindowDays: z.number().int().min(0).max(365, 'must be at most 365 days'),
+    parentBlocksResolution: z.boolean(),
+    triageMinConfidence: z.number().min(0).max(1, 'is a probability between 0 and 1'),
+    historyEventBudget: z.number().int().min(200, 'must be at least 200 events').max(40_000, 'must be at most 40,000 events'),
+  })
+  .partial();
 
 const fields = lifecycleSettingsUpdateSchema.required().shape;
 export const lifecycleSettingsSchema = z.object({

@@ -15,7 +15,21 @@ import { lifecycleView, ruleSubject, type LifecycleView } from '../lifecycle/vie
 import type { ChildTicketChange, PublicReply } from '../messages';
 import { addBusinessDays } from '../sla/calendar';
 import { DEFAULT_LIFECYCLE_SETTINGS, FALLBACK_CALENDAR } from '../sla/policy';
-import type { Actor, EscalationAudience, EscalationStep, ExtraEvent, LifecycleSettings, LiveEventDraft, ScreeningResult, TicketChange, TicketContext, TicketRowPatch, TicketState, TicketWorkflowInput, TriageResult } from '../types';
+import type {
+  Actor,
+  EscalationAudience,
+  EscalationStep,
+  ExtraEvent,
+  LifecycleSettings,
+  LiveEventDraft,
+  ScreeningResult,
+  TicketChange,
+  TicketContext,
+  TicketRowPatch,
+  TicketState,
+  TicketWorkflowInput,
+  TriageResult,
+} from '../types';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -209,7 +223,14 @@ export class TicketEntity {
   /** A manual escalation: one level up, with the policy's step for that level (or a plain "tell the supervisor"). */
   escalateByHand(role: Role): { level: number; outcome: StepOutcome } {
     const level = this.state.escalationLevel + 1;
-    const step = this.state.sla?.policy.escalation.find((s) => s.level === level) ?? { level, target: 'any', trigger: { atPercent: 100 }, notify: ['supervisor'], raisePriority: false, reassignToEscalationGroup: false };
+    const step = this.state.sla?.policy.escalation.find((s) => s.level === level) ?? {
+      level,
+      target: 'any',
+      trigger: { atPercent: 100 },
+      notify: ['supervisor'],
+      raisePriority: false,
+      reassignToEscalationGroup: false,
+    };
     const outcome = emptyOutcome();
     this.runSteps([step], `escalation/manual/${this.state.seq + 1}`, `manual escalation by ${role}`, outcome);
     return { level, outcome };
@@ -341,7 +362,10 @@ export class TicketEntity {
       calendar: p.calendarName,
       targetsMinutes: { firstResponse: p.targets.firstResponseMs / 60_000, nextResponse: p.targets.nextResponseMs / 60_000, resolution: p.targets.resolutionMs / 60_000 },
     });
-    return { policyChanged: changed, event: changed ? { key: `sla-policy/${state.seq + 1}`, kind: 'sla_policy_changed', field: 'slaPolicy', oldValue: describe(old), newValue: describe(ctx.policy) } : null };
+    return {
+      policyChanged: changed,
+      event: changed ? { key: `sla-policy/${state.seq + 1}`, kind: 'sla_policy_changed', field: 'slaPolicy', oldValue: describe(old), newValue: describe(ctx.policy) } : null,
+    };
   }
 
   /** The SLA item due by `at`, if any (fire it before any other change, so a breach is never skipped). */
@@ -376,7 +400,11 @@ export class TicketEntity {
       });
       outcome.audience.add('assignee');
       if (item.percent >= 100) outcome.audience.add('supervisor');
-      live.push(item.percent >= 100 ? { kind: 'sla_breach', target: item.target, dueAt, notify: ['assignee', 'supervisor'] } : { kind: 'sla_warning', target: item.target, dueAt, elapsedPercent: item.percent, notify: ['assignee'] });
+      live.push(
+        item.percent >= 100
+          ? { kind: 'sla_breach', target: item.target, dueAt, notify: ['assignee', 'supervisor'] }
+          : { kind: 'sla_warning', target: item.target, dueAt, elapsedPercent: item.percent, notify: ['assignee'] },
+      );
     } else {
       if (steps.length === 0) return null; // a higher level already ran
       trigger = `${item.target.replace('_', ' ')} breached and still open after the escalation delay`;

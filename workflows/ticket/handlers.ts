@@ -182,7 +182,15 @@ const escalate: Move<EscalateInput> = {
       actor: request.actor,
       reason: request.reason,
       events: outcome.events,
-      notifications: [{ key: outcome.events[0]!.key, kind: 'escalated', audience: [...outcome.audience], title: `Ticket #${run.ticket.state.number} escalated to level ${level}`, body: `${run.input.title} — ${request.reason}` }],
+      notifications: [
+        {
+          key: outcome.events[0]!.key,
+          kind: 'escalated',
+          audience: [...outcome.audience],
+          title: `Ticket #${run.ticket.state.number} escalated to level ${level}`,
+          body: `${run.input.title} — ${request.reason}`,
+        },
+      ],
       autoAssign: outcome.autoAssign,
     });
   },
@@ -262,7 +270,12 @@ const link: Move<LinkInput> = {
     if (request.kind === 'parent' && state.parent && state.parent.ticketId !== request.targetTicketId) {
       throw lifecycleFailure(lifecycleFailureTypes.invalidInput, `Ticket #${state.number} already has parent #${state.parent.number}; unlink it first.`);
     }
-    const linked = await run.activities.db.linkTickets({ ticketId: state.ticketId, targetTicketId: request.targetTicketId, kind: request.kind === 'parent' ? 'child_of' : 'related_to', actorId: request.actor.id });
+    const linked = await run.activities.db.linkTickets({
+      ticketId: state.ticketId,
+      targetTicketId: request.targetTicketId,
+      kind: request.kind === 'parent' ? 'child_of' : 'related_to',
+      actorId: request.actor.id,
+    });
     if (!linked.ok) throw lifecycleFailure(lifecycleFailureTypes.invalidInput, `Ticket #${state.number} cannot be linked: ${linked.problem}.`);
     if (request.kind === 'parent') {
       ticket.linkParent({ ticketId: request.targetTicketId, number: linked.targetNumber });

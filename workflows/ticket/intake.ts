@@ -24,14 +24,32 @@ export async function intake(run: TicketRun) {
   const openedAt = run.now();
   const text = { title: input.title, description: input.description };
   const inserted = db
-    .insertTicket({ ticketId: input.ticketId, number: input.number, title: input.title, description: input.description, urgency: input.urgency, requesterId: input.requesterId, dedupeKey: `${workflowId}#created` })
+    .insertTicket({
+      ticketId: input.ticketId,
+      number: input.number,
+      title: input.title,
+      description: input.description,
+      urgency: input.urgency,
+      requesterId: input.requesterId,
+      dedupeKey: `${workflowId}#created`,
+    })
     .then(() => {
       ticket.rowCreated();
       run.store.publishSearchAttributes(openedAt);
     });
   const [screening, triage] = await Promise.all([
-    withFallback(run, 'screening', () => ai.screenTicket(text), () => rules.screenTicketByRules(text)),
-    withFallback(run, 'triage', () => ai.triageTicket({ ...text, urgency: input.urgency }), () => rules.triageTicketByRules({ ...text, urgency: input.urgency })),
+    withFallback(
+      run,
+      'screening',
+      () => ai.screenTicket(text),
+      () => rules.screenTicketByRules(text),
+    ),
+    withFallback(
+      run,
+      'triage',
+      () => ai.triageTicket({ ...text, urgency: input.urgency }),
+      () => rules.triageTicketByRules({ ...text, urgency: input.urgency }),
+    ),
     inserted,
   ]);
   ticket.recordTriage(triage.result);
@@ -43,7 +61,9 @@ export async function intake(run: TicketRun) {
       source: 'ai',
       reason: screening.result.reason,
       events,
-      notifications: [{ key: 'review', kind: 'review_needed', audience: ['supervisor'], title: `Ticket #${ticket.state.number} is held for review`, body: `${input.title} — ${screening.result.reason}` }],
+      notifications: [
+        { key: 'review', kind: 'review_needed', audience: ['supervisor'], title: `Ticket #${ticket.state.number} is held for review`, body: `${input.title} — ${screening.result.reason}` },
+      ],
     });
     return;
   }

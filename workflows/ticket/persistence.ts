@@ -88,7 +88,8 @@ export class TicketStore {
     const id = (what: string) => `${workflowId}#${last.seq}/${what}`;
     const was = this.announced;
     if (was.status !== state.status) events.push({ id: id('status'), kind: 'status', from: was.status, to: state.status, notify: [] });
-    if (was.assigneeId !== state.assigneeId) events.push({ id: id('assignment'), kind: 'assignment', assigneeId: state.assigneeId, previousAssigneeId: was.assigneeId, notify: state.assigneeId ? ['assignee'] : [] });
+    if (was.assigneeId !== state.assigneeId)
+      events.push({ id: id('assignment'), kind: 'assignment', assigneeId: state.assigneeId, previousAssigneeId: was.assigneeId, notify: state.assigneeId ? ['assignee'] : [] });
     if (was.priority !== state.priority) events.push({ id: id('priority'), kind: 'priority', from: was.priority, to: state.priority, notify: [] });
     steps.flatMap(({ options }) => options.live ?? []).forEach((event, i) => events.push({ ...event, id: id(`${event.kind}-${i}`) } as LiveEventSpec));
     this.markAnnounced();

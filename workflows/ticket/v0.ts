@@ -25,7 +25,16 @@ export async function skeletonIntake(run: TicketRun) {
   // The skeleton wrote row patches straight into its state, without the SLA search attribute.
   const skeletonChange = async (kind: TicketEventKind, set: TicketRowPatch, reason: string) => {
     state.seq += 1;
-    await db.applyTicketChange({ ticketId: state.ticketId, seq: state.seq, dedupeKey: `${workflowId}#${state.seq}`, kind, set, actorId: null, source: kind === 'triaged' && triage.method === 'model' ? 'ai' : 'workflow', reason });
+    await db.applyTicketChange({
+      ticketId: state.ticketId,
+      seq: state.seq,
+      dedupeKey: `${workflowId}#${state.seq}`,
+      kind,
+      set,
+      actorId: null,
+      source: kind === 'triaged' && triage.method === 'model' ? 'ai' : 'workflow',
+      reason,
+    });
     Object.assign(state, set);
     upsertSearchAttributes([
       { key: sa.TicketStatus, value: state.status },
@@ -35,7 +44,11 @@ export async function skeletonIntake(run: TicketRun) {
       { key: sa.SlaState, value: state.slaState },
     ]);
   };
-  await skeletonChange('triaged', { status: 'triaged', departmentId: department?.id ?? null, category: triage.category, priority: triage.priority }, `${triage.method} triage, confidence ${triage.confidence.toFixed(2)}`);
+  await skeletonChange(
+    'triaged',
+    { status: 'triaged', departmentId: department?.id ?? null, category: triage.category, priority: triage.priority },
+    `${triage.method} triage, confidence ${triage.confidence.toFixed(2)}`,
+  );
   if (department) {
     const agent = await db.pickAgent({ departmentId: department.id, category: triage.category });
     if (agent) await skeletonChange('assigned', { status: 'assigned', assigneeId: agent.id }, agent.reason);

@@ -35,7 +35,15 @@ export function listAudit(db: Db, input: AuditInput) {
     input.before ? lt(adminAudit.id, input.before) : undefined,
   ];
   return db
-    .select({ id: adminAudit.id, action: adminAudit.action, targetType: adminAudit.targetType, targetId: adminAudit.targetId, details: adminAudit.details, createdAt: adminAudit.createdAt, actor: { id: users.id, name: users.name } })
+    .select({
+      id: adminAudit.id,
+      action: adminAudit.action,
+      targetType: adminAudit.targetType,
+      targetId: adminAudit.targetId,
+      details: adminAudit.details,
+      createdAt: adminAudit.createdAt,
+      actor: { id: users.id, name: users.name },
+    })
     .from(adminAudit)
     .leftJoin(users, eq(users.id, adminAudit.actorId))
     .where(and(...conditions))

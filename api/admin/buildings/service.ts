@@ -14,7 +14,11 @@ export function listBuildings(db: Db) {
 
 export function createBuilding(ctx: AuthedContext, input: CreateBuildingInput) {
   return ctx.db.transaction(async (tx) => {
-    const [building] = await tx.insert(buildings).values({ name: input.name, address: input.address ?? null }).onConflictDoNothing().returning();
+    const [building] = await tx
+      .insert(buildings)
+      .values({ name: input.name, address: input.address ?? null })
+      .onConflictDoNothing()
+      .returning();
     if (!building) throw new TRPCError({ code: 'CONFLICT', message: `A building named "${input.name}" exists already.` });
     await recordAdminAction(tx, { actorId: ctx.user.id, action: 'building.created', targetType: 'building', targetId: building.id, details: { name: building.name } });
     return building;

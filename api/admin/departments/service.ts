@@ -11,7 +11,13 @@ import type { CreateDepartmentInput, UpdateDepartmentInput } from './schemas';
 
 export function listDepartments(db: Db) {
   return db
-    .select({ id: departments.id, slug: departments.slug, name: departments.name, createdAt: departments.createdAt, members: sql<number>`(select count(*)::int from users u where u.department_id = ${departments.id})` })
+    .select({
+      id: departments.id,
+      slug: departments.slug,
+      name: departments.name,
+      createdAt: departments.createdAt,
+      members: sql<number>`(select count(*)::int from users u where u.department_id = ${departments.id})`,
+    })
     .from(departments)
     .orderBy(asc(departments.name));
 }

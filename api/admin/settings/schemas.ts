@@ -5,7 +5,11 @@ export const ZSettings = z.object({
   /** Tickets one requester may open per window. */
   ticketRateLimit: z.object({
     max: z.number().int().min(1, 'must be at least 1').max(10_000, 'must be at most 10,000'),
-    windowHours: z.number().int().min(1, 'must be at least 1 hour').max(24 * 31, 'must be at most 31 days'),
+    windowHours: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1 hour')
+      .max(24 * 31, 'must be at most 31 days'),
   }),
   /** Anyone may create a requester account (optionally only with these email domains). */
   signUpEnabled: z.boolean(),
@@ -24,7 +28,11 @@ export const ZSettings = z.object({
    */
   oidcLinkPrivileged: z.boolean(),
   /** How long after posting an author may still edit a comment. */
-  commentEditWindowMinutes: z.number().int().min(0).max(7 * 24 * 60, 'must be at most 7 days'),
+  commentEditWindowMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60, 'must be at most 7 days'),
 });
 export type Settings = z.infer<typeof ZSettings>;
 
