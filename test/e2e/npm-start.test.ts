@@ -188,5 +188,6 @@ describe('npm start', () => {
     const again = await createDeskflowClient(url, token).ticket.get.query({ id: ticket.id });
     expect(again).toMatchObject({ number: ticket.number, status: 'in_progress' }); // as the live-events test left it
     expect(running!.output()).not.toContain('seeded the demo organisation');
-  });
+    // A stop and a cold start of the whole stack: ~20 s alone, longer beside the rest of the suite on two cores.
+  }, 150_000);
 });
