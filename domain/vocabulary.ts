@@ -130,3 +130,32 @@ export const ticketEventKinds = [
   'ai_fallback',
 ] as const;
 export type TicketEventKind = (typeof ticketEventKinds)[number];
+
+/**
+ * Kinds of notifications a person receives (`notifications.kind`). Each user chooses per kind
+ * whether it shows in the app and whether it is mailed (immediately, in a daily digest, never).
+ */
+export const notificationKinds = [
+  /** A ticket was assigned to you. */
+  'assigned',
+  /** A new public message on a ticket you filed or watch. */
+  'message',
+  /** Someone mentioned you (@handle) in a message or note. */
+  'mention',
+  /** An SLA target is close (e.g. 80 % of its time used), breached (100 %), still breached later (overdue). */
+  'sla_warning',
+  'sla_breached',
+  'sla_overdue',
+  'escalated',
+  /** Your ticket was resolved: confirm or reopen it. */
+  'resolved',
+  /** A ticket or a message in your department was held by screening for review. */
+  'review_needed',
+  /** Triage was not confident: a ticket in your department needs a person to triage it. */
+  'needs_triage',
+] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+
+/** How a notification kind is mailed (the mail channel reads this; the app shows it in preferences). */
+export const emailDeliveries = ['immediately', 'daily_digest', 'never'] as const;
+export type EmailDelivery = (typeof emailDeliveries)[number];

@@ -1,5 +1,5 @@
 /** Plain data shared by the ticket workflow, its activities and the API. No imports with side effects. */
-import type { EscalationAudience, EscalationStep, EventSource, Priority, Role, SlaState, SlaTarget, TicketEventKind, TicketStatus } from '../domain/vocabulary';
+import type { EscalationAudience, EscalationStep, EventSource, NotificationKind, Priority, Role, SlaState, SlaTarget, TicketEventKind, TicketStatus } from '../domain/vocabulary';
 import type { BusinessCalendar } from './sla/calendar';
 import type { SlaClockState } from './sla/clock';
 
@@ -154,7 +154,7 @@ export type ExtraEvent = { key: string; kind: TicketEventKind; field?: string | 
 /** A persisted notification; the activity resolves the audience to users. Keyed, so written once per user. */
 export type NotificationSpec = {
   key: string;
-  kind: string;
+  kind: NotificationKind;
   audience: EscalationAudience[];
   /** Also these users (e.g. the requester). */
   users?: string[];

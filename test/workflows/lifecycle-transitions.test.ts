@@ -411,7 +411,7 @@ describe('activities are idempotent', () => {
       actorId: null,
       source: 'workflow' as const,
       autoAssign: { pool: 'department' as const, departmentId: it.id, category: 'Hardware' },
-      notifications: [{ key: 'assigned/2', kind: 'assigned', audience: ['assignee' as const], strictAssignee: true, title: 'Assigned', body: 'to you' }],
+      notifications: [{ key: 'assigned/2', kind: 'assigned' as const, audience: ['assignee' as const], strictAssignee: true, title: 'Assigned', body: 'to you' }],
     };
     const first = await activities.applyTicketChange(assign);
     const retried = await activities.applyTicketChange(assign);

@@ -7,7 +7,7 @@
  *
  * Moves mutate `state` in place: it is the object the workflow carries across continue-as-new.
  */
-import { isIn, OPEN_STATUSES, priorities, roles, type Priority, type Role, type TicketEventKind, type TicketStatus } from '../../domain/vocabulary';
+import { isIn, OPEN_STATUSES, priorities, roles, type NotificationKind, type Priority, type Role, type TicketEventKind, type TicketStatus } from '../../domain/vocabulary';
 import { lifecycleFailure, lifecycleFailureTypes } from '../lifecycle/errors';
 import { assertAllowed, targetStatus, type ActionRequest, type StaffPowers } from '../lifecycle/rules';
 import { agentReplied, ALL_TARGETS, createSla, markDone, nextDue, projection, reopened, requesterReplied, retargetAll, stepsFor, stopClocks, syncClocks, type DueItem } from '../lifecycle/sla';
@@ -38,7 +38,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export type StepOutcome = { events: ExtraEvent[]; audience: Set<EscalationAudience>; autoAssign: TicketChange['autoAssign']; raise: boolean };
 
 /** A due SLA threshold or post-breach timer that fired; the workflow persists it (and raises the priority when asked). */
-export type FiredItem = { kind: TicketEventKind; trigger: string; steps: EscalationStep[]; outcome: StepOutcome; live: LiveEventDraft[]; dueAt: string; policyName: string };
+export type FiredItem = { kind: TicketEventKind & NotificationKind; trigger: string; steps: EscalationStep[]; outcome: StepOutcome; live: LiveEventDraft[]; dueAt: string; policyName: string };
 
 /** The values of the ticket's search attributes (TicketStatus … SlaDueAt). */
 export type SearchAttributeValues = { status: TicketStatus; priority: Priority; departmentSlug: string | null; assigneeId: string | null; slaState: TicketState['slaState']; dueAt: number | null };
@@ -386,7 +386,7 @@ export class TicketEntity {
     const outcome = emptyOutcome();
     const dueAt = iso(item.dueAt);
     const live: LiveEventDraft[] = [];
-    let kind: TicketEventKind = 'escalated';
+    let kind: FiredItem['kind'] = 'escalated';
     let trigger: string;
     const cycleKey = `${item.target}/${item.cycle}`;
     if (item.type === 'threshold') {
