@@ -4,7 +4,8 @@
  */
 import type { Connection } from 'partyserver';
 import { encodeFrame, type ErrorCode, type PresenceState, type RoomUser, type ServerFrame } from './protocol';
-import type { FloodGuard, Mutex, TokenBucket } from './room-state';
+import type { Mutex } from 'async-mutex';
+import type { FloodGuard, TokenBucket } from './room-state';
 
 /** Typed connection state: who this is (from the verified token) and how they appear. */
 export type ConnState = {

@@ -7,7 +7,8 @@
 import { REPLAY_PAGE, WELCOME_HISTORY, type ParsedClientFrame, type StoredMessage } from './protocol';
 import { ApiError, type InternalApi, type PageQuery } from './room-api';
 import type { Conn, ConnState, Connections } from './room-connections';
-import { MessageLog, Mutex } from './room-state';
+import { Mutex } from 'async-mutex';
+import { MessageLog } from './room-state';
 
 /** Messages a ticket room keeps in memory (replays after an older id ask the API). */
 const LOG_CAPACITY = 200;
@@ -56,7 +57,7 @@ export class Messages {
       return;
     }
     const { message, previousId } = stored;
-    await this.pipeline.run(async () => {
+    await this.pipeline.runExclusive(async () => {
       try {
         await this.deliverStored(message, previousId, { connId: conn.id, messageId: message.id });
       } catch (error) {
@@ -118,7 +119,7 @@ export class Messages {
       this.retryTimer = null;
       if (!this.host.connections.hasReady()) return;
       this.pipeline
-        .run(() => this.catchUp())
+        .runExclusive(() => this.catchUp())
         .catch((error: unknown) => {
           this.host.reportFailure('retrying delivery', error);
           this.scheduleRetry(Math.min(delayMs * 2, 30_000));

@@ -46,16 +46,6 @@ export class FloodGuard {
   }
 }
 
-/** Serialises async sections (the room's delivery pipeline) without blocking the event loop. */
-export class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(section: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(section, section);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
 /** A bounded set remembering the most recent ids (oldest forgotten first). */
 export class RecentIds {
   private readonly ids = new Set<string>();

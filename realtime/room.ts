@@ -29,7 +29,8 @@ import { Connections, type Conn, type ConnState } from './room-connections';
 import { Messages, type History } from './room-messages';
 import { Presence } from './room-presence';
 import { readPush } from './room-push';
-import { FloodGuard, Mutex, RecentIds, TokenBucket } from './room-state';
+import { Mutex } from 'async-mutex';
+import { FloodGuard, RecentIds, TokenBucket } from './room-state';
 import { parseRoomName, type RoomName } from './token';
 
 /** Longest timer delay (a longer one would fire at once). */
@@ -99,7 +100,7 @@ export class Room extends Server<RoomsEnv> {
       }
       if (!access.staff) conn.setState((state) => ({ ...state!, internal: false }));
       if (this.connections.runtime.get(conn.id)?.closed !== false) return; // closed meanwhile (expired, or a re-check revoked it)
-      await this.messages.pipeline.run(async () => {
+      await this.messages.pipeline.runExclusive(async () => {
         let history: History = { messages: [], hasMore: false };
         const after = parseAfter(ctx.request.url);
         if (this.room.kind === 'ticket') {
@@ -193,14 +194,14 @@ export class Room extends Server<RoomsEnv> {
     if (this.room.kind !== 'ticket') return this.connections.sendError(conn, 'unsupported', `${frame.type} frames are only for ticket rooms`);
     switch (frame.type) {
       case 'message':
-        return this.connections.runtime.get(conn.id)?.stores.run(() => this.messages.post(conn, state, frame));
+        return this.connections.runtime.get(conn.id)?.stores.runExclusive(() => this.messages.post(conn, state, frame));
       case 'typing':
         if (frame.internal && !state.internal) return this.connections.sendError(conn, 'forbidden', 'only agents write internal notes');
         return frame.state === 'start' ? this.presence.startTyping(state, frame.internal) : this.presence.stopTyping(state.userId);
       case 'read':
         return this.presence.markRead(conn, state, frame.messageId);
       case 'sync':
-        return this.messages.pipeline.run(async () => {
+        return this.messages.pipeline.runExclusive(async () => {
           const page = await this.messages.historyFor(state, frame.afterId);
           this.connections.send(conn, { type: 'history', messages: page.messages, hasMore: page.hasMore, lastId: page.messages.at(-1)?.id ?? frame.afterId });
         });
@@ -238,7 +239,7 @@ export class Room extends Server<RoomsEnv> {
     if (this.room.kind !== 'ticket') return json({ error: 'invalid_request', message: 'messages go to ticket rooms' }, 400);
     if (push.message.ticketId !== this.room.ticketId) return json({ error: 'invalid_request', message: 'message is for another ticket' }, 400);
     try {
-      const duplicate = await this.messages.pipeline.run(() => this.messages.pushed(push.message, push.previousId));
+      const duplicate = await this.messages.pipeline.runExclusive(() => this.messages.pushed(push.message, push.previousId));
       return json({ delivered: duplicate ? 0 : 1, duplicate } satisfies RoomPushResult);
     } catch (error) {
       this.reportFailure('delivering a pushed message', error);

@@ -17,7 +17,7 @@ import {
   type ServerFrame,
   type StoredMessage,
 } from '../../realtime/protocol';
-import { Batcher, FloodGuard, MessageLog, Mutex, RecentIds, TokenBucket } from '../../realtime/room-state';
+import { Batcher, FloodGuard, MessageLog, RecentIds, TokenBucket } from '../../realtime/room-state';
 import { constantTimeEqual, parseRoomName, queueRoomName, signRoomToken, ticketRoomName, userRoomName, verifyRoomToken } from '../../realtime/token';
 
 const ticketId = '0b9b4d1e-5c3a-4f7e-9a3b-2f1d6c8e7a90';
@@ -221,22 +221,6 @@ describe('room building blocks', () => {
     expect(guard.drop(30)).toEqual({ warn: false, disconnect: true });
     const slow = new FloodGuard(3, 1000);
     for (let t = 0; t < 10_000; t += 600) expect(slow.drop(t).disconnect).toBe(false);
-  });
-
-  test('mutex runs sections one at a time, in order, even when one fails', async () => {
-    const mutex = new Mutex();
-    const order: string[] = [];
-    const section = (name: string, ms: number, fail = false) =>
-      mutex.run(async () => {
-        order.push(`${name}+`);
-        await new Promise((resolve) => setTimeout(resolve, ms));
-        order.push(`${name}-`);
-        if (fail) throw new Error(name);
-        return name;
-      });
-    const results = await Promise.allSettled([section('a', 20), section('b', 1, true), section('c', 5)]);
-    expect(order).toEqual(['a+', 'a-', 'b+', 'b-', 'c+', 'c-']);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 
   test('batcher: one lookup in flight; keys asked meanwhile go together in the next, at most maxBatch each', async () => {
