@@ -37,6 +37,8 @@ export type TicketAccess = {
   requesterId: string;
   departmentId: string | null;
   assigneeId: string | null;
+  heldForReview: boolean;
+  closedAt: Date | null;
   caps: Capabilities;
 };
 
@@ -53,6 +55,8 @@ export async function ticketAccess(db: Db, user: SessionUser, id: string): Promi
       requesterId: tickets.requesterId,
       departmentId: tickets.departmentId,
       assigneeId: tickets.assigneeId,
+      heldForReview: tickets.heldForReview,
+      closedAt: tickets.closedAt,
       watching: sql<boolean>`${watching(user)}`,
     })
     .from(tickets)
@@ -73,7 +77,16 @@ export async function staffAccess(db: Db, user: SessionUser, id: string, what: s
 /** As the other side of a merge or link: staff powers required, and anything short of that reads as "does not exist". */
 export async function staffTicketOrNotFound(db: Db, user: SessionUser, id: string): Promise<TicketAccess> {
   const [row] = await db
-    .select({ id: tickets.id, number: tickets.number, status: tickets.status, requesterId: tickets.requesterId, departmentId: tickets.departmentId, assigneeId: tickets.assigneeId })
+    .select({
+      id: tickets.id,
+      number: tickets.number,
+      status: tickets.status,
+      requesterId: tickets.requesterId,
+      departmentId: tickets.departmentId,
+      assigneeId: tickets.assigneeId,
+      heldForReview: tickets.heldForReview,
+      closedAt: tickets.closedAt,
+    })
     .from(tickets)
     .where(and(eq(tickets.id, id), staffTickets(user)));
   if (!row) throw notFound(id);

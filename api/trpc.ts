@@ -50,14 +50,23 @@ export type ApiServices = {
   mailer: Mailer;
   storage: AttachmentStorage;
   origins: Set<string>;
-  /** Per session or API token; per client address (anonymous calls, failed authentications); per account (sign-in attempts). */
-  limiters: { principal: TokenBucketLimiter; anonymous: TokenBucketLimiter; signIn: TokenBucketLimiter };
+  /**
+   * Per session or API token; per client address (anonymous calls, failed authentications); per
+   * account (sign-in attempts; password-reset mails).
+   */
+  limiters: { principal: TokenBucketLimiter; anonymous: TokenBucketLimiter; signIn: TokenBucketLimiter; resetMail: TokenBucketLimiter };
   /** Single sign-on, when configured. */
   oidc: OidcService | null;
   principals: PrincipalCache;
   /** Tells the live rooms about access changes (api/internal/rooms-push.ts). */
   rooms: RoomsAccessNotifier;
 };
+
+/**
+ * Reset links mailed to one address: 3 at once, then one every 20 minutes. Enough for a person who
+ * clicks again; not enough to flood someone's inbox through the public form.
+ */
+const RESET_MAILS_PER_ACCOUNT = { capacity: 3, refillPerSecond: 1 / 1200 };
 
 export function createServices(deps: AppDeps, config: ApiConfig): ApiServices {
   return {
@@ -69,6 +78,7 @@ export function createServices(deps: AppDeps, config: ApiConfig): ApiServices {
       principal: new TokenBucketLimiter({ name: 'default', ...config.rateLimit }),
       anonymous: new TokenBucketLimiter({ name: 'anonymous', ...config.anonymousRateLimit }),
       signIn: new TokenBucketLimiter({ name: 'sign-in', ...config.signInRateLimit }),
+      resetMail: new TokenBucketLimiter({ name: 'password-reset-mail', ...RESET_MAILS_PER_ACCOUNT }),
     },
     oidc: config.oidc ? createOidcService({ db: deps.db, config: config.oidc, publicUrl: config.publicUrl }) : null,
     principals: new PrincipalCache(config.principalCacheSeconds * 1000),

@@ -9,14 +9,14 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage }
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { TRPCError } from '@trpc/server';
 import { desc, eq } from 'drizzle-orm';
-import { aiSuggestions, tickets } from '../../db/schema';
+import { aiSuggestions } from '../../db/schema';
 import { lifecycleFailureTypes } from '../../workflows/lifecycle/errors';
 import { allowedActions, permissionProblem, type LifecycleAction, type RuleSubject } from '../../workflows/lifecycle/rules';
 import { ruleSubject, type LifecycleView } from '../../workflows/lifecycle/view';
 import { stateQuery, ticketWorkflowId } from '../../workflows/messages';
 import type { ticketWorkflow } from '../../workflows/ticket/workflow';
 import type { Actor } from '../../workflows/types';
-import { notFound, staffAccess, staffTicketOrNotFound, ticketAccess, type Capabilities } from '../access';
+import { staffAccess, staffTicketOrNotFound, ticketAccess, type TicketAccess } from '../access';
 import { isUnavailable } from '../errors';
 import type { TicketView } from '../tickets/schemas';
 import { getTicket } from '../tickets/service';
@@ -25,40 +25,10 @@ import type { AuthedContext } from '../trpc';
 /** How long a caller waits for the workflow to apply a change before hearing it is delayed. */
 export const UPDATE_DEADLINE_MS = 20_000;
 
-type TicketRow = {
-  id: string;
-  number: number;
-  status: RuleSubject['status'];
-  requesterId: string;
-  departmentId: string | null;
-  assigneeId: string | null;
-  heldForReview: boolean;
-  closedAt: Date | null;
-};
-
 export const actorOf = (ctx: AuthedContext): Actor => ({ id: ctx.user.id, role: ctx.user.role, departmentId: ctx.user.departmentId, staffDepartmentIds: ctx.user.staffDepartmentIds });
 
-async function visibleTicket(ctx: AuthedContext, id: string): Promise<TicketRow & { caps: Capabilities }> {
-  const { caps } = await ticketAccess(ctx.db, ctx.user, id);
-  const [row] = await ctx.db
-    .select({
-      id: tickets.id,
-      number: tickets.number,
-      status: tickets.status,
-      requesterId: tickets.requesterId,
-      departmentId: tickets.departmentId,
-      assigneeId: tickets.assigneeId,
-      heldForReview: tickets.heldForReview,
-      closedAt: tickets.closedAt,
-    })
-    .from(tickets)
-    .where(eq(tickets.id, id));
-  if (!row) throw notFound(id);
-  return { ...row, caps };
-}
-
 /** The rules' view of a ticket row (the workflow re-checks with its own, current state). */
-function rowSubject(row: TicketRow): RuleSubject {
+function rowSubject(row: TicketAccess): RuleSubject {
   return {
     number: row.number,
     status: row.status,
@@ -110,7 +80,7 @@ export async function changeLifecycle<A>(
   /** The other end of a merge or link: the caller needs staff powers there too, or it does not exist for them. */
   counterpartId?: string,
 ): Promise<TicketView> {
-  const row = await visibleTicket(ctx, input.id);
+  const row = await ticketAccess(ctx.db, ctx.user, input.id);
   const actor = actorOf(ctx);
   const problem = permissionProblem(rowSubject(row), actor, action);
   if (problem) throw new TRPCError({ code: 'FORBIDDEN', message: `Ticket #${row.number}: ${problem}.` });
@@ -160,7 +130,7 @@ export type LifecycleAnswer = {
 
 /** The full lifecycle state (the workflow's query), with the actions the caller may take. */
 export async function lifecycleState(ctx: AuthedContext, id: string): Promise<LifecycleAnswer> {
-  const row = await visibleTicket(ctx, id);
+  const row = await ticketAccess(ctx.db, ctx.user, id);
   const actor = actorOf(ctx);
   let view: LifecycleView | null = null;
   try {

@@ -158,10 +158,15 @@ export const authRouter = createTRPCRouter({
     return { ok: true as const, otherSessionsEnded: ended };
   }),
 
-  /** Always answers the same, so it cannot be used to find out which emails have accounts. */
+  /**
+   * Always answers the same, so it cannot be used to find out which emails have accounts; past the
+   * per-address limit the mail is not sent (the links already sent still work).
+   */
   requestPasswordReset: publicProcedure.input(z.object({ email: ZEmail })).mutation(async ({ ctx, input }) => {
     const user = await findByEmail(ctx, input.email);
-    if (user?.active) {
+    const mailAllowed = ctx.services.limiters.resetMail.take(`reset:${input.email.toLowerCase()}`).allowed;
+    if (user?.active && !mailAllowed) ctx.logger.warn({ userId: user.id }, 'password reset mail not sent: too many asked for this address recently');
+    if (user?.active && mailAllowed) {
       const { token } = await issueEmailToken(ctx.db, user.id, 'password_reset');
       await ctx.services.mailer.send({
         to: user.email,

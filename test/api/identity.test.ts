@@ -142,6 +142,17 @@ describe('password reset by emailed link', () => {
     expect((expired as Error).message).toMatch(/invalid, expired or already used/);
     expect(await outcome(api.signIn(email))).toBe('OK'); // password unchanged
   });
+
+  it('mails one address at most three links in a row, answering the same after that', async () => {
+    const email = demo.itAgent;
+    const sentTo = () => api.mails().filter((m) => m.to === email).length;
+    const before = sentTo();
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push((await api.client().auth.requestPasswordReset.mutate({ email: i % 2 ? email.toUpperCase() : email })).message);
+    expect(new Set(answers).size).toBe(1);
+    expect(sentTo() - before).toBe(3);
+    expect(api.logLines.some((line) => line.msg === 'password reset mail not sent: too many asked for this address recently')).toBe(true);
+  });
 });
 
 describe('links in mail stay out of the log', () => {
