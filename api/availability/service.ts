@@ -10,7 +10,6 @@
  */
 import { TRPCError } from '@trpc/server';
 import { and, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
 import { departmentStaff, tickets, users } from '../../db/schema';
 import { OPEN_STATUSES } from '../../domain/vocabulary';
 import { changedFields, recordAdminAction } from '../admin/audit/service';
@@ -58,7 +57,7 @@ function teamOf(user: SessionUser): SQL {
   if (user.staffDepartmentIds.length === 0) return and(staff, eq(users.id, user.id))!;
   const inDepartments = or(
     inArray(users.departmentId, user.staffDepartmentIds),
-    inArray(users.id, sql`(select ${departmentStaff.userId} from ${departmentStaff} where ${inArray(departmentStaff.departmentId, user.staffDepartmentIds)})`),
+    sql`${users.id} in (select ${departmentStaff.userId} from ${departmentStaff} where ${inArray(departmentStaff.departmentId, user.staffDepartmentIds)})`,
   )!;
   // Admins are nobody's team member but their own.
   return and(staff, or(and(inDepartments, ne(users.role, 'admin')), eq(users.id, user.id)))!;
@@ -91,7 +90,7 @@ export async function setAvailability(ctx: AuthedContext, input: AvailabilityCha
 }
 
 async function applyChange(ctx: AuthedContext, userId: string, change: AvailabilityChange): Promise<AvailabilityView> {
-  await ctx.db.transaction(async (tx: Tx) => {
+  await ctx.db.transaction(async (tx) => {
     const [before] = await tx.select({ away: users.away, awayUntil: users.awayUntil, maxOpenTickets: users.maxOpenTickets }).from(users).where(eq(users.id, userId)).for('update');
     if (!before) throw new TRPCError({ code: 'NOT_FOUND', message: `There is no user ${userId}.` });
     const after = {

@@ -14,9 +14,8 @@ import { detailsEditedSignal, ticketWorkflowId } from '../../workflows/messages'
 import { ticketAccess } from '../access';
 import type { AuthedContext } from '../trpc';
 import { recordTicketEvent } from './events';
-import type { UpdateDetailsInput } from './schemas';
+import type { TicketView, UpdateDetailsInput } from './schemas';
 import { getTicket } from './service';
-import type { TicketView } from './schemas';
 
 /** The statuses in which the requester may still edit: before anybody is assigned. */
 export const EDITABLE_STATUSES = ['new', 'triaged'] as const;

@@ -46,10 +46,9 @@ describe('the requester edits their ticket', () => {
   it('edits while the ticket is new, audited with old and new values; a material edit re-triages it, a cosmetic one does not', async () => {
     // Triage is never sure enough: the ticket stays new, waiting for a person.
     await setLifecycle({ triageMinConfidence: 0.999 });
-    const rita = await api.signIn(demo.requester);
-    let ticket;
     try {
-      ticket = await rita.api.ticket.create.mutate({ title: 'Printer on floor 3 is jammed', description: 'Paper stuck in tray 2.' });
+      const rita = await api.signIn(demo.requester);
+      const ticket = await rita.api.ticket.create.mutate({ title: 'Printer on floor 3 is jammed', description: 'Paper stuck in tray 2.' });
       await settled(ticket.id, (row) => row.needsTriage);
 
       const cosmetic = await rita.api.ticket.updateDetails.mutate({ id: ticket.id, title: 'PRINTER on floor 3 is jammed!' });
@@ -57,26 +56,27 @@ describe('the requester edits their ticket', () => {
       const material = await rita.api.ticket.updateDetails.mutate({ id: ticket.id, description: 'The toner cartridge is empty, nothing is jammed.' });
       expect(material).toMatchObject({ description: 'The toner cartridge is empty, nothing is jammed.', retriage: true });
       // Signals are handled in order: one re-triage, the material edit's, proves the cosmetic one sent none.
-      await expect.poll(async () => (await events(ticket!.id, 'retriaged')).length, { timeout: 20_000 }).toBe(1);
+      await expect.poll(async () => (await events(ticket.id, 'retriaged')).length, { timeout: 20_000 }).toBe(1);
       expect((await events(ticket.id, 'retriaged'))[0]).toMatchObject({ actorId: api.userId(demo.requester), reason: expect.stringContaining('routing unchanged') });
+
+      const edits = await events(ticket.id, 'details_edited');
+      expect(edits.map((e) => [e.oldValue, e.newValue])).toEqual([
+        [
+          { title: 'Printer on floor 3 is jammed', description: 'Paper stuck in tray 2.' },
+          { title: 'PRINTER on floor 3 is jammed!', description: 'Paper stuck in tray 2.', material: false },
+        ],
+        [
+          { title: 'PRINTER on floor 3 is jammed!', description: 'Paper stuck in tray 2.' },
+          { title: 'PRINTER on floor 3 is jammed!', description: 'The toner cartridge is empty, nothing is jammed.', material: true },
+        ],
+      ]);
+      expect(edits.every((e) => e.actorId === api.userId(demo.requester))).toBe(true);
+      // The history shows the edit; search finds the new words.
+      expect((await rita.api.ticket.history.query({ id: ticket.id })).events.map((e) => e.kind)).toContain('details_edited');
+      expect((await rita.api.ticket.search.query({ q: 'toner cartridge' })).items.map((t) => t.id)).toContain(ticket.id);
     } finally {
       await setLifecycle({ triageMinConfidence: 0.5 });
     }
-    const edits = await events(ticket.id, 'details_edited');
-    expect(edits.map((e) => [e.oldValue, e.newValue])).toEqual([
-      [
-        { title: 'Printer on floor 3 is jammed', description: 'Paper stuck in tray 2.' },
-        { title: 'PRINTER on floor 3 is jammed!', description: 'Paper stuck in tray 2.', material: false },
-      ],
-      [
-        { title: 'PRINTER on floor 3 is jammed!', description: 'Paper stuck in tray 2.' },
-        { title: 'PRINTER on floor 3 is jammed!', description: 'The toner cartridge is empty, nothing is jammed.', material: true },
-      ],
-    ]);
-    expect(edits.every((e) => e.actorId === api.userId(demo.requester))).toBe(true);
-    // The history shows the edit; search finds the new words.
-    expect((await rita.api.ticket.history.query({ id: ticket.id })).events.map((e) => e.kind)).toContain('details_edited');
-    expect((await rita.api.ticket.search.query({ q: 'toner cartridge' })).items.map((t) => t.id)).toContain(ticket.id);
   });
 
   it('is refused once an agent has the ticket, for its staff and for anyone else; the input is validated', async () => {
