@@ -227,7 +227,16 @@ const scenarios: Record<string, Scenario> = {
       await setLifecycle(stack, { triageMinConfidence: 0.5 });
       const { api } = await stack.signIn('rosa.requester@deskflow.test');
       await api.ticket.updateDetails.mutate({ id: ticket.id, title: 'Laptop screen is cracked', description: 'I dropped my laptop; the screen is cracked and flickers.' });
-      await until('the re-triage', async () => (await stack.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.kind, 'retriaged')))).length > 0);
+      await until(
+        'the re-triage',
+        async () =>
+          (
+            await stack.db
+              .select()
+              .from(ticketEvents)
+              .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.kind, 'retriaged')))
+          ).length > 0,
+      );
       return [ticketWorkflowId(ticket.number)];
     },
   },

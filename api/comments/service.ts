@@ -51,7 +51,12 @@ export async function listTicketComments(ctx: AuthedContext, input: { ticketId: 
   const { caps } = await ticketAccess(ctx.db, ctx.user, input.ticketId);
   // Staff also see comments they hid, marked (moderation.ts); requesters never.
   const page = await listComments(ctx.db, { ticketId: input.ticketId, after: input.after, limit: input.limit, includeInternal: caps.staff, includeHidden: caps.staff });
-  const hidden = caps.staff ? await hiddenMarks(ctx, page.comments.map((c) => c.id)) : new Map<number, HiddenMark>();
+  const hidden = caps.staff
+    ? await hiddenMarks(
+        ctx,
+        page.comments.map((c) => c.id),
+      )
+    : new Map<number, HiddenMark>();
   return { comments: (await decorate(ctx, page.comments)).map((c) => ({ ...c, hidden: hidden.get(c.id) ?? null })), hasMore: page.hasMore };
 }
 

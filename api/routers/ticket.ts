@@ -4,7 +4,19 @@ import { ticketTemplates } from '../../db/schema';
 import { bulkUpdate, ZBulkResult } from '../tickets/bulk';
 import { updateTicketDetails } from '../tickets/details';
 import { ticketHistory } from '../tickets/history';
-import { ZBulkUpdateInput, ZCreateTicketInput, ZHistoryInput, ZListTicketsInput, ZSearchResult, ZSearchTicketsInput, ZTicketId, ZTicketPage, ZTicketView, ZUpdateDetailsInput, ZWatcherInput } from '../tickets/schemas';
+import {
+  ZBulkUpdateInput,
+  ZCreateTicketInput,
+  ZHistoryInput,
+  ZListTicketsInput,
+  ZSearchResult,
+  ZSearchTicketsInput,
+  ZTicketId,
+  ZTicketPage,
+  ZTicketView,
+  ZUpdateDetailsInput,
+  ZWatcherInput,
+} from '../tickets/schemas';
 import { createTicket, getTicket, listTickets, searchTickets } from '../tickets/service';
 import { addWatcher, listWatchers, removeWatcher } from '../tickets/watchers';
 import { agentProcedure, createTRPCRouter, protectedProcedure } from '../trpc';

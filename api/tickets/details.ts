@@ -43,11 +43,7 @@ export async function updateTicketDetails(ctx: AuthedContext, input: UpdateDetai
   if (access.requesterId !== ctx.user.id) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the requester of a ticket can edit its title and description.' });
   const result = await ctx.db.transaction(async (tx) => {
     // The status is checked in the same statement as the write: the workflow may assign the ticket meanwhile.
-    const [current] = await tx
-      .select({ title: tickets.title, description: tickets.description, status: tickets.status })
-      .from(tickets)
-      .where(eq(tickets.id, input.id))
-      .for('update');
+    const [current] = await tx.select({ title: tickets.title, description: tickets.description, status: tickets.status }).from(tickets).where(eq(tickets.id, input.id)).for('update');
     if (!current || !(EDITABLE_STATUSES as readonly string[]).includes(current.status)) {
       throw new TRPCError({
         code: 'BAD_REQUEST',

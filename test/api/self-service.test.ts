@@ -138,7 +138,9 @@ describe('removing comments', () => {
     expect((await raj.api.comment.list.query({ ticketId: ticket.id })).comments).toEqual([]);
     expect((await raj.api.ticket.search.query({ q: 'zanzibarian' })).items).toEqual([]);
     const staffView = (await ivy.api.comment.list.query({ ticketId: ticket.id })).comments;
-    expect(staffView).toEqual([expect.objectContaining({ id: rude.id, body: 'you are all zanzibarian clowns', hidden: { at: expect.any(Date), by: { id: api.userId(demo.itAgent), name: expect.any(String) } } })]);
+    expect(staffView).toEqual([
+      expect.objectContaining({ id: rude.id, body: 'you are all zanzibarian clowns', hidden: { at: expect.any(Date), by: { id: api.userId(demo.itAgent), name: expect.any(String) } } }),
+    ]);
     expect((await ivy.api.ticket.search.query({ q: 'zanzibarian' })).items.map((t) => t.id)).toEqual([ticket.id]);
     expect((await events(ticket.id, 'comment_hidden')).map((e) => [e.actorId, e.reason])).toEqual([[api.userId(demo.itAgent), 'abusive']]);
     expect(await outcome(raj.api.comment.edit.mutate({ id: rude.id, body: 'sorry' }))).toBe('NOT_FOUND');

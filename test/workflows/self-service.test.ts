@@ -37,7 +37,10 @@ describe('re-triage after a material edit', () => {
   });
 
   it('moves an unassigned triaged ticket to the department the new text belongs to', async () => {
-    const itAgents = await h.db.select({ id: users.id }).from(users).where(inArray(users.email, ['ivy.it@deskflow.test', 'otto.it@deskflow.test', 'nia.it@deskflow.test']));
+    const itAgents = await h.db
+      .select({ id: users.id })
+      .from(users)
+      .where(inArray(users.email, ['ivy.it@deskflow.test', 'otto.it@deskflow.test', 'nia.it@deskflow.test']));
     const ids = itAgents.map((a) => a.id);
     await h.db.update(users).set({ away: true }).where(inArray(users.id, ids));
     try {
