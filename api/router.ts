@@ -1,6 +1,7 @@
 import { adminRouter } from './routers/admin';
 import { attachmentRouter } from './routers/attachment';
 import { authRouter } from './routers/auth';
+import { availabilityRouter } from './routers/availability';
 import { commentRouter } from './routers/comment';
 import { directoryRouter } from './routers/directory';
 import { lifecycleRouter } from './routers/lifecycle';
@@ -16,6 +17,8 @@ export const appRouter = createTRPCRouter({
   attachment: attachmentRouter,
   directory: directoryRouter,
   admin: adminRouter,
+  /** Agents' availability for routing: their own, and their team's for supervisors. */
+  availability: availabilityRouter,
   realtime: realtimeRouter,
 });
 

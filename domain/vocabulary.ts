@@ -91,6 +91,12 @@ export const ticketEventKinds = [
   'created',
   'comment_added',
   'comment_edited',
+  /** The author deleted their comment (within the edit window); the body stays for the audit. */
+  'comment_deleted',
+  /** Staff hid a comment from requesters (moderation); the body stays for the audit. */
+  'comment_hidden',
+  /** The requester edited the title or description (old and new values). */
+  'details_edited',
   'attachment_added',
   'attachment_deleted',
   'watcher_added',
@@ -101,6 +107,8 @@ export const ticketEventKinds = [
   'rejected',
   'needs_triage',
   'triaged',
+  /** Triage ran again after a material edit of the title or description. */
+  'retriaged',
   'assigned',
   'claimed',
   'unassigned',

@@ -353,6 +353,13 @@ export class RoomClient {
       case 'message':
         this.remember(frame.message);
         break;
+      case 'message_removed': {
+        // Deleted by its author or hidden by staff: off the list (its id stays seen, so it never comes back).
+        const index = this.messages.findIndex((m) => m.id === frame.messageId);
+        if (index >= 0) this.messages.splice(index, 1);
+        this.seen.add(frame.messageId);
+        break;
+      }
       case 'ack': {
         const pending = this.pending.get(frame.clientId);
         if (pending) {

@@ -182,6 +182,8 @@ export const RoomPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('access_changed'), userId: Uuid.optional() }),
   /** From a ticket or queue room to a user's channel: that user's first connection there opened, or their last closed. */
   z.object({ type: z.literal('membership'), userId: Uuid, room: z.string().min(1).max(100), connected: z.boolean() }),
+  /** A message was deleted by its author or hidden by staff (api/comments/moderation.ts): the ticket room drops it from its buffer and tells everyone. */
+  z.object({ type: z.literal('message_removed'), ticketId: Uuid, messageId: Id }),
 ]);
 export type RoomPush = z.input<typeof RoomPush>;
 
@@ -262,6 +264,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('presence'), user: RoomUser, state: z.enum(['online', 'away', 'offline']) }),
   z.object({ type: z.literal('read'), userId: Uuid, messageId: Id }),
   z.object({ type: z.literal('event'), event: LiveEvent }),
+  /** A message left the conversation (deleted or hidden): remove it from the screen. */
+  z.object({ type: z.literal('message_removed'), messageId: Id }),
   z.object({ type: z.literal('error'), code: ErrorCode, message: z.string(), clientId: ClientId.optional(), retryable: z.boolean().optional() }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

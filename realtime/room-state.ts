@@ -145,6 +145,13 @@ export class MessageLog {
     return this.byId.get(id);
   }
 
+  /** Drops a deleted or hidden message from the window (replays never offer it again); false if it was not in it. */
+  remove(id: number): boolean {
+    if (!this.byId.delete(id)) return false;
+    this.messages = this.messages.filter((m) => m.id !== id);
+    return true;
+  }
+
   /** Whether every message after `afterId` is in the window. */
   covers(afterId: number): boolean {
     return this.loaded && afterId >= this.coveredAfter;

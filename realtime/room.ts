@@ -237,6 +237,16 @@ export class Room extends Server<RoomsEnv> {
       return json({ delivered, duplicate: false } satisfies RoomPushResult);
     }
     if (this.room.kind !== 'ticket') return json({ error: 'invalid_request', message: 'messages go to ticket rooms' }, 400);
+    if (push.type === 'message_removed') {
+      if (push.ticketId !== this.room.ticketId) return json({ error: 'invalid_request', message: 'message is for another ticket' }, 400);
+      const { messageId } = push;
+      // In the pipeline, after any delivery in progress: a message is never delivered after its removal.
+      const delivered = await this.messages.pipeline.run(async () => {
+        this.messages.log.remove(messageId);
+        return this.connections.fanOut({ type: 'message_removed', messageId });
+      });
+      return json({ delivered, duplicate: false } satisfies RoomPushResult);
+    }
     if (push.message.ticketId !== this.room.ticketId) return json({ error: 'invalid_request', message: 'message is for another ticket' }, 400);
     try {
       const duplicate = await this.messages.pipeline.runExclusive(() => this.messages.pushed(push.message, push.previousId));

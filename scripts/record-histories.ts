@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import proto from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { eq } from 'drizzle-orm';
-import { businessCalendars, departments, settings, slaPolicies, tickets, users } from '../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { businessCalendars, departments, settings, slaPolicies, ticketEvents, tickets, users } from '../db/schema';
 import { seedSla } from '../db/seed-sla';
 import {
   assignUpdate,
@@ -217,6 +217,27 @@ const scenarios: Record<string, Scenario> = {
       await until('the parent to hear of its child', async () => (await primary.handle.query(stateQuery)).openChildren.length === 0);
       await primary.handle.executeUpdate(transitionUpdate, { args: [{ actor: sam, to: 'resolved' }] });
       return [primary, duplicate, child].map((t) => ticketWorkflowId(t.ticket.number));
+    },
+  },
+  'edited-and-retriaged': {
+    description: 'triage is unsure; the requester rewrites the ticket (a material edit) and it is triaged again (PATCHES.retriageOnEdit)',
+    async run(stack) {
+      await setLifecycle(stack, { triageMinConfidence: 0.999 });
+      const { ticket } = await open(stack, 'rosa.requester@deskflow.test', 'Weird issue', 'Something is off.', false);
+      await setLifecycle(stack, { triageMinConfidence: 0.5 });
+      const { api } = await stack.signIn('rosa.requester@deskflow.test');
+      await api.ticket.updateDetails.mutate({ id: ticket.id, title: 'Laptop screen is cracked', description: 'I dropped my laptop; the screen is cracked and flickers.' });
+      await until(
+        'the re-triage',
+        async () =>
+          (
+            await stack.db
+              .select()
+              .from(ticketEvents)
+              .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.kind, 'retriaged')))
+          ).length > 0,
+      );
+      return [ticketWorkflowId(ticket.number)];
     },
   },
   'continued-as-new': {

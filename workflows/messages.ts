@@ -63,6 +63,14 @@ export const unlinkUpdate = defineUpdate<LifecycleView, [LinkInput]>('unlink');
 export type PublicReply = { commentId: number; authorId: string; authorRole: Role; at: string };
 export const publicReplySignal = defineSignal<[PublicReply]>('publicReply');
 
+/**
+ * The requester changed the title or description materially (api/tickets/details.ts decides what
+ * is material): a ticket nobody works on yet is triaged again and, if that changes where it
+ * belongs, routed again (workflows/ticket/retriage.ts).
+ */
+export type DetailsEdited = { title: string; description: string; actorId: string };
+export const detailsEditedSignal = defineSignal<[DetailsEdited]>('detailsEdited');
+
 /** SLA policies, calendars or lifecycle settings changed (version = the new configuration version). */
 export const slaConfigChangedSignal = defineSignal<[{ version: number }]>('slaConfigChanged');
 

@@ -12,9 +12,10 @@ import { staffTickets, ticketAccess, visibleTickets } from '../access';
 import { getSettings } from '../admin/settings/service';
 import { recordTicketEvent } from '../tickets/events';
 import type { AuthedContext } from '../trpc';
+import { hiddenMarks, readableComments, type HiddenMark } from './moderation';
 import { CommentError, listComments, storeComment, type StoredComment } from './store';
 
-export type CommentView = StoredComment & { editedAt: Date | null; mentions: { id: string; name: string }[] };
+export type CommentView = StoredComment & { editedAt: Date | null; mentions: { id: string; name: string }[]; hidden?: HiddenMark | null };
 
 /** `@handle` = the part of an address before the @ (e.g. @ivy.it for ivy.it@example.com). */
 export function mentionedHandles(body: string): string[] {
@@ -48,8 +49,15 @@ async function decorate(ctx: AuthedContext, list: StoredComment[]): Promise<Comm
 
 export async function listTicketComments(ctx: AuthedContext, input: { ticketId: string; after?: number | undefined; limit: number }) {
   const { caps } = await ticketAccess(ctx.db, ctx.user, input.ticketId);
-  const page = await listComments(ctx.db, { ticketId: input.ticketId, after: input.after, limit: input.limit, includeInternal: caps.staff });
-  return { comments: await decorate(ctx, page.comments), hasMore: page.hasMore };
+  // Staff also see comments they hid, marked (moderation.ts); requesters never.
+  const page = await listComments(ctx.db, { ticketId: input.ticketId, after: input.after, limit: input.limit, includeInternal: caps.staff, includeHidden: caps.staff });
+  const hidden = caps.staff
+    ? await hiddenMarks(
+        ctx,
+        page.comments.map((c) => c.id),
+      )
+    : new Map<number, HiddenMark>();
+  return { comments: (await decorate(ctx, page.comments)).map((c) => ({ ...c, hidden: hidden.get(c.id) ?? null })), hasMore: page.hasMore };
 }
 
 export async function addComment(ctx: AuthedContext, input: { ticketId: string; body: string; internal: boolean; clientId?: string | undefined }): Promise<CommentView> {
@@ -121,7 +129,7 @@ export async function editComment(ctx: AuthedContext, input: { id: number; body:
     .select({ id: comments.id, ticketId: comments.ticketId, authorId: comments.authorId, body: comments.body, internal: comments.internal, createdAt: comments.createdAt })
     .from(comments)
     .innerJoin(tickets, eq(tickets.id, comments.ticketId))
-    .where(and(eq(comments.id, input.id), visibleTickets(ctx.user), or(eq(comments.internal, false), staffTickets(ctx.user))));
+    .where(and(eq(comments.id, input.id), visibleTickets(ctx.user), or(eq(comments.internal, false), staffTickets(ctx.user)), readableComments(ctx.user)));
   if (!current) throw new TRPCError({ code: 'NOT_FOUND', message: `Comment ${input.id} was not found.` });
   if (current.authorId !== ctx.user.id) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the author can edit a comment.' });
   const { commentEditWindowMinutes } = await getSettings(ctx.db);
@@ -140,7 +148,7 @@ export async function editComment(ctx: AuthedContext, input: { id: number; body:
       });
     });
   }
-  const page = await listComments(ctx.db, { ticketId: current.ticketId, after: current.id - 1, limit: 1, includeInternal: true });
+  const page = await listComments(ctx.db, { ticketId: current.ticketId, after: current.id - 1, limit: 1, includeInternal: true, includeHidden: true });
   const [view] = await decorate(ctx, page.comments);
   return view!;
 }
@@ -151,7 +159,7 @@ export async function commentEditHistory(ctx: AuthedContext, commentId: number) 
     .select({ id: comments.id })
     .from(comments)
     .innerJoin(tickets, eq(tickets.id, comments.ticketId))
-    .where(and(eq(comments.id, commentId), visibleTickets(ctx.user), or(eq(comments.internal, false), staffTickets(ctx.user))));
+    .where(and(eq(comments.id, commentId), visibleTickets(ctx.user), or(eq(comments.internal, false), staffTickets(ctx.user)), readableComments(ctx.user)));
   if (!comment) throw new TRPCError({ code: 'NOT_FOUND', message: `Comment ${commentId} was not found.` });
   return ctx.db
     .select({ id: commentEdits.id, oldBody: commentEdits.oldBody, newBody: commentEdits.newBody, createdAt: commentEdits.createdAt, editor: { id: users.id, name: users.name } })
@@ -183,6 +191,7 @@ export async function myMentions(ctx: AuthedContext, input: { before?: number | 
         eq(commentMentions.userId, ctx.user.id),
         visibleTickets(ctx.user),
         or(eq(comments.internal, false), staffTickets(ctx.user)),
+        readableComments(ctx.user),
         input.before !== undefined ? lt(comments.id, input.before) : undefined,
       ),
     )

@@ -3,7 +3,7 @@
  * messages of its live room). Shared by the rooms' internal endpoints and the tRPC comment
  * procedures, so both store and list comments the same way.
  */
-import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { comments, tickets, users, type Role } from '../../db/schema';
 import { capabilitiesFor } from '../../domain/access';
@@ -161,11 +161,14 @@ export type ListCommentsInput = {
   after?: number | undefined;
   limit: number;
   includeInternal: boolean;
+  /** Comments staff hid (api/comments/moderation.ts): for staff lists only, never the rooms. Deleted ones are never listed. */
+  includeHidden?: boolean;
 };
 
 /** Comments of a ticket, oldest first. `hasMore`: more after the page (with `after`) or older ones (without). */
 export async function listComments(db: Db | Tx, input: ListCommentsInput): Promise<{ comments: StoredComment[]; hasMore: boolean }> {
-  const conditions: SQL[] = [eq(comments.ticketId, input.ticketId)];
+  const conditions: SQL[] = [eq(comments.ticketId, input.ticketId), isNull(comments.deletedAt)];
+  if (!input.includeHidden) conditions.push(isNull(comments.hiddenAt));
   if (!input.includeInternal) conditions.push(eq(comments.internal, false));
   if (input.after !== undefined) conditions.push(gt(comments.id, input.after));
   const rows = await db

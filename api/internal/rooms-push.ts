@@ -9,33 +9,38 @@
  * connected every minute anyway, so a push that fails is logged, never an error for the admin.
  */
 import { RoomPushResult, type RoomPush } from '../../realtime/protocol';
-import { userRoomName } from '../../realtime/token';
+import { ticketRoomName, userRoomName } from '../../realtime/token';
 import type { Logger } from '../../lib/logger';
 
 export type RoomsAccessNotifier = {
   /** Resolves once the rooms were told (or telling them failed); never rejects. */
   userAccessChanged(userId: string): Promise<void>;
+  /** A comment was deleted or hidden: the ticket's room drops it (its buffer, open screens). Never rejects. */
+  messageRemoved(ticketId: string, messageId: number): Promise<void>;
 };
 
 export function createRoomsAccessNotifier(options: { roomsUrl: string; internalSecret: string | undefined; logger: Logger; timeoutMs?: number }): RoomsAccessNotifier {
   const { internalSecret, logger } = options;
   const base = options.roomsUrl.replace(/\/+$/, '');
+  const push = async (room: string, body: RoomPush, what: string) => {
+    if (!internalSecret) return; // rooms not configured for pushes
+    try {
+      const response = await fetch(`${base}/parties/room/${room}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${internalSecret}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 2000),
+      });
+      const answer = RoomPushResult.safeParse(await response.json().catch(() => null));
+      if (!response.ok || !answer.success) throw new Error(`HTTP ${response.status}`);
+    } catch (error) {
+      logger.warn({ room, err: error instanceof Error ? error.message : String(error) }, what);
+    }
+  };
   return {
-    async userAccessChanged(userId) {
-      if (!internalSecret) return; // rooms not configured for pushes: the periodic re-check is all there is
-      const room = userRoomName(userId);
-      try {
-        const response = await fetch(`${base}/parties/room/${room}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${internalSecret}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ type: 'access_changed', userId } satisfies RoomPush),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 2000),
-        });
-        const answer = RoomPushResult.safeParse(await response.json().catch(() => null));
-        if (!response.ok || !answer.success) throw new Error(`HTTP ${response.status}`);
-      } catch (error) {
-        logger.warn({ room, err: error instanceof Error ? error.message : String(error) }, 'could not tell the rooms about an access change; their periodic re-check will');
-      }
-    },
+    userAccessChanged: (userId) => push(userRoomName(userId), { type: 'access_changed', userId }, 'could not tell the rooms about an access change; their periodic re-check will'),
+    // A room that missed it still never replays the message once its buffer is reloaded from the API (listComments leaves it out).
+    messageRemoved: (ticketId, messageId) =>
+      push(ticketRoomName(ticketId), { type: 'message_removed', ticketId, messageId }, 'could not tell the ticket room about a removed message; it leaves on its next reload'),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deleteComment, hideComment } from '../comments/moderation';
 import { addComment, commentEditHistory, editComment, listTicketComments, myMentions } from '../comments/service';
 import { agentProcedure, createTRPCRouter, protectedProcedure } from '../trpc';
 
@@ -16,6 +17,11 @@ const ZCommentView = z.object({
   clientId: z.string().nullable(),
   editedAt: z.date().nullable(),
   mentions: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  /** Hidden by staff (only staff lists show such comments): when and by whom. */
+  hidden: z
+    .object({ at: z.date(), by: z.object({ id: z.uuid(), name: z.string() }).nullable() })
+    .nullable()
+    .optional(),
 });
 
 export const commentRouter = createTRPCRouter({
@@ -47,6 +53,12 @@ export const commentRouter = createTRPCRouter({
 
   /** Authors may edit within the window set by admins; every edit is kept. */
   edit: protectedProcedure.input(z.object({ id: ZCommentId, body: ZBody })).mutation(({ ctx, input }) => editComment(ctx, input)),
+  /** Authors delete their own comment within the edit window: gone for everyone (kept for the audit). */
+  delete: protectedProcedure.input(z.object({ id: ZCommentId })).mutation(({ ctx, input }) => deleteComment(ctx, input)),
+  /** Staff of the ticket hide any comment: gone for requesters; staff still see it, marked hidden. */
+  hide: agentProcedure
+    .input(z.object({ id: ZCommentId, reason: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters').optional() }))
+    .mutation(({ ctx, input }) => hideComment(ctx, input)),
   edits: protectedProcedure.input(z.object({ id: ZCommentId })).query(({ ctx, input }) => commentEditHistory(ctx, input.id)),
   /** Comments mentioning the calling agent. */
   mentions: agentProcedure

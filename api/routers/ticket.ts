@@ -2,8 +2,21 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { ticketTemplates } from '../../db/schema';
 import { bulkUpdate, ZBulkResult } from '../tickets/bulk';
+import { updateTicketDetails } from '../tickets/details';
 import { ticketHistory } from '../tickets/history';
-import { ZBulkUpdateInput, ZCreateTicketInput, ZHistoryInput, ZListTicketsInput, ZSearchResult, ZSearchTicketsInput, ZTicketId, ZTicketPage, ZTicketView, ZWatcherInput } from '../tickets/schemas';
+import {
+  ZBulkUpdateInput,
+  ZCreateTicketInput,
+  ZHistoryInput,
+  ZListTicketsInput,
+  ZSearchResult,
+  ZSearchTicketsInput,
+  ZTicketId,
+  ZTicketPage,
+  ZTicketView,
+  ZUpdateDetailsInput,
+  ZWatcherInput,
+} from '../tickets/schemas';
 import { createTicket, getTicket, listTickets, searchTickets } from '../tickets/service';
 import { addWatcher, listWatchers, removeWatcher } from '../tickets/watchers';
 import { agentProcedure, createTRPCRouter, protectedProcedure } from '../trpc';
@@ -26,6 +39,13 @@ export const ticketRouter = createTRPCRouter({
     .input(ZListTicketsInput)
     .output(ZTicketPage)
     .query(({ ctx, input }) => listTickets(ctx.db, ctx.user, input)),
+
+  /** The requester edits the title and description while the ticket is new or triaged; a material edit re-triages it. */
+  updateDetails: protectedProcedure
+    .meta({ openapi: { method: 'PATCH', path: '/tickets/{id}', tags: ['tickets'], summary: 'The requester edits the title and description (new or triaged tickets)' } })
+    .input(ZUpdateDetailsInput)
+    .output(ZTicketView.extend({ retriage: z.boolean() }))
+    .mutation(({ ctx, input }) => updateTicketDetails(ctx, input)),
 
   search: protectedProcedure
     .meta({ openapi: { method: 'GET', path: '/search/tickets', tags: ['tickets'], summary: 'Ranked full-text search over titles, descriptions and comments' } })

@@ -10,7 +10,8 @@ import { ticketEvents, users } from '../../db/schema';
 import { ticketAccess } from '../access';
 import type { SessionUser } from '../auth/session';
 
-const publicKinds: TicketEventKind[] = ['created', 'attachment_added', 'attachment_deleted', 'comment_added'];
+// The requester's own edits are theirs to see; staff moderation (comment_hidden) is not.
+const publicKinds: TicketEventKind[] = ['created', 'attachment_added', 'attachment_deleted', 'comment_added', 'comment_deleted', 'details_edited'];
 const publicFields = ['status', 'priority'];
 
 export async function ticketHistory(db: Db, user: SessionUser, input: { id: string; after?: number | undefined; limit: number }) {

@@ -33,6 +33,16 @@ export const ZCreateTicketInput = z
   });
 export type CreateTicketInput = z.infer<typeof ZCreateTicketInput>;
 
+/** The requester's edit of their ticket (api/tickets/details.ts): at least one of the two. */
+export const ZUpdateDetailsInput = z
+  .object({
+    id: z.uuid('must be a ticket id (UUID)'),
+    title: z.string().trim().min(3, 'must be at least 3 characters').max(200, 'must be at most 200 characters').optional(),
+    description: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20,000 characters').optional(),
+  })
+  .refine((input) => input.title !== undefined || input.description !== undefined, { message: 'give a new title, a new description or both', path: ['title'] });
+export type UpdateDetailsInput = z.infer<typeof ZUpdateDetailsInput>;
+
 export const ticketSorts = ['created', 'updated', 'due'] as const;
 export type TicketSort = (typeof ticketSorts)[number];
 

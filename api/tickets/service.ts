@@ -171,7 +171,15 @@ export function searchTicketsQuery(db: Db, user: SessionUser, input: SearchTicke
   const commentMatches = db
     .select({ ticketId: sql<string>`${comments.ticketId}`.as('ticket_id'), rank: sql<number>`ts_rank(${commentDocument}, ${query}) * 0.5`.as('rank') })
     .from(comments)
-    .where(and(sql`${commentDocument} @@ ${query}`, user.role === 'admin' ? undefined : or(eq(comments.internal, false), staffOfComment)));
+    .where(
+      and(
+        sql`${commentDocument} @@ ${query}`,
+        user.role === 'admin' ? undefined : or(eq(comments.internal, false), staffOfComment),
+        // Deleted comments match nobody; hidden ones only staff of their ticket (api/comments/moderation.ts).
+        isNull(comments.deletedAt),
+        user.role === 'admin' ? undefined : or(isNull(comments.hiddenAt), staffOfComment),
+      ),
+    );
   const matches = unionAll(ticketMatches, commentMatches).as('matches');
   const ranked = db
     .select({ ticketId: matches.ticketId, rank: sql<number>`max(${matches.rank})`.as('best_rank') })

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, primaryKey, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { createdAt, timestamptz, updatedAt } from './columns';
 import { roleEnum } from './enums';
 
@@ -31,7 +31,12 @@ export const users = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /** Away from routing: automatic assignment skips them (until `awayUntil`, when set; no end otherwise). */
     away: boolean('away').notNull().default(false),
+    /** The end of an absence: from then on the agent counts as available again, without anyone acting. */
+    awayUntil: timestamptz('away_until'),
+    /** At most this many open tickets assigned by routing (null: no cap); manual assignment may exceed it. */
+    maxOpenTickets: integer('max_open_tickets'),
     /** Requester groups (e.g. "vip", "executives") that SLA policies can match. */
     groups: text('groups')
       .array()

@@ -136,6 +136,11 @@ export const comments = pgTable(
     ai: boolean('ai').notNull().default(false),
     /** Client-chosen id so a resent message is stored once. */
     clientId: text('client_id'),
+    /** Soft deletes, kept for the audit (api/comments/moderation.ts): deleted by its author (gone for everyone) … */
+    deletedAt: timestamptz('deleted_at'),
+    /** … or hidden by staff (gone for requesters; staff see it marked hidden). */
+    hiddenAt: timestamptz('hidden_at'),
+    hiddenById: uuid('hidden_by_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -115,6 +115,9 @@ const requesterOrPrivileged: Rule = (role, relation) => {
   return 'FORBIDDEN';
 };
 
+/** Editing a ticket's title and description: its requester only (api/tickets/details.ts); staff reclassify instead. */
+const requesterOnly: Rule = (role, relation) => (!sees(role, relation) ? 'NOT_FOUND' : filed(role, relation) ? 'OK' : 'FORBIDDEN');
+
 const ticketId = (c: MatrixCall) => ({ id: c.ticket.id });
 const unique = () => crypto.randomUUID().slice(0, 8);
 
@@ -151,6 +154,8 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'ticket.addWatcher': { allow: rules.staffOfTicket, input: async (c) => ({ id: c.ticket.id, userId: (await c.fx.freshUser()).id }) },
   'ticket.removeWatcher': { allow: rules.staffOfTicket, input: async (c) => ({ id: c.ticket.id, userId: (await c.fx.freshUser()).id }) },
   'ticket.templates': { allow: rules.signedIn },
+  // The fixtures wait on the customer, past the editable statuses: the requester gets past access and is refused for the status.
+  'ticket.updateDetails': { allow: requesterOnly, input: (c) => ({ id: c.ticket.id, title: 'Matrix: edited title' }), allowedErrors: ['BAD_REQUEST'] },
   // Per-ticket visibility is reported in the results; access to the procedure is for staff.
   'ticket.bulkUpdate': { allow: rules.staff, input: (c) => ({ ticketIds: [c.ticket.id], change: { action: 'priority', priority: 'high' } }) },
 
@@ -185,6 +190,17 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'comment.edit': { allow: rules.seesTicket, input: async (c) => ({ id: await c.fx.comment(c.ticket.id, c.callerEmail), body: 'Edited by the matrix' }) },
   'comment.edits': { allow: rules.seesTicket, input: async (c) => ({ id: await c.fx.comment(c.ticket.id, c.ticket.requesterEmail) }) },
   'comment.mentions': { allow: rules.staff },
+  // The caller's own fresh comment: within the edit window.
+  'comment.delete': { allow: rules.seesTicket, input: async (c) => ({ id: await c.fx.comment(c.ticket.id, c.callerEmail) }) },
+  // A fresh comment of the ticket's requester: staff of the ticket hide it.
+  'comment.hide': { allow: rules.staffOfTicket, input: async (c) => ({ id: await c.fx.comment(c.ticket.id, c.ticket.requesterEmail), reason: 'matrix moderation' }) },
+
+  // availability ----------------------------------------------------------------------
+  'availability.getMine': { allow: rules.staff },
+  'availability.setMine': { allow: rules.staff, input: () => ({ status: 'available' }) },
+  'availability.team': { allow: rules.supervisors },
+  // The caller themselves (in their own team); availability.test.ts covers other departments.
+  'availability.set': { allow: rules.supervisors, input: (c) => ({ userId: c.fx.userId(c.callerEmail), status: 'available' }) },
 
   // attachments -----------------------------------------------------------------------
   'attachment.upload': {

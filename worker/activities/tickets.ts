@@ -21,6 +21,10 @@ const timeFields = ['responseDueAt', 'resolutionDueAt', 'firstRespondedAt', 'res
 
 /** Open tickets weighted by priority: what "workload" means for routing. */
 const loadSql = sql<number>`coalesce(sum(case ${tickets.priority} when 'critical' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end), 0)::int`;
+/** Not away, or away until a time that has passed (back by themselves: api/availability). */
+const availableNow = sql`(not ${users.away} or (${users.awayUntil} is not null and ${users.awayUntil} <= now()))`;
+/** Under their cap of open assigned tickets (null: no cap); with the open tickets joined and grouped per user. */
+const underCap = sql`(${users.maxOpenTickets} is null or count(${tickets.id}) < ${users.maxOpenTickets})`;
 
 function rowValues(patch: TicketRowPatch): Partial<Ticket> {
   const values: Record<string, unknown> = { ...patch };
@@ -83,7 +87,7 @@ export { audienceUsers, staffRecipients };
 
 /**
  * The assignee automatic routing picks, inside the caller's transaction: an available (active,
- * not away) agent of the department — or a member of its escalation group — preferring those
+ * not away — or back from an absence whose end has passed — and under their cap of open tickets) agent of the department — or a member of its escalation group — preferring those
  * with the category among their skills, then the least loaded, then whoever was assigned
  * longest ago (round-robin on ties). A per-department advisory lock serialises concurrent picks.
  */
@@ -99,8 +103,9 @@ async function pickAssignee(tx: Tx, input: NonNullable<TicketChange['autoAssign'
     .from(users)
     .leftJoin(tickets, and(eq(tickets.assigneeId, users.id), inArray(tickets.status, [...OPEN_STATUSES])))
     .leftJoin(agentRouting, eq(agentRouting.userId, users.id))
-    .where(and(pool, eq(users.active, true), eq(users.away, false), sql`${users.role} <> 'requester'`))
+    .where(and(pool, eq(users.active, true), availableNow, sql`${users.role} <> 'requester'`))
     .groupBy(users.id, agentRouting.lastAssignedAt)
+    .having(underCap)
     .orderBy(...(input.category ? [desc(skilled)] : []), asc(loadSql), sql`${agentRouting.lastAssignedAt} asc nulls first`, asc(users.id));
   const chosen = candidates.find((c) => c.id !== excludeUserId);
   if (!chosen) return null;
@@ -248,8 +253,9 @@ export function ticketActivities(db: Db, notifier?: Notifier) {
         .select({ id: users.id, load: loadSql })
         .from(users)
         .leftJoin(tickets, and(eq(tickets.assigneeId, users.id), inArray(tickets.status, [...OPEN_STATUSES])))
-        .where(and(eq(users.departmentId, departmentId), eq(users.role, 'agent'), eq(users.active, true), eq(users.away, false)))
+        .where(and(eq(users.departmentId, departmentId), eq(users.role, 'agent'), eq(users.active, true), availableNow))
         .groupBy(users.id)
+        .having(underCap)
         .orderBy(asc(loadSql), asc(users.id))
         .limit(1);
       return agent ? { id: agent.id, reason: `least loaded available agent (load ${agent.load})` } : null;

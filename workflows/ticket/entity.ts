@@ -268,6 +268,32 @@ export class TicketEntity {
     this.applyContext(ctx, slaStart);
   }
 
+  /** Whether triage may run again on edited text: intake is done, nobody works on it and no screening hold waits. */
+  get mayRetriage(): boolean {
+    const { state } = this;
+    return state.persisted && state.sla !== null && !state.review && state.assigneeId === null && (state.status === 'new' || state.status === 'triaged');
+  }
+
+  /**
+   * Adopts a confident triage of the edited text (a ticket nobody works on yet). A ticket that
+   * waited for a person's triage is triaged now. Returns what changed, and the SLA policy change.
+   */
+  retriage(triage: TriageResult, ctx: TicketContext, at: number): { changed: string[]; event: ExtraEvent | null } {
+    const { state } = this;
+    const before = { department: state.departmentId, category: state.category, priority: state.priority, status: state.status };
+    state.triage = triage;
+    state.priority = triage.priority;
+    state.category = triage.category;
+    const { event } = this.applyContext(ctx, at);
+    if (state.needsTriage) {
+      state.needsTriage = false;
+      this.triaged(at);
+    }
+    const after = { department: state.departmentId, category: state.category, priority: state.priority, status: state.status };
+    const changed = (Object.keys(before) as (keyof typeof before)[]).filter((key) => before[key] !== after[key]);
+    return { changed, event };
+  }
+
   /** Triage was not confident: a person triages it (the status stays `new`). */
   awaitTriageByHand(): void {
     this.state.needsTriage = true;

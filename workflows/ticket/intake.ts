@@ -8,7 +8,7 @@ import { resolveContext, route } from './routing';
 import { errorMessage, type TicketRun } from './run';
 
 /** An AI step with its rules fallback; the fallback is audited. */
-async function withFallback<T>(run: TicketRun, step: string, primary: () => Promise<T>, fallback: () => Promise<T>): Promise<{ result: T; event: ExtraEvent | null }> {
+export async function withFallback<T>(run: TicketRun, step: string, primary: () => Promise<T>, fallback: () => Promise<T>): Promise<{ result: T; event: ExtraEvent | null }> {
   try {
     return { result: await primary(), event: null };
   } catch (error) {

@@ -9,4 +9,9 @@ export const PATCHES = {
    * departments they supervise. Handlers of Updates accepted before it re-check by the role rule.
    */
   staffPowersPerTicket: 'deskflow-staff-powers-per-ticket',
+  /**
+   * A material edit of the title or description (detailsEdited signal) triages the ticket again.
+   * Behind a patch: a signal delivered before the handler existed replays as ignored.
+   */
+  retriageOnEdit: 'deskflow-retriage-on-edit',
 } as const;

@@ -31,7 +31,7 @@ export const assignmentNotice = (run: TicketRun, offset = 1): NotificationSpec =
 });
 
 /** The step that picks an agent (skills, availability, workload, round-robin) for a triaged ticket. */
-const assignStep = (run: TicketRun): PersistStep => ({
+export const assignStep = (run: TicketRun): PersistStep => ({
   kind: 'assigned',
   options: { source: 'workflow', autoAssign: { pool: 'department', departmentId: run.ticket.state.departmentId!, category: run.ticket.state.category }, notifications: [assignmentNotice(run, 1)] },
 });
@@ -44,7 +44,7 @@ export async function autoAssign(run: TicketRun) {
   afterAutoAssign(run, result!);
 }
 
-function afterAutoAssign(run: TicketRun, result: TicketChangeResult) {
+export function afterAutoAssign(run: TicketRun, result: TicketChangeResult) {
   if (result.assigneeId && run.ticket.state.firstRespondedAt === null) run.store.enqueue({ kind: 'draft', assigneeId: result.assigneeId });
 }
 

@@ -22,6 +22,7 @@ import {
   childTicketSignal,
   claimUpdate,
   confirmResolutionUpdate,
+  detailsEditedSignal,
   escalateUpdate,
   linkUpdate,
   mergeUpdate,
@@ -40,6 +41,7 @@ import type { TicketWorkflowInput } from '../types';
 import { TicketEntity } from './entity';
 import { awaitPersisted, moves, onLifecycleUpdate, onPublicReply, onSlaConfigChanged } from './handlers';
 import { intake } from './intake';
+import { onDetailsEdited } from './retriage';
 import { PATCHES } from './patches';
 import { TicketRun } from './run';
 import { onWake } from './sla';
@@ -98,6 +100,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
   setHandler(publicReplySignal, (reply) => run.exclusive(() => onPublicReply(run, reply)));
   setHandler(slaConfigChangedSignal, (change) => onSlaConfigChanged(run, change));
   setHandler(childTicketSignal, (child) => ticket.childChanged(child));
+  setHandler(detailsEditedSignal, (edit) => run.exclusive(() => onDetailsEdited(run, edit)));
 
   // Intake (the skeleton's for tickets it started), then the main loop.
   if (!ticket.state.persisted) {
