@@ -91,6 +91,9 @@ export const ticketEventKinds = [
   'created',
   'comment_added',
   'comment_edited',
+  /** A message screening held for staff review was released (delivered) or rejected by staff. */
+  'comment_released',
+  'comment_rejected',
   'attachment_added',
   'attachment_deleted',
   'watcher_added',

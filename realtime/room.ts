@@ -238,7 +238,7 @@ export class Room extends Server<RoomsEnv> {
     if (this.room.kind !== 'ticket') return json({ error: 'invalid_request', message: 'messages go to ticket rooms' }, 400);
     if (push.message.ticketId !== this.room.ticketId) return json({ error: 'invalid_request', message: 'message is for another ticket' }, 400);
     try {
-      const duplicate = await this.messages.pipeline.run(() => this.messages.pushed(push.message, push.previousId));
+      const duplicate = await this.messages.pipeline.run(() => this.messages.pushed(push.message, push.previousId, push.released ?? false));
       return json({ delivered: duplicate ? 0 : 1, duplicate } satisfies RoomPushResult);
     } catch (error) {
       this.reportFailure('delivering a pushed message', error);

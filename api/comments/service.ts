@@ -1,29 +1,25 @@
 /**
- * Comment procedures' logic on top of the shared store (store.ts): visibility, mentions,
- * edits within a window (audited), and the signal that tells the ticket's workflow about a
- * public reply (first response, next response, resuming a ticket waiting on the customer).
+ * Comment procedures' logic on top of the shared store (store.ts) and the one message path
+ * (post.ts): visibility (internal notes and held messages for staff only, the `ai` flag shown to
+ * staff only), mentions, and edits within a window (audited).
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { TRPCError } from '@trpc/server';
-import { and, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
-import { commentEdits, commentMentions, comments, tickets, ticketWatchers, users } from '../../db/schema';
-import { publicReplySignal, ticketWorkflowId } from '../../workflows/messages';
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { commentEdits, commentMentions, comments, tickets, users } from '../../db/schema';
 import { staffTickets, ticketAccess, visibleTickets } from '../access';
 import { getSettings } from '../admin/settings/service';
 import { recordTicketEvent } from '../tickets/events';
 import type { AuthedContext } from '../trpc';
-import { CommentError, listComments, storeComment, type StoredComment } from './store';
+import { postMessage, ReplySignalError, ticketRoomPusher, type PostedMessage } from './post';
+import { CommentError, listComments, type StoredComment } from './store';
 
-export type CommentView = StoredComment & { editedAt: Date | null; mentions: { id: string; name: string }[] };
+export { mentionedHandles } from './post';
 
-/** `@handle` = the part of an address before the @ (e.g. @ivy.it for ivy.it@example.com). */
-export function mentionedHandles(body: string): string[] {
-  const handles = new Set<string>();
-  for (const match of body.matchAll(/(?:^|[^\w@.])@([a-z0-9][a-z0-9._-]{0,63})/gi)) handles.add(match[1]!.replace(/[._-]+$/, '').toLowerCase());
-  return [...handles].slice(0, 20);
-}
+/** A comment as the API shows it; `ai` only in staff's views. */
+export type CommentView = Omit<StoredComment, 'ai'> & { ai?: boolean; editedAt: Date | null; mentions: { id: string; name: string }[] };
 
-async function decorate(ctx: AuthedContext, list: StoredComment[]): Promise<CommentView[]> {
+/** Decorates comments with edits and mentions, as `viewer` may see them (requesters never see the `ai` flag). */
+export async function decorate(ctx: Pick<AuthedContext, 'db'>, list: StoredComment[], viewer: { staff: boolean }): Promise<CommentView[]> {
   if (list.length === 0) return [];
   const ids = list.map((c) => c.id);
   const [edits, mentions] = await Promise.all([
@@ -39,8 +35,9 @@ async function decorate(ctx: AuthedContext, list: StoredComment[]): Promise<Comm
       .where(inArray(commentMentions.commentId, ids)),
   ]);
   const editedAt = new Map(edits.map((e) => [e.commentId, e.at]));
-  return list.map((comment) => ({
+  return list.map(({ ai, ...comment }) => ({
     ...comment,
+    ...(viewer.staff && { ai }),
     editedAt: editedAt.get(comment.id) ?? null,
     mentions: mentions.filter((m) => m.commentId === comment.id).map(({ id, name }) => ({ id, name })),
   }));
@@ -49,71 +46,30 @@ async function decorate(ctx: AuthedContext, list: StoredComment[]): Promise<Comm
 export async function listTicketComments(ctx: AuthedContext, input: { ticketId: string; after?: number | undefined; limit: number }) {
   const { caps } = await ticketAccess(ctx.db, ctx.user, input.ticketId);
   const page = await listComments(ctx.db, { ticketId: input.ticketId, after: input.after, limit: input.limit, includeInternal: caps.staff });
-  return { comments: await decorate(ctx, page.comments), hasMore: page.hasMore };
+  return { comments: await decorate(ctx, page.comments, caps), hasMore: page.hasMore };
 }
 
-export async function addComment(ctx: AuthedContext, input: { ticketId: string; body: string; internal: boolean; clientId?: string | undefined }): Promise<CommentView> {
+export type AddCommentInput = { ticketId: string; body: string; internal: boolean; ai?: boolean | undefined; clientId?: string | undefined };
+
+/** The tRPC/REST side of the one message path (post.ts): the caller's access first, then post, then the caller's view. */
+export async function addComment(ctx: AuthedContext, input: AddCommentInput): Promise<CommentView & { notified: string[] }> {
   const ticket = await ticketAccess(ctx.db, ctx.user, input.ticketId);
   if (input.internal && !ticket.caps.staff) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only staff of this ticket (its department, its assignee, admins) can post internal notes.' });
-  let stored;
+  if (input.ai && !ticket.caps.staff) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only staff of this ticket can send AI suggestions.' });
+  let posted: PostedMessage;
   try {
-    stored = await storeComment(ctx.db, { ticketId: input.ticketId, authorId: ctx.user.id, body: input.body, internal: input.internal, ai: false, clientId: input.clientId ?? null });
+    posted = await postMessage(
+      { db: ctx.db, temporal: ctx.temporal, room: ticketRoomPusher(ctx) },
+      { ticketId: input.ticketId, authorId: ctx.user.id, body: input.body, internal: input.internal, ai: input.ai ?? false, clientId: input.clientId ?? null },
+    );
   } catch (error) {
+    if (error instanceof ReplySignalError) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
     if (!(error instanceof CommentError)) throw error;
     const code = error.code === 'forbidden' ? 'FORBIDDEN' : error.code === 'client_id_conflict' ? 'CONFLICT' : 'NOT_FOUND';
     throw new TRPCError({ code, message: error.message, cause: error });
   }
-  const comment = stored.comment;
-  if (stored.created) {
-    await recordTicketEvent(ctx.db, {
-      ticketId: comment.ticketId,
-      kind: 'comment_added',
-      newValue: { commentId: comment.id, internal: comment.internal },
-      actorId: ctx.user.id,
-      dedupeKey: `comment:${comment.id}:added`,
-    });
-    // Only staff mention (and thereby subscribe) agents; a requester's @word stays plain text.
-    if (ticket.caps.staff) await recordMentions(ctx, comment);
-  }
-  // The workflow hears the author as they stand to this ticket: an agent who filed it replies as its requester.
-  if (!comment.internal) await signalPublicReply(ctx, ticket.number, comment, ticket.caps.staff ? comment.author.role : 'requester');
-  const [view] = await decorate(ctx, [comment]);
-  return view!;
-}
-
-async function recordMentions(ctx: AuthedContext, comment: StoredComment) {
-  const handles = mentionedHandles(comment.body);
-  if (handles.length === 0) return;
-  const mentioned = await ctx.db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(inArray(sql`lower(split_part(${users.email}, '@', 1))`, handles), ne(users.role, 'requester'), eq(users.active, true), ne(users.id, ctx.user.id)));
-  if (mentioned.length === 0) return;
-  await ctx.db
-    .insert(commentMentions)
-    .values(mentioned.map((m) => ({ commentId: comment.id, userId: m.id })))
-    .onConflictDoNothing();
-  // A mentioned agent follows the ticket, so they can read what they were asked about.
-  await ctx.db
-    .insert(ticketWatchers)
-    .values(mentioned.map((m) => ({ ticketId: comment.ticketId, userId: m.id })))
-    .onConflictDoNothing();
-}
-
-/**
- * Tells the ticket's workflow about a public reply. Sent again when a resent comment is
- * returned (the workflow dedupes by commentId), so a lost signal is repaired by the client's
- * retry. A ticket whose workflow has finished (closed) has no clocks to move.
- */
-async function signalPublicReply(ctx: AuthedContext, ticketNumber: number, comment: StoredComment, authorRole: StoredComment['author']['role']) {
-  try {
-    await ctx.temporal.workflow
-      .getHandle(ticketWorkflowId(ticketNumber))
-      .signal(publicReplySignal, { commentId: comment.id, authorId: comment.author.id, authorRole, at: comment.createdAt.toISOString() });
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return;
-    throw error;
-  }
+  const [view] = await decorate(ctx, [posted.comment], ticket.caps);
+  return { ...view!, notified: posted.notified };
 }
 
 export async function editComment(ctx: AuthedContext, input: { id: number; body: string }): Promise<CommentView> {
@@ -141,7 +97,8 @@ export async function editComment(ctx: AuthedContext, input: { id: number; body:
     });
   }
   const page = await listComments(ctx.db, { ticketId: current.ticketId, after: current.id - 1, limit: 1, includeInternal: true });
-  const [view] = await decorate(ctx, page.comments);
+  const { caps } = await ticketAccess(ctx.db, ctx.user, current.ticketId);
+  const [view] = await decorate(ctx, page.comments, caps);
   return view!;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reviewHeldMessage } from '../comments/review';
 import { addComment, commentEditHistory, editComment, listTicketComments, myMentions } from '../comments/service';
 import { agentProcedure, createTRPCRouter, protectedProcedure } from '../trpc';
 
@@ -11,12 +12,17 @@ const ZCommentView = z.object({
   author: z.object({ id: z.uuid(), name: z.string(), role: z.enum(['requester', 'agent', 'supervisor', 'admin']) }),
   body: z.string(),
   internal: z.boolean(),
-  ai: z.boolean(),
+  /** Sent from an AI suggestion: in staff's views only. */
+  ai: z.boolean().optional(),
   createdAt: z.date(),
   clientId: z.string().nullable(),
+  /** Held by screening for staff review (only the ticket's staff see it until released). */
+  held: z.boolean(),
   editedAt: z.date().nullable(),
   mentions: z.array(z.object({ id: z.uuid(), name: z.string() })),
 });
+
+const ZReviewResult = z.object({ id: z.number(), ticketId: z.uuid(), state: z.enum(['released', 'rejected']) });
 
 export const commentRouter = createTRPCRouter({
   list: protectedProcedure
@@ -33,6 +39,8 @@ export const commentRouter = createTRPCRouter({
         ticketId: z.uuid('must be a ticket id (UUID)'),
         body: ZBody,
         internal: z.boolean().default(false),
+        /** Sent from an AI suggestion (staff of the ticket only); shown to staff only. */
+        ai: z.boolean().default(false),
         /** Client-chosen id: resending the same one stores the comment once. */
         clientId: z
           .string()
@@ -48,6 +56,16 @@ export const commentRouter = createTRPCRouter({
   /** Authors may edit within the window set by admins; every edit is kept. */
   edit: protectedProcedure.input(z.object({ id: ZCommentId, body: ZBody })).mutation(({ ctx, input }) => editComment(ctx, input)),
   edits: protectedProcedure.input(z.object({ id: ZCommentId })).query(({ ctx, input }) => commentEditHistory(ctx, input.id)),
+  /** Held messages (screening flagged them): staff of the ticket deliver one after all… */
+  release: agentProcedure
+    .input(z.object({ id: ZCommentId, reason: z.string().trim().max(500, 'must be at most 500 characters').optional() }))
+    .output(ZReviewResult)
+    .mutation(({ ctx, input }) => reviewHeldMessage(ctx, { ...input, decision: 'release' })),
+  /** …or keep it from everyone for good. */
+  reject: agentProcedure
+    .input(z.object({ id: ZCommentId, reason: z.string().trim().max(500, 'must be at most 500 characters').optional() }))
+    .output(ZReviewResult)
+    .mutation(({ ctx, input }) => reviewHeldMessage(ctx, { ...input, decision: 'reject' })),
   /** Comments mentioning the calling agent. */
   mentions: agentProcedure
     .input(z.object({ before: ZCommentId.optional(), limit: z.number().int().min(1).max(100).default(25) }).default({ limit: 25 }))

@@ -6,7 +6,7 @@ import { seedDemo } from '../../db/seed';
 import { aiActivities } from '../../worker/activities/ai';
 import { createOfflineProvider } from '../../worker/ai/offline-provider';
 import { draftFromTemplate } from '../../worker/ai/reply-templates';
-import { screenByRules } from '../../worker/ai/screening';
+import { screenByRules } from '../../domain/screening';
 import { freshPglite } from '../../dev-support/databases';
 
 const screen = (title: string, description = '') => screenByRules({ title, description });
