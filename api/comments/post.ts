@@ -102,7 +102,7 @@ export async function postMessage(deps: MessageDeps, raw: PostMessageInput): Pro
       await recordTicketEvent(tx, {
         ticketId: comment.ticketId,
         kind: 'comment_added',
-        newValue: { commentId: comment.id, internal: comment.internal, ...(comment.ai && { ai: true }), ...(comment.held && { held: true }) },
+        newValue: { commentId: comment.id, internal: comment.internal, ...(comment.held && { held: true }) },
         actorId: comment.author.id,
         dedupeKey: `comment:${comment.id}:added`,
       });
