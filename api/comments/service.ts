@@ -4,7 +4,7 @@
  * staff only), mentions, and edits within a window (audited).
  */
 import { TRPCError } from '@trpc/server';
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { commentEdits, commentMentions, comments, tickets, users } from '../../db/schema';
 import { staffTickets, ticketAccess, visibleTickets } from '../access';
 import { getSettings } from '../admin/settings/service';
@@ -14,6 +14,13 @@ import { postMessage, ReplySignalError, ticketRoomPusher, type PostedMessage } f
 import { CommentError, listComments, type StoredComment } from './store';
 
 export { mentionedHandles } from './post';
+
+/**
+ * Comments the caller may read, on tickets they see: staff of the ticket all of them; everyone
+ * else public ones that are not held for review (a held message cannot be edited by its author either).
+ */
+const readableBy = (ctx: AuthedContext) =>
+  or(and(eq(comments.internal, false), or(isNull(comments.reviewState), eq(comments.reviewState, 'released'))), staffTickets(ctx.user));
 
 /** A comment as the API shows it; `ai` only in staff's views. */
 export type CommentView = Omit<StoredComment, 'ai'> & { ai?: boolean; editedAt: Date | null; mentions: { id: string; name: string }[] };
@@ -77,7 +84,7 @@ export async function editComment(ctx: AuthedContext, input: { id: number; body:
     .select({ id: comments.id, ticketId: comments.ticketId, authorId: comments.authorId, body: comments.body, internal: comments.internal, createdAt: comments.createdAt })
     .from(comments)
     .innerJoin(tickets, eq(tickets.id, comments.ticketId))
-    .where(and(eq(comments.id, input.id), visibleTickets(ctx.user), or(eq(comments.internal, false), staffTickets(ctx.user))));
+    .where(and(eq(comments.id, input.id), visibleTickets(ctx.user), readableBy(ctx)));
   if (!current) throw new TRPCError({ code: 'NOT_FOUND', message: `Comment ${input.id} was not found.` });
   if (current.authorId !== ctx.user.id) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the author can edit a comment.' });
   const { commentEditWindowMinutes } = await getSettings(ctx.db);
@@ -108,7 +115,7 @@ export async function commentEditHistory(ctx: AuthedContext, commentId: number) 
     .select({ id: comments.id })
     .from(comments)
     .innerJoin(tickets, eq(tickets.id, comments.ticketId))
-    .where(and(eq(comments.id, commentId), visibleTickets(ctx.user), or(eq(comments.internal, false), staffTickets(ctx.user))));
+    .where(and(eq(comments.id, commentId), visibleTickets(ctx.user), readableBy(ctx)));
   if (!comment) throw new TRPCError({ code: 'NOT_FOUND', message: `Comment ${commentId} was not found.` });
   return ctx.db
     .select({ id: commentEdits.id, oldBody: commentEdits.oldBody, newBody: commentEdits.newBody, createdAt: commentEdits.createdAt, editor: { id: users.id, name: users.name } })
@@ -139,7 +146,7 @@ export async function myMentions(ctx: AuthedContext, input: { before?: number | 
       and(
         eq(commentMentions.userId, ctx.user.id),
         visibleTickets(ctx.user),
-        or(eq(comments.internal, false), staffTickets(ctx.user)),
+        readableBy(ctx),
         input.before !== undefined ? lt(comments.id, input.before) : undefined,
       ),
     )

@@ -94,7 +94,8 @@ function toComment(row: Row): StoredComment {
     ai: row.ai,
     createdAt: row.createdAt,
     clientId: row.clientId,
-    held: row.reviewState === 'held',
+    // A rejected message stays out of everyone's way like a held one (a resend of it is not delivered or signalled).
+    held: row.reviewState === 'held' || row.reviewState === 'rejected',
   };
 }
 
