@@ -8,7 +8,7 @@
 import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
 import { comments } from '../../db/schema';
-import { ticketAccess } from '../access';
+import { staffAccess } from '../access';
 import { recordTicketEvent } from '../tickets/events';
 import type { AuthedContext } from '../trpc';
 import { recordReleasedNotifications } from './notify';
@@ -21,9 +21,8 @@ export type ReviewResult = { id: number; ticketId: string; state: 'released' | '
 export async function reviewHeldMessage(ctx: AuthedContext, input: { id: number; decision: ReviewDecision; reason?: string | undefined }): Promise<ReviewResult> {
   const found = await findComment(ctx.db, input.id);
   if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: `Comment ${input.id} was not found.` });
-  // NOT_FOUND for a ticket the caller cannot see; then staff powers on it.
-  const { caps } = await ticketAccess(ctx.db, ctx.user, found.comment.ticketId);
-  if (!caps.staff) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only staff of this ticket can review its held messages.' });
+  // NOT_FOUND for a ticket the caller cannot see; FORBIDDEN without staff powers on it.
+  await staffAccess(ctx.db, ctx.user, found.comment.ticketId, 'review its held messages');
   const target = input.decision === 'release' ? 'released' : 'rejected';
   const repeat = found.reviewState === target;
   if (found.reviewState !== 'held' && !repeat) {
