@@ -33,7 +33,11 @@ export const MAX_MESSAGE_CHARS = 20_000;
 export const PostMessageInput = z.object({
   ticketId: z.uuid(),
   authorId: z.uuid(),
-  body: z.string().min(1).max(MAX_MESSAGE_CHARS).refine((body) => body.trim().length > 0, 'must not be blank'),
+  body: z
+    .string()
+    .min(1)
+    .max(MAX_MESSAGE_CHARS)
+    .refine((body) => body.trim().length > 0, 'must not be blank'),
   internal: z.boolean().default(false),
   /** Sent from an AI suggestion (staff only; shown to staff only). */
   ai: z.boolean().default(false),

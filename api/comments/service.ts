@@ -19,8 +19,7 @@ export { mentionedHandles } from './post';
  * Comments the caller may read, on tickets they see: staff of the ticket all of them; everyone
  * else public ones that are not held for review (a held message cannot be edited by its author either).
  */
-const readableBy = (ctx: AuthedContext) =>
-  or(and(eq(comments.internal, false), or(isNull(comments.reviewState), eq(comments.reviewState, 'released'))), staffTickets(ctx.user));
+const readableBy = (ctx: AuthedContext) => or(and(eq(comments.internal, false), or(isNull(comments.reviewState), eq(comments.reviewState, 'released'))), staffTickets(ctx.user));
 
 /** A comment as the API shows it; `ai` only in staff's views. */
 export type CommentView = Omit<StoredComment, 'ai'> & { ai?: boolean; editedAt: Date | null; mentions: { id: string; name: string }[] };
@@ -142,14 +141,7 @@ export async function myMentions(ctx: AuthedContext, input: { before?: number | 
     .innerJoin(comments, eq(comments.id, commentMentions.commentId))
     .innerJoin(tickets, eq(tickets.id, comments.ticketId))
     .innerJoin(users, eq(users.id, comments.authorId))
-    .where(
-      and(
-        eq(commentMentions.userId, ctx.user.id),
-        visibleTickets(ctx.user),
-        readableBy(ctx),
-        input.before !== undefined ? lt(comments.id, input.before) : undefined,
-      ),
-    )
+    .where(and(eq(commentMentions.userId, ctx.user.id), visibleTickets(ctx.user), readableBy(ctx), input.before !== undefined ? lt(comments.id, input.before) : undefined))
     .orderBy(desc(comments.id))
     .limit(input.limit);
 }
