@@ -133,6 +133,8 @@ describe('what the workflow must not hear twice, or at all', () => {
     expect(again).toMatchObject({ created: false, comment: { id: first.comment.id } });
     await h.eventually(async () => (await signalledReplies(t.handle)).length).toBe(2);
     expect(await signalledReplies(t.handle)).toEqual([first.comment.id, first.comment.id]);
+    // An Update runs after both signals' handlers (one change at a time): once it returns, both were handled.
+    await t.handle.executeUpdate(transitionUpdate, { args: [{ actor: t.agent, to: 'in_progress' }] });
     // The workflow dedupes by commentId: one first response; and one audit event, one stored row.
     expect(await h.eventsOfKind(t.id, 'first_response')).toHaveLength(1);
     expect(await h.eventsOfKind(t.id, 'comment_added')).toHaveLength(1);
