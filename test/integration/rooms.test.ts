@@ -2,7 +2,7 @@
  * Live ticket rooms in the real runtime: the rooms worker under `wrangler dev` (workerd), the
  * API's internal endpoints on Node, and PGlite. Clients are real WebSockets (partysocket + ws).
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { storeComment } from '../../api/comments/store';
@@ -1204,7 +1204,13 @@ describe('one conversation: every message takes one path', () => {
       [agentAck.id, false],
     ]);
     const reviewers = (await notificationsOf(ticketId)).filter((n) => n.kind === 'review_needed').map((n) => n.userId);
-    expect(reviewers.sort()).toEqual([h.people.agent.id, h.people.agent2.id].sort()); // no assignee: the department's agents
+    // No assignee: the department's active agents and supervisors (other tests of this file add some).
+    const itStaff = await h.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.departmentId, h.department.id), eq(users.active, true), inArray(users.role, ['agent', 'supervisor'])));
+    expect(reviewers.sort()).toEqual(itStaff.map((u) => u.id).sort());
+    expect(reviewers).toEqual(expect.arrayContaining([h.people.agent.id, h.people.agent2.id]));
     expect((await addEvents(ticketId)).find((e) => (e.newValue as { commentId: number }).commentId === held.id)?.newValue).toMatchObject({ held: true });
 
     // Requesters cannot review; staff release it: delivered live, once, and listed.
