@@ -65,7 +65,7 @@ async function ticketWithRoom(title: string) {
   return { ticket, rita, ivy, ritaRoom: await joinRoom(rita, ticket.id), ivyRoom: await joinRoom(ivy, ticket.id) };
 }
 
-async function move(session: Session, ticketId: string, status: 'in_progress' | 'waiting_on_customer' | 'resolved') {
+async function move(session: Session, ticketId: string, status: 'in_progress' | 'waiting_on_customer' | 'waiting_on_third_party' | 'resolved') {
   const moved = await session.api.ticket.bulkUpdate.mutate({ ticketIds: [ticketId], change: { action: 'status', status } });
   expect(moved.results[0]).toMatchObject({ ok: true, status });
 }
@@ -94,6 +94,8 @@ describe('messages in a ticket room reach its workflow', () => {
     const again = await ritaRoom.sendMessage({ body: 'A Jabra Evolve 2.', clientId: 'rita-headset' });
     expect(again.id).toBe(first.id);
     await eventually(async () => (await signalledReplies(ticket.number)).filter((id) => id === first.id).length).toBe(2);
+    // A lifecycle Update runs after both signals' handlers (one change at a time) …
+    await move(ivy, ticket.id, 'waiting_on_third_party');
     // …and it counted once: one resume, one stored row, one audit event.
     expect((await eventsOfKind(ticket.id, 'status_changed')).filter((e) => e.reason === 'the requester replied')).toHaveLength(1);
     expect(
