@@ -8,7 +8,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { postMessage, type PostMessageInput } from '../../api/comments/post';
+import { Client, Connection } from '@temporalio/client';
+import { postMessage, ReplySignalError, type PostMessageInput } from '../../api/comments/post';
 import { comments, users } from '../../db/schema';
 import type { BusinessCalendar } from '../../workflows/sla';
 import { transitionUpdate } from '../../workflows/messages';
@@ -139,6 +140,25 @@ describe('what the workflow must not hear twice, or at all', () => {
     expect(await h.eventsOfKind(t.id, 'first_response')).toHaveLength(1);
     expect(await h.eventsOfKind(t.id, 'comment_added')).toHaveLength(1);
     expect(await h.db.select().from(comments).where(eq(comments.ticketId, t.id))).toHaveLength(1);
+  });
+
+  it('when Temporal cannot be reached the message is stored whole but refused; the resend with the same clientId tells the workflow', async () => {
+    const t = await openTicket({ firstResponse: 240, resolution: 2400 });
+    await h.advanceTo(day(t.monday, 0, '10:00'));
+    const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '200 ms' }) });
+    const input = { ticketId: t.id, authorId: t.agent.id, body: 'On my way.', clientId: 'temporal-down' };
+    const failure = await postMessage({ db: h.db, temporal: unreachable, room: null }, input).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ReplySignalError);
+    // Stored with its audit event (one transaction), not yet heard.
+    const [stored] = await h.db.select().from(comments).where(eq(comments.clientId, 'temporal-down'));
+    expect((await h.eventsOfKind(t.id, 'comment_added')).map((e) => (e.newValue as { commentId: number }).commentId)).toEqual([stored!.id]);
+    expect(await signalledReplies(t.handle)).toEqual([]);
+
+    const resent = await postMessage({ db: h.db, temporal: h.env.client, room: null }, input);
+    expect(resent).toMatchObject({ created: false, comment: { id: stored!.id } });
+    await h.eventually(async () => (await h.row(t.id)).firstRespondedAt).not.toBeNull();
+    expect(await signalledReplies(t.handle)).toEqual([stored!.id]);
+    expect(await h.eventsOfKind(t.id, 'comment_added')).toHaveLength(1);
   });
 
   it('a message screening holds is not heard until staff release it', async () => {
