@@ -3,14 +3,17 @@
  * the API (api/app.ts) and, on a listener of its own as in production, its internal endpoints
  * (api/internal/app.ts), both on @hono/node-server, and the rooms worker under `wrangler dev`
  * (workerd) on a free loopback port. Nothing is mocked. `faults` makes the internal endpoints answer with an
- * error status, to test what users see when the API is down. The API's Temporal client is a
- * lazy connection nobody uses here: tickets are inserted the way the workflow's activity does.
+ * error status, to test what users see when the API is down. Tickets are inserted the way the
+ * workflow's activity does, without workflows: the API's Temporal client talks to Temporal's test
+ * server (or `temporal`, given), which answers the public-reply signals of stored messages with
+ * "no such workflow", as for a closed ticket.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Hono } from 'hono';
 import WebSocket from 'ws';
 import { createApp } from '../api/app';
@@ -22,6 +25,7 @@ import { hashPassword } from '../lib/password';
 import { connectRoom, connectTicketRoom, type RoomClient, type RoomClientOptions } from '../realtime/client';
 import { freePort, startRooms } from '../realtime/dev';
 import { ROOM_TOKEN_TTL_SECONDS, signRoomToken, ticketRoomName } from '../realtime/token';
+import { ensureTestServer } from '../scripts/tools';
 import { createRoomsNotifier } from '../worker/rooms-notifier';
 import { freshPglite } from './databases';
 
@@ -33,12 +37,16 @@ export type RoomsHarnessOptions = {
   accessRecheckMs?: number;
   /** Print wrangler's output (default: only when DESKFLOW_DEBUG_ROOMS is set). */
   verbose?: boolean;
+  /** The API's Temporal client (default: a Temporal test server of the harness's own, without workflows). */
+  temporal?: Client;
 };
 
 const secret = () => randomBytes(32).toString('hex');
 export const HARNESS_PASSWORD = 'rooms-harness-password';
 
 export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
+  const ownTemporal = options.temporal ? null : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: await ensureTestServer() } } });
+  const temporal = options.temporal ?? ownTemporal!.client;
   const database = await freshPglite();
   const { db } = database;
 
@@ -79,7 +87,7 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
   const roomsPort = await freePort();
   const api = createApp({
     db,
-    temporal: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
+    temporal,
     taskQueue: 'deskflow-rooms-harness',
     roomTokenSecret,
     roomsUrl: `http://127.0.0.1:${roomsPort}`,
@@ -97,7 +105,7 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
     const timings = c.req.method === 'POST' ? apiTimings.POST : apiTimings.GET;
     if (timings.length < 100_000) timings.push(performance.now() - started);
   });
-  internal.route('/', createInternalApp({ db, internalSecret }));
+  internal.route('/', createInternalApp({ db, internalSecret, temporal }));
   const listen = async (fetch: (request: Request) => Response | Promise<Response>) => {
     const server = serve({ fetch, hostname: '127.0.0.1', port: 0 });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -105,7 +113,10 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}) {
   };
   const { server, url: apiUrl } = await listen(api.fetch);
   const { server: internalServer, url: internalUrl } = await listen(internal.fetch);
-  const closeServers = () => Promise.all([server, internalServer].map((s) => new Promise((resolve) => s.close(resolve))));
+  const closeServers = async () => {
+    await Promise.all([server, internalServer].map((s) => new Promise((resolve) => s.close(resolve))));
+    await ownTemporal?.teardown();
+  };
 
   const output: string[] = [];
   const verbose = options.verbose ?? Boolean(process.env.DESKFLOW_DEBUG_ROOMS);

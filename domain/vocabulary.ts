@@ -97,6 +97,9 @@ export const ticketEventKinds = [
   'comment_hidden',
   /** The requester edited the title or description (old and new values). */
   'details_edited',
+  /** A message screening held for staff review was released (delivered) or rejected by staff. */
+  'comment_released',
+  'comment_rejected',
   'attachment_added',
   'attachment_deleted',
   'watcher_added',

@@ -76,11 +76,25 @@ export const StoredMessage = z.object({
   author: MessageAuthor,
   body: z.string(),
   internal: z.boolean(),
-  ai: z.boolean(),
+  /** Sent from an AI suggestion: carried to staff only (requesters' views never have it). */
+  ai: z.boolean().optional(),
   createdAt: Timestamp,
   clientId: z.string().nullable(),
+  /** Held by screening for staff review: delivered to the ticket's staff only, until released. */
+  held: z.boolean().optional(),
 });
 export type StoredMessage = z.infer<typeof StoredMessage>;
+
+/** Whether only staff may see a message (an internal note, or one held for review). */
+export function isStaffOnlyMessage(message: Pick<StoredMessage, 'internal' | 'held'>): boolean {
+  return message.internal || message.held === true;
+}
+
+/** A message as a viewer without staff powers sees it: without the staff-only `ai` flag. */
+export function forRequesters(message: StoredMessage): StoredMessage {
+  const { ai: _ai, ...rest } = message;
+  return rest;
+}
 
 /** Body of `POST /internal/rooms/tickets/:ticketId/messages`. */
 export const StoreMessageInput = z.object({
@@ -172,8 +186,11 @@ export type PublishableEvent = z.input<typeof PublishableEvent>;
 /** Body of an internal HTTP POST into a room (bearer INTERNAL_API_SECRET). */
 export const RoomPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), event: LiveEvent }),
-  /** A message stored outside the room (e.g. the tRPC comment procedure), to deliver live. */
-  z.object({ type: z.literal('message'), message: StoredMessage, previousId: AfterId.nullable() }),
+  /**
+   * A message stored outside the room (the tRPC/REST comment procedures), to deliver live; or a
+   * held message staff released (`released`), now delivered to everyone who had not seen it.
+   */
+  z.object({ type: z.literal('message'), message: StoredMessage, previousId: AfterId.nullable(), released: z.boolean().optional() }),
   /**
    * Who may do what may have changed: the room asks the API again about its connected users
    * (only `userId` when given) and closes or downgrades their connections. Into a user's channel

@@ -28,7 +28,8 @@ export type Conn = Connection<ConnState>;
  */
 export type Runtime = { bucket: TokenBucket; flood: FloodGuard; closed: boolean; stores: Mutex; expiry: ReturnType<typeof setTimeout> };
 
-export type FanOutOptions = { internalOnly?: boolean; except?: (c: Conn) => boolean };
+/** `internalOnly`: staff connections only; `requestersOnly`: the others (each may get its own version of a frame). */
+export type FanOutOptions = { internalOnly?: boolean; requestersOnly?: boolean; except?: (c: Conn) => boolean };
 
 export class Connections {
   /** Connections from connect until the room forgets them (on close, or when it closes them). */
@@ -61,6 +62,7 @@ export class Connections {
     for (const c of this.ready()) {
       const s = c.state!;
       if (options.internalOnly && !s.internal) continue;
+      if (options.requestersOnly && s.internal) continue;
       if (options.except?.(c)) continue;
       if (this.send(c, text)) count++;
     }

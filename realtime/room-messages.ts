@@ -4,7 +4,7 @@
  * delivery) is filled from the API before anything after it is delivered. History for a
  * welcome or a sync never runs ahead of live delivery.
  */
-import { REPLAY_PAGE, WELCOME_HISTORY, type ParsedClientFrame, type StoredMessage } from './protocol';
+import { REPLAY_PAGE, WELCOME_HISTORY, forRequesters, isStaffOnlyMessage, type ParsedClientFrame, type StoredMessage } from './protocol';
 import { ApiError, type InternalApi, type PageQuery } from './room-api';
 import type { Conn, ConnState, Connections } from './room-connections';
 import { Mutex } from 'async-mutex';
@@ -71,8 +71,14 @@ export class Messages {
   }
 
   /** Called inside the pipeline, for a message pushed into the room: whether it was delivered already. */
-  async pushed(message: StoredMessage, previousId: number | null): Promise<boolean> {
+  async pushed(message: StoredMessage, previousId: number | null, released = false): Promise<boolean> {
     const seen = this.log.loaded && message.id <= this.log.lastId!;
+    if (released && seen) {
+      // Staff got it while it was held; the others get it now, once (the log serves it to later joiners).
+      this.log.replace(message);
+      this.host.connections.fanOut({ type: 'message', message: forRequesters(message) }, { requestersOnly: true });
+      return false;
+    }
     await this.deliverStored(message, previousId);
     return seen;
   }
@@ -89,7 +95,10 @@ export class Messages {
   private deliver(message: StoredMessage, origin?: Origin) {
     if (!this.log.append(message)) return;
     const isOrigin = (c: Conn) => origin !== undefined && c.id === origin.connId && message.id === origin.messageId;
-    this.host.connections.fanOut({ type: 'message', message }, { internalOnly: message.internal, except: isOrigin });
+    const { connections } = this.host;
+    // Internal notes and held messages reach staff only; requesters' copy leaves out the `ai` flag.
+    connections.fanOut({ type: 'message', message }, { internalOnly: true, except: isOrigin });
+    if (!isStaffOnlyMessage(message)) connections.fanOut({ type: 'message', message: forRequesters(message) }, { requestersOnly: true, except: isOrigin });
   }
 
   private async load() {

@@ -3,7 +3,7 @@
  * their expiry) and read markers, each shown only to those allowed to see it (internal notes'
  * typing and markers on internal notes go to agents only).
  */
-import type { PresenceState, RoomUser } from './protocol';
+import { isStaffOnlyMessage, type PresenceState, type RoomUser } from './protocol';
 import type { Conn, ConnState, Connections } from './room-connections';
 import type { MessageLog } from './room-state';
 
@@ -90,10 +90,10 @@ export class Presence {
   markRead(conn: Conn, state: ConnState, messageId: number) {
     if (!this.host.log.loaded || messageId > this.host.log.lastId!) return this.host.connections.sendError(conn, 'not_found', 'no such message in this room');
     const known = this.host.log.get(messageId);
-    if (!state.internal && known?.internal) return this.host.connections.sendError(conn, 'not_found', 'no such message in this room');
+    if (!state.internal && known && isStaffOnlyMessage(known)) return this.host.connections.sendError(conn, 'not_found', 'no such message in this room');
     const previous = this.reads.get(state.userId);
     if (previous && previous.messageId >= messageId) return;
-    const visibleToAll = known !== undefined && !known.internal;
+    const visibleToAll = known !== undefined && !isStaffOnlyMessage(known);
     this.reads.set(state.userId, { messageId, visibleToAll });
     this.host.connections.fanOut({ type: 'read', userId: state.userId, messageId }, { internalOnly: !visibleToAll, except: (c) => c.id === conn.id });
   }

@@ -3,7 +3,7 @@
  * tested) anywhere: a per-connection token bucket, the flood guard, the ordered message log,
  * an async mutex, a bounded set of recently seen ids and a batcher for lookups by key.
  */
-import type { StoredMessage } from './protocol';
+import { forRequesters, isStaffOnlyMessage, type StoredMessage } from './protocol';
 
 /** Token bucket: `ratePerSecond` refill, `burst` capacity. */
 export class TokenBucket {
@@ -159,13 +159,27 @@ export class MessageLog {
 
   /** Messages after `afterId` a viewer may see, oldest first, at most `limit` (+ whether more). */
   after(afterId: number, includeInternal: boolean, limit: number): { messages: StoredMessage[]; hasMore: boolean } {
-    const visible = this.messages.filter((m) => m.id > afterId && (includeInternal || !m.internal));
+    const visible = this.visibleTo(includeInternal).filter((m) => m.id > afterId);
     return { messages: visible.slice(0, limit), hasMore: visible.length > limit };
+  }
+
+  /** Replaces a message in the window (a held message released); false if it is not there. */
+  replace(message: StoredMessage): boolean {
+    const index = this.messages.findIndex((m) => m.id === message.id);
+    if (index < 0) return false;
+    this.messages[index] = message;
+    this.byId.set(message.id, message);
+    return true;
+  }
+
+  /** Staff see everything; others neither internal notes nor held messages, nor the `ai` flag. */
+  private visibleTo(includeInternal: boolean): StoredMessage[] {
+    return includeInternal ? this.messages : this.messages.filter((m) => !isStaffOnlyMessage(m)).map(forRequesters);
   }
 
   /** The latest `limit` messages a viewer may see, oldest first; null if the window cannot tell. */
   latest(includeInternal: boolean, limit: number): StoredMessage[] | null {
-    const visible = this.messages.filter((m) => includeInternal || !m.internal);
+    const visible = this.visibleTo(includeInternal);
     if (visible.length < limit && this.coveredAfter > 0) return null;
     return visible.slice(-limit);
   }

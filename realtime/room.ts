@@ -241,7 +241,7 @@ export class Room extends Server<RoomsEnv> {
       if (push.ticketId !== this.room.ticketId) return json({ error: 'invalid_request', message: 'message is for another ticket' }, 400);
       const { messageId } = push;
       // In the pipeline, after any delivery in progress: a message is never delivered after its removal.
-      const delivered = await this.messages.pipeline.run(async () => {
+      const delivered = await this.messages.pipeline.runExclusive(async () => {
         this.messages.log.remove(messageId);
         return this.connections.fanOut({ type: 'message_removed', messageId });
       });
@@ -249,7 +249,7 @@ export class Room extends Server<RoomsEnv> {
     }
     if (push.message.ticketId !== this.room.ticketId) return json({ error: 'invalid_request', message: 'message is for another ticket' }, 400);
     try {
-      const duplicate = await this.messages.pipeline.runExclusive(() => this.messages.pushed(push.message, push.previousId));
+      const duplicate = await this.messages.pipeline.runExclusive(() => this.messages.pushed(push.message, push.previousId, push.released ?? false));
       return json({ delivered: duplicate ? 0 : 1, duplicate } satisfies RoomPushResult);
     } catch (error) {
       this.reportFailure('delivering a pushed message', error);

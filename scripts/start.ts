@@ -80,7 +80,7 @@ async function main() {
   listen(app.fetch, settings.API_HOST, settings.API_PORT);
   step(`API listening on http://${settings.API_HOST}:${settings.API_PORT}`);
   // The rooms' endpoints: a listener of their own (loopback by default), never the public port.
-  listen(createInternalApp({ db: database.db, internalSecret: secrets.internalSecret }).fetch, settings.INTERNAL_HOST, settings.INTERNAL_PORT);
+  listen(createInternalApp({ db: database.db, internalSecret: secrets.internalSecret, temporal: client }).fetch, settings.INTERNAL_HOST, settings.INTERNAL_PORT);
   step(`internal endpoints (rooms) listening on http://${settings.INTERNAL_HOST}:${settings.INTERNAL_PORT}/internal`);
 
   await startRoomsStep(settings, secrets);

@@ -1,5 +1,6 @@
 /** Plain data shared by the ticket workflow, its activities and the API. No imports with side effects. */
 import type { EscalationAudience, EscalationStep, EventSource, NotificationKind, Priority, Role, SlaState, SlaTarget, TicketEventKind, TicketStatus } from '../domain/vocabulary';
+import type { ScreeningFlag } from '../domain/screening';
 import type { BusinessCalendar } from './sla/calendar';
 import type { SlaClockState } from './sla/clock';
 
@@ -59,7 +60,8 @@ export type SlaRuntime = {
   escalationTimers: EscalationTimer[];
 };
 
-export type ScreeningFlag = 'spam' | 'abuse' | 'harmful';
+/** Screening's words live in domain/screening.ts (the API screens messages by the same rules). */
+export type { ScreeningFlag, ScreeningResult } from '../domain/screening';
 
 export type TicketState = {
   ticketId: string;
@@ -116,13 +118,6 @@ export type TriageResult = {
   method: 'rules' | 'model';
   /** A department the text itself points to (keywords), used when the category is unsure. */
   departmentHint?: string | null;
-};
-
-export type ScreeningResult = {
-  flagged: boolean;
-  flags: ScreeningFlag[];
-  reason: string;
-  method: 'rules' | 'model';
 };
 
 /** Columns of the ticket row the workflow keeps; times are epoch ms (activities convert). */

@@ -5,6 +5,10 @@
  *
  *   GET  /rooms/tickets/:ticketId/messages?after=<id>&limit=<n>&internal=<0|1>&viewer=<userId>
  *   POST /rooms/tickets/:ticketId/messages  { authorId, body, internal, ai, clientId }
+ *        — the one message path (api/comments/post.ts): screened, stored, audited, notified, and
+ *          the workflow signalled; the room delivers it live itself (so no push back into it).
+ *          503 when the message was stored but the workflow could not be told: the room's
+ *          client resends with the same clientId, which signals again.
  *   GET  /rooms/access?room=<room name>&users=<userId>,<userId>,…   (what each may do there now)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -12,17 +16,22 @@ import { eq, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import type { Client as TemporalClient } from '@temporalio/client';
 import type { Db } from '../../db/client';
 import { tickets, users } from '../../db/schema';
-import { MAX_ACCESS_USERS, REPLAY_PAGE, StoreMessageInput, WELCOME_HISTORY, type MessagesPage, type RoomAccessAnswer, type StoredMessage, type StoreMessageResult } from '../../realtime/protocol';
+import { MAX_ACCESS_USERS, REPLAY_PAGE, StoreMessageInput, WELCOME_HISTORY, type MessagesPage, type RoomAccessAnswer, type StoreMessageResult } from '../../realtime/protocol';
 import { parseRoomName } from '../../realtime/token';
 import { capabilitiesFor } from '../../domain/access';
 import { personOf } from '../access';
 import { sessionUserColumns, toSessionUser } from '../auth/session';
-import { CommentError, listComments, storeComment, type StoredComment } from '../comments/store';
+import { postMessage, ReplySignalError, toStoredMessage } from '../comments/post';
+import { CommentError, listComments } from '../comments/store';
 import { roomAccess } from './room-access';
 
-export type RoomsInternalDeps = { db: Db; internalSecret: string };
+/** `temporal`: to tell tickets' workflows about public messages stored from the rooms. */
+export type RoomsInternalDeps = { db: Db; internalSecret: string; temporal: TemporalClient };
+
+export { toStoredMessage };
 
 const TicketParams = z.object({ ticketId: z.uuid() });
 
@@ -40,10 +49,6 @@ const AccessQuery = z.object({
     .transform((list) => [...new Set(list.split(','))])
     .pipe(z.array(z.uuid()).min(1).max(MAX_ACCESS_USERS)),
 });
-
-export function toStoredMessage(comment: StoredComment): StoredMessage {
-  return { ...comment, createdAt: comment.createdAt.toISOString() };
-}
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -84,7 +89,8 @@ export function createRoomsInternalApp(deps: RoomsInternalDeps): Hono {
       if (!caps.staff) includeInternal = false;
     }
     const page = await listComments(db, { ticketId, after: query.data.after, limit: query.data.limit, includeInternal });
-    return c.json({ messages: page.comments.map(toStoredMessage), hasMore: page.hasMore } satisfies MessagesPage);
+    // Without internal notes, the page is a requester's view: no held messages (listComments) and no `ai` flag.
+    return c.json({ messages: page.comments.map((m) => toStoredMessage(m, { staff: includeInternal })), hasMore: page.hasMore } satisfies MessagesPage);
   });
 
   app.get('/rooms/access', async (c) => {
@@ -107,10 +113,14 @@ export function createRoomsInternalApp(deps: RoomsInternalDeps): Hono {
     const body = StoreMessageInput.safeParse(json);
     if (!body.success) return invalid(c, body.error);
     try {
-      const result = await storeComment(db, { ticketId: params.data.ticketId, ...body.data });
+      const result = await postMessage({ db, temporal: deps.temporal, room: null }, { ticketId: params.data.ticketId, ...body.data });
       const answer: StoreMessageResult = { message: toStoredMessage(result.comment), previousId: result.previousId, created: result.created };
       return c.json(answer, result.created ? 201 : 200);
     } catch (error) {
+      if (error instanceof ReplySignalError) {
+        console.error('rooms internal endpoint: a stored message was not signalled:', error.cause);
+        return c.json({ error: 'unavailable', message: error.message }, 503);
+      }
       if (!(error instanceof CommentError)) throw error;
       switch (error.code) {
         case 'ticket_not_found':

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deleteComment, hideComment } from '../comments/moderation';
+import { reviewHeldMessage } from '../comments/review';
 import { addComment, commentEditHistory, editComment, listTicketComments, myMentions } from '../comments/service';
 import { agentProcedure, createTRPCRouter, protectedProcedure } from '../trpc';
 
@@ -12,9 +13,12 @@ const ZCommentView = z.object({
   author: z.object({ id: z.uuid(), name: z.string(), role: z.enum(['requester', 'agent', 'supervisor', 'admin']) }),
   body: z.string(),
   internal: z.boolean(),
-  ai: z.boolean(),
+  /** Sent from an AI suggestion: in staff's views only. */
+  ai: z.boolean().optional(),
   createdAt: z.date(),
   clientId: z.string().nullable(),
+  /** Held by screening for staff review (only the ticket's staff see it until released). */
+  held: z.boolean(),
   editedAt: z.date().nullable(),
   mentions: z.array(z.object({ id: z.uuid(), name: z.string() })),
   /** Hidden by staff (only staff lists show such comments): when and by whom. */
@@ -23,6 +27,8 @@ const ZCommentView = z.object({
     .nullable()
     .optional(),
 });
+
+const ZReviewResult = z.object({ id: z.number(), ticketId: z.uuid(), state: z.enum(['released', 'rejected']) });
 
 export const commentRouter = createTRPCRouter({
   list: protectedProcedure
@@ -39,6 +45,8 @@ export const commentRouter = createTRPCRouter({
         ticketId: z.uuid('must be a ticket id (UUID)'),
         body: ZBody,
         internal: z.boolean().default(false),
+        /** Sent from an AI suggestion (staff of the ticket only); shown to staff only. */
+        ai: z.boolean().default(false),
         /** Client-chosen id: resending the same one stores the comment once. */
         clientId: z
           .string()
@@ -60,6 +68,16 @@ export const commentRouter = createTRPCRouter({
     .input(z.object({ id: ZCommentId, reason: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters').optional() }))
     .mutation(({ ctx, input }) => hideComment(ctx, input)),
   edits: protectedProcedure.input(z.object({ id: ZCommentId })).query(({ ctx, input }) => commentEditHistory(ctx, input.id)),
+  /** Held messages (screening flagged them): staff of the ticket deliver one after all… */
+  release: agentProcedure
+    .input(z.object({ id: ZCommentId, reason: z.string().trim().max(500, 'must be at most 500 characters').optional() }))
+    .output(ZReviewResult)
+    .mutation(({ ctx, input }) => reviewHeldMessage(ctx, { ...input, decision: 'release' })),
+  /** …or keep it from everyone for good. */
+  reject: agentProcedure
+    .input(z.object({ id: ZCommentId, reason: z.string().trim().max(500, 'must be at most 500 characters').optional() }))
+    .output(ZReviewResult)
+    .mutation(({ ctx, input }) => reviewHeldMessage(ctx, { ...input, decision: 'reject' })),
   /** Comments mentioning the calling agent. */
   mentions: agentProcedure
     .input(z.object({ before: ZCommentId.optional(), limit: z.number().int().min(1).max(100).default(25) }).default({ limit: 25 }))

@@ -1,7 +1,7 @@
 /**
  * A ticket's audit history (every change: field, old, new, actor, time, source). Staff of the
  * ticket see all of it; requesters see a whitelist of public events, without reasons, and never anything
- * about internal notes.
+ * about internal notes or messages held for review.
  */
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
@@ -19,8 +19,9 @@ export async function ticketHistory(db: Db, user: SessionUser, input: { id: stri
   const conditions: (SQL | undefined)[] = [eq(ticketEvents.ticketId, input.id), input.after !== undefined ? gt(ticketEvents.id, input.after) : undefined];
   if (!staff) {
     conditions.push(or(inArray(ticketEvents.field, publicFields), inArray(ticketEvents.kind, publicKinds)));
-    // Nothing about internal notes or staff-only files, whether added or removed.
+    // Nothing about internal notes or staff-only files, whether added or removed, nor messages screening held.
     conditions.push(sql`coalesce(${ticketEvents.newValue}->>'internal', ${ticketEvents.oldValue}->>'internal', 'false') <> 'true'`);
+    conditions.push(sql`coalesce(${ticketEvents.newValue}->>'held', 'false') <> 'true'`);
   }
   const rows = await db
     .select({

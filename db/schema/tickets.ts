@@ -120,6 +120,10 @@ export const ticketEvents = pgTable(
 );
 
 /** Replies and internal notes; also the messages of a ticket's live room (one source of truth). */
+/** A held message's review: `held` until staff release or reject it. */
+export const commentReviewStates = ['held', 'released', 'rejected'] as const;
+export type CommentReviewState = (typeof commentReviewStates)[number];
+
 export const comments = pgTable(
   'comments',
   {
@@ -141,6 +145,11 @@ export const comments = pgTable(
     /** … or hidden by staff (gone for requesters; staff see it marked hidden). */
     hiddenAt: timestamptz('hidden_at'),
     hiddenById: uuid('hidden_by_id').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * Screening held this message for staff review (null: never held). Until released only the
+     * ticket's staff see it; a rejected one is listed to nobody.
+     */
+    reviewState: text('review_state', { enum: commentReviewStates }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -43,6 +43,8 @@ export type Fixtures = {
   freshTemplate(): Promise<string>;
   /** A public comment stored directly (no access checks), by `authorEmail`. */
   comment(ticketId: string, authorEmail: string): Promise<number>;
+  /** A public message by the ticket's requester, stored directly as screening holds it (held for staff review). */
+  heldComment(ticket: FixtureTicket): Promise<number>;
   /** A text file stored directly on the ticket, uploaded by `uploaderEmail`. */
   attachment(ticketId: string, uploaderEmail: string): Promise<string>;
   apiToken(ownerEmail: string, scopes?: ApiTokenScope[]): Promise<string>;
@@ -201,6 +203,9 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'availability.team': { allow: rules.supervisors },
   // The caller themselves (in their own team); availability.test.ts covers other departments.
   'availability.set': { allow: rules.supervisors, input: (c) => ({ userId: c.fx.userId(c.callerEmail), status: 'available' }) },
+  // Held messages: staff of the ticket review them. Releasing tells the workflow (the requester replied), so on a ticket of its own.
+  'comment.release': { allow: rules.staffOfTicket, input: async (c) => ({ id: await c.fx.heldComment(await c.fx.ticketLike(c.ticket)) }) },
+  'comment.reject': { allow: rules.staffOfTicket, input: async (c) => ({ id: await c.fx.heldComment(c.ticket), reason: 'spam' }) },
 
   // attachments -----------------------------------------------------------------------
   'attachment.upload': {

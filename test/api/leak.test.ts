@@ -1,5 +1,6 @@
 /**
- * The leak test: a unique canary is planted in an internal note, a staff-only attachment's name
+ * The leak test: a unique canary is planted in an internal note, a message held by screening for
+ * staff review (the ticket's own requester wrote it), a staff-only attachment's name
  * and an internal history reason (an escalation's) on tickets of every department. Then every
  * read procedure (generated from appRouter, so a new one is covered without touching this file)
  * and every REST GET route (generated from the OpenAPI document) is called, the ticket's room and
@@ -83,6 +84,10 @@ beforeAll(async () => {
     form.append('internal', 'true');
     await client.attachment.upload.mutate(form);
     await admin.ticket.escalate.mutate({ id: ticket.id, reason: `${CANARY} escalated: investigation pending` });
+    // A message screening holds for staff review: not even its author gets it back until staff release it.
+    const { api: filer } = await api.signIn(ticket.requesterEmail);
+    const held = await filer.comment.add.mutate({ ticketId: ticket.id, body: `Congratulations, you have won! Click here to claim your prize: held-${CANARY}` });
+    expect(held.held).toBe(true);
   }
 
   const hrTickets = [hr, filedByAgent, watched];
@@ -117,6 +122,7 @@ describe('a planted canary', () => {
     for (const { ticket, staff } of canaryTickets) {
       const { api: client } = await api.signIn(staff);
       expect(text(await client.comment.list.query({ ticketId: ticket.id }))).toContain(CANARY);
+      expect(text(await client.comment.list.query({ ticketId: ticket.id }))).toContain(`held-${CANARY}`);
       expect(text(await client.attachment.list.query({ ticketId: ticket.id }))).toContain(CANARY);
       expect(text(await client.ticket.history.query({ id: ticket.id }))).toContain(CANARY);
       expect(text(await client.ticket.search.query({ q: CANARY }))).toContain(ticket.id);
@@ -195,10 +201,13 @@ describe('a planted canary', () => {
           expect(text(await replay.ready), principal.name).not.toContain(CANARY);
           expect(text(replay.messages), principal.name).not.toContain(CANARY);
 
-          // Live: an internal note, then a public marker; the marker's arrival proves the note did not come.
+          // Live: an internal note and a held message, then a public marker; the marker's arrival proves they did not come.
           const marker = `marker-${crypto.randomUUID()}`;
           const arrived = live.next('message', (frame) => frame.message.body === marker, 15_000);
           await staffRoom.sendMessage({ body: `Internal, live: ${CANARY}`, internal: true });
+          // And a held message through the API (pushed into the room), by the ticket's requester.
+          const { api: filer } = await api.signIn(ticket.requesterEmail);
+          await filer.comment.add.mutate({ ticketId: ticket.id, body: `Congratulations, you have won! Click here to claim your prize, live: ${CANARY}` });
           await staffRoom.sendMessage({ body: marker });
           await arrived;
           expect(text(live.frames), principal.name).not.toContain(CANARY);

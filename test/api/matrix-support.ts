@@ -126,6 +126,13 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
         .returning({ id: comments.id });
       return row!.id;
     },
+    async heldComment(ticket) {
+      const [row] = await api.db
+        .insert(comments)
+        .values({ ticketId: ticket.id, authorId: api.userId(ticket.requesterEmail), body: 'Buy now! Click here to claim your prize', internal: false, ai: false, reviewState: 'held' })
+        .returning({ id: comments.id });
+      return row!.id;
+    },
     staffTarget: () => cancelled.id,
     async attachment(ticketId, uploaderEmail) {
       const id = crypto.randomUUID();

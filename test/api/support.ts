@@ -104,7 +104,7 @@ export async function startApi(options: ApiHarnessOptions = {}) {
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   if ((server.address() as AddressInfo).port !== port) throw new Error('server took another port');
   // The internal endpoints on a listener of their own, as in production.
-  const internalServer = roomsPort ? serve({ fetch: createInternalApp({ db, internalSecret: INTERNAL_SECRET }).fetch, hostname: '127.0.0.1', port: 0 }) : null;
+  const internalServer = roomsPort ? serve({ fetch: createInternalApp({ db, internalSecret: INTERNAL_SECRET, temporal }).fetch, hostname: '127.0.0.1', port: 0 }) : null;
   if (internalServer) await new Promise<void>((resolve) => internalServer.once('listening', () => resolve()));
   const internalUrl = internalServer ? `http://127.0.0.1:${(internalServer.address() as AddressInfo).port}` : null;
   const rooms = internalUrl

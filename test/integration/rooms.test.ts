@@ -2,13 +2,13 @@
  * Live ticket rooms in the real runtime: the rooms worker under `wrangler dev` (workerd), the
  * API's internal endpoints on Node, and PGlite. Clients are real WebSockets (partysocket + ws).
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { storeComment } from '../../api/comments/store';
 import { toStoredMessage } from '../../api/internal/rooms';
 import type { Database } from '../../db/client';
-import { comments, departments, ticketIntake, tickets, ticketWatchers, users } from '../../db/schema';
+import { comments, departments, notifications, ticketEvents, ticketIntake, tickets, ticketWatchers, users } from '../../db/schema';
 import { connectTicketRoom, RoomError, type RoomClient } from '../../realtime/client';
 import { freePort, RoomsStartError, startRooms } from '../../realtime/dev';
 import { CloseCode, MAX_FRAME_BYTES, type LiveEventInput, type RoomAccessAnswer, type ServerFrame } from '../../realtime/protocol';
@@ -257,15 +257,31 @@ describe('messages', () => {
     expect(bodies(agent)).toEqual(['honest']);
   });
 
-  test('a message an agent sends from an AI suggestion carries the ai flag', async () => {
+  test('a message an agent sends from an AI suggestion carries the ai flag to staff only, live, on join and in lists', async () => {
     const ticketId = await h.createTicket();
     const requester = await h.join(h.people.requester, ticketId);
     const agent = await h.join(h.people.agent, ticketId);
-    const arriving = requester.next('message');
+    const agent2 = await h.join(h.people.agent2, ticketId);
+    const toRequester = requester.next('message');
+    const toAgent2 = agent2.next('message');
     const ack = await agent.sendMessage({ body: 'Have you tried turning it off and on again?', ai: true });
-    expect((await arriving).message).toMatchObject({ id: ack.id, ai: true });
+    expect((await toAgent2).message).toMatchObject({ id: ack.id, ai: true });
+    const seenByRequester = (await toRequester).message;
+    expect(seenByRequester.id).toBe(ack.id);
+    expect(seenByRequester).not.toHaveProperty('ai');
     const [row] = await h.db.select().from(comments).where(eq(comments.id, ack.id));
     expect(row!.ai).toBe(true);
+    // Through the API too (tRPC input), and in every list and history.
+    const viaApi = await (await h.signIn(h.people.agent)).comment.add.mutate({ ticketId, body: 'Drafted by the assistant: restart the spooler.', ai: true });
+    expect(viaApi.ai).toBe(true);
+    await eventually(() => expect(requester.messages.map((m) => m.id)).toContain(viaApi.id));
+    expect(requester.messages.some((m) => 'ai' in m)).toBe(false);
+    expect((await h.join(h.people.requester, ticketId)).welcome!.history.some((m) => 'ai' in m)).toBe(false);
+    expect((await h.join(h.people.agent2, ticketId)).welcome!.history.filter((m) => m.ai).map((m) => m.id)).toEqual([ack.id, viaApi.id]);
+    const requesterList = await (await h.signIn(h.people.requester)).comment.list.query({ ticketId });
+    expect(requesterList.comments.map((c) => c.id)).toEqual([ack.id, viaApi.id]);
+    expect(requesterList.comments.some((c) => 'ai' in c)).toBe(false);
+    expect((await (await h.signIn(h.people.agent2)).comment.list.query({ ticketId })).comments.map((c) => c.ai)).toEqual([true, true]);
   });
 
   test('a resend with the same clientId is stored and delivered once', async () => {
@@ -1104,3 +1120,148 @@ describe.each([pgliteKind, postgres])('the comment store on $name', (kind) => {
     expect(await database.db.select().from(comments).where(eq(comments.clientId, 'resent'))).toHaveLength(1);
   });
 });
+
+describe('one conversation: every message takes one path', () => {
+  const addEvents = (ticketId: string) =>
+    h.db
+      .select()
+      .from(ticketEvents)
+      .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.kind, 'comment_added')))
+      .orderBy(asc(ticketEvents.id));
+  const notificationsOf = (ticketId: string) => h.db.select().from(notifications).where(eq(notifications.ticketId, ticketId)).orderBy(asc(notifications.id));
+  const numberOf = async (ticketId: string) => (await h.db.select({ number: tickets.number }).from(tickets).where(eq(tickets.id, ticketId)))[0]!.number;
+
+  test('a message from the API appears live in the room once; a room message is audited, notifies and is listed', async () => {
+    const ticketId = await h.createTicket();
+    const requester = await h.join(h.people.requester, ticketId);
+    const agent = await h.join(h.people.agent, ticketId);
+    const agentApi = await h.signIn(h.people.agent);
+
+    const live = requester.next('message');
+    const posted = await agentApi.comment.add.mutate({ ticketId, body: 'Sent from the web form' });
+    expect((await live).message).toMatchObject({ id: posted.id, body: 'Sent from the web form' });
+    const note = await agentApi.comment.add.mutate({ ticketId, body: 'note: check the fuser', internal: true });
+    await eventually(() => expect(agent.messages.map((m) => m.id)).toEqual([posted.id, note.id]));
+
+    const sentinel = agent.next('message', (f) => f.message.body === 'thanks, it works');
+    const ack = await requester.sendMessage({ body: 'thanks, it works' });
+    await sentinel;
+    // Exactly once each, whatever path: the agent saw the API's two and the requester's one; the requester not the note.
+    expect(received(agent, 'message').map((f) => f.message.id)).toEqual([posted.id, note.id, ack.id]);
+    expect(received(requester, 'message').map((f) => f.message.id)).toEqual([posted.id]);
+
+    expect((await addEvents(ticketId)).map((e) => [(e.newValue as { commentId: number }).commentId, e.actorId])).toEqual([
+      [posted.id, h.people.agent.id],
+      [note.id, h.people.agent.id],
+      [ack.id, h.people.requester.id],
+    ]);
+    const link = `/tickets/${await numberOf(ticketId)}`;
+    // The requester is told about the agent's public message (not the note, not their own message).
+    expect((await notificationsOf(ticketId)).map((n) => ({ userId: n.userId, kind: n.kind, link: n.data.link }))).toEqual([{ userId: h.people.requester.id, kind: 'message', link }]);
+    expect((await (await h.signIn(h.people.requester)).comment.list.query({ ticketId })).comments.map((c) => c.id)).toEqual([posted.id, ack.id]);
+  });
+
+  test('an agent’s room message records its mentions and notifies the mentioned and the watchers', async () => {
+    const ticketId = await h.createTicket();
+    await h.db.insert(ticketWatchers).values({ ticketId, userId: h.people.otherRequester.id });
+    const agent = await h.join(h.people.agent, ticketId);
+    const handle = h.people.agent2.email.split('@')[0];
+    const ack = await agent.sendMessage({ body: `@${handle} can you bring a new toner?` });
+    const rows = await notificationsOf(ticketId);
+    expect(rows.map((n) => [n.userId, n.kind]).sort()).toEqual(
+      [
+        [h.people.agent2.id, 'mention'],
+        [h.people.requester.id, 'message'],
+        [h.people.otherRequester.id, 'message'],
+      ].sort(),
+    );
+    expect(rows.every((n) => n.data.commentId === ack.id && n.body.includes('new toner'))).toBe(true);
+    expect((await (await h.signIn(h.people.agent2)).comment.mentions.query()).map((m) => m.commentId)).toContain(ack.id);
+  });
+
+  test('a message screening flags is held: staff see it marked held, requesters never, until staff release it; a rejected one reaches nobody', async () => {
+    const ticketId = await h.createTicket();
+    await h.db.insert(ticketWatchers).values({ ticketId, userId: h.people.otherRequester.id });
+    const author = await h.join(h.people.requester, ticketId);
+    const watcher = await h.join(h.people.otherRequester, ticketId);
+    const agent = await h.join(h.people.agent, ticketId);
+    const spam = 'Congratulations, you have won! Click here to claim your prize.';
+
+    const toAgent = agent.next('message');
+    const held = await author.sendMessage({ body: spam });
+    expect((await toAgent).message).toMatchObject({ id: held.id, held: true });
+    // The watcher gets the next public message, and not the held one before it.
+    const marker = watcher.next('message');
+    const agentAck = await agent.sendMessage({ body: 'We are looking into it.' });
+    expect((await marker).message.id).toBe(agentAck.id);
+    expect(received(watcher, 'message').map((f) => f.message.id)).toEqual([agentAck.id]);
+    expect((await h.join(h.people.otherRequester, ticketId)).welcome!.history.map((m) => m.id)).toEqual([agentAck.id]);
+    const watcherApi = await h.signIn(h.people.otherRequester);
+    expect((await watcherApi.comment.list.query({ ticketId })).comments.map((c) => c.id)).toEqual([agentAck.id]);
+    const agentApi = await h.signIn(h.people.agent);
+    expect((await agentApi.comment.list.query({ ticketId })).comments.map((c) => [c.id, c.held])).toEqual([
+      [held.id, true],
+      [agentAck.id, false],
+    ]);
+    const reviewers = (await notificationsOf(ticketId)).filter((n) => n.kind === 'review_needed').map((n) => n.userId);
+    // No assignee: the department's active agents and supervisors (other tests of this file add some).
+    const itStaff = await h.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.departmentId, h.department.id), eq(users.active, true), inArray(users.role, ['agent', 'supervisor'])));
+    expect(reviewers.sort()).toEqual(itStaff.map((u) => u.id).sort());
+    expect(reviewers).toEqual(expect.arrayContaining([h.people.agent.id, h.people.agent2.id]));
+    expect((await addEvents(ticketId)).find((e) => (e.newValue as { commentId: number }).commentId === held.id)?.newValue).toMatchObject({ held: true });
+
+    // Requesters cannot review; staff release it: delivered live, once, and listed.
+    expect(await outcomeOf(watcherApi.comment.release.mutate({ id: held.id }))).toBe('FORBIDDEN');
+    const released = watcher.next('message', (f) => f.message.id === held.id);
+    expect(await agentApi.comment.release.mutate({ id: held.id })).toMatchObject({ id: held.id, state: 'released' });
+    expect((await released).message).not.toHaveProperty('held');
+    expect((await watcherApi.comment.list.query({ ticketId })).comments.map((c) => c.id)).toEqual([held.id, agentAck.id]);
+    expect((await notificationsOf(ticketId)).filter((n) => n.kind === 'message' && n.data.commentId === held.id).map((n) => n.userId)).toEqual([h.people.otherRequester.id]);
+    expect(await outcomeOf(agentApi.comment.reject.mutate({ id: held.id }))).toBe('CONFLICT');
+
+    // Another one, rejected: listed to nobody, never delivered to the watcher.
+    const second = await author.sendMessage({ body: spam });
+    expect(await agentApi.comment.reject.mutate({ id: second.id, reason: 'spam' })).toMatchObject({ state: 'rejected' });
+    expect((await agentApi.comment.list.query({ ticketId })).comments.map((c) => c.id)).not.toContain(second.id);
+    const last = watcher.next('message', (f) => f.message.body === 'closing the loop');
+    await agent.sendMessage({ body: 'closing the loop' });
+    await last;
+    expect(received(watcher, 'message').map((f) => f.message.id)).not.toContain(second.id);
+    expect(received(watcher, 'message').filter((f) => f.message.id === held.id)).toHaveLength(1);
+  });
+
+  test('when the database refuses part of a message nothing is half-stored; the resend after recovery is stored once, with its audit', async () => {
+    const ticketId = await h.createTicket();
+    const requester = await h.join(h.people.requester, ticketId);
+    const agent = await h.join(h.people.agent, ticketId);
+    // The comment insert would succeed; the audit insert beside it fails: the whole message is refused.
+    await h.db.execute(sql`alter table ticket_events rename to ticket_events_away`);
+    let failure: unknown;
+    try {
+      failure = await requester.sendMessage({ body: 'is anyone there?', clientId: 'db-retry' }).catch((error: unknown) => error);
+    } finally {
+      await h.db.execute(sql`alter table ticket_events_away rename to ticket_events`);
+    }
+    expect(failure).toBeInstanceOf(RoomError);
+    expect(failure).toMatchObject({ code: 'unavailable', retryable: true });
+    expect(await storedIds(ticketId)).toEqual([]);
+
+    const arriving = agent.next('message');
+    const ack = await requester.sendMessage({ body: 'is anyone there?', clientId: 'db-retry' });
+    expect((await arriving).message.id).toBe(ack.id);
+    expect(await storedIds(ticketId)).toEqual([ack.id]);
+    expect((await addEvents(ticketId)).map((e) => (e.newValue as { commentId: number }).commentId)).toEqual([ack.id]);
+  });
+});
+
+async function outcomeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return 'OK';
+  } catch (error) {
+    return (error as { data?: { code?: string } }).data?.code ?? String(error);
+  }
+}

@@ -6,7 +6,7 @@ import { seedDemo } from '../../db/seed';
 import { aiActivities } from '../../worker/activities/ai';
 import { createOfflineProvider } from '../../worker/ai/offline-provider';
 import { draftFromTemplate } from '../../worker/ai/reply-templates';
-import { screenByRules } from '../../worker/ai/screening';
+import { screenByRules, screenMessage } from '../../domain/screening';
 import { freshPglite } from '../../dev-support/databases';
 
 const screen = (title: string, description = '') => screenByRules({ title, description });
@@ -31,6 +31,12 @@ describe('screening', () => {
     ] as const) {
       expect(screen(title, description), title).toMatchObject({ flagged: false, flags: [] });
     }
+  });
+
+  it('screens a ticket message by the same rules (the API holds flagged ones for staff review)', () => {
+    expect(screenMessage('Congratulations, you have won! Click here to claim your prize.')).toMatchObject({ flagged: true, flags: ['spam'] });
+    expect(screenMessage('You people are useless idiots, nothing works.')).toMatchObject({ flagged: true, flags: ['abuse'] });
+    expect(screenMessage('Thanks, the printer works again. This stupid tray was stuck.')).toMatchObject({ flagged: false, flags: [] });
   });
 });
 

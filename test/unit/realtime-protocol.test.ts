@@ -249,6 +249,21 @@ describe('room building blocks', () => {
     expect([ids.add('a'), ids.add('a'), ids.add('b'), ids.add('c'), ids.add('a'), ids.add('c')]).toEqual([true, false, true, true, true, false]);
   });
 
+  test('message log: a held message is for staff only until released', () => {
+    const log = new MessageLog(10);
+    log.reset([message(1), { ...message(2), held: true }, message(3)], true);
+    expect(log.after(0, false, 10).messages.map((m) => m.id)).toEqual([1, 3]);
+    expect(log.latest(false, 10)!.map((m) => m.id)).toEqual([1, 3]);
+    expect(log.after(0, true, 10).messages.map((m) => [m.id, m.held ?? false])).toEqual([
+      [1, false],
+      [2, true],
+      [3, false],
+    ]);
+    expect(log.replace(message(2))).toBe(true);
+    expect(log.after(0, false, 10).messages.map((m) => m.id)).toEqual([1, 2, 3]);
+    expect(log.replace(message(7))).toBe(false);
+  });
+
   test('message log: ordered appends, what it covers, what each viewer may see', () => {
     const log = new MessageLog(4);
     expect(log.append(message(1))).toBe(false); // not loaded
@@ -258,7 +273,10 @@ describe('room building blocks', () => {
     expect(log.covers(3)).toBe(false);
     expect(log.append(message(6))).toBe(false);
     expect(log.append(message(8))).toBe(true);
-    expect(log.after(4, false, 10)).toEqual({ messages: [message(5), message(8)], hasMore: false });
+    // A requester's view: no internal notes, and no staff-only `ai` flag.
+    const withoutAi = ({ ai: _ai, ...rest }: StoredMessage) => rest;
+    expect(log.after(4, false, 10)).toEqual({ messages: [withoutAi(message(5)), withoutAi(message(8))], hasMore: false });
+    expect(log.after(4, false, 10).messages.some((m) => 'ai' in m)).toBe(false);
     expect(log.after(4, true, 2)).toEqual({ messages: [message(5), message(6, true)], hasMore: true });
     expect(log.latest(true, 2)!.map((m) => m.id)).toEqual([6, 8]);
     expect(log.latest(false, 3)).toBeNull(); // only 2 visible and older ones may exist

@@ -11,7 +11,7 @@ import type { ScreeningResult, TriageResult } from '../../workflows/types';
 import type { AiProvider, ProviderTriage } from '../ai/provider';
 import { draftFromTemplate } from '../ai/reply-templates';
 import { rulesTriage } from '../ai/rules-triage';
-import { screenByRules } from '../ai/screening';
+import { screenByRules } from '../../domain/screening';
 
 type TriageInput = { title: string; description: string; urgency: Priority };
 

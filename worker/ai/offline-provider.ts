@@ -7,7 +7,7 @@ import type { Priority } from '../../domain/vocabulary';
 import type { AiProvider, ProviderTriage, TicketText } from './provider';
 import { draftFromTemplate } from './reply-templates';
 import { rulesTriage } from './rules-triage';
-import { screenByRules } from './screening';
+import { screenByRules } from '../../domain/screening';
 import { loadTriageModel, type TriageModel } from './triage-model';
 
 export type OfflineProviderOptions = {

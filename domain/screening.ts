@@ -1,11 +1,23 @@
 /**
- * Rule-based screening for content that should not reach an agent's queue unreviewed: spam
- * (promotions, link farms), abuse (insults, threats aimed at people) and harmful requests
- * (self-harm, violence, malware or credential theft). Deliberately conservative: a broken
- * "stupid printer" is not abuse; a flagged ticket is held for a person to review, never dropped.
+ * Rule-based screening for content that should not reach people unreviewed: spam (promotions,
+ * link farms), abuse (insults, threats aimed at people) and harmful requests (self-harm,
+ * violence, malware or credential theft). Deliberately conservative: a broken "stupid printer"
+ * is not abuse; flagged content is held for a person to review, never dropped. Pure and
+ * dependency-free: the worker screens new tickets with it (intake), the API screens messages.
  */
-import type { ScreeningFlag, ScreeningResult } from '../../workflows/types';
-import type { TicketText } from './provider';
+
+export const screeningFlags = ['spam', 'abuse', 'harmful'] as const;
+export type ScreeningFlag = (typeof screeningFlags)[number];
+
+export type ScreeningResult = {
+  flagged: boolean;
+  flags: ScreeningFlag[];
+  reason: string;
+  method: 'rules' | 'model';
+};
+
+/** The text screened: a ticket's title and description, or a message (no title). */
+export type ScreenedText = { title: string; description: string };
 
 type Rule = { flag: ScreeningFlag; pattern: RegExp; label: string; weight: number };
 
@@ -49,7 +61,8 @@ const rules: Rule[] = [
 
 const URL_RE = /\bhttps?:\/\/[^\s]+/gi;
 
-export function screenByRules(input: TicketText): ScreeningResult {
+/** Screens a ticket's title and description (intake). */
+export function screenByRules(input: ScreenedText): ScreeningResult {
   const text = `${input.title}\n${input.description}`;
   const scores = new Map<ScreeningFlag, { score: number; labels: Set<string> }>();
   const add = (flag: ScreeningFlag, label: string, weight: number) => {
@@ -67,4 +80,9 @@ export function screenByRules(input: TicketText): ScreeningResult {
   if (flags.length === 0) return { flagged: false, flags: [], reason: 'no spam, abuse or harmful content found', method: 'rules' };
   const reason = flags.map((flag) => `${flag}: ${[...scores.get(flag)!.labels].join(', ')}`).join('; ');
   return { flagged: true, flags, reason, method: 'rules' };
+}
+
+/** Screens a message of a ticket's conversation by the same rules. */
+export function screenMessage(body: string): ScreeningResult {
+  return screenByRules({ title: '', description: body });
 }
