@@ -4,6 +4,7 @@ import { authRouter } from './routers/auth';
 import { commentRouter } from './routers/comment';
 import { directoryRouter } from './routers/directory';
 import { lifecycleRouter } from './routers/lifecycle';
+import { notificationRouter } from './routers/notification';
 import { realtimeRouter } from './routers/realtime';
 import { ticketRouter } from './routers/ticket';
 import { createTRPCRouter, mergeRouters } from './trpc';
@@ -17,6 +18,8 @@ export const appRouter = createTRPCRouter({
   directory: directoryRouter,
   admin: adminRouter,
   realtime: realtimeRouter,
+  /** The caller's notification center: list, unread count, mark read, preferences. */
+  notification: notificationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -89,7 +89,7 @@ export async function unreadNotificationCounts(db: Db | Tx, userIds: readonly st
     .groupBy(notifications.userId, notifications.kind, notifications.ticketId, tickets.requesterId, tickets.departmentId, tickets.assigneeId);
   for (const row of rows) {
     const person = persons.get(row.userId)!;
-    if (hidden.get(row.userId)!.has(row.kind)) continue;
+    if (!isKind(row.kind) || hidden.get(row.userId)!.has(row.kind)) continue;
     if (row.ticketId !== null) {
       if (row.requesterId === null) continue; // the ticket is gone
       if (!capabilitiesFor(person, { requesterId: row.requesterId, departmentId: row.departmentId, assigneeId: row.assigneeId, watching: row.watching }).see) continue;
