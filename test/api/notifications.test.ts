@@ -133,10 +133,10 @@ describe('listing', () => {
 
   it('filters to the unread ones; counts them; marking some and all read', async () => {
     const rita = await person();
+    await plant(rita, { title: 'old and read', readAt: new Date(Date.now() - 60_000) });
     const a = await plant(rita, { title: 'a' });
     const b = await plant(rita, { title: 'b' });
     await plant(rita, { title: 'c' });
-    await plant(rita, { title: 'old and read', readAt: new Date(Date.now() - 60_000) });
     expect(await rita.api.notification.unreadCount.query()).toEqual({ unread: 3 });
     expect((await rita.api.notification.list.query({ unreadOnly: true })).items.map((n) => n.title)).toEqual(['c', 'b', 'a']);
 
@@ -284,6 +284,16 @@ describe('live unread count in the user’s channel', () => {
     const rooms = createRoomsAccessNotifier({ roomsUrl: api.roomsUrl, internalSecret: api.internalSecret, logger: api.logger });
     await notifyUnreadChanged({ db: api.db, services: { rooms } }, [rita.id]);
     await eventually(() => expect(latestCount(channel)).toBe(2));
+  });
+
+  it('goes to user channels only: a ticket room refuses it', async () => {
+    const ticket = await api.insertTicket({ requester: 'rita.requester@deskflow.test', department: 'it' });
+    const response = await fetch(`${api.roomsUrl}/parties/room/ticket-${ticket.id}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.internalSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'notifications', unread: 1 }),
+    });
+    expect(response.status).toBe(400);
   });
 
   it('gives staff an internal channel token, so SLA breaches addressed to them arrive; requesters get none', async () => {
