@@ -50,12 +50,6 @@ export async function effectiveNotificationPreferences(db: Db | Tx, userIds: rea
   );
 }
 
-/** Kinds a user switched off in the app: not listed, not counted (rows of them may still be written). */
-export async function hiddenNotificationKinds(db: Db | Tx, userId: string): Promise<NotificationKind[]> {
-  const preferences = (await effectiveNotificationPreferences(db, [userId])).get(userId)!;
-  return preferences.filter((p) => !p.inApp).map((p) => p.kind);
-}
-
 /**
  * Unread notifications per user that they would see in their list now: kinds they show in the
  * app, about no ticket or a ticket they may still see. Unknown and deactivated users count 0.
