@@ -25,10 +25,11 @@ let api: ApiHarness;
 let passwordHash: string;
 const channels: RoomClient[] = [];
 
+// The whole stack (dev server, worker bundle, workerd) on a busy machine, as leak.test.ts.
 beforeAll(async () => {
   api = await startApi({ temporal: true, rooms: true });
   passwordHash = await hashPassword(PASSWORD);
-});
+}, 300_000);
 
 afterAll(async () => {
   for (const channel of channels) channel.close();
