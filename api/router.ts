@@ -5,6 +5,7 @@ import { availabilityRouter } from './routers/availability';
 import { commentRouter } from './routers/comment';
 import { directoryRouter } from './routers/directory';
 import { lifecycleRouter } from './routers/lifecycle';
+import { notificationRouter } from './routers/notification';
 import { realtimeRouter } from './routers/realtime';
 import { ticketRouter } from './routers/ticket';
 import { createTRPCRouter, mergeRouters } from './trpc';
@@ -20,6 +21,8 @@ export const appRouter = createTRPCRouter({
   /** Agents' availability for routing: their own, and their team's for supervisors. */
   availability: availabilityRouter,
   realtime: realtimeRouter,
+  /** The caller's notification center: list, unread count, mark read, preferences. */
+  notification: notificationRouter,
 });
 
 export type AppRouter = typeof appRouter;

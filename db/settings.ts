@@ -6,12 +6,22 @@
  */
 import { inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client';
+import { DEFAULT_NOTIFICATION_RETENTION_DAYS } from '../domain/vocabulary';
 import { settings } from './schema';
 
 /** The ticket workflow's lifecycle settings (auto-close, reopen window, …). */
 export const LIFECYCLE_SETTINGS_KEY = 'lifecycle';
 /** Bumped by every SLA policy, calendar or lifecycle settings edit; tickets remember the version they applied. */
 export const SLA_CONFIG_VERSION_KEY = 'sla.configVersion';
+
+/** Organisation setting (api/admin/settings/): days after which read notifications are deleted by the pruning schedule. */
+export const NOTIFICATION_RETENTION_DAYS_KEY = 'notificationRetentionDays';
+
+/** The notification retention in days: the admin's setting, or the default when unset or not a sensible number. */
+export async function readNotificationRetentionDays(db: Db | Tx): Promise<number> {
+  const value = (await readSettingValues(db, [NOTIFICATION_RETENTION_DAYS_KEY])).get(NOTIFICATION_RETENTION_DAYS_KEY);
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 3650 ? value : DEFAULT_NOTIFICATION_RETENTION_DAYS;
+}
 
 /** The stored values of these keys (keys never set are absent). */
 export async function readSettingValues(db: Db | Tx, keys: readonly string[]): Promise<Map<string, unknown>> {

@@ -170,3 +170,20 @@ export type NotificationKind = (typeof notificationKinds)[number];
 /** How a notification kind is mailed (the mail channel reads this; the app shows it in preferences). */
 export const emailDeliveries = ['immediately', 'daily_digest', 'never'] as const;
 export type EmailDelivery = (typeof emailDeliveries)[number];
+
+/** Built-in defaults per kind, until an admin sets the organisation's own: everything shows in the app; mail for what needs acting on now. */
+export const builtInNotificationDefaults: Record<NotificationKind, { inApp: boolean; email: EmailDelivery }> = {
+  assigned: { inApp: true, email: 'immediately' },
+  message: { inApp: true, email: 'immediately' },
+  mention: { inApp: true, email: 'immediately' },
+  sla_warning: { inApp: true, email: 'daily_digest' },
+  sla_breached: { inApp: true, email: 'immediately' },
+  sla_overdue: { inApp: true, email: 'daily_digest' },
+  escalated: { inApp: true, email: 'immediately' },
+  resolved: { inApp: true, email: 'immediately' },
+  review_needed: { inApp: true, email: 'daily_digest' },
+  needs_triage: { inApp: true, email: 'daily_digest' },
+};
+
+/** Read notifications older than this many days are deleted by the pruning schedule (unless configured otherwise). */
+export const DEFAULT_NOTIFICATION_RETENTION_DAYS = 30;

@@ -179,6 +179,14 @@ export function isAgentOnlyEvent(event: Pick<LiveEvent, 'kind' | 'internal'>): b
   return event.internal || AGENT_ONLY_EVENT_KINDS.has(event.kind);
 }
 
+/**
+ * A user's unread notification count, as the API's `notification.unreadCount` answers it now: pushed
+ * by the API and the worker into the user's channel whenever notifications are written or read,
+ * and sent by the channel to each of that user's connections (the badge of the notification center).
+ */
+export const NotificationsFrame = z.object({ type: z.literal('notifications'), unread: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) });
+export type NotificationsFrame = z.infer<typeof NotificationsFrame>;
+
 /** What `worker/rooms-notifier.ts` publishes: a live event plus the users whose channels also get it. */
 export const PublishableEvent = z.intersection(LiveEvent, z.object({ notify: z.array(Uuid).max(50).default([]) }));
 export type PublishableEvent = z.input<typeof PublishableEvent>;
@@ -201,6 +209,8 @@ export const RoomPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('membership'), userId: Uuid, room: z.string().min(1).max(100), connected: z.boolean() }),
   /** A message was deleted by its author or hidden by staff (api/comments/moderation.ts): the ticket room drops it from its buffer and tells everyone. */
   z.object({ type: z.literal('message_removed'), ticketId: Uuid, messageId: Id }),
+  /** Into a user's channel only: their unread notification count changed (notifications written or read); passed on as is. */
+  NotificationsFrame,
 ]);
 export type RoomPush = z.input<typeof RoomPush>;
 
@@ -283,6 +293,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), event: LiveEvent }),
   /** A message left the conversation (deleted or hidden): remove it from the screen. */
   z.object({ type: z.literal('message_removed'), messageId: Id }),
+  /** In a user's channel: the user's unread notification count now. */
+  NotificationsFrame,
   z.object({ type: z.literal('error'), code: ErrorCode, message: z.string(), clientId: ClientId.optional(), retryable: z.boolean().optional() }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -228,6 +228,11 @@ export class Room extends Server<RoomsEnv> {
       await this.access.membership(push.room, push.connected);
       return json({ delivered: 1, duplicate: false } satisfies RoomPushResult);
     }
+    if (push.type === 'notifications') {
+      if (this.room.kind !== 'user') return json({ error: 'invalid_request', message: 'notification counts go to user channels' }, 400);
+      const delivered = this.connections.fanOut({ type: 'notifications', unread: push.unread });
+      return json({ delivered, duplicate: false } satisfies RoomPushResult);
+    }
     if (push.type === 'event') {
       const { event } = push;
       if (this.room.kind === 'ticket' && event.ticketId !== this.room.ticketId) return json({ error: 'invalid_request', message: 'event is for another ticket' }, 400);

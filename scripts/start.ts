@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../api/app';
 import { createInternalApp } from '../api/internal/app';
+import { createRoomsAccessNotifier } from '../api/internal/rooms-push';
 import { createLogger, type Logger } from '../lib/logger';
 import { DatabaseInUseError, type Database } from '../db/client';
 import { demoUsers } from '../db/seed';
@@ -80,7 +81,8 @@ async function main() {
   listen(app.fetch, settings.API_HOST, settings.API_PORT);
   step(`API listening on http://${settings.API_HOST}:${settings.API_PORT}`);
   // The rooms' endpoints: a listener of their own (loopback by default), never the public port.
-  listen(createInternalApp({ db: database.db, internalSecret: secrets.internalSecret, temporal: client }).fetch, settings.INTERNAL_HOST, settings.INTERNAL_PORT);
+  const roomsPush = createRoomsAccessNotifier({ roomsUrl: settings.roomsUrl, internalSecret: secrets.internalSecret, logger });
+  listen(createInternalApp({ db: database.db, internalSecret: secrets.internalSecret, temporal: client, rooms: roomsPush }).fetch, settings.INTERNAL_HOST, settings.INTERNAL_PORT);
   step(`internal endpoints (rooms) listening on http://${settings.INTERNAL_HOST}:${settings.INTERNAL_PORT}/internal`);
 
   await startRoomsStep(settings, secrets);

@@ -1,7 +1,7 @@
 /**
  * Pushes live events from workflow activities into the rooms: the ticket's room, its
  * department's queue room (`queue-<slug>`) and the notification channel of each user in
- * `notify`. Every event carries an idempotency id, so a retried activity delivers it once.
+ * `notify`; and a user's unread notification count into their channel. Every event carries an idempotency id, so a retried activity delivers it once.
  * Any failed push throws: the calling Temporal activity retries it.
  */
 import { PublishableEvent, RoomPushResult, type RoomPush, type StoredMessage } from '../realtime/protocol';
@@ -81,6 +81,11 @@ export function createRoomsNotifier(options: RoomsNotifierOptions) {
      */
     async accessChanged(ticketId: string): Promise<PublishResult> {
       return pushAll([ticketRoomName(ticketId)], { type: 'access_changed' });
+    },
+
+    /** A user's unread notification count changed (notifications were written for them): their channel tells their clients. */
+    async unreadChanged(userId: string, unread: number): Promise<PublishResult> {
+      return pushAll([userRoomName(userId)], { type: 'notifications', unread });
     },
   };
 }

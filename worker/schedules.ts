@@ -3,22 +3,43 @@
  * left alone when they exist, visible and pausable in the Temporal UI.
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { SLA_RECONCILE_WORKFLOW_TYPE } from '../workflows/messages';
+import { NOTIFICATION_PRUNE_WORKFLOW_TYPE, SLA_RECONCILE_WORKFLOW_TYPE } from '../workflows/messages';
 
 /** Makes sure every open ticket runs under the current SLA configuration (catches a lost propagation). */
 export const SLA_RECONCILE_SCHEDULE_ID = 'deskflow-sla-reconcile';
 
+/** Deletes read notifications older than the organisation's retention (admin setting notificationRetentionDays). */
+export const NOTIFICATION_PRUNE_SCHEDULE_ID = 'deskflow-notification-prune';
+
 export async function ensureSchedules(client: Client, taskQueue: string, log: (line: string) => void = () => undefined): Promise<void> {
-  try {
-    await client.schedule.create({
+  const schedules = [
+    {
       scheduleId: SLA_RECONCILE_SCHEDULE_ID,
-      spec: { intervals: [{ every: '10 minutes' }] },
-      action: { type: 'startWorkflow', workflowType: SLA_RECONCILE_WORKFLOW_TYPE, taskQueue, args: [] },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-      memo: { purpose: 'Signals open tickets whose SLA configuration is out of date' },
-    });
-    log(`created schedule ${SLA_RECONCILE_SCHEDULE_ID} (every 10 minutes)`);
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+      every: '10 minutes',
+      catchupWindow: '1 hour',
+      workflowType: SLA_RECONCILE_WORKFLOW_TYPE,
+      purpose: 'Signals open tickets whose SLA configuration is out of date',
+    },
+    {
+      scheduleId: NOTIFICATION_PRUNE_SCHEDULE_ID,
+      every: '1 day',
+      catchupWindow: '1 day',
+      workflowType: NOTIFICATION_PRUNE_WORKFLOW_TYPE,
+      purpose: 'Deletes notifications read longer ago than the retention setting',
+    },
+  ] as const;
+  for (const schedule of schedules) {
+    try {
+      await client.schedule.create({
+        scheduleId: schedule.scheduleId,
+        spec: { intervals: [{ every: schedule.every }] },
+        action: { type: 'startWorkflow', workflowType: schedule.workflowType, taskQueue, args: [] },
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: schedule.catchupWindow },
+        memo: { purpose: schedule.purpose },
+      });
+      log(`created schedule ${schedule.scheduleId} (every ${schedule.every})`);
+    } catch (error) {
+      if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    }
   }
 }

@@ -1,2 +1,2 @@
 export { ticketWorkflow } from './ticket/workflow';
-export { slaReconcileWorkflow } from './maintenance';
+export { notificationPruneWorkflow, slaReconcileWorkflow } from './maintenance';

@@ -15,6 +15,8 @@ import type { Actor } from './types';
 export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
 /** The SLA reconcile workflow (workflows/maintenance.ts), started by its Schedule and by the admin API. */
 export const SLA_RECONCILE_WORKFLOW_TYPE = 'slaReconcileWorkflow';
+/** The notification pruning workflow (workflows/maintenance.ts), started daily by its Schedule. */
+export const NOTIFICATION_PRUNE_WORKFLOW_TYPE = 'notificationPruneWorkflow';
 
 export const ticketWorkflowId = (number: number) => `ticket-${number}`;
 

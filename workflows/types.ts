@@ -146,11 +146,17 @@ export type TicketRowPatch = Partial<{
 /** An audit event beside the per-field ones, keyed by the workflow (e.g. an SLA threshold: once per cycle). */
 export type ExtraEvent = { key: string; kind: TicketEventKind; field?: string | null; oldValue?: unknown; newValue?: unknown };
 
+/**
+ * Who a notification reaches, beyond an escalation's audiences: the ticket's requester (who is
+ * told about their own ticket, e.g. that it was resolved), or every staff member of its department.
+ */
+export type NotificationAudience = EscalationAudience | 'requester' | 'department_staff';
+
 /** A persisted notification; the activity resolves the audience to users. Keyed, so written once per user. */
 export type NotificationSpec = {
   key: string;
   kind: NotificationKind;
-  audience: EscalationAudience[];
+  audience: NotificationAudience[];
   /** Also these users (e.g. the requester). */
   users?: string[];
   title: string;

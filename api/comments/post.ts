@@ -56,6 +56,8 @@ export type MessageDeps = {
   temporal: TemporalClient;
   /** Live delivery into the ticket's room; null when the message came from that room (it delivers it itself). */
   room: TicketRoomPusher | null;
+  /** Pushes the notified users' new unread counts (api/notifications/service.ts); best effort, never throws. */
+  unreadChanged?: ((userIds: string[]) => Promise<void>) | undefined;
 };
 
 export type PostedMessage = {
@@ -117,6 +119,7 @@ export async function postMessage(deps: MessageDeps, raw: PostMessageInput): Pro
   });
   const { comment } = stored;
   await deps.room?.message(toStoredMessage(comment), { previousId: stored.previousId });
+  await deps.unreadChanged?.(notified);
   if (!comment.internal && !comment.held && stored.ticket) await signalReply(deps.temporal, stored.ticket, comment, stored.authorIsStaff ? comment.author.role : 'requester');
   return { comment, previousId: stored.previousId, created: stored.created, notified, authorIsStaff: stored.authorIsStaff };
 }

@@ -11,6 +11,7 @@ import { comments } from '../../db/schema';
 import { staffAccess } from '../access';
 import { recordTicketEvent } from '../tickets/events';
 import type { AuthedContext } from '../trpc';
+import { notifyUnreadChanged } from '../notifications/service';
 import { recordReleasedNotifications } from './notify';
 import { ReplySignalError, signalReply, ticketRoomPusher, toStoredMessage } from './post';
 import { findComment } from './store';
@@ -64,5 +65,6 @@ export async function reviewHeldMessage(ctx: AuthedContext, input: { id: number;
       throw error;
     }
   }
+  await notifyUnreadChanged(ctx, notified);
   return { id: input.id, ticketId: found.comment.ticketId, state: target, notified };
 }

@@ -1,12 +1,17 @@
 /**
- * The API telling the rooms that a user's access changed (deactivated, new role or departments):
- * one push into the user's channel, `user-<id>`, which re-checks the user's connections there
- * and forwards the change to every ticket and queue room the user is connected to (see the
- * comment at the top of realtime/server.ts). Each room then asks `GET /internal/rooms/access`
- * and closes or downgrades what the API no longer allows.
+ * The API's pushes into the rooms:
  *
- * Best effort by design: the change is already committed, and the rooms re-check everyone
- * connected every minute anyway, so a push that fails is logged, never an error for the admin.
+ * - a user's access changed (deactivated, new role or departments): the channel re-checks the
+ *   user's connections there and forwards the change to every ticket and queue room the user is
+ *   connected to (see the comment at the top of realtime/server.ts). Each room then asks
+ *   `GET /internal/rooms/access` and closes or downgrades what the API no longer allows;
+ * - a user's unread notification count changed (api/notifications/service.ts): the channel sends
+ *   it to each of the user's connections;
+ * - a comment was deleted or hidden (api/comments/moderation.ts): the ticket's room drops it.
+ *
+ * Best effort by design: the change is already committed, the rooms re-check everyone connected
+ * every minute anyway, and a client asks `notification.unreadCount` when it connects, so a push
+ * that fails is logged, never an error for the caller.
  */
 import { RoomPushResult, type RoomPush } from '../../realtime/protocol';
 import { ticketRoomName, userRoomName } from '../../realtime/token';
@@ -17,6 +22,8 @@ export type RoomsAccessNotifier = {
   userAccessChanged(userId: string): Promise<void>;
   /** A comment was deleted or hidden: the ticket's room drops it (its buffer, open screens). Never rejects. */
   messageRemoved(ticketId: string, messageId: number): Promise<void>;
+  /** Sends the user's unread notification count to their connected clients; never rejects. */
+  unreadChanged(userId: string, unread: number): Promise<void>;
 };
 
 export function createRoomsAccessNotifier(options: { roomsUrl: string; internalSecret: string | undefined; logger: Logger; timeoutMs?: number }): RoomsAccessNotifier {
@@ -42,5 +49,6 @@ export function createRoomsAccessNotifier(options: { roomsUrl: string; internalS
     // A room that missed it still never replays the message once its buffer is reloaded from the API (listComments leaves it out).
     messageRemoved: (ticketId, messageId) =>
       push(ticketRoomName(ticketId), { type: 'message_removed', ticketId, messageId }, 'could not tell the ticket room about a removed message; it leaves on its next reload'),
+    unreadChanged: (userId, unread) => push(userRoomName(userId), { type: 'notifications', unread }, 'could not push an unread notification count; clients read it again when they reconnect'),
   };
 }

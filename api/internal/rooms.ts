@@ -25,11 +25,19 @@ import { capabilitiesFor } from '../../domain/access';
 import { personOf } from '../access';
 import { sessionUserColumns, toSessionUser } from '../auth/session';
 import { postMessage, ReplySignalError, toStoredMessage } from '../comments/post';
+import { notifyUnreadChanged } from '../notifications/service';
+import type { RoomsAccessNotifier } from './rooms-push';
 import { CommentError, listComments } from '../comments/store';
 import { roomAccess } from './room-access';
 
 /** `temporal`: to tell tickets' workflows about public messages stored from the rooms. */
-export type RoomsInternalDeps = { db: Db; internalSecret: string; temporal: TemporalClient };
+export type RoomsInternalDeps = {
+  db: Db;
+  internalSecret: string;
+  temporal: TemporalClient;
+  /** Pushes unread notification counts into user channels after a message notified people (absent: clients read them on reconnect). */
+  rooms?: Pick<RoomsAccessNotifier, 'unreadChanged'>;
+};
 
 export { toStoredMessage };
 
@@ -113,7 +121,9 @@ export function createRoomsInternalApp(deps: RoomsInternalDeps): Hono {
     const body = StoreMessageInput.safeParse(json);
     if (!body.success) return invalid(c, body.error);
     try {
-      const result = await postMessage({ db, temporal: deps.temporal, room: null }, { ticketId: params.data.ticketId, ...body.data });
+      const { rooms } = deps;
+      const unreadChanged = rooms ? (ids: string[]) => notifyUnreadChanged({ db, services: { rooms } }, ids) : undefined;
+      const result = await postMessage({ db, temporal: deps.temporal, room: null, unreadChanged }, { ticketId: params.data.ticketId, ...body.data });
       const answer: StoreMessageResult = { message: toStoredMessage(result.comment), previousId: result.previousId, created: result.created };
       return c.json(answer, result.created ? 201 : 200);
     } catch (error) {

@@ -1,6 +1,6 @@
 /**
  * Administration: users (invite, roles, departments, skills, deactivate), departments,
- * buildings, categories, templates, settings, and the admin audit trail. Every change is
+ * buildings, categories, templates, settings, notification defaults, and the admin audit trail. Every change is
  * audited, in its own transaction, with who made it and what changed (api/admin/<entity>/).
  * (SLA policies and calendars: routers/sla.ts.)
  */
@@ -13,6 +13,8 @@ import { ZCategoryFields, ZUpdateCategoryInput } from '../admin/categories/schem
 import { createCategory, deleteCategory, listCategories, updateCategory } from '../admin/categories/service';
 import { ZCreateDepartmentInput, ZUpdateDepartmentInput } from '../admin/departments/schemas';
 import { createDepartment, deleteDepartment, listDepartments, updateDepartment } from '../admin/departments/service';
+import { ZOrganisationDefaults, ZSetOrganisationDefaultsInput } from '../notifications/schemas';
+import { getOrganisationDefaults, setOrganisationDefaults } from '../notifications/service';
 import { ZSettings } from '../admin/settings/schemas';
 import { getSettings, updateSettings } from '../admin/settings/service';
 import { ZId } from '../admin/shared';
@@ -66,6 +68,18 @@ const settingsRouter = createTRPCRouter({
   update: adminProcedure.input(ZSettings.partial()).mutation(({ ctx, input }) => updateSettings(ctx, input)),
 });
 
+/** The organisation's default per notification kind (in the app or not, how it is mailed), for users who did not choose. */
+const notificationDefaultsRouter = createTRPCRouter({
+  get: adminProcedure
+    .input(z.void())
+    .output(ZOrganisationDefaults)
+    .query(({ ctx }) => getOrganisationDefaults(ctx.db)),
+  set: adminProcedure
+    .input(ZSetOrganisationDefaultsInput)
+    .output(ZOrganisationDefaults)
+    .mutation(({ ctx, input }) => setOrganisationDefaults(ctx, input)),
+});
+
 export const adminRouter = createTRPCRouter({
   users: usersRouter,
   departments: departmentsRouter,
@@ -73,6 +87,7 @@ export const adminRouter = createTRPCRouter({
   categories: categoriesRouter,
   templates: templatesRouter,
   settings: settingsRouter,
+  notificationDefaults: notificationDefaultsRouter,
   /** SLA calendars, policies, escalation groups and lifecycle settings (auto-close, reopen window). */
   sla: slaRouter,
   /** The admin audit trail, newest first. */

@@ -34,6 +34,11 @@ export const realtimeRouter = createTRPCRouter({
     return roomToken(ctx, queueRoomName(department.slug), true);
   }),
 
-  /** Opens the caller's own notification channel (assignments, mentions, SLA warnings addressed to them). */
-  notificationsToken: protectedProcedure.input(z.void()).mutation(({ ctx }) => roomToken(ctx, userRoomName(ctx.user.id), false)),
+  /**
+   * Opens the caller's own notification channel (assignments, mentions, SLA warnings addressed to
+   * them, the unread count). Staff get `internal`: SLA warnings and breaches are staff-only events,
+   * which a channel delivers only to internal connections (the worker addresses them to the
+   * ticket's staff alone); the rooms' own check of a channel says the same (api/internal/room-access.ts).
+   */
+  notificationsToken: protectedProcedure.input(z.void()).mutation(({ ctx }) => roomToken(ctx, userRoomName(ctx.user.id), ctx.user.role !== 'requester')),
 });

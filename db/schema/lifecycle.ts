@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, timestamptz } from './columns';
+import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { emailDeliveries } from '../../domain/vocabulary';
+import { createdAt, timestamptz, updatedAt } from './columns';
 import { users } from './org';
 import { tickets } from './tickets';
 
@@ -53,8 +54,43 @@ export const notifications = pgTable(
     readAt: timestamptz('read_at'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('notifications_dedupe_key').on(t.dedupeKey), index('notifications_user_idx').on(t.userId, t.readAt, t.id), index('notifications_ticket_idx').on(t.ticketId)],
+  (t) => [
+    uniqueIndex('notifications_dedupe_key').on(t.dedupeKey),
+    index('notifications_user_idx').on(t.userId, t.readAt, t.id),
+    index('notifications_ticket_idx').on(t.ticketId),
+    // The pruning schedule deletes read notifications by when they were read.
+    index('notifications_read_at_idx')
+      .on(t.readAt)
+      .where(sql`${t.readAt} is not null`),
+  ],
 );
+
+/**
+ * A user's choice for one notification kind (domain/vocabulary.ts notificationKinds): shown in the
+ * app or not, and how it is mailed. No row: the organisation's default (notification_defaults).
+ */
+export const notificationPreferences = pgTable(
+  'notification_preferences',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    inApp: boolean('in_app').notNull(),
+    email: text('email', { enum: emailDeliveries }).notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.kind] })],
+);
+
+/** The organisation's default per notification kind, set by admins. No row: the built-in default (domain/vocabulary.ts). */
+export const notificationDefaults = pgTable('notification_defaults', {
+  kind: text('kind').primaryKey(),
+  inApp: boolean('in_app').notNull(),
+  email: text('email', { enum: emailDeliveries }).notNull(),
+  updatedById: uuid('updated_by_id').references(() => users.id, { onDelete: 'set null' }),
+  updatedAt: updatedAt(),
+});
 
 /** AI drafts for agents, e.g. the suggested first reply for a ticket's assignee. */
 export const aiSuggestions = pgTable(
@@ -88,4 +124,5 @@ export const agentRouting = pgTable('agent_routing', {
 
 export type TicketLink = typeof ticketLinks.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+export type NotificationPreference = typeof notificationPreferences.$inferSelect;
 export type AiSuggestion = typeof aiSuggestions.$inferSelect;

@@ -252,6 +252,9 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'admin.templates.delete': { allow: rules.admins, input: async (c) => ({ id: await c.fx.freshTemplate() }) },
   'admin.settings.get': { allow: rules.admins },
   'admin.settings.update': { allow: rules.admins, input: () => ({ commentEditWindowMinutes: 30 }) },
+  'admin.notificationDefaults.get': { allow: rules.admins },
+  // Sets what the built-in default already is: no other test's notifications change.
+  'admin.notificationDefaults.set': { allow: rules.admins, input: () => ({ defaults: [{ kind: 'sla_overdue', inApp: true, email: 'daily_digest' }] }) },
   'admin.audit': { allow: rules.admins, input: () => ({ limit: 5 }) },
   'admin.sla.calendar.list': { allow: rules.admins },
   'admin.sla.calendar.create': {
@@ -286,4 +289,13 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   // The matrix's agent works in IT (another department's queue: rooms.e2e in npm-start.test.ts).
   'realtime.queueToken': { allow: rules.staff, input: (c) => ({ departmentId: c.fx.departmentId('it') }) },
   'realtime.notificationsToken': { allow: rules.signedIn },
+
+  // notifications: everyone's own only (notifications.test.ts: others' ids are ignored) ----------
+  // Read and unread, a full page: the leak test reads it for the tickets each caller must not see.
+  'notification.list': { allow: rules.signedIn, input: () => ({ limit: 100 }) },
+  'notification.unreadCount': { allow: rules.signedIn },
+  'notification.markRead': { allow: rules.signedIn, input: () => ({ ids: [Number.MAX_SAFE_INTEGER] }) },
+  'notification.markAllRead': { allow: rules.signedIn },
+  'notification.preferences': { allow: rules.signedIn },
+  'notification.setPreferences': { allow: rules.signedIn, input: () => ({ preferences: [{ kind: 'sla_overdue', useDefault: true }] }) },
 };

@@ -33,6 +33,23 @@ function text(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? [...v.entries()] : v instanceof Set ? [...v] : typeof v === 'bigint' ? String(v) : v)) ?? '';
 }
 
+/**
+ * The caller's own notifications (notification.list, GET /notifications) span every ticket, including
+ * those they are staff of, where the canary rightly reaches them: of such a feed, only what it says
+ * about `ticketId` (a ticket they must not see) counts; anything else answered is kept whole.
+ */
+function aboutTicket(answer: string, ticketId: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer);
+  } catch {
+    return answer;
+  }
+  const items = (parsed as { items?: unknown } | null)?.items;
+  if (!Array.isArray(items)) return answer;
+  return text(items.filter((item: { ticket?: { id?: string } | null }) => item.ticket?.id === ticketId));
+}
+
 async function settle(call: Promise<unknown>): Promise<string> {
   try {
     return text(await call);
@@ -136,7 +153,8 @@ describe('a planted canary', () => {
         for (const path of queries) {
           const entry = accessMatrix[path];
           const input = path === 'ticket.search' ? { q: CANARY } : await entry?.input?.({ role: principal.role, relation: 'otherDepartment', ticket, callerEmail: principal.email, fx: world.fx });
-          const answer = await settle(callByPath(principal.client, path, 'query', input));
+          const settled = await settle(callByPath(principal.client, path, 'query', input));
+          const answer = path === 'notification.list' ? aboutTicket(settled, ticket.id) : settled;
           if (answer.includes(CANARY)) leaks.push(`${path} as ${principal.name} on #${ticket.number}: ${answer.slice(0, 200)}`);
         }
         // A room token, where they get one: never one that sees internal.
@@ -160,7 +178,8 @@ describe('a planted canary', () => {
         for (const route of routes) {
           const url = new URL(`${api.url}/api${route.replace(/\{(id|ticketId)\}/g, ticket.id)}`);
           if (route.includes('search')) url.searchParams.set('q', CANARY);
-          const body = await (await fetch(url, { headers: { authorization: `Bearer ${principal.token}` } })).text();
+          const answered = await (await fetch(url, { headers: { authorization: `Bearer ${principal.token}` } })).text();
+          const body = route === '/notifications' ? aboutTicket(answered, ticket.id) : answered;
           if (body.includes(CANARY)) leaks.push(`GET ${route} as ${principal.name} on #${ticket.number}`);
         }
       }

@@ -25,6 +25,7 @@ import { departments, ticketIntake, tickets, users, type Priority, type TicketSt
 import { seedDemo } from '../../db/seed';
 import { freePort } from '../../scripts/pg';
 import { createInternalApp } from '../../api/internal/app';
+import { createRoomsAccessNotifier } from '../../api/internal/rooms-push';
 import { startRooms } from '../../realtime/dev';
 import { verifyRoomToken } from '../../realtime/token';
 import { createRoomsNotifier } from '../../worker/rooms-notifier';
@@ -104,7 +105,13 @@ export async function startApi(options: ApiHarnessOptions = {}) {
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   if ((server.address() as AddressInfo).port !== port) throw new Error('server took another port');
   // The internal endpoints on a listener of their own, as in production.
-  const internalServer = roomsPort ? serve({ fetch: createInternalApp({ db, internalSecret: INTERNAL_SECRET, temporal }).fetch, hostname: '127.0.0.1', port: 0 }) : null;
+  const internalServer = roomsPort
+    ? serve({
+        fetch: createInternalApp({ db, internalSecret: INTERNAL_SECRET, temporal, rooms: createRoomsAccessNotifier({ roomsUrl, internalSecret: INTERNAL_SECRET, logger }) }).fetch,
+        hostname: '127.0.0.1',
+        port: 0,
+      })
+    : null;
   if (internalServer) await new Promise<void>((resolve) => internalServer.once('listening', () => resolve()));
   const internalUrl = internalServer ? `http://127.0.0.1:${(internalServer.address() as AddressInfo).port}` : null;
   const rooms = internalUrl

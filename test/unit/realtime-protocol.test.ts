@@ -168,6 +168,15 @@ describe('access changes', () => {
   });
 });
 
+describe('unread notification counts', () => {
+  test('are pushed into a user channel and reach its clients as they are', () => {
+    expect(RoomPush.parse({ type: 'notifications', unread: 3 })).toEqual({ type: 'notifications', unread: 3 });
+    expect(RoomPush.safeParse({ type: 'notifications', unread: -1 }).success).toBe(false);
+    expect(RoomPush.safeParse({ type: 'notifications', unread: 1.5 }).success).toBe(false);
+    expect(decodeServerFrame(encodeFrame({ type: 'notifications', unread: 0 }))).toEqual({ ok: true, frame: { type: 'notifications', unread: 0 } });
+  });
+});
+
 describe('names and secrets', () => {
   test('room names', () => {
     expect(parseRoomName(ticketRoomName(ticketId))).toEqual({ kind: 'ticket', ticketId });

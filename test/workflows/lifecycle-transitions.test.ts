@@ -303,6 +303,44 @@ describe('transitions and roles', () => {
   });
 });
 
+describe('notifications', () => {
+  it('tells the requester each time their ticket is resolved, with a link to confirm or reopen it', async () => {
+    const ticket = await h.openTicket({ requester: rita, title: 'Webcam is upside down #triage:Hardware@0.9', description: 'In every call.' });
+    const { assigneeId } = await h.waitFor(ticket.handle, (s) => s.status === 'assigned', 'assignment');
+    const agent = asActor((await h.db.select().from(users).where(eq(users.id, assigneeId!)))[0]!);
+    await ticket.handle.executeUpdate(transitionUpdate, { args: [{ actor: agent, to: 'resolved', reason: 'driver updated' }] });
+    const resolvedFor = async () => (await h.notifications(ticket.id)).filter((n) => n.kind === 'resolved');
+    const [first] = await resolvedFor();
+    expect(first).toMatchObject({
+      userId: rita.id,
+      title: `Your ticket #${ticket.number} was resolved`,
+      body: expect.stringMatching(/confirm the resolution .* or reopen/),
+      data: { link: `/tickets/${ticket.number}`, ticketNumber: ticket.number },
+      readAt: null,
+    });
+    // Reopened and resolved again: told again; nobody else is told.
+    await ticket.handle.executeUpdate(reopenUpdate, { args: [{ actor: asActor(rita), reason: 'flipped again' }] });
+    await ticket.handle.executeUpdate(transitionUpdate, { args: [{ actor: agent, to: 'resolved' }] });
+    expect((await resolvedFor()).map((n) => n.userId)).toEqual([rita.id, rita.id]);
+    // Other moves tell the requester nothing.
+    expect((await h.notifications(ticket.id)).filter((n) => n.userId === rita.id).map((n) => n.kind)).toEqual(['resolved', 'resolved']);
+  });
+
+  it('tells the staff of the department that a ticket is held for review, each with a link', async () => {
+    const ticket = await h.openTicket({
+      requester: raj,
+      title: 'Cheap pills, limited time offer!!! #triage:Hardware@0.9',
+      description: 'Click here for casino bonuses https://spam.example/a https://spam.example/b https://spam.example/c https://spam.example/d',
+    });
+    expect(ticket.view.review?.flags).toEqual(['spam']);
+    const held = (await h.notifications(ticket.id)).filter((n) => n.kind === 'review_needed');
+    expect(held.map((n) => n.userId)).toEqual(expect.arrayContaining([ivy.id, otto.id, sam.id]));
+    expect(held.map((n) => n.userId)).not.toContain(hana.id);
+    expect(held.map((n) => n.userId)).not.toContain(raj.id);
+    expect(held.every((n) => (n.data as { link?: string }).link === `/tickets/${ticket.number}`)).toBe(true);
+  });
+});
+
 describe('reopen', () => {
   it('reopens a resolved ticket back to its assignee with a new resolution cycle, and a closed one within the window', async () => {
     await h.setLifecycleSettings({ reopenWindowDays: 2 });

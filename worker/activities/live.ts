@@ -16,6 +16,8 @@ export interface Notifier {
   publish(event: PublishableEvent): Promise<unknown>;
   /** Tells a ticket's room to re-check who may be there (the ticket moved: department or assignee). */
   accessChanged?(ticketId: string): Promise<unknown>;
+  /** Sends a user's unread notification count to their channel (after notifications for them were written). */
+  unreadChanged?(userId: string, unread: number): Promise<unknown>;
 }
 
 export function liveActivities(db: Db, notifier: Notifier | undefined) {

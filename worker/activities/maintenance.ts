@@ -7,11 +7,13 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, gt, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { tickets } from '../../db/schema';
-import { readLifecycleSettings } from '../../db/settings';
+import { deleteReadNotifications } from '../../db/notifications';
+import { readLifecycleSettings, readNotificationRetentionDays } from '../../db/settings';
 import { UNSETTLED_STATUSES } from '../../domain/vocabulary';
 import { slaConfigChangedSignal, ticketWorkflowId } from '../../workflows/messages';
 
 const PAGE = 200;
+const PRUNE_PAGE = 1000;
 
 export function maintenanceActivities(db: Db, temporal: Client | undefined) {
   return {
@@ -47,6 +49,23 @@ export function maintenanceActivities(db: Db, temporal: Client | undefined) {
         if (page.length < PAGE) break;
       }
       return { version, signalled, missing };
+    },
+
+    /**
+     * Deletes notifications read more than the retention (organisation setting
+     * `notificationRetentionDays`) ago, a page at a time. Unread ones stay, however old.
+     */
+    async pruneReadNotifications(): Promise<{ retentionDays: number; deleted: number }> {
+      const retentionDays = await readNotificationRetentionDays(db);
+      const readBefore = new Date(Date.now() - retentionDays * 24 * 60 * 60 * 1000);
+      let deleted = 0;
+      for (;;) {
+        const page = await deleteReadNotifications(db, readBefore, PRUNE_PAGE);
+        deleted += page;
+        Context.current().heartbeat({ deleted });
+        if (page < PRUNE_PAGE) break;
+      }
+      return { retentionDays, deleted };
     },
   };
 }

@@ -4,14 +4,15 @@
  * notification has a dedupe key, so a retried or replayed activity never writes twice.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
-import { agentRouting, departments, escalationGroupMembers, extraDepartmentIdsOf, notifications, ticketEvents, tickets, users, type Ticket } from '../../db/schema';
+import { unreadNotificationCounts } from '../../db/notifications';
+import { agentRouting, departments, departmentStaff, escalationGroupMembers, extraDepartmentIdsOf, notifications, ticketEvents, tickets, users, type Ticket } from '../../db/schema';
 import { capabilitiesFor, staffDepartments } from '../../domain/access';
 import { OPEN_STATUSES } from '../../domain/vocabulary';
 import { lifecycleFailureTypes } from '../../workflows/lifecycle/errors';
 import { ticketWorkflowId } from '../../workflows/messages';
-import type { EscalationAudience, TicketChange, TicketChangeResult, TicketRowPatch, TicketWorkflowInput } from '../../workflows/types';
+import type { NotificationAudience, TicketChange, TicketChangeResult, TicketRowPatch, TicketWorkflowInput } from '../../workflows/types';
 import type { Notifier } from './live';
 
 /** Row fields whose changes are audited one event per field; the rest (due dates, SLA state) are projections. */
@@ -36,9 +37,29 @@ function rowValues(patch: TicketRowPatch): Partial<Ticket> {
 
 export type AssigneeCheck = { ok: true; name: string } | { ok: false; problem: string };
 
-/** Who receives a notification: the assignee (or, without one, the supervisors), supervisors, the escalation group. */
-async function audienceUsers(tx: Tx | Db, ticket: Pick<Ticket, 'assigneeId' | 'departmentId'>, audience: readonly EscalationAudience[], strictAssignee = false): Promise<string[]> {
+/**
+ * Who receives a notification: the assignee (or, without one, the supervisors), supervisors, the
+ * escalation group, the department's staff (its agents and supervisors, home or further
+ * department). The requester is no staff audience: applyChange adds them itself.
+ */
+async function audienceUsers(tx: Tx | Db, ticket: Pick<Ticket, 'assigneeId' | 'departmentId'>, audience: readonly NotificationAudience[], strictAssignee = false): Promise<string[]> {
   const ids = new Set<string>();
+  if (audience.includes('department_staff') && ticket.departmentId) {
+    const staff = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(
+        and(
+          eq(users.active, true),
+          sql`${users.role} <> 'requester'`,
+          or(
+            eq(users.departmentId, ticket.departmentId),
+            inArray(users.id, tx.select({ id: departmentStaff.userId }).from(departmentStaff).where(eq(departmentStaff.departmentId, ticket.departmentId))),
+          ),
+        ),
+      );
+    for (const u of staff) ids.add(u.id);
+  }
   const wantsSupervisors = audience.includes('supervisor') || (audience.includes('assignee') && !ticket.assigneeId && !strictAssignee);
   if (audience.includes('assignee') && ticket.assigneeId) ids.add(ticket.assigneeId);
   if (wantsSupervisors) {
@@ -122,9 +143,10 @@ async function pickAssignee(tx: Tx, input: NonNullable<TicketChange['autoAssign'
  * Applies one lifecycle change inside a transaction: the row's projection, an audit event per
  * changed audited field (plus the change's extra events), notifications, and optionally the
  * choice of an assignee — once per sequence number. A ticket whose department or assignee
- * changed is added to `moved`: who may see it, and with which powers, may have changed.
+ * changed is added to `moved`: who may see it, and with which powers, may have changed; the
+ * users a notification was written for are added to `notified` (their unread count changed).
  */
-async function applyChange(tx: Tx, change: TicketChange, moved: Set<string>): Promise<TicketChangeResult> {
+async function applyChange(tx: Tx, change: TicketChange, moved: Set<string>, notified: Set<string>): Promise<TicketChangeResult> {
   const [current] = await tx.select().from(tickets).where(eq(tickets.id, change.ticketId)).for('update');
   if (!current) throw ApplicationFailure.create({ type: lifecycleFailureTypes.invalidInput, message: `ticket ${change.ticketId} does not exist`, nonRetryable: true });
   if (current.lifecycleSeq >= change.seq) return { assigneeId: current.assigneeId, assignReason: null }; // applied by an earlier attempt
@@ -183,9 +205,17 @@ async function applyChange(tx: Tx, change: TicketChange, moved: Set<string>): Pr
   for (const spec of change.notifications ?? []) {
     const named = [...(await audienceUsers(tx, next, spec.audience, spec.strictAssignee)), ...(spec.users ?? [])];
     const recipients = new Set(await staffRecipients(tx, next, named));
+    // The requester always sees their own ticket; told only when active.
+    if (spec.audience.includes('requester')) {
+      const [requester] = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.id, next.requesterId), eq(users.active, true)));
+      if (requester) recipients.add(requester.id);
+    }
     if (change.actorId) recipients.delete(change.actorId); // nobody is told about their own action
     if (recipients.size === 0) continue;
-    await tx
+    const written = await tx
       .insert(notifications)
       .values(
         [...recipients].map((userId) => ({
@@ -194,11 +224,14 @@ async function applyChange(tx: Tx, change: TicketChange, moved: Set<string>): Pr
           kind: spec.kind,
           title: spec.title,
           body: spec.body,
-          data: { ...spec.data, ticketNumber: current.number },
+          // The deep link the notification center opens (api/notifications/service.ts).
+          data: { link: `/tickets/${current.number}`, ...spec.data, ticketNumber: current.number },
           dedupeKey: `${ticketWorkflowId(current.number)}#n/${spec.key}/${userId}`,
         })),
       )
-      .onConflictDoNothing();
+      .onConflictDoNothing()
+      .returning({ userId: notifications.userId });
+    for (const row of written) notified.add(row.userId);
   }
 
   await tx
@@ -214,9 +247,19 @@ export function ticketActivities(db: Db, notifier?: Notifier) {
    * of the old department loses the room or its internal notes). Not awaited and never failing
    * the change: a lost hint is caught by the rooms' periodic re-check.
    */
-  const announce = (moved: Set<string>) => {
+  const announce = (moved: Set<string>, notified: Set<string>) => {
     for (const ticketId of moved) {
       notifier?.accessChanged?.(ticketId).catch((error: unknown) => console.warn(`rooms not told that ticket ${ticketId} moved: ${error instanceof Error ? error.message : String(error)}`));
+    }
+    if (notified.size > 0 && notifier?.unreadChanged) void pushUnreadCounts(notifier, [...notified]);
+  };
+  /** The new unread counts of the users just notified, into their channels (after the commit: the count includes them). */
+  const pushUnreadCounts = async (to: Notifier, userIds: string[]) => {
+    try {
+      const counts = await unreadNotificationCounts(db, userIds);
+      await Promise.all([...counts].map(([userId, unread]) => to.unreadChanged!(userId, unread)));
+    } catch (error) {
+      console.warn(`unread notification counts not pushed: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
   return {
@@ -280,20 +323,22 @@ export function ticketActivities(db: Db, notifier?: Notifier) {
     /** Applies one lifecycle change (see applyChange), in its own transaction. */
     async applyTicketChange(change: TicketChange): Promise<TicketChangeResult> {
       const moved = new Set<string>();
-      const result = await db.transaction((tx) => applyChange(tx, change, moved));
-      announce(moved);
+      const notified = new Set<string>();
+      const result = await db.transaction((tx) => applyChange(tx, change, moved, notified));
+      announce(moved, notified);
       return result;
     },
 
     /** Applies consecutive lifecycle changes in one transaction (e.g. triaged, then assigned): one round trip, each keyed by its own sequence number. */
     async applyTicketChanges(changes: TicketChange[]): Promise<TicketChangeResult[]> {
       const moved = new Set<string>();
+      const notified = new Set<string>();
       const results = await db.transaction(async (tx) => {
         const applied: TicketChangeResult[] = [];
-        for (const change of changes) applied.push(await applyChange(tx, change, moved));
+        for (const change of changes) applied.push(await applyChange(tx, change, moved, notified));
         return applied;
       });
-      announce(moved);
+      announce(moved, notified);
       return results;
     },
   };

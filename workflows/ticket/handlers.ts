@@ -24,7 +24,7 @@ import {
   type TransitionInput,
   type TriageInput,
 } from '../messages';
-import type { Actor } from '../types';
+import type { Actor, NotificationSpec } from '../types';
 import { assignmentNotice, autoAssign, resolveContext, route } from './routing';
 import type { TicketRun } from './run';
 import { catchUp, raisePriority } from './sla';
@@ -93,14 +93,29 @@ async function signalParent(run: TicketRun, parentNumber: number, open: boolean)
 // The moves. Each keeps the shape (async or not) of the code it was split from: the number of
 // promise steps decides when its commands are issued, and running tickets' histories recorded that.
 
-/** A plain status move: clocks caught up, the change persisted, a parent told if the ticket opened or closed. */
-async function moveTo(run: TicketRun, to: TicketStatus, kind: TicketEventKind, request: { actor: Actor; reason?: string | null }) {
+/**
+ * A plain status move: clocks caught up, the change persisted, a parent told if the ticket opened
+ * or closed. `notices` names who is told, once the clocks are caught up (their keys use the sequence number).
+ */
+async function moveTo(run: TicketRun, to: TicketStatus, kind: TicketEventKind, request: { actor: Actor; reason?: string | null }, notices?: (run: TicketRun) => NotificationSpec[]) {
   await catchUp(run);
   const wasOpen = run.ticket.isOpen;
   run.ticket.setStatus(to, run.now());
-  await run.store.persist(kind, { actor: request.actor, reason: request.reason });
+  await run.store.persist(kind, { actor: request.actor, reason: request.reason, notifications: notices?.(run) });
   await tellParent(run, wasOpen);
 }
+
+/** The requester's notification that their ticket was resolved (keyed by the change that resolves it): confirm or reopen it. */
+const resolvedNotice = (run: TicketRun): NotificationSpec[] => [
+  {
+    key: `resolved/${run.ticket.state.seq + 1}`,
+    kind: 'resolved',
+    audience: ['requester'],
+    title: `Your ticket #${run.ticket.state.number} was resolved`,
+    body: `${run.input.title}: confirm the resolution if the problem is solved, or reopen the ticket if it is not.`,
+    data: { link: `/tickets/${run.ticket.state.number}` },
+  },
+];
 
 /** Assign and claim: the assignee is checked against the department, then the ticket moves as the rules say. */
 async function assignTo(run: TicketRun, actor: Actor, assigneeId: string, kind: TicketEventKind, reason: string | null | undefined, to: TicketStatus) {
@@ -116,7 +131,7 @@ async function assignTo(run: TicketRun, actor: Actor, assigneeId: string, kind: 
 
 const transition: Move<TransitionInput> = {
   action: (request) => ({ action: 'transition', to: request?.to }),
-  apply: (run, request, to) => moveTo(run, to, 'status_changed', request),
+  apply: (run, request, to) => moveTo(run, to, 'status_changed', request, to === 'resolved' ? resolvedNotice : undefined),
 };
 
 const triage: Move<TriageInput> = {

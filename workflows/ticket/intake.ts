@@ -62,7 +62,13 @@ export async function intake(run: TicketRun) {
       reason: screening.result.reason,
       events,
       notifications: [
-        { key: 'review', kind: 'review_needed', audience: ['supervisor'], title: `Ticket #${ticket.state.number} is held for review`, body: `${input.title} — ${screening.result.reason}` },
+        {
+          key: 'review',
+          kind: 'review_needed',
+          audience: ['department_staff', 'supervisor'],
+          title: `Ticket #${ticket.state.number} is held for review`,
+          body: `${input.title} — ${screening.result.reason}`,
+        },
       ],
     });
     return;

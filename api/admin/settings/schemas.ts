@@ -1,5 +1,6 @@
 /** Organisation settings: what each key holds, validated on the way in and out, and the defaults. */
 import { z } from 'zod';
+import { DEFAULT_NOTIFICATION_RETENTION_DAYS } from '../../../domain/vocabulary';
 
 export const ZSettings = z.object({
   /** Tickets one requester may open per window. */
@@ -33,6 +34,8 @@ export const ZSettings = z.object({
     .int()
     .min(0)
     .max(7 * 24 * 60, 'must be at most 7 days'),
+  /** Read notifications are deleted this many days after they were read (the pruning schedule). */
+  notificationRetentionDays: z.number().int().min(1, 'must be at least 1 day').max(3650, 'must be at most 10 years'),
 });
 export type Settings = z.infer<typeof ZSettings>;
 
@@ -42,4 +45,5 @@ export const defaultSettings: Settings = {
   signUpDomains: [],
   oidcLinkPrivileged: false,
   commentEditWindowMinutes: 15,
+  notificationRetentionDays: DEFAULT_NOTIFICATION_RETENTION_DAYS,
 };
