@@ -278,7 +278,7 @@ describe('live unread count in the user’s channel', () => {
   it('is pushed when a message notifies someone, whether it was sent through the API or in the ticket’s room', async () => {
     const rita = await person();
     const agent = await person('agent');
-    const ticket = await api.insertTicket({ requester: rita.email, department: 'it', assignee: agent.id });
+    const ticket = await api.insertTicket({ requester: rita.id, department: 'it', assignee: agent.id });
     const channel = await openChannel(rita);
     await agent.api.comment.add.mutate({ ticketId: ticket.id, body: 'Through the API: is it working again?', internal: false });
     await eventually(() => expect(latestCount(channel)).toBe(1));
