@@ -68,7 +68,8 @@ export function mountWebConsole(app: Hono, options: WebConsoleOptions) {
       (cacheControl: string): MiddlewareHandler =>
       async (c, next) => {
         const response = await serve(c, next);
-        if (response) response.headers.set('cache-control', cacheControl);
+        // A miss returns what next() did (the 404 already in the context), not a file's Response.
+        if (response instanceof Response) response.headers.set('cache-control', cacheControl);
         return response;
       };
     return { assets: cached(IMMUTABLE), topLevel: cached('public, max-age=3600') };

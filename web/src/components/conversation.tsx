@@ -79,10 +79,12 @@ function ReplyForm({ ticketId, staff }: { ticketId: string; staff: boolean }) {
   const problem = add.error ? apiProblem(add.error) : null;
   return (
     <Form
+      validationBehavior="aria"
       className="flex flex-col gap-2"
       validationErrors={problem?.fields.body ? { body: problem.fields.body } : undefined}
       onSubmit={(event) => {
         event.preventDefault();
+        if (add.isPending) return;
         add.mutate({ ticketId, body, internal, clientId: crypto.randomUUID() });
       }}
     >

@@ -27,7 +27,7 @@ function MyTickets() {
         <h1 id="my-tickets-title" className="text-2xl font-bold">
           {view === 'mine' ? 'My tickets' : 'Tickets I watch'}
         </h1>
-        <Link to="/tickets/new" className="rounded-md bg-indigo-700 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-800 dark:bg-indigo-500 dark:text-slate-950">
+        <Link to="/tickets/new" className="rounded-md bg-indigo-700 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-800 dark:bg-indigo-300 dark:text-slate-950">
           New ticket
         </Link>
       </div>

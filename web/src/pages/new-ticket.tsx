@@ -55,9 +55,13 @@ function NewTicket() {
       <Form
         key={template?.id ?? 'blank'}
         className="flex flex-col gap-4"
+        // The API validates (its errors show beside their fields, until edited); native checks would keep a field with a server error invalid and block the next submit.
+        validationBehavior="aria"
         validationErrors={problem?.fields}
         onSubmit={(event) => {
           event.preventDefault();
+          if (create.isPending) return;
+          if (create.isPending) return;
           const data = new FormData(event.currentTarget);
           create.mutate({
             title: optional(data.get('title')),

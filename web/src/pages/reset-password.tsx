@@ -35,9 +35,11 @@ function ChoosePassword({ token }: { token: string }) {
       <p className="mb-4 text-sm text-slate-700 dark:text-slate-300">Whether you were invited or asked to reset it: pick a password, and you are signed in.</p>
       <Form
         className="flex flex-col gap-4"
+        validationBehavior="aria"
         validationErrors={problem?.fields.newPassword ? { password: problem.fields.newPassword } : undefined}
         onSubmit={(event) => {
           event.preventDefault();
+          if (reset.isPending) return;
           reset.mutate({ token, newPassword: String(new FormData(event.currentTarget).get('password')) });
         }}
       >
@@ -71,9 +73,11 @@ function RequestLink() {
       ) : (
         <Form
           className="flex flex-col gap-4"
+          validationBehavior="aria"
           validationErrors={problem?.fields}
           onSubmit={(event) => {
             event.preventDefault();
+            if (request.isPending) return;
             request.mutate({ email: String(new FormData(event.currentTarget).get('email')) });
           }}
         >

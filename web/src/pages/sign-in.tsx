@@ -30,9 +30,13 @@ function SignIn() {
     <AuthFrame title="Sign in to Deskflow">
       <Form
         className="flex flex-col gap-4"
+        // The API validates (its errors show beside their fields, until edited); native checks would keep a field with a server error invalid and block the next submit.
+        validationBehavior="aria"
         validationErrors={problem?.fields}
         onSubmit={(event) => {
           event.preventDefault();
+          if (signIn.isPending) return;
+          if (signIn.isPending) return;
           const data = new FormData(event.currentTarget);
           signIn.mutate({ email: String(data.get('email')), password: String(data.get('password')) });
         }}
