@@ -3,7 +3,9 @@
  * sources, what they import from the rest of the repository and the lockfile, kept beside
  * web/dist. Used by `npm start` and the browser tests.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +33,8 @@ export function webSourceHash(): string {
   return hash.digest('hex');
 }
 
+const run = promisify(execFile);
+
 export type WebBuildOutcome = { kind: 'up-to-date' } | { kind: 'built'; seconds: number } | { kind: 'failed'; error: Error; previousBuild: boolean };
 
 /** Builds the console unless the last build is of the same sources. Never throws: the API runs without a console. */
@@ -42,11 +46,17 @@ export async function ensureWebConsoleBuilt(options: { log?: (line: string) => v
   log(built ? 'web console sources changed: rebuilding it with Vite' : 'building the web console with Vite (first start)');
   const started = performance.now();
   try {
-    const { build } = await import('vite');
-    await build({ configFile: join(WEB_DIR, 'vite.config.ts'), logLevel: 'warn' });
+    // In a child process with NODE_ENV=production: a build inside this process would inherit its NODE_ENV (vitest's "test" gives React's development build).
+    await run(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(WEB_DIR, 'vite.config.ts'), '--logLevel', 'warn'], {
+      cwd: repoRoot,
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     writeFileSync(HASH_FILE, `${hash}\n`);
     return { kind: 'built', seconds: (performance.now() - started) / 1000 };
   } catch (error) {
-    return { kind: 'failed', error: error instanceof Error ? error : new Error(String(error)), previousBuild: existsSync(join(WEB_DIST, 'index.html')) };
+    // execFile's error carries the build's own output: say that, not just "Command failed".
+    const output = typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr).trim() : '';
+    const failure = output ? new Error(output) : error instanceof Error ? error : new Error(String(error));
+    return { kind: 'failed', error: failure, previousBuild: existsSync(join(WEB_DIST, 'index.html')) };
   }
 }

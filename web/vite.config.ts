@@ -11,10 +11,8 @@ const webRoot = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
 
-export default defineConfig(({ command }) => ({
+export default defineConfig({
   root: webRoot,
-  // A build is always a production build, even when started from a process with another NODE_ENV (the browser tests run it under vitest's "test").
-  define: command === 'build' ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
   plugins: [react(), tailwindcss()],
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: true },
   server: {
@@ -24,4 +22,4 @@ export default defineConfig(({ command }) => ({
     fs: { allow: [repoRoot] },
     proxy: Object.fromEntries(['/trpc', '/api', '/auth', '/attachments'].map((path) => [path, { target: api, changeOrigin: false }])),
   },
-}));
+});
