@@ -5,6 +5,7 @@
  * Content-Security-Policy (the app router takes it from there). The API's security headers apply
  * as to every response; unknown API paths keep their JSON 404.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,14 +28,19 @@ const TOP_LEVEL_FILE = /^\/[\w-]+(\.[\w-]+)+$/;
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/** The console's Content-Security-Policy: only its own scripts and styles, the API, and the rooms' WebSockets. */
-export function consoleCsp(roomsUrl: string): string {
+/**
+ * The console's Content-Security-Policy: only its own scripts and styles, the API, and the rooms'
+ * WebSockets. The one inline style allowed is React Aria's (its press handling adds a `<style>`
+ * element, signed with the nonce it reads from `<meta property="csp-nonce">`), by a nonce made
+ * afresh for each page.
+ */
+export function consoleCsp(roomsUrl: string, styleNonce: string): string {
   const rooms = new URL(roomsUrl);
   const socketOrigin = `${rooms.protocol === 'https:' ? 'wss:' : 'ws:'}//${rooms.host}`;
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self'",
+    `style-src 'self' 'nonce-${styleNonce}'`,
     `connect-src 'self' ${socketOrigin}`,
     "img-src 'self' data: blob:",
     "font-src 'self'",
@@ -47,7 +53,6 @@ export function consoleCsp(roomsUrl: string): string {
 
 export function mountWebConsole(app: Hono, options: WebConsoleOptions) {
   const distDir = options.distDir ?? WEB_DIST_DIR;
-  const csp = consoleCsp(options.roomsUrl);
   const indexFile = join(distDir, 'index.html');
   // index.html is small and changes only on a rebuild: keep it, and reread it when its mtime moves.
   let index: { mtimeMs: number; html: string } | null = null;
@@ -85,6 +90,8 @@ export function mountWebConsole(app: Hono, options: WebConsoleOptions) {
     if (!(c.req.header('accept') ?? '').includes('text/html')) return next();
     const page = readIndex();
     if (page === null) return c.text('The web console is not built. `npm start` builds it; or run `npm run build:web`.', 503, { 'cache-control': 'no-store' });
-    return c.html(page, 200, { 'cache-control': 'no-cache', 'content-security-policy': csp });
+    const nonce = randomBytes(16).toString('base64');
+    const signed = page.replace('<head>', `<head>\n    <meta property="csp-nonce" nonce="${nonce}" />`);
+    return c.html(signed, 200, { 'cache-control': 'no-cache', 'content-security-policy': consoleCsp(options.roomsUrl, nonce) });
   });
 }

@@ -78,7 +78,7 @@ async function checkEverywhere(signedIn: BrowserContext, path: string, name: str
         await page.goto(`${api.url}${path}`);
         await ready(page);
         await expectAccessible(page, `${name} (${colorScheme}, ${device})`);
-        await page.screenshot({ path: `${SCREENSHOTS}/${name}-${colorScheme}-${device}.png`, fullPage: true });
+        await page.screenshot({ path: `${SCREENSHOTS}/${name}-${colorScheme}-${device}.png`, fullPage: true, caret: 'initial' });
       } finally {
         await context.close();
       }
@@ -120,7 +120,7 @@ describe('the web console', () => {
       await page.goto(`${api.url}/`);
       await expect.poll(() => new URL(page.url()).pathname).toBe('/sign-in');
       await expectAccessible(page, 'sign in');
-      await page.screenshot({ path: `${SCREENSHOTS}/sign-in-light-desktop.png` });
+      await page.screenshot({ path: `${SCREENSHOTS}/sign-in-light-desktop.png`, caret: 'initial' });
       await signIn(page, demo.requester);
       await page.getByRole('heading', { name: 'My tickets' }).waitFor();
       await expectAccessible(page, 'my tickets');

@@ -12,7 +12,7 @@ import { consoleCsp, IMMUTABLE, mountWebConsole } from '../../api/web';
 
 const dist = mkdtempSync(join(tmpdir(), 'deskflow-web-'));
 mkdirSync(join(dist, 'assets'));
-writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Deskflow</title><script type="module" src="/assets/index-abc123.js"></script>');
+writeFileSync(join(dist, 'index.html'), '<!doctype html><html><head><title>Deskflow</title><script type="module" src="/assets/index-abc123.js"></script></head><body></body></html>');
 writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1);');
 writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
@@ -29,15 +29,22 @@ const html = { accept: 'text/html,application/xhtml+xml' };
 
 describe('the console as the API serves it', () => {
   it('answers the console routes with index.html, uncached, under a strict CSP', async () => {
+    const nonces = new Set<string>();
     for (const path of ['/', '/tickets', '/tickets/0f6c1bd4-3f0e-4d7c-9a43-1f1f0e6f7c2a', '/reset-password?token=abc']) {
       const response = await app().request(path, { headers: html });
       expect(response.status, path).toBe(200);
-      expect(await response.text()).toContain('<title>Deskflow</title>');
+      const page = await response.text();
+      expect(page).toContain('<title>Deskflow</title>');
       expect(response.headers.get('cache-control')).toBe('no-cache');
-      expect(response.headers.get('content-security-policy')).toBe(consoleCsp('https://rooms.example.org'));
+      // A fresh nonce per page, in the policy and in the meta tag React Aria reads it from.
+      const nonce = /<meta property="csp-nonce" nonce="([A-Za-z0-9+/=]{24})" \/>/.exec(page)?.[1];
+      expect(nonce, path).toBeDefined();
+      nonces.add(nonce!);
+      expect(response.headers.get('content-security-policy')).toBe(consoleCsp('https://rooms.example.org', nonce!));
     }
-    expect(consoleCsp('https://rooms.example.org')).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' wss://rooms.example.org; img-src 'self' data: blob:; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    expect(nonces.size).toBe(4);
+    expect(consoleCsp('https://rooms.example.org', 'N0nce')).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-N0nce'; connect-src 'self' wss://rooms.example.org; img-src 'self' data: blob:; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     );
   });
 

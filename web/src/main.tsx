@@ -2,9 +2,13 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { config } from 'zod/mini';
 import { router } from './router';
 import { httpStatusOf, queryClient } from './trpc';
 import './styles.css';
+
+// zod's compiled parsers probe for eval with new Function, which the CSP (script-src 'self') refuses and reports.
+config({ jitless: true });
 
 // A session that ended (expired, signed out elsewhere) sends the person to sign in, and back here after.
 queryClient.getQueryCache().subscribe((event) => {
