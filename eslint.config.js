@@ -20,10 +20,16 @@ const elements = [
   // reads the SLA engine's defaults (the database layer itself does not).
   { type: 'seed', pattern: 'db/seed*.ts', mode: 'full' },
   { type: 'db', pattern: 'db/**', mode: 'full' },
+  // The typed client and its wire format: for browsers (web/), scripts and tests.
+  { type: 'api-client', pattern: ['api/client.ts', 'api/transformer.ts'], mode: 'full' },
   { type: 'api', pattern: 'api/**', mode: 'full' },
   // The rooms' protocol and room tokens: shared with the API and the worker.
   { type: 'realtime-contract', pattern: ['realtime/protocol.ts', 'realtime/token.ts'], mode: 'full' },
+  // The rooms' client (partysocket), for browsers and tests.
+  { type: 'realtime-client', pattern: ['realtime/client.ts'], mode: 'full' },
   { type: 'realtime', pattern: 'realtime/**', mode: 'full' },
+  // The browser console: the API through its typed router (types only), the rooms through their client.
+  { type: 'web', pattern: 'web/**', mode: 'full' },
   { type: 'config', pattern: '*.config.ts', mode: 'full' },
   { type: 'dev-support', pattern: 'dev-support/**', mode: 'full' },
   { type: 'scripts', pattern: 'scripts/**', mode: 'full' },
@@ -52,12 +58,18 @@ const layerPolicies = [
   may('seed', ['domain', 'db', 'workflow-contract']),
   may('api', ['domain', 'db', 'workflow-contract', 'realtime-contract', 'config']),
   may('api', 'workflows', typesOnly),
+  may('api', 'api-client'),
+  may('api-client', 'api', typesOnly),
   may('worker-activities', ['domain', 'db', 'workflow-contract', 'realtime-contract', 'config', 'worker']),
   may('worker-activities', 'workflows', typesOnly),
   may('worker', ['domain', 'db', 'workflow-contract', 'realtime-contract', 'config', 'worker-activities']),
   may('worker', 'workflows', typesOnly),
   may('realtime-contract', ['domain', 'realtime']),
   may('realtime', ['domain', 'realtime-contract']),
+  may('realtime-client', ['domain', 'realtime', 'realtime-contract']),
+  // Nothing imports web/; it loads domain/, the typed API client, the rooms' client and protocol, and the rest of the API as types only.
+  may('web', ['domain', 'api-client', 'realtime-client', 'realtime-contract']),
+  may('web', 'api', typesOnly),
   may('config', ['domain', 'workflow-contract']),
   // Tools and tests sit on top of everything; only tests import test/, and the harnesses that
   // scripts and benchmarks share with tests live in dev-support/.
@@ -68,7 +80,7 @@ const layerPolicies = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', '.tools/', '**/.wrangler/', '.scratch/', '.spike/', 'db/migrations/', 'coverage/'] },
+  { ignores: ['node_modules/', '.data/', '.tools/', '**/.wrangler/', '.scratch/', '.spike/', 'db/migrations/', 'coverage/', 'web/dist/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -81,12 +93,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { boundaries },
     settings: {
       'boundaries/elements': elements,
-      'boundaries/include': ['**/*.ts'],
-      'import/resolver': { node: { extensions: ['.ts', '.js'] } },
+      'boundaries/include': ['**/*.ts', '**/*.tsx'],
+      'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js'] } },
       // Contracts are single files, which in 7.2 only `mode: 'full'` classifies (`partialMatch:
       // false` matches folders); it warns that `mode` is deprecated on every run.
       'boundaries/legacy-warnings': false,
@@ -98,6 +110,19 @@ export default tseslint.config(
     files: ['domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['*', '!./*'], message: 'domain/ depends on nothing: only its own modules.' }] }],
+    },
+  },
+  {
+    // The console runs in browsers: no Node built-ins (vite.config.ts runs in Node and may).
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: builtinModules.map((name) => ({ name, message: 'The console runs in browsers: no Node built-ins.' })),
+          patterns: [{ group: ['node:*'], message: 'The console runs in browsers: no Node built-ins.' }],
+        },
+      ],
     },
   },
   {

@@ -3,7 +3,8 @@
  * /api (OpenAPI document at /api/openapi.json), attachment downloads, single sign-on
  * redirects, liveness and readiness probes. The internal endpoints the rooms use have a listener
  * of their own (api/internal/app.ts): here /internal/* is 404 like any unknown path. Secure by default: security headers, a CORS allowlist, body size limits, CSRF checks and
- * rate limits (the last two in the procedure factories, api/trpc.ts).
+ * rate limits (the last two in the procedure factories, api/trpc.ts). After the API's routes, the
+ * web console (api/web.ts) answers at / for browsers.
  */
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { TRPCError } from '@trpc/server';
@@ -28,9 +29,12 @@ import { addressBucket, forwardedClient } from './security/client-address';
 import { rateLimitHeaders } from './security/rate-limit';
 import { createContextFactory, createServices, type AppDeps } from './trpc';
 import { transformer } from './transformer';
+import { mountWebConsole } from './web';
 
 export type AppOptions = AppDeps & {
   ping: () => Promise<void>;
+  /** The web console's build to serve at / (default web/dist); false for none. */
+  web?: { distDir?: string } | false;
 };
 
 /** JSON bodies are small; uploads may be as large as an attachment plus the multipart framing. */
@@ -38,7 +42,7 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 const MULTIPART_OVERHEAD = 64 * 1024;
 
 export function createApp(options: AppOptions) {
-  const { ping, ...deps } = options;
+  const { ping, web, ...deps } = options;
   const config: ApiConfig = { ...apiConfigFromSettings(deskflowSettings()), ...deps.config };
   const services = createServices(deps, config);
   const createContext = createContextFactory(deps, services);
@@ -184,6 +188,9 @@ export function createApp(options: AppOptions) {
       return c.json({ error: error.code, message: error.message }, status);
     }
   });
+
+  // Last: the API's paths above always win over the console's.
+  if (web !== false) mountWebConsole(app, { distDir: web?.distDir, roomsUrl: deps.roomsUrl });
 
   app.notFound((c) => c.json({ error: 'NOT_FOUND', message: 'No such endpoint.' }, 404));
   app.onError((error, c) => {

@@ -40,10 +40,11 @@ export async function verifyRoomToken(token: string | null | undefined, secret: 
   if (!token) return { ok: false, reason: 'missing' };
   const [body, signature, extra] = token.split('.');
   if (!body || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
-  let signatureBytes: Uint8Array;
+  // Copied into its own ArrayBuffer: the DOM's BufferSource type (the browser console checks this file too) refuses a shared one.
+  let signatureBytes: Uint8Array<ArrayBuffer>;
   let bodyBytes: Uint8Array;
   try {
-    signatureBytes = decodeBase64urlIgnorePadding(signature);
+    signatureBytes = new Uint8Array(decodeBase64urlIgnorePadding(signature));
     bodyBytes = decodeBase64urlIgnorePadding(body);
   } catch {
     return { ok: false, reason: 'malformed' };

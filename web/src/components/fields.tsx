@@ -1,0 +1,78 @@
+/** Form fields on React Aria Components: label, description and the error (ours or the API's) wired for screen readers. */
+import type { ReactNode } from 'react';
+import { Button as AriaButton, FieldError, Input, Label, Text, TextArea, TextField, type ButtonProps } from 'react-aria-components';
+
+export const fieldClass = 'flex flex-col gap-1';
+export const labelClass = 'text-sm font-medium';
+export const inputClass =
+  'rounded-md border border-slate-300 bg-white px-3 py-2 text-base text-slate-900 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/40 data-[invalid]:border-red-600 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100';
+export const errorClass = 'text-sm text-red-700 dark:text-red-300';
+export const hintClass = 'text-sm text-slate-600 dark:text-slate-400';
+
+type TextProps = {
+  name: string;
+  label: string;
+  type?: 'text' | 'email' | 'password';
+  autoComplete?: string;
+  isRequired?: boolean;
+  defaultValue?: string;
+  description?: string;
+  minLength?: number;
+  multiline?: boolean;
+  rows?: number;
+};
+
+export function TextInput({ name, label, type = 'text', autoComplete, isRequired, defaultValue, description, minLength, multiline, rows = 6 }: TextProps) {
+  return (
+    <TextField name={name} type={type} autoComplete={autoComplete} isRequired={isRequired} defaultValue={defaultValue} minLength={minLength} className={fieldClass}>
+      <Label className={labelClass}>{label}</Label>
+      {multiline ? <TextArea rows={rows} className={inputClass} /> : <Input className={inputClass} />}
+      {description && (
+        <Text slot="description" className={hintClass}>
+          {description}
+        </Text>
+      )}
+      <FieldError className={errorClass} />
+    </TextField>
+  );
+}
+
+const buttonTones = {
+  primary: 'bg-indigo-700 text-white hover:bg-indigo-800 dark:bg-indigo-300 dark:text-slate-950 dark:hover:bg-indigo-200',
+  secondary: 'border border-slate-300 bg-white text-slate-900 hover:bg-slate-100 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800',
+};
+
+/**
+ * A button; while its action runs it is marked busy (forms ignore a second submit meanwhile). Not
+ * disabled: a submit button disabled during its own press ignores the next click; and React Aria's
+ * isPending announces through a live region that points at the button, gone once the page changes.
+ */
+export function Button({
+  tone = 'primary',
+  children,
+  className,
+  isPending = false,
+  isDisabled = false,
+  ...props
+}: Omit<ButtonProps, 'className' | 'children'> & { tone?: keyof typeof buttonTones; children: ReactNode; className?: string }) {
+  return (
+    <AriaButton
+      {...props}
+      isDisabled={isDisabled}
+      aria-busy={isPending || undefined}
+      className={`inline-flex min-h-10 items-center justify-center gap-2 rounded-md px-4 py-2 text-sm font-semibold disabled:opacity-60 data-[disabled]:opacity-60 ${buttonTones[tone]} ${className ?? ''}`}
+    >
+      {children}
+    </AriaButton>
+  );
+}
+
+/** A form-level message (what the API said), announced when it appears. */
+export function FormAlert({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-700 dark:bg-red-950 dark:text-red-200">
+      {message}
+    </p>
+  );
+}

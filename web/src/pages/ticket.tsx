@@ -1,0 +1,103 @@
+/**
+ * One ticket: details and what to expect, the moves the API allows the viewer now (ticket.lifecycle),
+ * the live conversation with a reply box (internal notes for staff, clearly marked), and the timeline.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { createLazyRoute, getRouteApi } from '@tanstack/react-router';
+import { OPEN_STATUSES, isIn } from '../../../domain/vocabulary';
+import { Failed, Loading } from '../components/states';
+import { StatusBadge, Time } from '../components/ticket-bits';
+import { Conversation } from '../components/conversation';
+import { LifecycleActions } from '../components/lifecycle-actions';
+import { Timeline } from '../components/timeline';
+import { priorityWords } from '../lib/format';
+import { trpc, type TicketView } from '../trpc';
+
+export const Route = createLazyRoute('/_authed/tickets/$ticketId')({ component: TicketPage });
+
+const route = getRouteApi('/_authed/tickets/$ticketId');
+const authed = getRouteApi('/_authed');
+
+function TicketPage() {
+  const { ticketId } = route.useParams();
+  const { me } = authed.useRouteContext();
+  const ticket = useQuery(trpc.ticket.get.queryOptions({ id: ticketId }));
+  if (ticket.isPending) return <Loading what="the ticket" />;
+  if (ticket.isError) return <Failed error={ticket.error} retry={() => void ticket.refetch()} />;
+  const staff = me.role !== 'requester';
+  return (
+    <article aria-labelledby="ticket-title" className="flex flex-col gap-6">
+      <header className="flex flex-col gap-2">
+        <p className="text-sm text-slate-600 dark:text-slate-400">Ticket #{ticket.data.number}</p>
+        <h1 id="ticket-title" className="text-2xl font-bold break-words">
+          {ticket.data.title}
+        </h1>
+        <div className="flex flex-wrap items-center gap-3 text-sm">
+          <StatusBadge status={ticket.data.status} staff={staff} />
+          <Expectation ticket={ticket.data} />
+        </div>
+      </header>
+      <LifecycleActions ticketId={ticketId} staff={staff} />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="flex flex-col gap-6 lg:col-span-2">
+          <section aria-labelledby="description-title" className="rounded-lg border border-slate-200 p-4 dark:border-slate-800">
+            <h2 id="description-title" className="mb-2 font-semibold">
+              Description
+            </h2>
+            <p className="whitespace-pre-wrap break-words">{ticket.data.description}</p>
+          </section>
+          <Conversation ticketId={ticketId} staff={staff} />
+        </div>
+        <aside className="flex flex-col gap-6">
+          <Details ticket={ticket.data} />
+          <Timeline ticketId={ticketId} staff={staff} />
+        </aside>
+      </div>
+    </article>
+  );
+}
+
+/** The SLA in plain words: when to expect a resolution, or that it is past. */
+function Expectation({ ticket }: { ticket: TicketView }) {
+  if (!isIn(OPEN_STATUSES, ticket.status) || !ticket.resolutionDueAt) return null;
+  if (ticket.slaState === 'paused') return <span className="text-slate-700 dark:text-slate-300">The clock is paused while we wait.</span>;
+  const late = ticket.resolutionDueAt.getTime() < Date.now();
+  return (
+    <span className={late ? 'font-medium text-red-700 dark:text-red-300' : 'text-slate-700 dark:text-slate-300'}>
+      {late ? 'Resolution was due ' : 'We aim to resolve this '}
+      <Time date={ticket.resolutionDueAt} />
+    </span>
+  );
+}
+
+function Details({ ticket }: { ticket: TicketView }) {
+  const rows: [string, string | null][] = [
+    ['Requester', ticket.requester.name],
+    ['Assigned to', ticket.assignee?.name ?? 'Nobody yet'],
+    ['Team', ticket.department?.name ?? 'Not routed yet'],
+    ['Category', ticket.category ?? ticket.requestedCategory],
+    ['Building', ticket.building?.name ?? null],
+    ['Priority', priorityWords[ticket.priority]],
+  ];
+  return (
+    <section aria-labelledby="details-title" className="rounded-lg border border-slate-200 p-4 dark:border-slate-800">
+      <h2 id="details-title" className="mb-2 font-semibold">
+        Details
+      </h2>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+        {rows
+          .filter((row): row is [string, string] => row[1] !== null)
+          .map(([term, value]) => (
+            <div key={term} className="contents">
+              <dt className="text-slate-600 dark:text-slate-400">{term}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        <dt className="text-slate-600 dark:text-slate-400">Filed</dt>
+        <dd>
+          <Time date={ticket.createdAt} />
+        </dd>
+      </dl>
+    </section>
+  );
+}
