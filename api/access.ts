@@ -42,23 +42,25 @@ export type TicketAccess = {
   caps: Capabilities;
 };
 
+/** What the per-ticket loaders read of a ticket: the access rule's inputs and what lifecycle checks need. */
+const accessColumns = {
+  id: tickets.id,
+  number: tickets.number,
+  status: tickets.status,
+  requesterId: tickets.requesterId,
+  departmentId: tickets.departmentId,
+  assigneeId: tickets.assigneeId,
+  heldForReview: tickets.heldForReview,
+  closedAt: tickets.closedAt,
+};
+
 /**
  * The user's capabilities on one ticket; NOT_FOUND when they may not see it, worded exactly as
  * for a ticket that does not exist (no number, status or title), so ids cannot be probed.
  */
 export async function ticketAccess(db: Db, user: SessionUser, id: string): Promise<TicketAccess> {
   const [row] = await db
-    .select({
-      id: tickets.id,
-      number: tickets.number,
-      status: tickets.status,
-      requesterId: tickets.requesterId,
-      departmentId: tickets.departmentId,
-      assigneeId: tickets.assigneeId,
-      heldForReview: tickets.heldForReview,
-      closedAt: tickets.closedAt,
-      watching: sql<boolean>`${watching(user)}`,
-    })
+    .select({ ...accessColumns, watching: sql<boolean>`${watching(user)}` })
     .from(tickets)
     .where(eq(tickets.id, id));
   const caps = row ? capabilitiesFor(personOf(user), row) : null;
@@ -77,16 +79,7 @@ export async function staffAccess(db: Db, user: SessionUser, id: string, what: s
 /** As the other side of a merge or link: staff powers required, and anything short of that reads as "does not exist". */
 export async function staffTicketOrNotFound(db: Db, user: SessionUser, id: string): Promise<TicketAccess> {
   const [row] = await db
-    .select({
-      id: tickets.id,
-      number: tickets.number,
-      status: tickets.status,
-      requesterId: tickets.requesterId,
-      departmentId: tickets.departmentId,
-      assigneeId: tickets.assigneeId,
-      heldForReview: tickets.heldForReview,
-      closedAt: tickets.closedAt,
-    })
+    .select(accessColumns)
     .from(tickets)
     .where(and(eq(tickets.id, id), staffTickets(user)));
   if (!row) throw notFound(id);
