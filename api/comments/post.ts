@@ -19,10 +19,9 @@ import type { Db, Tx } from '../../db/client';
 import { commentMentions, ticketWatchers, users } from '../../db/schema';
 import { screenMessage } from '../../domain/screening';
 import type { Role } from '../../domain/vocabulary';
-import type { Logger } from '../../lib/logger';
 import { forRequesters, type StoredMessage } from '../../realtime/protocol';
 import { publicReplySignal, ticketWorkflowId } from '../../workflows/messages';
-import { createTicketRoomPusher, type TicketRoomPusher } from '../internal/ticket-room-push';
+import type { RoomsAccessNotifier } from '../internal/rooms-push';
 import { recordTicketEvent } from '../tickets/events';
 import { recordMessageNotifications } from './notify';
 import { storeComment, type CommentTicket, type StoredComment } from './store';
@@ -55,7 +54,7 @@ export type MessageDeps = {
   db: Db;
   temporal: TemporalClient;
   /** Live delivery into the ticket's room; null when the message came from that room (it delivers it itself). */
-  room: TicketRoomPusher | null;
+  room: Pick<RoomsAccessNotifier, 'message'> | null;
   /** Pushes the notified users' new unread counts (api/notifications/service.ts); best effort, never throws. */
   unreadChanged?: ((userIds: string[]) => Promise<void>) | undefined;
 };
@@ -81,11 +80,6 @@ export class ReplySignalError extends Error {
   ) {
     super(`message ${comment.id} was stored, but the ticket's workflow could not be told; resend it with the same clientId`, { cause });
   }
-}
-
-/** A room pusher from the API's settings (none when pushes into the rooms are not configured). */
-export function ticketRoomPusher(deps: { roomsUrl: string; internalSecret?: string | undefined; logger: Logger }): TicketRoomPusher {
-  return createTicketRoomPusher({ roomsUrl: deps.roomsUrl, internalSecret: deps.internalSecret, logger: deps.logger });
 }
 
 /** A comment as the rooms deliver it; `staff: false` leaves out the staff-only `ai` flag. */

@@ -13,7 +13,7 @@ import { recordTicketEvent } from '../tickets/events';
 import type { AuthedContext } from '../trpc';
 import { notifyUnreadChanged } from '../notifications/service';
 import { recordReleasedNotifications } from './notify';
-import { ReplySignalError, signalReply, ticketRoomPusher, toStoredMessage } from './post';
+import { ReplySignalError, signalReply, toStoredMessage } from './post';
 import { findComment } from './store';
 
 export type ReviewDecision = 'release' | 'reject';
@@ -56,7 +56,7 @@ export async function reviewHeldMessage(ctx: AuthedContext, input: { id: number;
 
   if (target === 'released') {
     const comment = { ...found.comment, held: false };
-    await ticketRoomPusher(ctx).message(toStoredMessage(comment), { previousId: null, released: true });
+    await ctx.services.rooms.message(toStoredMessage(comment), { previousId: null, released: true });
     try {
       // Only messages of authors without staff powers are held: the workflow hears the requester.
       await signalReply(ctx.temporal, found.ticket, comment, 'requester');

@@ -12,7 +12,7 @@ import { recordTicketEvent } from '../tickets/events';
 import type { AuthedContext } from '../trpc';
 import { hiddenMarks, readableComments, type HiddenMark } from './moderation';
 import { notifyUnreadChanged } from '../notifications/service';
-import { postMessage, ReplySignalError, ticketRoomPusher, type PostedMessage } from './post';
+import { postMessage, ReplySignalError, type PostedMessage } from './post';
 import { CommentError, listComments, type StoredComment } from './store';
 
 export { mentionedHandles } from './post';
@@ -75,7 +75,7 @@ export async function addComment(ctx: AuthedContext, input: AddCommentInput): Pr
   let posted: PostedMessage;
   try {
     posted = await postMessage(
-      { db: ctx.db, temporal: ctx.temporal, room: ticketRoomPusher(ctx), unreadChanged: (ids) => notifyUnreadChanged(ctx, ids) },
+      { db: ctx.db, temporal: ctx.temporal, room: ctx.services.rooms, unreadChanged: (ids) => notifyUnreadChanged(ctx, ids) },
       { ticketId: input.ticketId, authorId: ctx.user.id, body: input.body, internal: input.internal, ai: input.ai ?? false, clientId: input.clientId ?? null },
     );
   } catch (error) {

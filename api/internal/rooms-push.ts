@@ -13,13 +13,18 @@
  * every minute anyway, and a client asks `notification.unreadCount` when it connects, so a push
  * that fails is logged, never an error for the caller.
  */
-import { RoomPushResult, type RoomPush } from '../../realtime/protocol';
+import { RoomPushResult, type RoomPush, type StoredMessage } from '../../realtime/protocol';
 import { ticketRoomName, userRoomName } from '../../realtime/token';
 import type { Logger } from '../../lib/logger';
 
 export type RoomsAccessNotifier = {
   /** Resolves once the rooms were told (or telling them failed); never rejects. */
   userAccessChanged(userId: string): Promise<void>;
+  /**
+   * A stored message, live in its ticket's room (which fans it out to those allowed to see it and
+   * dedupes by id; a room that missed it catches up from the API on its next message or join). Never rejects.
+   */
+  message(message: StoredMessage, options: { previousId: number | null; released?: boolean }): Promise<void>;
   /** A comment was deleted or hidden: the ticket's room drops it (its buffer, open screens). Never rejects. */
   messageRemoved(ticketId: string, messageId: number): Promise<void>;
   /** Sends the user's unread notification count to their connected clients; never rejects. */
@@ -45,6 +50,12 @@ export function createRoomsAccessNotifier(options: { roomsUrl: string; internalS
     }
   };
   return {
+    message: (message, { previousId, released }) =>
+      push(
+        ticketRoomName(message.ticketId),
+        { type: 'message', message, previousId, ...(released && { released: true }) },
+        'could not deliver a message live; the room catches up on its next message or join',
+      ),
     userAccessChanged: (userId) => push(userRoomName(userId), { type: 'access_changed', userId }, 'could not tell the rooms about an access change; their periodic re-check will'),
     // A room that missed it still never replays the message once its buffer is reloaded from the API (listComments leaves it out).
     messageRemoved: (ticketId, messageId) =>
