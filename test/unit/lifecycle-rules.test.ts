@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedActions, assertAllowed, permissionProblem, targetStatus, WORK_TRANSITIONS, type RuleSubject } from '../../workflows/lifecycle/rules';
+import { allowedActions, assertAllowed, permissionProblem, statusAfterReclassify, statusAfterRequesterReply, targetStatus, WORK_TRANSITIONS, type RuleSubject } from '../../workflows/lifecycle/rules';
 import type { Actor } from '../../workflows/types';
 
 const IT = 'dept-it';
@@ -147,5 +147,21 @@ describe('refusals', () => {
     expect(failureOf(() => assertAllowed(parent, itAgent, { action: 'transition', to: 'resolved' }, NOW)).message).toContain('2 child tickets are open');
     expect(allowedActions(parent, itAgent, NOW)).not.toContainEqual({ action: 'transition', to: 'resolved' });
     expect(assertAllowed({ ...parent, settings: { reopenWindowDays: 14, parentBlocksResolution: false } }, itAgent, { action: 'transition', to: 'resolved' }, NOW)).toBe('resolved');
+  });
+});
+
+describe('consequences that follow a move or a message', () => {
+  it('a reclassify into another department sends an assigned ticket back to triaged; otherwise the status stays', () => {
+    expect(statusAfterReclassify('in_progress', { departmentChanged: true, hadAssignee: true })).toBe('triaged');
+    expect(statusAfterReclassify('assigned', { departmentChanged: true, hadAssignee: true })).toBe('triaged');
+    expect(statusAfterReclassify('triaged', { departmentChanged: true, hadAssignee: false })).toBe('triaged');
+    expect(statusAfterReclassify('new', { departmentChanged: true, hadAssignee: true })).toBe('new');
+    expect(statusAfterReclassify('in_progress', { departmentChanged: false, hadAssignee: true })).toBe('in_progress');
+    expect(statusAfterReclassify('waiting_on_customer', { departmentChanged: false, hadAssignee: true })).toBe('waiting_on_customer');
+  });
+
+  it("a requester's reply resumes only a ticket waiting on them", () => {
+    expect(statusAfterRequesterReply('waiting_on_customer')).toBe('in_progress');
+    for (const status of ['new', 'triaged', 'assigned', 'in_progress', 'waiting_on_third_party', 'resolved', 'closed'] as const) expect(statusAfterRequesterReply(status)).toBe(status);
   });
 });

@@ -153,6 +153,19 @@ export function targetStatus(subject: RuleSubject, request: ActionRequest, now: 
   }
 }
 
+/**
+ * Where an allowed reclassify lands once its new context is known: another department's queue takes an
+ * assigned ticket from the start, so it loses its assignee and goes back to triaged.
+ */
+export function statusAfterReclassify(status: TicketStatus, change: { departmentChanged: boolean; hadAssignee: boolean }): TicketStatus {
+  return change.departmentChanged && change.hadAssignee && status !== 'new' ? 'triaged' : status;
+}
+
+/** A requester's public reply moves a ticket waiting on them back to work; any other status stays. */
+export function statusAfterRequesterReply(status: TicketStatus): TicketStatus {
+  return status === 'waiting_on_customer' ? 'in_progress' : status;
+}
+
 function describe(action: LifecycleAction, to?: TicketStatus): string {
   switch (action) {
     case 'transition':

@@ -9,7 +9,7 @@
  */
 import { isIn, OPEN_STATUSES, priorities, roles, type NotificationKind, type Priority, type Role, type TicketEventKind, type TicketStatus } from '../../domain/vocabulary';
 import { lifecycleFailure, lifecycleFailureTypes } from '../lifecycle/errors';
-import { assertAllowed, targetStatus, type ActionRequest, type StaffPowers } from '../lifecycle/rules';
+import { assertAllowed, statusAfterReclassify, statusAfterRequesterReply, targetStatus, type ActionRequest, type StaffPowers } from '../lifecycle/rules';
 import { agentReplied, ALL_TARGETS, createSla, markDone, nextDue, projection, reopened, requesterReplied, retargetAll, stepsFor, stopClocks, syncClocks, type DueItem } from '../lifecycle/sla';
 import { lifecycleView, ruleSubject, type LifecycleView } from '../lifecycle/view';
 import type { ChildTicketChange, PublicReply } from '../messages';
@@ -182,10 +182,9 @@ export class TicketEntity {
     if (request.priority) state.priority = request.priority;
     if (request.category !== undefined) state.category = request.category;
     const { event } = this.applyContext(ctx, at);
-    if (departmentChanged && state.assigneeId) {
-      state.assigneeId = null;
-      if (state.status !== 'new') this.setStatus('triaged', at);
-    }
+    const to = statusAfterReclassify(state.status, { departmentChanged, hadAssignee: state.assigneeId !== null });
+    if (departmentChanged) state.assigneeId = null;
+    if (to !== state.status) this.setStatus(to, at);
     return { event, departmentChanged };
   }
 
@@ -350,8 +349,9 @@ export class TicketEntity {
     const { state } = this;
     let kind: TicketEventKind = 'sla_projection';
     let reason: string | null = null;
-    if (state.status === 'waiting_on_customer') {
-      this.setStatus('in_progress', at);
+    const to = statusAfterRequesterReply(state.status);
+    if (to !== state.status) {
+      this.setStatus(to, at);
       kind = 'status_changed';
       reason = 'the requester replied';
     } else if (state.status === 'resolved') {
