@@ -22,6 +22,8 @@ export type MailpitOptions = {
   log?: (line: string) => void;
   /** Mailpit's own output (default: dropped; it logs every message). */
   output?: 'inherit' | 'ignore';
+  /** Its own process group (npm start stops its children by group). */
+  detached?: boolean;
 };
 
 export type Mailpit = {
@@ -69,7 +71,7 @@ export async function startMailpit(options: MailpitOptions = {}): Promise<Mailpi
   ];
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(bin, args, { stdio: ['ignore', options.output ?? 'ignore', options.output ?? 'ignore'] });
+    child = spawn(bin, args, { stdio: ['ignore', options.output ?? 'ignore', options.output ?? 'ignore'], detached: options.detached ?? false });
     const spawned = child;
     const deadline = Date.now() + 30_000;
     for (;;) {

@@ -200,7 +200,7 @@ async function mailStep(settings: DeskflowSettings): Promise<{ smtpUrl: string; 
   }
   const [smtpPort, uiPort] = [await portOr(1025), await portOr(8025)];
   step(`starting Mailpit (SMTP 127.0.0.1:${smtpPort}, UI :${uiPort}); set SMTP_URL to send real mail`);
-  const mailpit = await startMailpit({ smtpPort, uiPort, database: join(settings.DATA_DIR, 'mailpit.db'), log: step });
+  const mailpit = await startMailpit({ smtpPort, uiPort, database: join(settings.DATA_DIR, 'mailpit.db'), log: step, detached: true });
   const child = mailpit.child();
   children.push(child);
   child.once('exit', (code, signal) => {
