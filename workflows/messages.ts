@@ -25,7 +25,7 @@ export const MAIL_DELIVERY_WORKFLOW_TYPE = 'mailDeliveryWorkflow';
 /** One workflow per outbox row at a time: a second start for the same row is refused while the first runs. */
 export const mailWorkflowId = (outboxId: number) => `mail-${outboxId}`;
 export type MailDeliveryInput = { id: number };
-/** Type of the delivery activity's failure that retrying will not change (an SMTP 5xx answer, no transport): the mail is marked failed at once. */
+/** Type of the delivery activity's failure that retrying will not change (an SMTP 5xx answer): the mail is marked failed at once. */
 export const MAIL_REJECTED = 'MailRejected';
 /** Starts the workflows of queued mails nobody started (a crash between commit and start), every minute. */
 export const MAIL_RECONCILE_WORKFLOW_TYPE = 'mailReconcileWorkflow';

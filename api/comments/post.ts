@@ -117,7 +117,7 @@ export async function postMessage(deps: MessageDeps, raw: PostMessageInput): Pro
   const { comment } = stored;
   await deps.room?.message(toStoredMessage(comment), { previousId: stored.previousId });
   await deps.unreadChanged?.(notified);
-  await deps.dispatchMail?.(mailed);
+  void deps.dispatchMail?.(mailed); // never throws; not awaited, so the message's answer does not wait for it
   if (!comment.internal && !comment.held && stored.ticket) await signalReply(deps.temporal, stored.ticket, comment, stored.authorIsStaff ? comment.author.role : 'requester');
   return { comment, previousId: stored.previousId, created: stored.created, notified, authorIsStaff: stored.authorIsStaff };
 }

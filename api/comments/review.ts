@@ -67,6 +67,6 @@ export async function reviewHeldMessage(ctx: AuthedContext, input: { id: number;
     }
   }
   await notifyUnreadChanged(ctx, notified);
-  await ctx.services.dispatchMail(mailed);
+  void ctx.services.dispatchMail(mailed);
   return { id: input.id, ticketId: found.comment.ticketId, state: target, notified };
 }

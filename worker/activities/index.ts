@@ -25,13 +25,14 @@ export type ActivityDeps = {
   notifier?: Notifier;
   /** For maintenance activities that signal ticket workflows, and for starting mail deliveries. */
   temporal?: Client;
-  /** The SMTP transport (one per worker); none: mail stays queued and its deliveries fail as "no SMTP server configured". */
+  /** The SMTP transport (one per worker); none: this worker starts no deliveries, and any it is given fail as "no SMTP server configured". */
   mail?: MailTransport;
 };
 
 export function createActivities({ db, ai, notifier, temporal, mail }: ActivityDeps) {
   return {
-    ...ticketActivities(db, notifier, temporal),
+    // Without a transport this worker leaves queued mail to a worker that has one (its reconcile starts them).
+    ...ticketActivities(db, notifier, mail ? temporal : undefined),
     ...slaActivities(db, { liveEvents: notifier !== undefined }),
     ...aiActivities(db, ai ?? (() => createOfflineProvider())),
     ...linkActivities(db),

@@ -252,7 +252,7 @@ async function applyChange(tx: Tx, change: TicketChange, moved: Set<string>, not
 }
 
 export function ticketActivities(db: Db, notifier?: Notifier, temporal?: Client) {
-  /** Starts the delivery of mails just queued, after the commit (workflows/mail.ts). */
+  /** Starts the delivery of mails just queued, after the commit (workflows/mail.ts); not awaited (never throws), so the ticket's activity does not wait for it. */
   const dispatchMail = (ids: number[]) => dispatchAfterCommit(db, temporal, Context.current().info.taskQueue, ids);
   /**
    * After the commit, tells the moved tickets' rooms to re-check who is connected (a staff member
@@ -297,7 +297,7 @@ export function ticketActivities(db: Db, notifier?: Notifier, temporal?: Client)
           .onConflictDoNothing();
         return enqueueTicketReceivedMail(tx, input.ticketId);
       });
-      if (mailed !== null) await dispatchMail([mailed]);
+      if (mailed !== null) void dispatchMail([mailed]);
     },
 
     async findDepartment({ slug }: { slug: string }): Promise<{ id: string; slug: string } | null> {
@@ -342,7 +342,7 @@ export function ticketActivities(db: Db, notifier?: Notifier, temporal?: Client)
       const mailed: number[] = [];
       const result = await db.transaction((tx) => applyChange(tx, change, moved, notified, mailed));
       announce(moved, notified);
-      await dispatchMail(mailed);
+      void dispatchMail(mailed);
       return result;
     },
 
@@ -357,7 +357,7 @@ export function ticketActivities(db: Db, notifier?: Notifier, temporal?: Client)
         return applied;
       });
       announce(moved, notified);
-      await dispatchMail(mailed);
+      void dispatchMail(mailed);
       return results;
     },
   };

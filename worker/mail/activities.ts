@@ -52,7 +52,11 @@ export function mailActivities(db: Db, transport: MailTransport | undefined, tem
      * the row. A 5xx answer is final (MAIL_REJECTED); anything else is retried by the workflow.
      */
     async deliverMail({ id }: MailDeliveryInput): Promise<'sent' | 'already-sent' | 'skipped' | 'failed'> {
-      if (!transport) throw ApplicationFailure.nonRetryable('no SMTP server is configured for this worker (SMTP_URL)', MAIL_REJECTED);
+      if (!transport) {
+        // Not an activity failure (nothing to retry): the row says why for admins.
+        await markMailFailed(db, id, 'no SMTP server is configured for the worker (SMTP_URL)');
+        return 'failed';
+      }
       const claim = await claimMail(db, id);
       if (claim.state === 'missing') return 'skipped';
       if (claim.state === 'done') return claim.status === 'sent' ? 'already-sent' : claim.status === 'failed' ? 'failed' : 'skipped';
@@ -105,7 +109,7 @@ export function mailActivities(db: Db, transport: MailTransport | undefined, tem
 
     /** Starts the workflows of queued rows older than the grace period that were never (or long ago) started. */
     async dispatchQueuedMails({ graceSeconds }: { graceSeconds: number }): Promise<{ started: number }> {
-      if (!temporal) return { started: 0 };
+      if (!temporal || !transport) return { started: 0 };
       const ids = await mailsToDispatch(db, { graceMs: graceSeconds * 1000, limit: 500 });
       return { started: await startMailWorkflows(db, temporal, taskQueue(), ids) };
     },
@@ -113,7 +117,7 @@ export function mailActivities(db: Db, transport: MailTransport | undefined, tem
     /** Queues the daily digests now due (db/mail-outbox.ts enqueueDueDigests) and starts them. */
     async enqueueDueDigestMails(): Promise<{ queued: number }> {
       const ids = await enqueueDueDigests(db);
-      if (temporal) await startMailWorkflows(db, temporal, taskQueue(), ids);
+      if (temporal && transport) await startMailWorkflows(db, temporal, taskQueue(), ids);
       return { queued: ids.length };
     },
   };
