@@ -253,7 +253,7 @@ async function applyChange(tx: Tx, change: TicketChange, moved: Set<string>, not
 
 export function ticketActivities(db: Db, notifier?: Notifier, temporal?: Client) {
   /** Starts the delivery of mails just queued, after the commit (workflows/mail.ts); not awaited (never throws), so the ticket's activity does not wait for it. */
-  const dispatchMail = (ids: number[]) => dispatchAfterCommit(db, temporal, Context.current().info.taskQueue, ids);
+  const dispatchMail = (ids: number[]) => (temporal && ids.length > 0 ? dispatchAfterCommit(db, temporal, Context.current().info.taskQueue, ids) : Promise.resolve());
   /**
    * After the commit, tells the moved tickets' rooms to re-check who is connected (a staff member
    * of the old department loses the room or its internal notes). Not awaited and never failing
