@@ -203,6 +203,8 @@ async function mailStep(settings: DeskflowSettings): Promise<{ smtpUrl: string; 
   const mailpit = await startMailpit({ smtpPort, uiPort, database: join(settings.DATA_DIR, 'mailpit.db'), log: step, detached: true });
   const child = mailpit.child();
   children.push(child);
+  // Waits for its exit, so its ports are free once Deskflow has stopped.
+  cleanups.push(() => mailpit.stop());
   child.once('exit', (code, signal) => {
     if (!stopping) {
       say(`mailpit stopped unexpectedly (${signal ?? `exit ${code}`}); shutting down.`);
