@@ -42,6 +42,16 @@ const originList = z
   .pipe(z.array(origin));
 const positive = z.coerce.number().positive();
 
+/** smtp:// or smtps:// with a host (user:password@ and a port optional); nodemailer reads the rest of its options from the query. */
+const smtpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}, 'must look like smtp://user:password@mail.example.com:587 or smtps://mail.example.com:465 (or unset it: npm start then runs Mailpit)');
+
 /** Published in the README: fine for the embedded database on one's own machine, never for DATABASE_URL. */
 export const DEFAULT_DEMO_PASSWORD = 'deskflow-demo';
 
@@ -110,6 +120,11 @@ const DeskflowEnv = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_DISPLAY_NAME: z.string().min(1).max(60).default('Single sign-on'),
+  /** Where mail goes; unset: npm start runs Mailpit on loopback and sends there. */
+  SMTP_URL: smtpUrl.optional(),
+  /** The sender of every mail; replies about a ticket go to its plus address (support+t1234@…). */
+  MAIL_FROM: z.email('must be an email address, e.g. support@desk.example.com').default('support@deskflow.localhost'),
+  MAIL_FROM_NAME: z.string().trim().min(1).max(80).default('Deskflow'),
 });
 
 export type DeskflowSettings = z.infer<typeof DeskflowEnv> & {

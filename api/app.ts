@@ -15,6 +15,7 @@ import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { timing } from 'hono/timing';
 import { deskflowSettings } from '../deskflow.config';
+import { unsubscribeByToken } from '../db/mail-outbox';
 import { contentDisposition } from './attachments/inspect';
 import { findReadableAttachment } from './attachments/service';
 import { bindingCookie, OIDC_BINDING_COOKIE, OidcError, type OidcErrorCode } from './auth/oidc';
@@ -189,6 +190,29 @@ export function createApp(options: AppOptions) {
     }
   });
 
+  /**
+   * List-Unsubscribe (RFC 8058): the link in a notification mail turns off that kind's mail for its
+   * recipient. GET shows a button (mail scanners follow links; only a POST changes anything); the
+   * mail client's one-click POST and the button's both land here. The token is the capability.
+   */
+  app.get('/mail/unsubscribe', (c) => {
+    const token = c.req.query('token') ?? '';
+    if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return c.html(unsubscribePage('This unsubscribe link is not valid.'), 400);
+    return c.html(
+      unsubscribePage(
+        `<form method="post" action="/mail/unsubscribe?token=${token}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Stop these mails</button></form><p>You keep seeing these notifications in Deskflow; you can turn their mail back on in your notification preferences.</p>`,
+      ),
+    );
+  });
+  app.post('/mail/unsubscribe', limitJson, async (c) => {
+    const decision = services.limiters.anonymous.take(addressBucket(clientIp(c, config)));
+    if (!decision.allowed) return c.text(`Too many requests: retry in ${decision.retryAfterSeconds} s.`, 429);
+    const token = c.req.query('token') ?? '';
+    const done = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? await unsubscribeByToken(deps.db, token) : null;
+    if (!done) return c.html(unsubscribePage('This unsubscribe link is not valid.'), 404);
+    return c.html(unsubscribePage(`Done: no more mail about “${done.kind.replace(/_/g, ' ')}” notifications. You still see them in Deskflow.`));
+  });
+
   // Last: the API's paths above always win over the console's.
   if (web !== false) mountWebConsole(app, { distDir: web?.distDir, roomsUrl: deps.roomsUrl });
 
@@ -244,4 +268,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The unsubscribe endpoint's small page (`body` is trusted markup or plain text of ours). */
+function unsubscribePage(body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Deskflow mail</title></head><body>${body.startsWith('<') ? body : `<p>${body}</p>`}</body></html>`;
 }

@@ -19,7 +19,7 @@ import type { ApiConfig } from './config';
 import { isUnavailable, postgresErrorCode, RetryLater } from './errors';
 import type { Logger } from '../lib/logger';
 import { createRoomsAccessNotifier, type RoomsAccessNotifier } from './internal/rooms-push';
-import { createLogMailer, type Mailer } from './mail';
+import { createMailDispatcher, createOutboxMailer, type MailDispatcher, type Mailer } from './mail';
 import { addressBucket } from './security/client-address';
 import { allowedOrigins, sameOriginRequest } from './security/origin';
 import { rateLimitHeaders, TokenBucketLimiter, type RateLimitDecision } from './security/rate-limit';
@@ -39,7 +39,7 @@ export type AppDeps = {
   logger: Logger;
   /** Overrides of the API settings; the rest comes from the environment (deskflow.config.ts). */
   config?: Partial<ApiConfig>;
-  /** Where mail goes; by default it is written to the log. */
+  /** Where mail goes; by default into the outbox (db/mail-outbox.ts), which the worker sends. */
   mailer?: Mailer;
   /** Where attachment bytes live; by default in Postgres. */
   storage?: AttachmentStorage;
@@ -48,6 +48,8 @@ export type AppDeps = {
 export type ApiServices = {
   config: ApiConfig;
   mailer: Mailer;
+  /** Starts the delivery of outbox mails the API just queued (after their commit). */
+  dispatchMail: MailDispatcher;
   storage: AttachmentStorage;
   origins: Set<string>;
   /**
@@ -69,9 +71,11 @@ export type ApiServices = {
 const RESET_MAILS_PER_ACCOUNT = { capacity: 3, refillPerSecond: 1 / 1200 };
 
 export function createServices(deps: AppDeps, config: ApiConfig): ApiServices {
+  const dispatchMail = createMailDispatcher(deps);
   return {
     config,
-    mailer: deps.mailer ?? createLogMailer(deps.logger),
+    mailer: deps.mailer ?? createOutboxMailer({ db: deps.db, logger: deps.logger, dispatch: dispatchMail }),
+    dispatchMail,
     storage: deps.storage ?? createDatabaseStorage(deps.db),
     origins: allowedOrigins(config.publicUrl, config.corsOrigins),
     limiters: {

@@ -13,7 +13,9 @@ import { seedDemo } from '../db/seed';
 import { createLogger } from '../lib/logger';
 import { ensureTemporalCli } from '../scripts/tools';
 import { searchAttributes } from '../temporal.config';
+import { freePort } from '../scripts/pg';
 import { freshPglite } from './databases';
+import type { MailSettings } from '../worker/mail/transport';
 import { createDeskflowWorker } from '../worker/worker';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -29,18 +31,32 @@ export async function startDevServer() {
   });
 }
 
-export async function startStack(options: { database?: Database; env?: TestWorkflowEnvironment } = {}) {
+/** `mail`: the worker sends the outbox's mail there (e.g. dev-support/mailpit.ts); without it queued mail is not sent. */
+export async function startStack(options: { database?: Database; env?: TestWorkflowEnvironment; mail?: Omit<MailSettings, 'publicUrl'> } = {}) {
   const env = options.env ?? (await startDevServer());
   const database = options.database ?? (await freshPglite());
   await seedDemo(database.db, TEST_PASSWORD);
   const taskQueue = `deskflow-test-${crypto.randomUUID()}`;
   const logger = createLogger('silent');
-  const worker: Worker = await createDeskflowWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db: database.db, temporal: env.client });
+  // The API's address is known before it listens, so the worker's mail links can point at it.
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const mail = options.mail ? { ...options.mail, publicUrl: url } : undefined;
+  const worker: Worker = await createDeskflowWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db: database.db, temporal: env.client, mail });
   const workerRun = worker.run();
-  const app = createApp({ db: database.db, temporal: env.client, taskQueue, roomTokenSecret: ROOM_SECRET, roomsUrl: 'http://127.0.0.1:1', logger, ping: database.ping });
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  const app = createApp({
+    db: database.db,
+    temporal: env.client,
+    taskQueue,
+    roomTokenSecret: ROOM_SECRET,
+    roomsUrl: 'http://127.0.0.1:1',
+    logger,
+    ping: database.ping,
+    ...(options.mail && { config: { publicUrl: url, appUrl: options.mail.appUrl } }),
+  });
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if ((server.address() as AddressInfo).port !== port) throw new Error('the API took another port');
 
   return {
     url,

@@ -1,8 +1,9 @@
 /**
  * `npm start`: the whole helpdesk on one machine. Embedded defaults: PGlite under DATA_DIR,
  * a Temporal dev server (SQLite under DATA_DIR, Web UI on :8233) and the rooms under
- * `wrangler dev`; the worker and the API run in this process. TEMPORAL_ADDRESS and
- * DATABASE_URL switch to external services. Ctrl-C stops everything.
+ * `wrangler dev`, and Mailpit (SMTP on :1025, its UI on :8025) catching every mail; the worker
+ * and the API run in this process. TEMPORAL_ADDRESS, DATABASE_URL and SMTP_URL switch to external
+ * services. Ctrl-C stops everything.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../api/app';
 import { createInternalApp } from '../api/internal/app';
+import { createMailDispatcher } from '../api/mail';
 import { createRoomsAccessNotifier } from '../api/internal/rooms-push';
 import { createLogger, type Logger } from '../lib/logger';
 import { DatabaseInUseError, type Database } from '../db/client';
@@ -23,6 +25,7 @@ import { RoomsStartError, startRooms } from '../realtime/dev';
 import { demoSeedWanted, hasActiveAdmin, loadSecrets, openMigratedDatabase, prepareDataDir, seedDemoStep, type Secrets } from './startup';
 import { ensureTemporalCli, GO_MISSING_MESSAGE, ToolError } from './tools';
 import { ensureWebConsoleBuilt, type WebBuildOutcome } from '../dev-support/web-console';
+import { portOr, startMailpit } from '../dev-support/mailpit';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const step = (line: string) => say(`  • ${line}`);
@@ -58,6 +61,7 @@ async function main() {
 
   const database = await openDatabaseStep(settings, logger);
   if (await seedDemoStep(database.db, settings)) step('seeded the demo organisation');
+  const mail = await mailStep(settings);
 
   step('bundling workflows and starting the worker');
   const worker = await startWorker({
@@ -67,6 +71,7 @@ async function main() {
     registerSearchAttributes: Boolean(temporal.address),
     // Live events: pushes made before the rooms are up are retried by their activities.
     rooms: { roomsUrl: settings.roomsUrl, internalSecret: secrets.internalSecret },
+    mail: { smtpUrl: mail.smtpUrl, from: settings.MAIL_FROM, fromName: settings.MAIL_FROM_NAME, appUrl: settings.appUrl, publicUrl: settings.publicUrl },
     log: step,
   });
   cleanups.unshift(() => worker.stop());
@@ -87,7 +92,8 @@ async function main() {
   step(`API listening on http://${settings.API_HOST}:${settings.API_PORT}`);
   // The rooms' endpoints: a listener of their own (loopback by default), never the public port.
   const roomsPush = createRoomsAccessNotifier({ roomsUrl: settings.roomsUrl, internalSecret: secrets.internalSecret, logger });
-  listen(createInternalApp({ db: database.db, internalSecret: secrets.internalSecret, temporal: client, rooms: roomsPush }).fetch, settings.INTERNAL_HOST, settings.INTERNAL_PORT);
+  const dispatchMail = createMailDispatcher({ db: database.db, temporal: client, taskQueue: temporal.taskQueue, logger });
+  listen(createInternalApp({ db: database.db, internalSecret: secrets.internalSecret, temporal: client, rooms: roomsPush, dispatchMail }).fetch, settings.INTERNAL_HOST, settings.INTERNAL_PORT);
   step(`internal endpoints (rooms) listening on http://${settings.INTERNAL_HOST}:${settings.INTERNAL_PORT}/internal`);
 
   await startRoomsStep(settings, secrets);
@@ -99,6 +105,8 @@ async function main() {
   say(`  Rooms        ${settings.roomsUrl}`);
   if (!temporal.address) say(`  Temporal UI  http://127.0.0.1:${temporal.devServer.uiPort}   (filter e.g. TicketStatus="assigned")`);
   else say(`  Temporal     ${temporal.address} (namespace ${temporal.namespace})`);
+  if (mail.uiUrl) say(`  Mail UI      ${mail.uiUrl}   (Mailpit: every mail the desk sends; SMTP ${mail.smtpUrl}; set SMTP_URL for real mail)`);
+  else say(`  Mail         ${mail.shown}   (from ${settings.MAIL_FROM_NAME} <${settings.MAIL_FROM}>)`);
   say(`  Database     ${database.kind === 'pglite' ? `PGlite in ${join(settings.DATA_DIR, 'pglite')}` : 'PostgreSQL via DATABASE_URL'}`);
   if (demoSeedWanted(settings)) {
     say(`  Demo users   ${demoUsers.map((u) => u.email).join(', ')}`);
@@ -176,6 +184,34 @@ async function startTemporalDevServer(temporal: TemporalSettings, settings: Desk
     'the Temporal dev server did not become reachable within 60 s',
   );
   return address;
+}
+
+/**
+ * Where mail goes: SMTP_URL, or else Mailpit, started here on loopback (SMTP :1025 and UI :8025, or
+ * free ports when those are taken), keeping its mail in DATA_DIR across restarts.
+ */
+async function mailStep(settings: DeskflowSettings): Promise<{ smtpUrl: string; uiUrl: string | null; shown: string }> {
+  if (settings.SMTP_URL) {
+    const url = new URL(settings.SMTP_URL);
+    // Shown without its credentials.
+    const shown = `${url.protocol}//${url.host}`;
+    step(`mail goes to ${shown} (SMTP_URL)`);
+    return { smtpUrl: settings.SMTP_URL, uiUrl: null, shown };
+  }
+  const [smtpPort, uiPort] = [await portOr(1025), await portOr(8025)];
+  step(`starting Mailpit (SMTP 127.0.0.1:${smtpPort}, UI :${uiPort}); set SMTP_URL to send real mail`);
+  const mailpit = await startMailpit({ smtpPort, uiPort, database: join(settings.DATA_DIR, 'mailpit.db'), log: step, detached: true });
+  const child = mailpit.child();
+  children.push(child);
+  // Waits for its exit, so its ports are free once Deskflow has stopped.
+  cleanups.push(() => mailpit.stop());
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      say(`mailpit stopped unexpectedly (${signal ?? `exit ${code}`}); shutting down.`);
+      void stop(1);
+    }
+  });
+  return { smtpUrl: mailpit.smtpUrl, uiUrl: mailpit.uiUrl, shown: mailpit.smtpUrl };
 }
 
 /** Rebuilds the console only when its sources changed; a failed build never stops the API. */

@@ -4,7 +4,9 @@
  * fault tests, which kill it. Reads TEMPORAL_ADDRESS (required: it joins an existing server) and
  * DATABASE_URL (PostgreSQL through the Neon driver; PGlite lets only one process open its data,
  * so a separate worker needs PostgreSQL). Live room events when ROOMS_URL and
- * INTERNAL_API_SECRET are set. DESKFLOW_WORKFLOW_BUNDLE: a prebuilt workflow bundle file.
+ * INTERNAL_API_SECRET are set. DESKFLOW_WORKFLOW_BUNDLE: a prebuilt workflow bundle file. Sends
+ * the outbox's mail over SMTP_URL (MAIL_FROM, MAIL_FROM_NAME; links on APP_URL/PUBLIC_URL); without
+ * SMTP_URL its mail deliveries fail as "no SMTP server configured" (visible to admins).
  */
 import { createLogger } from '../lib/logger';
 import { databaseOptionsFromSettings, openDatabase } from '../db/client';
@@ -37,6 +39,7 @@ async function main() {
     registerSearchAttributes: true,
     rooms: settings.ROOMS_URL && settings.INTERNAL_API_SECRET ? { roomsUrl: settings.roomsUrl, internalSecret: settings.INTERNAL_API_SECRET } : undefined,
     workflowBundlePath: process.env.DESKFLOW_WORKFLOW_BUNDLE,
+    mail: settings.SMTP_URL ? { smtpUrl: settings.SMTP_URL, from: settings.MAIL_FROM, fromName: settings.MAIL_FROM_NAME, appUrl: settings.appUrl, publicUrl: settings.publicUrl } : undefined,
     log: (line) => logger.info(line),
   });
 

@@ -3,13 +3,19 @@
  * left alone when they exist, visible and pausable in the Temporal UI.
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { NOTIFICATION_PRUNE_WORKFLOW_TYPE, SLA_RECONCILE_WORKFLOW_TYPE } from '../workflows/messages';
+import { MAIL_DIGEST_WORKFLOW_TYPE, MAIL_RECONCILE_WORKFLOW_TYPE, NOTIFICATION_PRUNE_WORKFLOW_TYPE, SLA_RECONCILE_WORKFLOW_TYPE } from '../workflows/messages';
 
 /** Makes sure every open ticket runs under the current SLA configuration (catches a lost propagation). */
 export const SLA_RECONCILE_SCHEDULE_ID = 'deskflow-sla-reconcile';
 
 /** Deletes read notifications older than the organisation's retention (admin setting notificationRetentionDays). */
 export const NOTIFICATION_PRUNE_SCHEDULE_ID = 'deskflow-notification-prune';
+
+/** Starts the delivery of queued mail whose writer crashed between its commit and the start (workflows/mail.ts). */
+export const MAIL_RECONCILE_SCHEDULE_ID = 'deskflow-mail-reconcile';
+
+/** Queues each user's daily digest at 08:00 in their timezone (checked every quarter hour; one per user and day). */
+export const MAIL_DIGEST_SCHEDULE_ID = 'deskflow-mail-digest';
 
 export async function ensureSchedules(client: Client, taskQueue: string, log: (line: string) => void = () => undefined): Promise<void> {
   const schedules = [
@@ -26,6 +32,20 @@ export async function ensureSchedules(client: Client, taskQueue: string, log: (l
       catchupWindow: '1 day',
       workflowType: NOTIFICATION_PRUNE_WORKFLOW_TYPE,
       purpose: 'Deletes notifications read longer ago than the retention setting',
+    },
+    {
+      scheduleId: MAIL_RECONCILE_SCHEDULE_ID,
+      every: '1 minute',
+      catchupWindow: '10 minutes',
+      workflowType: MAIL_RECONCILE_WORKFLOW_TYPE,
+      purpose: 'Starts the delivery of queued mail nobody started (a crash between commit and start)',
+    },
+    {
+      scheduleId: MAIL_DIGEST_SCHEDULE_ID,
+      every: '15 minutes',
+      catchupWindow: '1 day',
+      workflowType: MAIL_DIGEST_WORKFLOW_TYPE,
+      purpose: 'Queues the daily digest mails due (08:00 in each user’s timezone)',
     },
   ] as const;
   for (const schedule of schedules) {

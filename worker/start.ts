@@ -8,6 +8,7 @@ import type { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { Db } from '../db/client';
 import type { TemporalSettings } from '../temporal.config';
+import type { MailSettings } from './mail/transport';
 import { createRoomsNotifier } from './rooms-notifier';
 import { ensureSchedules } from './schedules';
 import { ensureSearchAttributes } from './search-attributes';
@@ -25,6 +26,8 @@ export type StartWorkerOptions = {
   rooms?: { roomsUrl: string; internalSecret: string };
   /** A prebuilt workflow bundle file (DESKFLOW_WORKFLOW_BUNDLE); bundled at start otherwise. */
   workflowBundlePath?: string;
+  /** Outgoing mail: SMTP_URL (or the embedded Mailpit), sender, link origins. */
+  mail?: MailSettings;
   log: (line: string) => void;
 };
 
@@ -53,6 +56,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
     db: options.db,
     temporal: client,
     notifier,
+    mail: options.mail,
     workflowCode: options.workflowBundlePath ? readFileSync(options.workflowBundlePath, 'utf8') : undefined,
   });
   const running = worker.run();

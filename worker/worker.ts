@@ -6,6 +6,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type LogLevel, type
 import type { Db } from '../db/client';
 import { createActivities, type Notifier } from './activities';
 import type { AiProvider } from './ai/provider';
+import { createMailTransport, type MailSettings } from './mail/transport';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -53,6 +54,8 @@ export type WorkerOptions = {
   temporal: Client;
   /** AI steps; the shipped offline provider by default. */
   ai?: AiProvider;
+  /** Outgoing mail (SMTP_URL, or the embedded Mailpit); none: queued mail is not sent by this worker. */
+  mail?: MailSettings;
   /** Prebuilt workflow code (e.g. from a deploy step); bundled on start otherwise. */
   workflowCode?: string;
   /** Ticket workflows kept in memory between tasks (each ~0.5-1 MB); others are replayed from history when they wake. */
@@ -64,12 +67,14 @@ export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
 
 export async function createDeskflowWorker(options: WorkerOptions): Promise<Worker> {
   installTemporalRuntime();
+  // One SMTP transport per worker, shared by every delivery activity.
+  const mail = options.mail ? createMailTransport(options.mail) : undefined;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowCode ? { code: options.workflowCode } : await workflowBundle(),
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
-    activities: createActivities({ db: options.db, notifier: options.notifier, temporal: options.temporal, ai: options.ai }),
+    activities: createActivities({ db: options.db, notifier: options.notifier, temporal: options.temporal, ai: options.ai, mail }),
   });
 }

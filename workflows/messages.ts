@@ -20,6 +20,18 @@ export const NOTIFICATION_PRUNE_WORKFLOW_TYPE = 'notificationPruneWorkflow';
 
 export const ticketWorkflowId = (number: number) => `ticket-${number}`;
 
+/** Sends one outbox mail (workflows/mail.ts); started right after the row is committed, or by the reconcile schedule. */
+export const MAIL_DELIVERY_WORKFLOW_TYPE = 'mailDeliveryWorkflow';
+/** One workflow per outbox row at a time: a second start for the same row is refused while the first runs. */
+export const mailWorkflowId = (outboxId: number) => `mail-${outboxId}`;
+export type MailDeliveryInput = { id: number };
+/** Type of the delivery activity's failure that retrying will not change (an SMTP 5xx answer): the mail is marked failed at once. */
+export const MAIL_REJECTED = 'MailRejected';
+/** Starts the workflows of queued mails nobody started (a crash between commit and start), every minute. */
+export const MAIL_RECONCILE_WORKFLOW_TYPE = 'mailReconcileWorkflow';
+/** Queues the daily digests that are due (08:00 in each user's timezone), every quarter hour. */
+export const MAIL_DIGEST_WORKFLOW_TYPE = 'mailDigestWorkflow';
+
 type WithActor<T = object> = T & { actor: Actor; reason?: string | null };
 
 export type TransitionInput = WithActor<{ to: TicketStatus }>;

@@ -4,10 +4,13 @@
  * `mention` to the agents it mentions, `review_needed` to the ticket's staff for a message held by
  * screening. Written in the message's own transaction; each row is keyed once per message and
  * person, so a retry never writes it twice. Returns who was notified (the live unread-count push
- * is wired to that list).
+ * is wired to that list). The mails of those rows (whoever mails that kind `immediately`) are queued
+ * in the same transaction (db/mail-outbox.ts); their ids go to `mailed`, for the caller to start
+ * their delivery after the commit.
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
+import { enqueueNotificationMails } from '../../db/mail-outbox';
 import { notifications, ticketWatchers, users } from '../../db/schema';
 import type { NotificationKind } from '../../domain/vocabulary';
 import type { CommentTicket, StoredComment } from './store';
@@ -26,7 +29,7 @@ export function excerpt(body: string, max = TITLE_BODY_CHARS): string {
 /** The deep link into the app for a ticket (the notification center and mails open it). */
 export const ticketLink = (ticketNumber: number) => `/tickets/${ticketNumber}`;
 
-export async function recordMessageNotifications(tx: Tx, notice: MessageNotice): Promise<string[]> {
+export async function recordMessageNotifications(tx: Tx, notice: MessageNotice, mailed: number[] = []): Promise<string[]> {
   const { comment, ticket } = notice;
   const rows: { userId: string; kind: NotificationKind; title: string }[] = [];
   const add = (userIds: Iterable<string>, kind: NotificationKind, title: string) => {
@@ -59,7 +62,13 @@ export async function recordMessageNotifications(tx: Tx, notice: MessageNotice):
       })),
     )
     .onConflictDoNothing()
-    .returning({ userId: notifications.userId });
+    .returning({ id: notifications.id, userId: notifications.userId });
+  mailed.push(
+    ...(await enqueueNotificationMails(
+      tx,
+      inserted.map((r) => r.id),
+    )),
+  );
   return [...new Set(inserted.map((r) => r.userId))];
 }
 
@@ -78,6 +87,6 @@ async function ticketStaff(tx: Tx, ticket: CommentTicket): Promise<string[]> {
 }
 
 /** The released message's `message` notifications: as if it had just been posted (dedupe keys make a second release harmless). */
-export async function recordReleasedNotifications(tx: Tx, comment: StoredComment, ticket: CommentTicket): Promise<string[]> {
-  return recordMessageNotifications(tx, { comment: { ...comment, held: false }, ticket, mentioned: [] });
+export async function recordReleasedNotifications(tx: Tx, comment: StoredComment, ticket: CommentTicket, mailed: number[] = []): Promise<string[]> {
+  return recordMessageNotifications(tx, { comment: { ...comment, held: false }, ticket, mentioned: [] }, mailed);
 }

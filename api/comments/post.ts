@@ -57,6 +57,8 @@ export type MessageDeps = {
   room: Pick<RoomsAccessNotifier, 'message'> | null;
   /** Pushes the notified users' new unread counts (api/notifications/service.ts); best effort, never throws. */
   unreadChanged?: ((userIds: string[]) => Promise<void>) | undefined;
+  /** Starts the delivery of the notification mails it queued (api/mail.ts); without it the worker's reconcile schedule starts them. */
+  dispatchMail?: ((outboxIds: readonly number[]) => Promise<void>) | undefined;
 };
 
 export type PostedMessage = {
@@ -95,6 +97,7 @@ export async function postMessage(deps: MessageDeps, raw: PostMessageInput): Pro
   // Internal notes never reach a requester, so they are not screened; staff are trusted (storeComment decides).
   const flagged = !input.internal && screenMessage(input.body).flagged;
   let notified: string[] = [];
+  const mailed: number[] = [];
   const stored = await storeComment(deps.db, {
     ...input,
     heldUnlessStaff: flagged,
@@ -108,12 +111,13 @@ export async function postMessage(deps: MessageDeps, raw: PostMessageInput): Pro
       });
       // Only staff mention (and thereby subscribe) agents; a requester's @word stays plain text.
       const mentioned = authorIsStaff ? await recordMentions(tx, comment) : [];
-      notified = await recordMessageNotifications(tx, { comment, ticket, mentioned });
+      notified = await recordMessageNotifications(tx, { comment, ticket, mentioned }, mailed);
     },
   });
   const { comment } = stored;
   await deps.room?.message(toStoredMessage(comment), { previousId: stored.previousId });
   await deps.unreadChanged?.(notified);
+  void deps.dispatchMail?.(mailed); // never throws; not awaited, so the message's answer does not wait for it
   if (!comment.internal && !comment.held && stored.ticket) await signalReply(deps.temporal, stored.ticket, comment, stored.authorIsStaff ? comment.author.role : 'requester');
   return { comment, previousId: stored.previousId, created: stored.created, notified, authorIsStaff: stored.authorIsStaff };
 }

@@ -32,6 +32,7 @@ export async function reviewHeldMessage(ctx: AuthedContext, input: { id: number;
   }
 
   let notified: string[] = [];
+  const mailed: number[] = [];
   if (!repeat) {
     const changed = await ctx.db.transaction(async (tx) => {
       const [row] = await tx
@@ -48,7 +49,7 @@ export async function reviewHeldMessage(ctx: AuthedContext, input: { id: number;
         reason: input.reason ?? null,
         dedupeKey: `comment:${input.id}:review`,
       });
-      if (target === 'released') notified = await recordReleasedNotifications(tx, found.comment, found.ticket);
+      if (target === 'released') notified = await recordReleasedNotifications(tx, found.comment, found.ticket, mailed);
       return true;
     });
     if (!changed) throw new TRPCError({ code: 'CONFLICT', message: 'Someone else reviewed this message meanwhile.' });
@@ -66,5 +67,6 @@ export async function reviewHeldMessage(ctx: AuthedContext, input: { id: number;
     }
   }
   await notifyUnreadChanged(ctx, notified);
+  void ctx.services.dispatchMail(mailed);
   return { id: input.id, ticketId: found.comment.ticketId, state: target, notified };
 }

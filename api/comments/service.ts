@@ -75,7 +75,7 @@ export async function addComment(ctx: AuthedContext, input: AddCommentInput): Pr
   let posted: PostedMessage;
   try {
     posted = await postMessage(
-      { db: ctx.db, temporal: ctx.temporal, room: ctx.services.rooms, unreadChanged: (ids) => notifyUnreadChanged(ctx, ids) },
+      { db: ctx.db, temporal: ctx.temporal, room: ctx.services.rooms, unreadChanged: (ids) => notifyUnreadChanged(ctx, ids), dispatchMail: ctx.services.dispatchMail },
       { ticketId: input.ticketId, authorId: ctx.user.id, body: input.body, internal: input.internal, ai: input.ai ?? false, clientId: input.clientId ?? null },
     );
   } catch (error) {

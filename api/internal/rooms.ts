@@ -37,6 +37,8 @@ export type RoomsInternalDeps = {
   temporal: TemporalClient;
   /** Pushes unread notification counts into user channels after a message notified people (absent: clients read them on reconnect). */
   rooms?: Pick<RoomsAccessNotifier, 'unreadChanged'>;
+  /** Starts the delivery of the notification mails a message queued (api/mail.ts createMailDispatcher); absent: the worker's reconcile schedule does. */
+  dispatchMail?: (outboxIds: readonly number[]) => Promise<void>;
 };
 
 export { toStoredMessage };
@@ -123,7 +125,7 @@ export function createRoomsInternalApp(deps: RoomsInternalDeps): Hono {
     try {
       const { rooms } = deps;
       const unreadChanged = rooms ? (ids: string[]) => notifyUnreadChanged({ db, services: { rooms } }, ids) : undefined;
-      const result = await postMessage({ db, temporal: deps.temporal, room: null, unreadChanged }, { ticketId: params.data.ticketId, ...body.data });
+      const result = await postMessage({ db, temporal: deps.temporal, room: null, unreadChanged, dispatchMail: deps.dispatchMail }, { ticketId: params.data.ticketId, ...body.data });
       const answer: StoreMessageResult = { message: toStoredMessage(result.comment), previousId: result.previousId, created: result.created };
       return c.json(answer, result.created ? 201 : 200);
     } catch (error) {

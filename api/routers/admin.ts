@@ -18,6 +18,8 @@ import { getOrganisationDefaults, setOrganisationDefaults } from '../notificatio
 import { ZSettings } from '../admin/settings/schemas';
 import { getSettings, updateSettings } from '../admin/settings/service';
 import { ZId } from '../admin/shared';
+import { ZOutboxListInput, ZRetryMailsInput } from '../admin/mail/schemas';
+import { listMail, retryMail } from '../admin/mail/service';
 import { ZCreateTemplateInput, ZUpdateTemplateInput } from '../admin/templates/schemas';
 import { createTemplate, deleteTemplate, listTemplates, updateTemplate } from '../admin/templates/service';
 import { ZInviteUserInput, ZListUsersInput, ZUpdateUserInput } from '../admin/users/schemas';
@@ -80,6 +82,12 @@ const notificationDefaultsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => setOrganisationDefaults(ctx, input)),
 });
 
+/** The mail outbox: every mail with its status, attempts and the SMTP server's answer; failed ones can be retried. */
+const mailRouter = createTRPCRouter({
+  list: adminProcedure.input(ZOutboxListInput).query(({ ctx, input }) => listMail(ctx, input)),
+  retry: adminProcedure.input(ZRetryMailsInput).mutation(({ ctx, input }) => retryMail(ctx, input)),
+});
+
 export const adminRouter = createTRPCRouter({
   users: usersRouter,
   departments: departmentsRouter,
@@ -88,6 +96,7 @@ export const adminRouter = createTRPCRouter({
   templates: templatesRouter,
   settings: settingsRouter,
   notificationDefaults: notificationDefaultsRouter,
+  mail: mailRouter,
   /** SLA calendars, policies, escalation groups and lifecycle settings (auto-close, reopen window). */
   sla: slaRouter,
   /** The admin audit trail, newest first. */

@@ -82,8 +82,10 @@ export const authRouter = createTRPCRouter({
         const { token } = await issueEmailToken(ctx.db, existing.id, 'password_reset');
         await ctx.services.mailer.send({
           to: existing.email,
+          userId: existing.id,
           subject: 'You already have a Deskflow account',
           text: `Someone (hopefully you) tried to sign up with this address. You already have an account; to set a new password, open:\n${resetLink(ctx, token)}\n`,
+          template: { kind: 'account_exists', data: { link: resetLink(ctx, token) } },
         });
       }
     } else {
@@ -96,8 +98,10 @@ export const authRouter = createTRPCRouter({
         const { token } = await issueEmailToken(ctx.db, user.id, 'invitation');
         await ctx.services.mailer.send({
           to: email,
+          userId: user.id,
           subject: 'Finish creating your Deskflow account',
           text: `Welcome, ${input.name}. Choose your password here (valid for 7 days):\n${resetLink(ctx, token)}\n`,
+          template: { kind: 'invitation', data: { name: input.name, inviterName: null, link: resetLink(ctx, token) } },
         });
       }
     }
@@ -170,8 +174,10 @@ export const authRouter = createTRPCRouter({
       const { token } = await issueEmailToken(ctx.db, user.id, 'password_reset');
       await ctx.services.mailer.send({
         to: user.email,
+        userId: user.id,
         subject: 'Reset your Deskflow password',
         text: `Hello ${user.name},\n\nto choose a new password, open this link within the next hour:\n${resetLink(ctx, token)}\n\nIf you did not ask for this, ignore this mail; your password stays as it is.\n`,
+        template: { kind: 'password_reset', data: { name: user.name, link: resetLink(ctx, token) } },
       });
     }
     return { ok: true as const, message: 'If that address has an account, a reset link is on its way.' };

@@ -42,6 +42,8 @@ export const users = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /** IANA timezone for their daily digest mail (08:00 there); null: the organisation's (its default SLA calendar's). */
+    timezone: text('timezone'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,19 +1,20 @@
 /**
- * `tsx scripts/tools.ts [all|temporal|test-server|wsproxy]`: provisions the named tools (all:
+ * `tsx scripts/tools.ts [all|temporal|test-server|wsproxy|mailpit]`: provisions the named tools (all:
  * every one, and finds PostgreSQL), one line per tool on stdout, problems on stderr.
  */
 import { cacheRoot } from './cache';
 import { POSTGRES_MISSING_MESSAGE, findPostgresBin } from './postgres';
 import { ToolError, fmtSeconds } from './progress';
+import { ensureMailpit } from './mailpit';
 import { ensureTemporalCli } from './temporal-cli';
 import { ensureTestServer } from './test-server';
 import { ensureWsproxy } from './wsproxy';
 
-type Target = 'temporal' | 'test-server' | 'wsproxy' | 'postgres';
+type Target = 'temporal' | 'test-server' | 'wsproxy' | 'mailpit' | 'postgres';
 
 export async function main(argv: string[]): Promise<number> {
   const arg = argv[0] ?? 'all';
-  const valid = ['all', 'temporal', 'test-server', 'wsproxy'];
+  const valid = ['all', 'temporal', 'test-server', 'wsproxy', 'mailpit'];
   if (!valid.includes(arg) || argv.length > 1) {
     process.stderr.write(`usage: tsx scripts/tools.ts [${valid.join('|')}]\n`);
     return 2;
@@ -32,12 +33,13 @@ export async function main(argv: string[]): Promise<number> {
     }
   };
   const jobs: Promise<void>[] = [];
-  // The two Go builds share the CPUs, so run them one after the other; Maven is mostly I/O.
-  if (arg === 'all' || arg === 'temporal' || arg === 'wsproxy') {
+  // The Go builds share the CPUs, so run them one after the other; Maven is mostly I/O.
+  if (arg === 'all' || arg === 'temporal' || arg === 'wsproxy' || arg === 'mailpit') {
     jobs.push(
       (async () => {
-        if (arg !== 'wsproxy') await attempt('temporal', () => ensureTemporalCli());
-        if (arg !== 'temporal') await attempt('wsproxy', () => ensureWsproxy());
+        if (arg === 'all' || arg === 'temporal') await attempt('temporal', () => ensureTemporalCli());
+        if (arg === 'all' || arg === 'wsproxy') await attempt('wsproxy', () => ensureWsproxy());
+        if (arg === 'all' || arg === 'mailpit') await attempt('mailpit', () => ensureMailpit());
       })(),
     );
   }
@@ -48,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     else errors.push(POSTGRES_MISSING_MESSAGE);
   }
   await Promise.all(jobs);
-  for (const target of ['temporal', 'test-server', 'wsproxy', 'postgres'] as const) {
+  for (const target of ['temporal', 'test-server', 'wsproxy', 'mailpit', 'postgres'] as const) {
     const r = results.get(target);
     if (r) process.stdout.write(`${target.padEnd(12)} ${r}\n`);
   }

@@ -50,22 +50,30 @@ function goPlatform(): string {
  * `golang.org/toolchain@v0.0.1-go<GO_TOOLCHAIN_VERSION>.<os>-<arch>` from the Go module
  * proxy — the module Go's own toolchain switching uses — into the cache, once.
  */
-export async function usableGo(local: GoInfo, missingMessage: string, log: (line: string) => void): Promise<GoInfo> {
-  if (goAtLeast(local, GO_MIN[0], GO_MIN[1])) return local;
-  const dir = toolDir('go', GO_TOOLCHAIN_VERSION);
+export async function usableGo(
+  local: GoInfo,
+  missingMessage: string,
+  log: (line: string) => void,
+  /** A tool whose go.mod needs a newer Go than GO_MIN (Mailpit: 1.26) names its own minimum and toolchain. */
+  need: { min: [number, number]; toolchain: string } = { min: GO_MIN, toolchain: GO_TOOLCHAIN_VERSION },
+): Promise<GoInfo> {
+  if (goAtLeast(local, need.min[0], need.min[1])) return local;
+  const toolchain = need.toolchain;
+  const dir = toolDir('go', toolchain);
   const bin = path.join(dir, 'bin', 'go');
   const check = (): GoInfo | undefined => {
     if (!isExecutable(bin)) return undefined;
     const res = spawnSync(bin, ['version'], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' } });
-    return res.status === 0 ? { bin, version: [1, 25, 14], raw: res.stdout.trim() } : undefined;
+    const [major, minor, patch] = toolchain.split('.').map(Number);
+    return res.status === 0 ? { bin, version: [major!, minor!, patch ?? 0], raw: res.stdout.trim() } : undefined;
   };
   const ready = check();
   if (ready) return ready;
   if (!goAtLeast(local, 1, 16)) throw new ToolError(`${missingMessage.replace(/:.*$/, '')}: found ${local.raw}, which is too old; install Go 1.22+`);
-  const label = `go ${GO_TOOLCHAIN_VERSION}`;
+  const label = `go ${toolchain}`;
   return withLock(`${dir}.lock`, label, log, check, async () => {
-    const mod = `golang.org/toolchain@v0.0.1-go${GO_TOOLCHAIN_VERSION}.${goPlatform()}`;
-    log(`${label}: ${local.raw.replace(/^go version /, '')} is older than go${GO_MIN.join('.')}; fetching ${mod} from the Go module proxy`);
+    const mod = `golang.org/toolchain@v0.0.1-go${toolchain}.${goPlatform()}`;
+    log(`${label}: ${local.raw.replace(/^go version /, '')} is older than go${need.min.join('.')}; fetching ${mod} from the Go module proxy`);
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deskflow-go-'));
     try {
       const env: NodeJS.ProcessEnv = { ...process.env, GOTOOLCHAIN: 'local', GO111MODULE: 'on', GOFLAGS: '' };

@@ -228,6 +228,9 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'directory.agents': { allow: rules.staff },
 
   // admin -----------------------------------------------------------------------------
+  'admin.mail.list': { allow: rules.admins, input: () => ({ status: 'failed' }) },
+  // No such mail: a retry leaves mails that are not failed as they are, and answers which it queued again (none).
+  'admin.mail.retry': { allow: rules.admins, input: () => ({ ids: [1_000_000_000] }) },
   'admin.users.list': { allow: rules.admins },
   'admin.users.invite': { allow: rules.admins, input: () => ({ email: `invited-${unique()}@example.com`, name: 'Invited Person', role: 'agent' }) },
   'admin.users.resendInvitation': { allow: rules.admins, input: async (c) => ({ id: (await c.fx.freshUser()).id }) },

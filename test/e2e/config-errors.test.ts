@@ -50,6 +50,10 @@ describe('npm start with bad configuration', () => {
     expectOneLine(await run(['scripts/start.ts'], { DATABASE_URL: 'mysql://nope' }), /^deskflow: DATABASE_URL: must look like postgres:\/\/user:password@host:5432\/database$/);
   });
 
+  it('names a malformed SMTP_URL and shows its expected form', async () => {
+    expectOneLine(await run(['scripts/start.ts'], { SMTP_URL: 'mail.example.com:587' }), /^deskflow: SMTP_URL: must look like smtp:\/\/user:password@mail\.example\.com:587 or smtps:/);
+  });
+
   it('refuses to seed the demo organisation into DATABASE_URL with the published demo password', async () => {
     expectOneLine(
       await run(['scripts/start.ts'], { DATABASE_URL: 'postgres://deskflow:secret@127.0.0.1:1/deskflow', SEED_DEMO: 'always', DEMO_PASSWORD: '' }),

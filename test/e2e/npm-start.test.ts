@@ -49,6 +49,7 @@ beforeAll(async () => {
     TEMPORAL_UI_PORT: String(ports.ui),
     TEMPORAL_ADDRESS: '',
     DATABASE_URL: '',
+    SMTP_URL: '',
     LOG_LEVEL: 'warn',
   };
   await start();
@@ -177,10 +178,26 @@ describe('npm start', () => {
     }
   });
 
+  it('catches the mail it sends in Mailpit, whose address the banner prints beside the Temporal UI', async () => {
+    const mailUi = /Mail UI\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(running!.output())?.[1];
+    expect(mailUi).toBeTruthy();
+    await expect
+      .poll(
+        async () => {
+          const { messages } = (await (await fetch(`${mailUi}/api/v1/messages`)).json()) as { messages: { Subject: string; To: { Address: string }[] }[] };
+          return messages.filter((m) => m.To.some((to) => to.Address === 'rita.requester@deskflow.test')).map((m) => m.Subject);
+        },
+        { timeout: 30_000 },
+      )
+      .toContainEqual(`[#${ticket.number}] We received your request: Cannot print to the 3rd floor printer`);
+  });
+
   it('stops every process on Ctrl-C and comes back with the same data', async () => {
+    const mailUiPort = Number(/Mail UI\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(running!.output())?.[1]);
     expect(await stop()).toBe(0);
     expect(running?.output() ?? lastOutput).toContain('Stopping Deskflow…');
     for (const [name, port] of Object.entries(ports)) expect(await portIsFree(port), `${name} port ${port} still taken`).toBe(true);
+    expect(await portIsFree(mailUiPort), `Mailpit's port ${mailUiPort} still taken`).toBe(true);
 
     await start();
     const url = `http://127.0.0.1:${ports.api}`;

@@ -1,7 +1,8 @@
-/** Provisions the pinned Temporal CLI and test server once, before any test file starts. */
-import { ensureTemporalCli, ensureTestServer } from '../../scripts/tools';
+/** Provisions the pinned Temporal CLI, test server and Mailpit once, before any test file starts. */
+import { ensureMailpit, ensureTemporalCli, ensureTestServer } from '../../scripts/tools';
 
 export default async function setup() {
   await ensureTemporalCli();
   await ensureTestServer();
+  await ensureMailpit();
 }

@@ -10,6 +10,8 @@ import { aiActivities } from './ai';
 import { linkActivities } from './links';
 import { liveActivities, type Notifier } from './live';
 import { maintenanceActivities } from './maintenance';
+import { mailActivities } from '../mail/activities';
+import type { MailTransport } from '../mail/transport';
 import { slaActivities } from './sla';
 import { ticketActivities } from './tickets';
 
@@ -21,18 +23,22 @@ export type ActivityDeps = {
   ai?: AiProvider;
   /** Live events into the rooms; none when rooms are not configured. */
   notifier?: Notifier;
-  /** For maintenance activities that signal ticket workflows. */
+  /** For maintenance activities that signal ticket workflows, and for starting mail deliveries. */
   temporal?: Client;
+  /** The SMTP transport (one per worker); none: this worker starts no deliveries, and any it is given fail as "no SMTP server configured". */
+  mail?: MailTransport;
 };
 
-export function createActivities({ db, ai, notifier, temporal }: ActivityDeps) {
+export function createActivities({ db, ai, notifier, temporal, mail }: ActivityDeps) {
   return {
-    ...ticketActivities(db, notifier),
+    // Without a transport this worker leaves queued mail to a worker that has one (its reconcile starts them).
+    ...ticketActivities(db, notifier, mail ? temporal : undefined),
     ...slaActivities(db, { liveEvents: notifier !== undefined }),
     ...aiActivities(db, ai ?? (() => createOfflineProvider())),
     ...linkActivities(db),
     ...liveActivities(db, notifier),
     ...maintenanceActivities(db, temporal),
+    ...mailActivities(db, mail, temporal),
   };
 }
 

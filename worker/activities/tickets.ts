@@ -3,9 +3,11 @@
  * applies a workflow sequence number once (tickets.lifecycle_seq) and every audit event and
  * notification has a dedupe key, so a retried or replayed activity never writes twice.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
+import { enqueueNotificationMails, enqueueTicketReceivedMail } from '../../db/mail-outbox';
 import { unreadNotificationCounts } from '../../db/notifications';
 import { agentRouting, departments, departmentStaff, escalationGroupMembers, extraDepartmentIdsOf, notifications, ticketEvents, tickets, users, type Ticket } from '../../db/schema';
 import { capabilitiesFor, staffDepartments } from '../../domain/access';
@@ -13,6 +15,7 @@ import { OPEN_STATUSES } from '../../domain/vocabulary';
 import { lifecycleFailureTypes } from '../../workflows/lifecycle/errors';
 import { ticketWorkflowId } from '../../workflows/messages';
 import type { NotificationAudience, TicketChange, TicketChangeResult, TicketRowPatch, TicketWorkflowInput } from '../../workflows/types';
+import { dispatchAfterCommit } from '../mail/dispatch';
 import type { Notifier } from './live';
 
 /** Row fields whose changes are audited one event per field; the rest (due dates, SLA state) are projections. */
@@ -144,9 +147,10 @@ async function pickAssignee(tx: Tx, input: NonNullable<TicketChange['autoAssign'
  * changed audited field (plus the change's extra events), notifications, and optionally the
  * choice of an assignee — once per sequence number. A ticket whose department or assignee
  * changed is added to `moved`: who may see it, and with which powers, may have changed; the
- * users a notification was written for are added to `notified` (their unread count changed).
+ * users a notification was written for are added to `notified` (their unread count changed), and
+ * the outbox mails queued for those notifications (db/mail-outbox.ts) to `mailed`.
  */
-async function applyChange(tx: Tx, change: TicketChange, moved: Set<string>, notified: Set<string>): Promise<TicketChangeResult> {
+async function applyChange(tx: Tx, change: TicketChange, moved: Set<string>, notified: Set<string>, mailed: number[] = []): Promise<TicketChangeResult> {
   const [current] = await tx.select().from(tickets).where(eq(tickets.id, change.ticketId)).for('update');
   if (!current) throw ApplicationFailure.create({ type: lifecycleFailureTypes.invalidInput, message: `ticket ${change.ticketId} does not exist`, nonRetryable: true });
   if (current.lifecycleSeq >= change.seq) return { assigneeId: current.assigneeId, assignReason: null }; // applied by an earlier attempt
@@ -230,8 +234,14 @@ async function applyChange(tx: Tx, change: TicketChange, moved: Set<string>, not
         })),
       )
       .onConflictDoNothing()
-      .returning({ userId: notifications.userId });
+      .returning({ id: notifications.id, userId: notifications.userId });
     for (const row of written) notified.add(row.userId);
+    mailed.push(
+      ...(await enqueueNotificationMails(
+        tx,
+        written.map((row) => row.id),
+      )),
+    );
   }
 
   await tx
@@ -241,7 +251,9 @@ async function applyChange(tx: Tx, change: TicketChange, moved: Set<string>, not
   return { assigneeId: next.assigneeId, assignReason };
 }
 
-export function ticketActivities(db: Db, notifier?: Notifier) {
+export function ticketActivities(db: Db, notifier?: Notifier, temporal?: Client) {
+  /** Starts the delivery of mails just queued, after the commit (workflows/mail.ts); not awaited (never throws), so the ticket's activity does not wait for it. */
+  const dispatchMail = (ids: number[]) => (temporal && ids.length > 0 ? dispatchAfterCommit(db, temporal, Context.current().info.taskQueue, ids) : Promise.resolve());
   /**
    * After the commit, tells the moved tickets' rooms to re-check who is connected (a staff member
    * of the old department loses the room or its internal notes). Not awaited and never failing
@@ -263,8 +275,9 @@ export function ticketActivities(db: Db, notifier?: Notifier) {
     }
   };
   return {
+    /** The ticket's row, its `created` event and the requester's ticket-received mail (the root of the ticket's mail thread), in one transaction. */
     async insertTicket(input: Omit<TicketWorkflowInput, 'carried'> & { dedupeKey: string }): Promise<void> {
-      await db.transaction(async (tx) => {
+      const mailed = await db.transaction(async (tx) => {
         await tx
           .insert(tickets)
           .values({
@@ -282,7 +295,9 @@ export function ticketActivities(db: Db, notifier?: Notifier) {
           .insert(ticketEvents)
           .values({ ticketId: input.ticketId, kind: 'created', source: 'api', actorId: input.requesterId, dedupeKey: input.dedupeKey, newValue: { title: input.title, urgency: input.urgency } })
           .onConflictDoNothing();
+        return enqueueTicketReceivedMail(tx, input.ticketId);
       });
+      if (mailed !== null) void dispatchMail([mailed]);
     },
 
     async findDepartment({ slug }: { slug: string }): Promise<{ id: string; slug: string } | null> {
@@ -324,8 +339,10 @@ export function ticketActivities(db: Db, notifier?: Notifier) {
     async applyTicketChange(change: TicketChange): Promise<TicketChangeResult> {
       const moved = new Set<string>();
       const notified = new Set<string>();
-      const result = await db.transaction((tx) => applyChange(tx, change, moved, notified));
+      const mailed: number[] = [];
+      const result = await db.transaction((tx) => applyChange(tx, change, moved, notified, mailed));
       announce(moved, notified);
+      void dispatchMail(mailed);
       return result;
     },
 
@@ -333,12 +350,14 @@ export function ticketActivities(db: Db, notifier?: Notifier) {
     async applyTicketChanges(changes: TicketChange[]): Promise<TicketChangeResult[]> {
       const moved = new Set<string>();
       const notified = new Set<string>();
+      const mailed: number[] = [];
       const results = await db.transaction(async (tx) => {
         const applied: TicketChangeResult[] = [];
-        for (const change of changes) applied.push(await applyChange(tx, change, moved, notified));
+        for (const change of changes) applied.push(await applyChange(tx, change, moved, notified, mailed));
         return applied;
       });
       announce(moved, notified);
+      void dispatchMail(mailed);
       return results;
     },
   };

@@ -88,11 +88,13 @@ export async function listUsers(db: Db, input: ListUsersInput) {
 }
 
 /** Mails the invitation; the caller returns its link to the admin, for when mail does not arrive. */
-async function mailInvitation(ctx: AuthedContext, user: { email: string; name: string }, invitation: { link: string }) {
+async function mailInvitation(ctx: AuthedContext, user: { id: string; email: string; name: string }, invitation: { link: string }) {
   await ctx.services.mailer.send({
     to: user.email,
+    userId: user.id,
     subject: 'You are invited to Deskflow',
     text: `Hello ${user.name},\n\n${ctx.user.name} invited you to Deskflow. Choose your password here (valid for 7 days):\n${invitation.link}\n`,
+    template: { kind: 'invitation', data: { name: user.name, inviterName: ctx.user.name, link: invitation.link } },
   });
 }
 
