@@ -9,6 +9,8 @@ import type { Worker } from '@temporalio/worker';
 import type { Db } from '../db/client';
 import type { TemporalSettings } from '../temporal.config';
 import { createRoomsNotifier } from './rooms-notifier';
+import type { MailboxDeps } from './activities/mailbox';
+import { ensureMailboxWorkflows } from './mailboxes';
 import { ensureSchedules } from './schedules';
 import { ensureSearchAttributes } from './search-attributes';
 import { connectClient, connectWorker } from './temporal-connections';
@@ -23,6 +25,8 @@ export type StartWorkerOptions = {
   registerSearchAttributes: boolean;
   /** Where live events go; none: the worker runs without them. */
   rooms?: { roomsUrl: string; internalSecret: string };
+  /** IMAP mailboxes (MAIL_IMAP_URL) to watch, each by a workflow of its own, and the API's internal listener their mail goes to. */
+  mail?: MailboxDeps;
   /** A prebuilt workflow bundle file (DESKFLOW_WORKFLOW_BUNDLE); bundled at start otherwise. */
   workflowBundlePath?: string;
   log: (line: string) => void;
@@ -54,8 +58,16 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
     temporal: client,
     notifier,
     workflowCode: options.workflowBundlePath ? readFileSync(options.workflowBundlePath, 'utf8') : undefined,
+    mail: options.mail,
   });
   const running = worker.run();
+  if (options.mail && options.mail.mailboxes.length > 0)
+    await ensureMailboxWorkflows(
+      client,
+      temporal.taskQueue,
+      options.mail.mailboxes.map((m) => m.key),
+      options.log,
+    );
   return {
     client,
     connection,

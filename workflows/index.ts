@@ -1,2 +1,3 @@
 export { ticketWorkflow } from './ticket/workflow';
 export { notificationPruneWorkflow, slaReconcileWorkflow } from './maintenance';
+export { mailboxWorkflow } from './mailbox';

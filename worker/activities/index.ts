@@ -9,6 +9,7 @@ import { createOfflineProvider } from '../ai/offline-provider';
 import { aiActivities } from './ai';
 import { linkActivities } from './links';
 import { liveActivities, type Notifier } from './live';
+import { mailboxActivities, type MailboxDeps } from './mailbox';
 import { maintenanceActivities } from './maintenance';
 import { slaActivities } from './sla';
 import { ticketActivities } from './tickets';
@@ -23,9 +24,11 @@ export type ActivityDeps = {
   notifier?: Notifier;
   /** For maintenance activities that signal ticket workflows. */
   temporal?: Client;
+  /** IMAP mailboxes and the API's internal listener to hand their mail to; none: no mailbox is watched. */
+  mail?: MailboxDeps;
 };
 
-export function createActivities({ db, ai, notifier, temporal }: ActivityDeps) {
+export function createActivities({ db, ai, notifier, temporal, mail }: ActivityDeps) {
   return {
     ...ticketActivities(db, notifier),
     ...slaActivities(db, { liveEvents: notifier !== undefined }),
@@ -33,6 +36,7 @@ export function createActivities({ db, ai, notifier, temporal }: ActivityDeps) {
     ...linkActivities(db),
     ...liveActivities(db, notifier),
     ...maintenanceActivities(db, temporal),
+    ...mailboxActivities(mail),
   };
 }
 
