@@ -17,7 +17,8 @@ export const MAILBOX_NOT_CONFIGURED = 'MailboxNotConfigured';
 const { watchMailbox } = proxyActivities<Activities>({
   // A round waits at most MAIL_IMAP_WAIT_SECONDS (≤ 10 min) and hands over at most a batch of mails.
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
+  // The activity heartbeats at least every 5 s; a worker that died is noticed within this.
+  heartbeatTimeout: '20 seconds',
   // An unreachable server or API is retried for ever, at most a minute apart.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [MAILBOX_NOT_CONFIGURED] },
 });

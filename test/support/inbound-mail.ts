@@ -52,7 +52,7 @@ export async function startInboundMailStack(options: { config?: Partial<InboundM
     maxBytes: 25 * 1024 * 1024,
     allowedDomains: ['allowed.test'],
     ownAddresses: ['deskflow@example.com', greenmail.address],
-    senderRatePerHour: 8,
+    senderRatePerHour: 4,
     attachmentMaxBytes: 10 * 1024 * 1024,
     ...options.config,
   };

@@ -112,7 +112,9 @@ export function mailboxActivities(deps: MailboxDeps | undefined) {
               const oversize = size > deps.maxBytes;
               const fetched = await client.fetchOne(String(message.uid), { uid: true, source: oversize ? { start: 0, maxLength: OVERSIZE_KEPT_BYTES } : true }, { uid: true });
               if (fetched && fetched.source) {
-                const outcome = await handOver(mailbox, fetched.source, oversize ? size : null);
+                // Heartbeats go on while the API works on the message.
+                const ticker = setInterval(() => context.heartbeat(cursor), 5000);
+                const outcome = await handOver(mailbox, fetched.source, oversize ? size : null).finally(() => clearInterval(ticker));
                 outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
                 handedOver++;
                 // Marked read for people who look into the mailbox; the cursor, not the flag, decides what is new.
