@@ -42,7 +42,7 @@ export type MailboxDeps = {
 export type WatchMailboxResult = { cursor: MailboxCursor; handedOver: number; outcomes: Record<string, number> };
 
 export function mailboxActivities(deps: MailboxDeps | undefined) {
-  async function handOver(mailbox: ImapMailboxSettings, source: Buffer, fullSize: number | null): Promise<string> {
+  async function handOver(mailbox: ImapMailboxSettings, source: Buffer, fullSize: number | null, cancelled: AbortSignal): Promise<string> {
     const url = new URL('/internal/mail/inbound', deps!.apiInternalUrl);
     url.searchParams.set('mailbox', mailbox.key);
     if (fullSize !== null) url.searchParams.set('size', String(fullSize));
@@ -50,7 +50,9 @@ export function mailboxActivities(deps: MailboxDeps | undefined) {
       method: 'POST',
       headers: { authorization: `Bearer ${deps!.internalSecret}`, 'content-type': 'message/rfc822' },
       body: new Uint8Array(source),
-      signal: AbortSignal.timeout(120_000),
+      // A worker shutting down cancels the attempt at once: the API may be waiting on a ticket's
+      // workflow that this very worker would run. What the API finishes anyway is dropped by Message-ID on the retry.
+      signal: AbortSignal.any([cancelled, AbortSignal.timeout(120_000)]),
     });
     const answer = (await response.json().catch(() => null)) as { outcome?: string; message?: string } | null;
     // Not recorded: fail the attempt; the retry starts from this message again.
@@ -114,7 +116,7 @@ export function mailboxActivities(deps: MailboxDeps | undefined) {
               if (fetched && fetched.source) {
                 // Heartbeats go on while the API works on the message.
                 const ticker = setInterval(() => context.heartbeat(cursor), 5000);
-                const outcome = await handOver(mailbox, fetched.source, oversize ? size : null).finally(() => clearInterval(ticker));
+                const outcome = await handOver(mailbox, fetched.source, oversize ? size : null, context.cancellationSignal).finally(() => clearInterval(ticker));
                 outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
                 handedOver++;
                 // Marked read for people who look into the mailbox; the cursor, not the flag, decides what is new.
