@@ -125,7 +125,91 @@ const DeskflowEnv = z.object({
   /** The sender of every mail; replies about a ticket go to its plus address (support+t1234@…). */
   MAIL_FROM: z.email('must be an email address, e.g. support@desk.example.com').default('support@deskflow.localhost'),
   MAIL_FROM_NAME: z.string().trim().min(1).max(80).default('Deskflow'),
+  /**
+   * Inbound mail from IMAP mailboxes (comma-separated): imaps://user:password@imap.example.com:993/INBOX,
+   * user and password percent-encoded. Each mailbox is watched by a Temporal workflow of its own.
+   */
+  MAIL_IMAP_URL: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const mailboxes: ImapMailboxSettings[] = [];
+      for (const part of (value ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const parsed = parseImapUrl(part);
+        if (typeof parsed === 'string') {
+          ctx.addIssue({ code: 'custom', message: parsed });
+          return z.NEVER;
+        }
+        mailboxes.push(parsed);
+      }
+      return mailboxes;
+    }),
+  /** Seconds one IDLE wait of a mailbox lasts before its activity reports back (it heartbeats meanwhile). */
+  MAIL_IMAP_WAIT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+  /** Bearer secret of the push endpoint POST /mail/inbound (raw RFC 822 body); unset: the endpoint is off. */
+  MAIL_INBOUND_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+  /** Sender domains (comma-separated) whose unknown senders get a requester account by mail; others are refused. */
+  MAIL_ALLOWED_DOMAINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim().toLowerCase().replace(/^@/, ''))
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be domains like example.com, comma-separated'))),
+  /** Largest inbound mail accepted, in bytes; larger ones are stored as failures. */
+  MAIL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(25 * 1024 * 1024),
+  /** Inbound mails one sender may send per hour before the rest are ignored as a loop. */
+  MAIL_SENDER_RATE_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
 });
+
+export type ImapMailboxSettings = {
+  /** user@host:port/folder: the mailbox's name in workflow ids and the inbound_mail table (no password). */
+  key: string;
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  folder: string;
+};
+
+const IMAP_URL_EXAMPLE = 'imaps://user:password@imap.example.com:993/INBOX';
+
+/** One MAIL_IMAP_URL entry, or what is wrong with it. */
+export function parseImapUrl(value: string): ImapMailboxSettings | string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `must look like ${IMAP_URL_EXAMPLE}`;
+  }
+  if (url.protocol !== 'imap:' && url.protocol !== 'imaps:') return `must start with imaps:// (TLS) or imap:// (STARTTLS when offered), like ${IMAP_URL_EXAMPLE}`;
+  if (!url.hostname) return `has no host: ${IMAP_URL_EXAMPLE}`;
+  if (!url.username || !url.password) return `needs a user and a password (percent-encoded): ${IMAP_URL_EXAMPLE}`;
+  if (url.search || url.hash) return `takes no ?query or #fragment: ${IMAP_URL_EXAMPLE}`;
+  let user: string, password: string, folder: string;
+  try {
+    user = decodeURIComponent(url.username);
+    password = decodeURIComponent(url.password);
+    folder = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'INBOX';
+  } catch {
+    return 'has a malformed percent-encoding in its user, password or folder';
+  }
+  const secure = url.protocol === 'imaps:';
+  const port = url.port ? Number(url.port) : secure ? 993 : 143;
+  return { key: `${user}@${url.hostname}:${port}/${folder}`, host: url.hostname, port, secure, user, password, folder };
+}
 
 export type DeskflowSettings = z.infer<typeof DeskflowEnv> & {
   publicUrl: string;

@@ -31,11 +31,19 @@ import { rateLimitHeaders } from './security/rate-limit';
 import { createContextFactory, createServices, type AppDeps } from './trpc';
 import { transformer } from './transformer';
 import { mountWebConsole } from './web';
+import { inboundMailConfigFromSettings, inboundMailHandler } from './inbound-mail/http';
+import { createInboundMailService, type InboundMailService } from './inbound-mail/service';
+import type { DeskflowSettings } from '../deskflow.config';
+import type { ApiServices } from './trpc';
 
 export type AppOptions = AppDeps & {
   ping: () => Promise<void>;
   /** The web console's build to serve at / (default web/dist); false for none. */
   web?: { distDir?: string } | false;
+  /** Inbound mail (api/inbound-mail/service.ts), shared with the internal listener; built from deps when absent. */
+  inboundMail?: InboundMailService;
+  /** Bearer secret of the push endpoint POST /mail/inbound (MAIL_INBOUND_SECRET by default); absent: the endpoint is off (404). */
+  inboundMailSecret?: string;
 };
 
 /** JSON bodies are small; uploads may be as large as an attachment plus the multipart framing. */
@@ -43,8 +51,9 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 const MULTIPART_OVERHEAD = 64 * 1024;
 
 export function createApp(options: AppOptions) {
-  const { ping, web, ...deps } = options;
-  const config: ApiConfig = { ...apiConfigFromSettings(deskflowSettings()), ...deps.config };
+  const { ping, web, inboundMail, inboundMailSecret, ...deps } = options;
+  const settings = deskflowSettings();
+  const config: ApiConfig = { ...apiConfigFromSettings(settings), ...deps.config };
   const services = createServices(deps, config);
   const createContext = createContextFactory(deps, services);
   const logger = deps.logger;
@@ -145,6 +154,13 @@ export function createApp(options: AppOptions) {
       'cache-control': 'private, no-store',
     });
   });
+
+  /** The push path for inbound mail: the raw message as the body (README, "Inbound mail"). */
+  const mailSecret = inboundMailSecret ?? settings.MAIL_INBOUND_SECRET;
+  if (mailSecret) {
+    const mail = inboundMail ?? createInboundMailServiceFromApp(deps, services, settings);
+    app.post('/mail/inbound', inboundMailHandler(mail, { secret: mailSecret, source: 'push', maxBytes: settings.MAIL_MAX_BYTES, logger }));
+  }
 
   /** Single sign-on for browsers: /auth/oidc/start?returnTo=/tickets → provider → /auth/oidc/callback. */
   app.get('/auth/oidc/start', async (c) => {
@@ -273,4 +289,18 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /** The unsubscribe endpoint's small page (`body` is trusted markup or plain text of ours). */
 function unsubscribePage(body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Deskflow mail</title></head><body>${body.startsWith('<') ? body : `<p>${body}</p>`}</body></html>`;
+}
+
+/** The inbound mail service on the API's own dependencies (mailer, storage, rooms). */
+export function createInboundMailServiceFromApp(deps: AppDeps, services: ApiServices, settings: DeskflowSettings = deskflowSettings()): InboundMailService {
+  return createInboundMailService({
+    db: deps.db,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    logger: deps.logger,
+    mailer: services.mailer,
+    storage: services.storage,
+    rooms: services.rooms,
+    config: { ...inboundMailConfigFromSettings(settings), attachmentMaxBytes: services.config.attachmentMaxBytes },
+  });
 }

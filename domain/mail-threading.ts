@@ -101,3 +101,9 @@ export function trimQuotedHistory(text: string): string {
   const kept = lines.slice(0, end).join('\n');
   return kept.trim() === '' ? text.trim() : kept;
 }
+
+/** The message ids in a References or In-Reply-To header, in order (`<a@b> <c@d>` → both). */
+export function messageIdsIn(header: string | null | undefined): string[] {
+  if (!header) return [];
+  return [...header.matchAll(/<[^<>\s]+>/g)].map((match) => match[0]);
+}

@@ -4,7 +4,7 @@
  * the API (invitations, resets), the worker (ticket mails, digests) and the templates.
  */
 
-export const mailKinds = ['invitation', 'password_reset', 'account_exists', 'ticket_received', 'public_reply', 'resolved', 'sla_breached', 'notification', 'digest'] as const;
+export const mailKinds = ['invitation', 'password_reset', 'account_exists', 'ticket_received', 'public_reply', 'resolved', 'sla_breached', 'notification', 'digest', 'mail_refused'] as const;
 export type MailKind = (typeof mailKinds)[number];
 
 /** queued: waiting or being retried; sent: the SMTP server accepted it; failed: given up (lastError says why); skipped: no longer meant for the recipient. */
@@ -23,13 +23,15 @@ export type MailData = {
   sla_breached: { name: string; ticket: TicketRef; title: string; body: string };
   notification: { name: string; ticket: TicketRef | null; title: string; body: string; link: string };
   digest: { name: string; date: string; items: { title: string; body: string; link: string; at: string }[] };
+  /** An inbound mail that opened no ticket: its sender is no user here and their domain is not allowed. */
+  mail_refused: { subject: string };
 };
 
 /** A mail to put in the outbox: one of the kinds with its data. */
 export type MailRequest = { [K in MailKind]: { kind: K; data: MailData[K] } }[MailKind];
 
 /** Kinds sent whatever the recipient's notification preferences say (transactional). */
-export const transactionalMailKinds: readonly MailKind[] = ['invitation', 'password_reset', 'account_exists', 'ticket_received'];
+export const transactionalMailKinds: readonly MailKind[] = ['invitation', 'password_reset', 'account_exists', 'ticket_received', 'mail_refused'];
 
 /** Replaces the token of every `?token=`/`&token=` link (credentials) in a text: for logs, and for stored data once sent. */
 export function redactTokens(text: string): string {

@@ -10,7 +10,9 @@ import { createServer } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { createApp } from '../api/app';
+import { createApp, createInboundMailServiceFromApp } from '../api/app';
+import { apiConfigFromSettings } from '../api/config';
+import { createServices } from '../api/trpc';
 import { createInternalApp } from '../api/internal/app';
 import { createMailDispatcher } from '../api/mail';
 import { createRoomsAccessNotifier } from '../api/internal/rooms-push';
@@ -72,13 +74,21 @@ async function main() {
     // Live events: pushes made before the rooms are up are retried by their activities.
     rooms: { roomsUrl: settings.roomsUrl, internalSecret: secrets.internalSecret },
     mail: { smtpUrl: mail.smtpUrl, from: settings.MAIL_FROM, fromName: settings.MAIL_FROM_NAME, appUrl: settings.appUrl, publicUrl: settings.publicUrl },
+    // Each IMAP mailbox's workflow hands its mail to the internal listener below.
+    inbound: {
+      mailboxes: settings.MAIL_IMAP_URL,
+      apiInternalUrl: settings.apiInternalUrl,
+      internalSecret: secrets.internalSecret,
+      waitSeconds: settings.MAIL_IMAP_WAIT_SECONDS,
+      maxBytes: settings.MAIL_MAX_BYTES,
+    },
     log: step,
   });
   cleanups.unshift(() => worker.stop());
 
   await webConsoleStep(webBuild);
 
-  const app = createApp({
+  const appDeps = {
     db: database.db,
     temporal: client,
     taskQueue: temporal.taskQueue,
@@ -86,14 +96,27 @@ async function main() {
     roomsUrl: settings.roomsUrl,
     internalSecret: secrets.internalSecret, // tells the rooms about users' access changes
     logger,
-    ping: database.ping,
-  });
+  };
+  // One inbound mail service for both paths: the push endpoint (MAIL_INBOUND_SECRET) and the mailbox workflows (internal listener).
+  const inboundMail = createInboundMailServiceFromApp(appDeps, createServices(appDeps, apiConfigFromSettings(settings)), settings);
+  const app = createApp({ ...appDeps, ping: database.ping, inboundMail });
   listen(app.fetch, settings.API_HOST, settings.API_PORT);
   step(`API listening on http://${settings.API_HOST}:${settings.API_PORT}`);
   // The rooms' endpoints: a listener of their own (loopback by default), never the public port.
   const roomsPush = createRoomsAccessNotifier({ roomsUrl: settings.roomsUrl, internalSecret: secrets.internalSecret, logger });
   const dispatchMail = createMailDispatcher({ db: database.db, temporal: client, taskQueue: temporal.taskQueue, logger });
-  listen(createInternalApp({ db: database.db, internalSecret: secrets.internalSecret, temporal: client, rooms: roomsPush, dispatchMail }).fetch, settings.INTERNAL_HOST, settings.INTERNAL_PORT);
+  listen(
+    createInternalApp({
+      db: database.db,
+      internalSecret: secrets.internalSecret,
+      temporal: client,
+      rooms: roomsPush,
+      dispatchMail,
+      mail: { service: inboundMail, maxBytes: settings.MAIL_MAX_BYTES, logger },
+    }).fetch,
+    settings.INTERNAL_HOST,
+    settings.INTERNAL_PORT,
+  );
   step(`internal endpoints (rooms) listening on http://${settings.INTERNAL_HOST}:${settings.INTERNAL_PORT}/internal`);
 
   await startRoomsStep(settings, secrets);

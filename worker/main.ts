@@ -10,7 +10,7 @@
  */
 import { createLogger } from '../lib/logger';
 import { databaseOptionsFromSettings, openDatabase } from '../db/client';
-import { ConfigError, deskflowSettings } from '../deskflow.config';
+import { ConfigError, deskflowSettings, type DeskflowSettings } from '../deskflow.config';
 import { temporalSettings } from '../temporal.config';
 import { startWorker } from './start';
 
@@ -40,6 +40,7 @@ async function main() {
     rooms: settings.ROOMS_URL && settings.INTERNAL_API_SECRET ? { roomsUrl: settings.roomsUrl, internalSecret: settings.INTERNAL_API_SECRET } : undefined,
     workflowBundlePath: process.env.DESKFLOW_WORKFLOW_BUNDLE,
     mail: settings.SMTP_URL ? { smtpUrl: settings.SMTP_URL, from: settings.MAIL_FROM, fromName: settings.MAIL_FROM_NAME, appUrl: settings.appUrl, publicUrl: settings.publicUrl } : undefined,
+    inbound: mailboxDeps(settings),
     log: (line) => logger.info(line),
   });
 
@@ -57,6 +58,20 @@ async function main() {
   await running;
   await connection.close();
   await database.close();
+}
+
+/** IMAP mailboxes hand their mail to the API's internal listener (API_INTERNAL_URL), which needs the shared INTERNAL_API_SECRET. */
+function mailboxDeps(settings: DeskflowSettings) {
+  if (settings.MAIL_IMAP_URL.length === 0) return undefined;
+  if (!settings.INTERNAL_API_SECRET || !settings.API_INTERNAL_URL)
+    throw new ConfigError('MAIL_IMAP_URL is set, so this worker hands mail to the API: set API_INTERNAL_URL (the internal listener) and INTERNAL_API_SECRET too');
+  return {
+    mailboxes: settings.MAIL_IMAP_URL,
+    apiInternalUrl: settings.apiInternalUrl,
+    internalSecret: settings.INTERNAL_API_SECRET,
+    waitSeconds: settings.MAIL_IMAP_WAIT_SECONDS,
+    maxBytes: settings.MAIL_MAX_BYTES,
+  };
 }
 
 main().catch((error: unknown) => {

@@ -10,6 +10,8 @@ import type { Db } from '../db/client';
 import type { TemporalSettings } from '../temporal.config';
 import type { MailSettings } from './mail/transport';
 import { createRoomsNotifier } from './rooms-notifier';
+import type { MailboxDeps } from './activities/mailbox';
+import { ensureMailboxWorkflows } from './mailboxes';
 import { ensureSchedules } from './schedules';
 import { ensureSearchAttributes } from './search-attributes';
 import { connectClient, connectWorker } from './temporal-connections';
@@ -24,6 +26,8 @@ export type StartWorkerOptions = {
   registerSearchAttributes: boolean;
   /** Where live events go; none: the worker runs without them. */
   rooms?: { roomsUrl: string; internalSecret: string };
+  /** IMAP mailboxes (MAIL_IMAP_URL) to watch, each by a workflow of its own, and the API's internal listener their mail goes to. */
+  inbound?: MailboxDeps;
   /** A prebuilt workflow bundle file (DESKFLOW_WORKFLOW_BUNDLE); bundled at start otherwise. */
   workflowBundlePath?: string;
   /** Outgoing mail: SMTP_URL (or the embedded Mailpit), sender, link origins. */
@@ -56,10 +60,18 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
     db: options.db,
     temporal: client,
     notifier,
-    mail: options.mail,
+    inbound: options.inbound,
     workflowCode: options.workflowBundlePath ? readFileSync(options.workflowBundlePath, 'utf8') : undefined,
+    mail: options.mail,
   });
   const running = worker.run();
+  if (options.inbound && options.inbound.mailboxes.length > 0)
+    await ensureMailboxWorkflows(
+      client,
+      temporal.taskQueue,
+      options.inbound.mailboxes.map((m) => m.key),
+      options.log,
+    );
   return {
     client,
     connection,

@@ -5,6 +5,7 @@ import { IllegalStateError } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type LogLevel, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Db } from '../db/client';
 import { createActivities, type Notifier } from './activities';
+import type { MailboxDeps } from './activities/mailbox';
 import type { AiProvider } from './ai/provider';
 import { createMailTransport, type MailSettings } from './mail/transport';
 
@@ -58,6 +59,8 @@ export type WorkerOptions = {
   mail?: MailSettings;
   /** Prebuilt workflow code (e.g. from a deploy step); bundled on start otherwise. */
   workflowCode?: string;
+  /** IMAP mailboxes to watch (MAIL_IMAP_URL) and where to hand their mail; none: mailbox workflows have nothing to do. */
+  inbound?: MailboxDeps;
   /** Ticket workflows kept in memory between tasks (each ~0.5-1 MB); others are replayed from history when they wake. */
   maxCachedWorkflows?: number;
 };
@@ -75,6 +78,6 @@ export async function createDeskflowWorker(options: WorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowCode ? { code: options.workflowCode } : await workflowBundle(),
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
-    activities: createActivities({ db: options.db, notifier: options.notifier, temporal: options.temporal, ai: options.ai, mail }),
+    activities: createActivities({ db: options.db, notifier: options.notifier, temporal: options.temporal, ai: options.ai, mail, inbound: options.inbound }),
   });
 }

@@ -94,3 +94,11 @@ export const childTicketSignal = defineSignal<[ChildTicketChange]>('childTicket'
 
 /** The full lifecycle state: status, routing, SLA clocks and deadlines, links. */
 export const stateQuery = defineQuery<LifecycleView>('state');
+
+/** The IMAP mailbox workflow (workflows/mailbox.ts): one per mailbox in MAIL_IMAP_URL, started by the worker. */
+export const MAILBOX_WORKFLOW_TYPE = 'mailboxWorkflow';
+/** Names a mailbox by its key (user@host:port/folder; never the password). */
+export const mailboxWorkflowId = (mailboxKey: string) => `mailbox:${mailboxKey}`;
+/** Where a mailbox stands: the UIDVALIDITY and last UID handed to the API, and how many mails it has handed over. */
+export type MailboxState = { mailbox: string; cursor: { uidValidity: string; lastUid: number } | null; handedOver: number };
+export const mailboxStateQuery = defineQuery<MailboxState>('mailboxState');

@@ -25,7 +25,10 @@ import type { AuthedContext } from '../trpc';
 /** How long a caller waits for the workflow to apply a change before hearing it is delayed. */
 export const UPDATE_DEADLINE_MS = 20_000;
 
-export const actorOf = (ctx: AuthedContext): Actor => ({ id: ctx.user.id, role: ctx.user.role, departmentId: ctx.user.departmentId, staffDepartmentIds: ctx.user.staffDepartmentIds });
+/** What a lifecycle change needs of its caller: a signed-in request, or the inbound mail service acting for a mail's sender. */
+export type LifecycleCaller = Pick<AuthedContext, 'db' | 'temporal' | 'user'>;
+
+export const actorOf = (ctx: LifecycleCaller): Actor => ({ id: ctx.user.id, role: ctx.user.role, departmentId: ctx.user.departmentId, staffDepartmentIds: ctx.user.staffDepartmentIds });
 
 /** The rules' view of a ticket row (the workflow re-checks with its own, current state). */
 function rowSubject(row: TicketAccess): RuleSubject {
@@ -72,7 +75,7 @@ export function workflowRefusal(error: unknown): { code: 'FORBIDDEN' | 'BAD_REQU
  * `requestId`, so a retried request is applied once).
  */
 export async function changeLifecycle<A>(
-  ctx: AuthedContext,
+  ctx: LifecycleCaller,
   input: { id: string; requestId?: string | undefined },
   action: LifecycleAction,
   update: UpdateDefinition<LifecycleView, [A]>,

@@ -25,6 +25,7 @@ import { createTemplate, deleteTemplate, listTemplates, updateTemplate } from '.
 import { ZInviteUserInput, ZListUsersInput, ZUpdateUserInput } from '../admin/users/schemas';
 import { deactivateUser, inviteUser, listUsers, reactivateUser, resendInvitation, updateUser } from '../admin/users/service';
 import { adminProcedure, createTRPCRouter } from '../trpc';
+import { inboundMailRouter } from './inbound-mail';
 import { slaRouter } from './sla';
 
 const usersRouter = createTRPCRouter({
@@ -99,6 +100,8 @@ export const adminRouter = createTRPCRouter({
   mail: mailRouter,
   /** SLA calendars, policies, escalation groups and lifecycle settings (auto-close, reopen window). */
   sla: slaRouter,
+  /** Inbound mail: what each mail became, failures with their raw message, bouncing addresses. */
+  inboundMail: inboundMailRouter,
   /** The admin audit trail, newest first. */
   audit: adminProcedure.input(ZAuditInput).query(({ ctx, input }) => listAudit(ctx.db, input)),
 });

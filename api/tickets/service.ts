@@ -213,12 +213,15 @@ export async function searchTickets(db: Db, user: SessionUser, input: SearchTick
 // ---------------------------------------------------------------------------------------
 // Creation
 
+/** What creating a ticket needs of its caller: a signed-in request, or the inbound mail service acting for a mail's sender. */
+export type TicketCreator = Pick<AuthedContext, 'db' | 'temporal' | 'taskQueue' | 'user'>;
+
 /**
  * The per-requester creation limit (settings.ticketRateLimit). Counted on reservations, under a
  * per-requester lock so concurrent creates cannot slip past it; a retry of an existing key is
  * never counted again.
  */
-async function reserveIntake(ctx: AuthedContext, idempotencyKey: string): Promise<{ id: string; number: number }> {
+async function reserveIntake(ctx: TicketCreator, idempotencyKey: string): Promise<{ id: string; number: number }> {
   const limited = ctx.user.role === 'requester';
   const settings = limited ? await getSettings(ctx.db) : null;
   return ctx.db.transaction(async (tx) => {
@@ -266,7 +269,7 @@ function formatDuration(seconds: number): string {
 type ResolvedCreate = { title: string; description: string; urgency: TicketView['urgency']; category: string | null; buildingId: string | null; attachmentIds: string[] };
 
 /** Checks everything a create names (template, category, building, staged files) before anything is reserved. */
-async function resolveCreate(ctx: AuthedContext, input: CreateTicketInput): Promise<ResolvedCreate> {
+async function resolveCreate(ctx: TicketCreator, input: CreateTicketInput): Promise<ResolvedCreate> {
   let template: typeof ticketTemplates.$inferSelect | undefined;
   if (input.templateId) {
     [template] = await ctx.db
@@ -315,7 +318,7 @@ async function resolveCreate(ctx: AuthedContext, input: CreateTicketInput): Prom
  * returns once the row exists, and a retried create reaches the same workflow instead of
  * starting a second one. The API's own data (building, requested category, files) follows.
  */
-export async function createTicket(ctx: AuthedContext, input: CreateTicketInput): Promise<TicketView> {
+export async function createTicket(ctx: TicketCreator, input: CreateTicketInput): Promise<TicketView> {
   const resolved = await resolveCreate(ctx, input);
   const idempotencyKey = input.idempotencyKey ?? `auto:${crypto.randomUUID()}`;
   const intake = await reserveIntake(ctx, idempotencyKey);

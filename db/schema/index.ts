@@ -10,3 +10,4 @@ export * from './engagement';
 export * from './sla';
 export * from './lifecycle';
 export * from './mail';
+export * from './inbound-mail';

@@ -1,20 +1,21 @@
 /**
- * `tsx scripts/tools.ts [all|temporal|test-server|wsproxy|mailpit]`: provisions the named tools (all:
+ * `tsx scripts/tools.ts [all|temporal|test-server|wsproxy|mailpit|greenmail]`: provisions the named tools (all:
  * every one, and finds PostgreSQL), one line per tool on stdout, problems on stderr.
  */
 import { cacheRoot } from './cache';
 import { POSTGRES_MISSING_MESSAGE, findPostgresBin } from './postgres';
 import { ToolError, fmtSeconds } from './progress';
 import { ensureMailpit } from './mailpit';
+import { ensureGreenMail } from './greenmail';
 import { ensureTemporalCli } from './temporal-cli';
 import { ensureTestServer } from './test-server';
 import { ensureWsproxy } from './wsproxy';
 
-type Target = 'temporal' | 'test-server' | 'wsproxy' | 'mailpit' | 'postgres';
+type Target = 'temporal' | 'test-server' | 'wsproxy' | 'mailpit' | 'greenmail' | 'postgres';
 
 export async function main(argv: string[]): Promise<number> {
   const arg = argv[0] ?? 'all';
-  const valid = ['all', 'temporal', 'test-server', 'wsproxy', 'mailpit'];
+  const valid = ['all', 'temporal', 'test-server', 'wsproxy', 'mailpit', 'greenmail'];
   if (!valid.includes(arg) || argv.length > 1) {
     process.stderr.write(`usage: tsx scripts/tools.ts [${valid.join('|')}]\n`);
     return 2;
@@ -43,14 +44,21 @@ export async function main(argv: string[]): Promise<number> {
       })(),
     );
   }
-  if (arg === 'all' || arg === 'test-server') jobs.push(attempt('test-server', () => ensureTestServer()));
+  // Both Maven fetches, one after the other (they share ~/.m2).
+  if (arg === 'all' || arg === 'test-server' || arg === 'greenmail')
+    jobs.push(
+      (async () => {
+        if (arg !== 'greenmail') await attempt('test-server', () => ensureTestServer());
+        if (arg !== 'test-server') await attempt('greenmail', () => ensureGreenMail());
+      })(),
+    );
   if (arg === 'all') {
     const bin = findPostgresBin();
     if (bin) results.set('postgres', bin);
     else errors.push(POSTGRES_MISSING_MESSAGE);
   }
   await Promise.all(jobs);
-  for (const target of ['temporal', 'test-server', 'wsproxy', 'mailpit', 'postgres'] as const) {
+  for (const target of ['temporal', 'test-server', 'wsproxy', 'mailpit', 'greenmail', 'postgres'] as const) {
     const r = results.get(target);
     if (r) process.stdout.write(`${target.padEnd(12)} ${r}\n`);
   }

@@ -58,6 +58,8 @@ export type Fixtures = {
    */
   ticketLike(ticket: FixtureTicket): Promise<FixtureTicket>;
   freshCalendar(): Promise<string>;
+  /** A recorded inbound mail (a failure, stored directly): its id. */
+  inboundMail(): Promise<number>;
   freshPolicy(): Promise<string>;
 };
 
@@ -231,6 +233,9 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'admin.mail.list': { allow: rules.admins, input: () => ({ status: 'failed' }) },
   // No such mail: a retry leaves mails that are not failed as they are, and answers which it queued again (none).
   'admin.mail.retry': { allow: rules.admins, input: () => ({ ids: [1_000_000_000] }) },
+  'admin.inboundMail.list': { allow: rules.admins, input: () => ({ problems: true }) },
+  'admin.inboundMail.get': { allow: rules.admins, input: async (c) => ({ id: await c.fx.inboundMail() }) },
+  'admin.inboundMail.failingAddresses': { allow: rules.admins },
   'admin.users.list': { allow: rules.admins },
   'admin.users.invite': { allow: rules.admins, input: () => ({ email: `invited-${unique()}@example.com`, name: 'Invited Person', role: 'agent' }) },
   'admin.users.resendInvitation': { allow: rules.admins, input: async (c) => ({ id: (await c.fx.freshUser()).id }) },

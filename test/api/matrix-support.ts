@@ -7,7 +7,21 @@ import { eq } from 'drizzle-orm';
 import type { DeskflowClient } from '../../api/client';
 import { createApiToken } from '../../api/auth/api-tokens';
 import { issueEmailToken } from '../../api/auth/email-tokens';
-import { attachmentBlobs, attachments, buildings, businessCalendars, categories, comments, departments, slaPolicies, tickets, ticketTemplates, ticketWatchers, users } from '../../db/schema';
+import {
+  attachmentBlobs,
+  attachments,
+  buildings,
+  businessCalendars,
+  categories,
+  comments,
+  departments,
+  inboundMail,
+  slaPolicies,
+  tickets,
+  ticketTemplates,
+  ticketWatchers,
+  users,
+} from '../../db/schema';
 import type { FixtureTicket, Fixtures, MatrixRole, Relation } from './access-matrix';
 import { demo, type ApiHarness } from './support';
 
@@ -168,6 +182,22 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
       await wait(copy.id);
       if (ticket.id === watchedTicket.id) await watch(copy.id);
       return copy;
+    },
+    async inboundMail() {
+      const [row] = await api.db
+        .insert(inboundMail)
+        .values({
+          messageId: `<fixture-${next()}@example.com>`,
+          source: 'push',
+          sender: 'someone@example.com',
+          subject: 'Fixture',
+          outcome: 'failed',
+          reason: 'fixture',
+          raw: new TextEncoder().encode('not a mail'),
+          size: 10,
+        })
+        .returning({ id: inboundMail.id });
+      return row!.id;
     },
     async freshCalendar() {
       const [row] = await api.db

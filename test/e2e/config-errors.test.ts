@@ -54,6 +54,13 @@ describe('npm start with bad configuration', () => {
     expectOneLine(await run(['scripts/start.ts'], { SMTP_URL: 'mail.example.com:587' }), /^deskflow: SMTP_URL: must look like smtp:\/\/user:password@mail\.example\.com:587 or smtps:/);
   });
 
+  it('names a malformed MAIL_IMAP_URL and shows its expected form', async () => {
+    expectOneLine(
+      await run(['scripts/start.ts'], { MAIL_IMAP_URL: 'imaps://imap.example.com:993/INBOX' }),
+      /^deskflow: MAIL_IMAP_URL: needs a user and a password \(percent-encoded\): imaps:\/\/user:password@imap\.example\.com:993\/INBOX$/,
+    );
+  });
+
   it('refuses to seed the demo organisation into DATABASE_URL with the published demo password', async () => {
     expectOneLine(
       await run(['scripts/start.ts'], { DATABASE_URL: 'postgres://deskflow:secret@127.0.0.1:1/deskflow', SEED_DEMO: 'always', DEMO_PASSWORD: '' }),

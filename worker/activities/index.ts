@@ -9,6 +9,7 @@ import { createOfflineProvider } from '../ai/offline-provider';
 import { aiActivities } from './ai';
 import { linkActivities } from './links';
 import { liveActivities, type Notifier } from './live';
+import { mailboxActivities, type MailboxDeps } from './mailbox';
 import { maintenanceActivities } from './maintenance';
 import { mailActivities } from '../mail/activities';
 import type { MailTransport } from '../mail/transport';
@@ -27,9 +28,11 @@ export type ActivityDeps = {
   temporal?: Client;
   /** The SMTP transport (one per worker); none: this worker starts no deliveries, and any it is given fail as "no SMTP server configured". */
   mail?: MailTransport;
+  /** IMAP mailboxes and the API's internal listener to hand their mail to; none: no mailbox is watched. */
+  inbound?: MailboxDeps;
 };
 
-export function createActivities({ db, ai, notifier, temporal, mail }: ActivityDeps) {
+export function createActivities({ db, ai, notifier, temporal, mail, inbound }: ActivityDeps) {
   return {
     // Without a transport this worker leaves queued mail to a worker that has one (its reconcile starts them).
     ...ticketActivities(db, notifier, mail ? temporal : undefined),
@@ -39,6 +42,7 @@ export function createActivities({ db, ai, notifier, temporal, mail }: ActivityD
     ...liveActivities(db, notifier),
     ...maintenanceActivities(db, temporal),
     ...mailActivities(db, mail, temporal),
+    ...mailboxActivities(inbound),
   };
 }
 

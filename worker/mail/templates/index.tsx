@@ -7,6 +7,7 @@ import type { ReactElement } from 'react';
 import type { MailData, MailKind, MailRequest } from '../../../domain/mail';
 import { DigestMail, digestSubject } from './digest';
 import { InvitationMail, invitationSubject } from './invitation';
+import { MailRefusedMail, mailRefusedSubject } from './mail-refused';
 import type { MailContext } from './layout';
 import { NotificationMail, notificationSubject } from './notification';
 import { AccountExistsMail, accountExistsSubject, PasswordResetMail, passwordResetSubject } from './password-reset';
@@ -29,6 +30,7 @@ const templates: { [K in MailKind]: Template<K> } = {
   sla_breached: { subject: slaBreachedSubject, element: (data, ctx) => <SlaBreachedMail data={data} ctx={ctx} /> },
   notification: { subject: notificationSubject, element: (data, ctx) => <NotificationMail data={data} ctx={ctx} /> },
   digest: { subject: digestSubject, element: (data, ctx) => <DigestMail data={data} ctx={ctx} /> },
+  mail_refused: { subject: mailRefusedSubject, element: (data, ctx) => <MailRefusedMail data={data} ctx={ctx} /> },
 };
 
 export type RenderedMail = { subject: string; html: string; text: string };
