@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { comments, inboundMail, mailAddressFailures, tickets, users } from '../../db/schema';
 import { ticketMessageId, ticketToken } from '../../domain/mail-threading';
 import { mailboxStateQuery, mailboxWorkflowId } from '../../workflows/messages';
-import { rawMail, startInboundMailStack, type InboundMailStack } from '../support/inbound-mail';
+import { rawMail, startInboundMailStack, SUPPORT_FOLDER, type InboundMailStack } from '../support/inbound-mail';
 
 let stack: InboundMailStack;
 
@@ -320,5 +320,32 @@ describe('inbound mail', () => {
           .from(tickets)
           .where(eq(tickets.title, `Restart batch mail ${i}`)),
       ).toHaveLength(1);
+  }, 180_000);
+
+  it('a mailbox whose UIDVALIDITY changed is scanned again, and what it had handed over is not doubled', async () => {
+    const state = () => stack.env.client.workflow.getHandle(mailboxWorkflowId(stack.supportMailbox.key)).query(mailboxStateQuery);
+    const first = rawMail({ from: 'folder-one@allowed.test', subject: 'Filed into the Support folder' });
+    const imap = await stack.greenmail.imap();
+    try {
+      await imap.append(SUPPORT_FOLDER, first);
+      expect(await handled(messageIdOf(first))).toMatchObject({ outcome: 'ticket_created', mailbox: stack.supportMailbox.key });
+      await eventually(async () => (await state()).cursor?.lastUid ?? 0).toBeGreaterThanOrEqual(1);
+      const before = (await state()).cursor!;
+
+      // The folder is deleted and made again (as a server restore would): new UIDVALIDITY, UIDs from 1.
+      await imap.mailboxDelete(SUPPORT_FOLDER);
+      await imap.mailboxCreate(SUPPORT_FOLDER);
+      const second = rawMail({ from: 'folder-two@allowed.test', subject: 'After the folder was made again' });
+      await imap.append(SUPPORT_FOLDER, first);
+      await imap.append(SUPPORT_FOLDER, second);
+      expect(await handled(messageIdOf(second), 120_000)).toMatchObject({ outcome: 'ticket_created' });
+      const after = (await state()).cursor!;
+      expect(after.uidValidity).not.toBe(before.uidValidity);
+      expect(after.lastUid).toBe(2);
+      expect(await rowsFor(messageIdOf(first))).toHaveLength(1);
+      expect(await stack.db.select().from(tickets).where(eq(tickets.title, 'Filed into the Support folder'))).toHaveLength(1);
+    } finally {
+      await imap.logout();
+    }
   }, 180_000);
 });

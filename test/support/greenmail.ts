@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
+import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { ensureGreenMail } from '../../scripts/tools';
 import { freePort } from './start-process';
@@ -56,6 +57,16 @@ export async function startGreenMail() {
     /** Delivers a raw RFC 822 message, byte for byte, to the mailbox over SMTP. */
     async deliver(raw: string | Buffer, from = 'sender@example.net') {
       await smtp.sendMail({ envelope: { from, to: [MAILBOX_ADDRESS] }, raw });
+    },
+    /** An IMAP session as the mailbox's user, for what SMTP cannot do (folders, UIDVALIDITY). */
+    async imap() {
+      const client = new ImapFlow({ host: '127.0.0.1', port: imapPort, secure: false, auth: { user: 'desk', pass: password }, logger: false });
+      await client.connect();
+      return client;
+    },
+    /** The URL of another folder of the same mailbox. */
+    folderUrl(folder: string) {
+      return `imap://desk:${password}@127.0.0.1:${imapPort}/${encodeURIComponent(folder)}`;
     },
     async stop() {
       smtp.close();

@@ -27,6 +27,7 @@ import { freePort } from './start-process';
 
 export const PASSWORD = 'correct-horse-battery';
 export const PUSH_SECRET = 'test-push-secret-0123456789abcdef0123456789';
+export const SUPPORT_FOLDER = 'Support';
 const INTERNAL_SECRET = 'test-internal-secret-0123456789abcdef012345';
 
 export async function startInboundMailStack(options: { config?: Partial<InboundMailConfig> } = {}) {
@@ -37,6 +38,11 @@ export async function startInboundMailStack(options: { config?: Partial<InboundM
   const db = database.db;
   const greenmail = await startGreenMail();
   const mailbox = parseImapUrl(greenmail.imapUrl) as ImapMailboxSettings;
+  // A second folder, watched by a workflow of its own, for the UIDVALIDITY test.
+  const session = await greenmail.imap();
+  await session.mailboxCreate(SUPPORT_FOLDER);
+  await session.logout();
+  const supportMailbox = parseImapUrl(greenmail.folderUrl(SUPPORT_FOLDER)) as ImapMailboxSettings;
   const logger = pino({ level: process.env.DESKFLOW_DEBUG_MAIL ? 'debug' : 'silent' });
   const sent: Mail[] = [];
   const mailer = { send: async (mail: Mail) => void sent.push(mail) };
@@ -77,11 +83,11 @@ export async function startInboundMailStack(options: { config?: Partial<InboundM
   });
   await new Promise<void>((resolve) => internal.once('listening', () => resolve()));
 
-  const mailDeps = { mailboxes: [mailbox], apiInternalUrl: `http://127.0.0.1:${internalPort}`, internalSecret: INTERNAL_SECRET, waitSeconds: 2, maxBytes: config.maxBytes };
+  const mailDeps = { mailboxes: [mailbox, supportMailbox], apiInternalUrl: `http://127.0.0.1:${internalPort}`, internalSecret: INTERNAL_SECRET, waitSeconds: 2, maxBytes: config.maxBytes };
   const newWorker = () => createDeskflowWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db, temporal: env.client, inbound: mailDeps });
   let worker: Worker = await newWorker();
   let workerRun = worker.run();
-  await ensureMailboxWorkflows(env.client, taskQueue, [mailbox.key]);
+  await ensureMailboxWorkflows(env.client, taskQueue, [mailbox.key, supportMailbox.key]);
 
   return {
     db,
@@ -89,6 +95,7 @@ export async function startInboundMailStack(options: { config?: Partial<InboundM
     url,
     greenmail,
     mailbox,
+    supportMailbox,
     sent,
     client: (token?: string) => createDeskflowClient(url, token),
     async signIn(email: string) {
