@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MailRequest } from '../../domain/mail';
+import { mailKinds, type MailRequest } from '../../domain/mail';
 import { renderMail } from '../../worker/mail/templates';
 
 const ctx = { url: (path: string) => new URL(path, 'https://desk.example').toString(), unsubscribeUrl: 'https://desk.example/mail/unsubscribe?token=abc', fromName: 'Example Desk' };
@@ -15,7 +15,12 @@ const samples: MailRequest[] = [
   { kind: 'sla_breached', data: { name: 'Sam', ticket, title: 'Ticket #1234 breached its resolution target', body: 'Due 10:00, now 10:05.' } },
   { kind: 'notification', data: { name: 'Ivy', ticket, title: 'Ticket #1234 was assigned to you', body: 'VPN drops', link: '/tickets/1234' } },
   { kind: 'digest', data: { name: 'Rita', date: '2026-12-01', items: [{ title: 'New message on ticket #1234', body: 'Please restart', link: '/tickets/1234', at: '2026-11-30T16:00:00Z' }] } },
+  { kind: 'mail_refused', data: { subject: 'Can you fix my laptop?' } },
 ];
+
+it('has a sample for every kind of mail', () => {
+  expect(new Set(samples.map((s) => s.kind))).toEqual(new Set(mailKinds));
+});
 
 describe('mail templates (React Email): HTML and plain text from one component', () => {
   it.each(samples.map((s) => [s.kind, s] as const))('%s renders a subject, HTML and text with its links', async (_kind, sample) => {
