@@ -9,3 +9,4 @@ export * from './attachments';
 export * from './engagement';
 export * from './sla';
 export * from './lifecycle';
+export * from './reports';
