@@ -33,11 +33,13 @@ export async function foldReportFacts(tx: Tx, change: TicketChange, before: Tick
   const clocks = change.facts;
   if (clocks?.firstResponse) {
     const fr = clocks.firstResponse;
+    // A breach stays a breach (nothing later undoes it).
+    const breached = (existing?.firstResponseBreached ?? false) || fr.breached;
     Object.assign(values, {
       firstResponseMs: fr.elapsedMs,
       firstResponseTargetMs: fr.targetMs,
-      firstResponseMet: fr.stopped ? fr.met : null,
-      firstResponseBreached: fr.breached,
+      firstResponseMet: fr.stopped ? fr.met && !breached : null,
+      firstResponseBreached: breached,
       firstResponseAtRisk: fr.atRisk,
     });
   }
@@ -45,14 +47,16 @@ export async function foldReportFacts(tx: Tx, change: TicketChange, before: Tick
     const res = clocks.resolution;
     const cycle = existing?.resolutionCycle ?? 1;
     // A reopen starts a new resolution cycle: what the earlier cycles took is kept in the prior sum.
+    // Breached in any cycle: the ticket's resolution missed its SLA, even if a later cycle was quick.
+    const breached = (existing?.resolutionBreached ?? false) || res.breached;
     const prior = res.cycle > cycle ? (existing?.resolutionPriorMs ?? 0) + (existing?.resolutionMs ?? 0) : (existing?.resolutionPriorMs ?? 0);
     Object.assign(values, {
       resolutionMs: res.elapsedMs,
       resolutionPriorMs: prior,
       resolutionCycle: res.cycle,
       resolutionTargetMs: res.targetMs,
-      resolutionMet: res.stopped ? res.met : null,
-      resolutionBreached: res.breached,
+      resolutionMet: res.stopped ? res.met && !breached : null,
+      resolutionBreached: breached,
       resolutionAtRisk: res.atRisk,
     });
   }
