@@ -2,8 +2,10 @@
  * Business calendars: when is the service desk "open", and how much business time lies between two instants.
  *
  * Runs inside the Temporal workflow sandbox: pure and deterministic. No I/O, no Node built-ins, no reading of the
- * current time (every instant is a parameter, in epoch milliseconds), no randomness. Time-zone data comes from luxon
- * (IANA zones via Intl), never from hand-written offset tables.
+ * current time (every instant is a parameter, in epoch milliseconds), no randomness. Time-zone data comes from the
+ * runtime's IANA database through Intl (`tzOffset` of @date-fns/tz), never from hand-written offset tables. Not luxon:
+ * each cached ticket workflow evaluates its own copy of every module it imports, and luxon's cost ~55 KB more per
+ * ticket than this module needs (bench/README.md, "Before and after the restructuring").
  *
  * Semantics (see docs/architecture.md, "SLA semantics"):
  * - An instant is open when its wall-clock time in the calendar's zone lies inside one of that weekday's intervals
@@ -13,7 +15,7 @@
  *   not exist (inside the spring-forward gap) are never open; local times that happen twice (fall-back) are open
  *   both times.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { tzOffset } from '@date-fns/tz/tzOffset';
 import type { IsoWeekday, WeeklyInterval } from '../../domain/vocabulary';
 
 export type { IsoWeekday, WeeklyInterval } from '../../domain/vocabulary';
@@ -55,8 +57,14 @@ export function dayNumberOf(date: string): number | null {
   return ms / DAY;
 }
 
+/** An IANA zone name the runtime's Intl knows (the check luxon's `IANAZone.isValidZone` made). */
 export function isKnownTimeZone(tz: string): boolean {
-  return IANAZone.isValidZone(tz);
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function isWellFormedInterval(iv: unknown): iv is WeeklyInterval {
@@ -118,7 +126,7 @@ export function calendarProblems(input: unknown): string[] {
 
 type Compiled = {
   alwaysOpen: boolean;
-  zone: IANAZone;
+  zone: string;
   /** Index 1..7 (ISO weekday) → sorted [startMinute, endMinute) pairs. */
   week: Array<Array<readonly [number, number]>>;
   holidays: Set<number>;
@@ -140,7 +148,7 @@ function compile(cal: BusinessCalendar): Compiled {
   const holidays = new Set(parsed.holidays.map((h) => dayNumberOf(h)!));
   const compiled: Compiled = {
     alwaysOpen: parsed.alwaysOpen === true,
-    zone: IANAZone.create(parsed.timezone),
+    zone: parsed.timezone,
     week,
     holidays,
     // Every 7 consecutive days contain an open weekday, so a closed streak is at most 7 days per holiday (plus a
@@ -155,16 +163,31 @@ function requireInstant(name: string, value: number): void {
   if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite epoch-milliseconds number, got ${value}`);
 }
 
-/** UTC offset in ms at an instant (luxon/Intl tz data). */
-function offsetMs(zone: IANAZone, at: number): number {
-  return Math.round(zone.offset(at) * MINUTE);
+/** UTC offset in ms at an instant (Intl tz data). */
+function offsetMs(zone: string, at: number): number {
+  return Math.round(tzOffset(zone, new Date(at)) * MINUTE);
+}
+
+/**
+ * The instant a local wall-clock time (written as if it were UTC) names in `zone`, trying `offsetGuess` first: at a
+ * fall-back the wall time happens twice and the guess's occurrence wins; inside a spring-forward gap the time moves
+ * forward by the gap. This is luxon's rule (`fixOffset`), kept so auto-close deadlines stay the instants they were.
+ */
+function instantOfWallTime(zone: string, wall: number, offsetGuess: number): number {
+  const first = wall - offsetGuess;
+  const o2 = offsetMs(zone, first);
+  if (o2 === offsetGuess) return first;
+  const second = first - (o2 - offsetGuess);
+  const o3 = offsetMs(zone, second);
+  if (o2 === o3) return second;
+  return wall - Math.min(o2, o3);
 }
 
 /**
  * The constant-offset stretches of time between lo and hi: each transition is found by bisection to the
  * millisecond, so only days that contain a transition cost more than two offset look-ups.
  */
-function offsetSegments(zone: IANAZone, lo: number, hi: number): Array<{ from: number; to: number; offset: number }> {
+function offsetSegments(zone: string, lo: number, hi: number): Array<{ from: number; to: number; offset: number }> {
   const segments: Array<{ from: number; to: number; offset: number }> = [];
   const offsetAtHi = offsetMs(zone, hi);
   let from = -Infinity;
@@ -302,18 +325,21 @@ export function addBusinessDays(cal: BusinessCalendar, from: number, days: numbe
   requireInstant('from', from);
   if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a whole number >= 0, got ${days}`);
   const c = compile(cal);
-  let local = DateTime.fromMillis(from, { zone: c.zone });
+  let at = from;
+  let offset = offsetMs(c.zone, from);
   let counted = 0;
   let closedStreak = 0;
   while (counted < days) {
-    local = local.plus({ days: 1 });
-    const dayNumber = Date.UTC(local.year, local.month - 1, local.day) / DAY;
-    if (c.alwaysOpen || (c.week[local.weekday]!.length > 0 && !c.holidays.has(dayNumber))) {
+    // The same wall-clock time one local date later; a gap shifts it, and later dates keep the shifted time.
+    at = instantOfWallTime(c.zone, at + offset + DAY, offset);
+    offset = offsetMs(c.zone, at);
+    const dayNumber = Math.floor((at + offset) / DAY);
+    if (c.alwaysOpen || (c.week[isoWeekdayOfDay(dayNumber)]!.length > 0 && !c.holidays.has(dayNumber))) {
       counted++;
       closedStreak = 0;
     } else if (++closedStreak > c.maxClosedDays) {
       throw new Error(`Business calendar has no business days after ${new Date(from).toISOString()} (check weeklyHours and holidays)`);
     }
   }
-  return local.toMillis();
+  return at;
 }
