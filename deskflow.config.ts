@@ -78,6 +78,8 @@ const DeskflowEnv = z.object({
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default(DEFAULT_DEMO_PASSWORD),
   /** auto: the demo organisation into an empty embedded (PGlite) database only; always: also into DATABASE_URL. */
   SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** Tickets of ~90 days of settled history seeded with the demo organisation, for the reports (0: none). */
+  DEMO_HISTORY_TICKETS: z.coerce.number().int().min(0).max(100_000).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The API's public origin: links in mail, the OIDC redirect, the CSRF check's own origin. */
   PUBLIC_URL: origin.optional(),

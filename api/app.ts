@@ -21,7 +21,8 @@ import { findReadableAttachment } from './attachments/service';
 import { bindingCookie, OIDC_BINDING_COOKIE, OidcError, type OidcErrorCode } from './auth/oidc';
 import { authenticate, credentialFromRequest } from './auth/principal';
 import { resolveReturnTo } from './auth/return-to';
-import { createSession, generateSessionToken, SESSION_TTL_MS } from './auth/session';
+import { createSession, generateSessionToken, SESSION_TTL_MS, type SessionUser } from './auth/session';
+import { mountExports } from './reports/routes';
 import { apiConfigFromSettings, type ApiConfig } from './config';
 import { createRestHandler, openApiDocument, REST_PREFIX } from './openapi';
 import { appRouter } from './router';
@@ -123,11 +124,12 @@ export function createApp(options: AppOptions) {
   const document = openApiDocument(appRouter, config.publicUrl);
   app.get(`${REST_PREFIX}/openapi.json`, (c) => c.json(document));
   const rest = createRestHandler({ router: appRouter, createContext, onError });
-  app.all(`${REST_PREFIX}/*`, (c) => rest(c.req.raw, clientIp(c, config)));
 
-  /** Downloads are plain HTTP so browsers can save them; same credentials and visibility as the API. */
-  app.get('/attachments/:id', async (c) => {
-    const id = c.req.param('id');
+  /**
+   * The caller of a plain-HTTP download (attachments, exports), with the API's credentials, scopes
+   * and rate limits; or the refusal to answer with.
+   */
+  async function downloadCaller(c: HonoContext): Promise<{ user: SessionUser } | Response> {
     const credential = credentialFromRequest(c.req.raw);
     const principal = await authenticate(deps.db, credential, services.principals);
     if (!principal) {
@@ -142,6 +144,19 @@ export function createApp(options: AppOptions) {
     const decision = services.limiters.principal.take(key);
     for (const [name, value] of Object.entries(rateLimitHeaders(services.limiters.principal.policy, decision))) c.header(name, value);
     if (!decision.allowed) return c.json({ error: 'TOO_MANY_REQUESTS', message: `Too many requests: retry in ${decision.retryAfterSeconds} s.` }, 429);
+    return { user: principal.user };
+  }
+
+  // Exports (api/reports/exports.ts): before the REST handler, which would answer 404 for them.
+  mountExports(app, { db: deps.db, caller: downloadCaller });
+  app.all(`${REST_PREFIX}/*`, (c) => rest(c.req.raw, clientIp(c, config)));
+
+  /** Downloads are plain HTTP so browsers can save them; same credentials and visibility as the API. */
+  app.get('/attachments/:id', async (c) => {
+    const id = c.req.param('id');
+    const caller = await downloadCaller(c);
+    if (caller instanceof Response) return caller;
+    const principal = caller;
     const attachment = /^[0-9a-f-]{36}$/i.test(id) ? await findReadableAttachment(deps.db, principal.user, id) : null;
     const bytes = attachment ? await services.storage.get(attachment.storageKey) : null;
     if (!attachment || !bytes) return c.json({ error: 'NOT_FOUND', message: 'No such attachment.' }, 404);

@@ -7,6 +7,7 @@ import { directoryRouter } from './routers/directory';
 import { lifecycleRouter } from './routers/lifecycle';
 import { notificationRouter } from './routers/notification';
 import { realtimeRouter } from './routers/realtime';
+import { reportRouter } from './routers/report';
 import { ticketRouter } from './routers/ticket';
 import { createTRPCRouter, mergeRouters } from './trpc';
 
@@ -23,6 +24,8 @@ export const appRouter = createTRPCRouter({
   realtime: realtimeRouter,
   /** The caller's notification center: list, unread count, mark read, preferences. */
   notification: notificationRouter,
+  /** Reports over the maintained aggregates, ratings of resolved tickets (CSAT) and of AI suggestions. */
+  report: reportRouter,
 });
 
 export type AppRouter = typeof appRouter;

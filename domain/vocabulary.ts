@@ -164,6 +164,8 @@ export const notificationKinds = [
   'review_needed',
   /** Triage was not confident: a ticket in your department needs a person to triage it. */
   'needs_triage',
+  /** A requester rated the resolution of a ticket in your department 1 or 2 out of 5. */
+  'low_rating',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -183,6 +185,7 @@ export const builtInNotificationDefaults: Record<NotificationKind, { inApp: bool
   resolved: { inApp: true, email: 'immediately' },
   review_needed: { inApp: true, email: 'daily_digest' },
   needs_triage: { inApp: true, email: 'daily_digest' },
+  low_rating: { inApp: true, email: 'immediately' },
 };
 
 /** Read notifications older than this many days are deleted by the pruning schedule (unless configured otherwise). */

@@ -19,6 +19,7 @@ import { createRoomsAccessNotifier } from '../api/internal/rooms-push';
 import { createLogger, type Logger } from '../lib/logger';
 import { DatabaseInUseError, type Database } from '../db/client';
 import { demoUsers } from '../db/seed';
+import { seedDemoHistory } from '../db/seed-history';
 import { ConfigError, deskflowSettings, type DeskflowSettings } from '../deskflow.config';
 import { searchAttributes, temporalSettings, type TemporalSettings } from '../temporal.config';
 import { startWorker } from '../worker/start';
@@ -62,7 +63,14 @@ async function main() {
   cleanups.push(() => connection.close());
 
   const database = await openDatabaseStep(settings, logger);
-  if (await seedDemoStep(database.db, settings)) step('seeded the demo organisation');
+  if (await seedDemoStep(database.db, settings)) {
+    step('seeded the demo organisation');
+    if (settings.DEMO_HISTORY_TICKETS > 0) {
+      const started = Date.now();
+      await seedDemoHistory(database.db, { tickets: settings.DEMO_HISTORY_TICKETS, onProgress: step });
+      step(`seeded ${settings.DEMO_HISTORY_TICKETS} tickets of demo history for the reports in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+  }
   const mail = await mailStep(settings);
 
   step('bundling workflows and starting the worker');

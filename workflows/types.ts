@@ -166,8 +166,39 @@ export type NotificationSpec = {
   strictAssignee?: boolean;
 };
 
+/** One SLA clock's figures as of a change (business ms), for the reports' per-ticket facts. */
+export type SlaClockFigures = {
+  /** Business ms accrued this cycle. */
+  elapsedMs: number;
+  targetMs: number;
+  cycle: number;
+  stopped: boolean;
+  /** Stopped within target with no breach fired. */
+  met: boolean;
+  /** The breach fired this cycle (or the clock stopped past its target). */
+  breached: boolean;
+  /** A warning threshold fired this cycle and it is neither stopped nor breached. */
+  atRisk: boolean;
+};
+
+/**
+ * What the reports need to know of a ticket as of a change that the row does not hold: the
+ * workflow's instant of the change and its SLA clocks in business time. Carried beside the row
+ * projection (activity input only; it changes no workflow command). Absent from older workers.
+ */
+export type TicketFactsPatch = {
+  /** Epoch ms of the change (the workflow's clock). */
+  at: number;
+  /** The policy pauses its clocks in the current status. */
+  paused: boolean;
+  firstResponse: SlaClockFigures | null;
+  resolution: SlaClockFigures | null;
+};
+
 /** One keyed lifecycle write: the row's new projection plus the audit events that explain it. */
 export type TicketChange = {
+  /** The reports' figures as of this change (worker/activities/report-facts.ts). */
+  facts?: TicketFactsPatch;
   ticketId: string;
   /** The workflow's sequence number for this change; the row applies each number once. */
   seq: number;

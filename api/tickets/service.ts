@@ -8,7 +8,7 @@ import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias, unionAll } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client';
-import { attachments, buildings, categories, comments, departments, ticketIntake, tickets, ticketTemplates, users } from '../../db/schema';
+import { attachments, buildings, categories, comments, departments, ticketFacts, ticketIntake, tickets, ticketTemplates, users } from '../../db/schema';
 import { searchAttributes as sa } from '../../temporal.config';
 import { awaitPersistedUpdate, TICKET_WORKFLOW_TYPE, ticketWorkflowId } from '../../workflows/messages';
 import type { ticketWorkflow } from '../../workflows/ticket/workflow';
@@ -346,10 +346,15 @@ export async function createTicket(ctx: TicketCreator, input: CreateTicketInput)
   }
 
   if (resolved.buildingId || resolved.category) {
-    await ctx.db
-      .update(tickets)
-      .set({ buildingId: resolved.buildingId, requestedCategory: resolved.category })
-      .where(and(eq(tickets.id, intake.id), isNull(tickets.buildingId), isNull(tickets.requestedCategory)));
+    await ctx.db.transaction(async (tx) => {
+      const updated = await tx
+        .update(tickets)
+        .set({ buildingId: resolved.buildingId, requestedCategory: resolved.category })
+        .where(and(eq(tickets.id, intake.id), isNull(tickets.buildingId), isNull(tickets.requestedCategory)))
+        .returning({ id: tickets.id });
+      // The reports' facts follow the row (the ticket row's lock orders this with the workflow's first change).
+      if (updated.length > 0 && resolved.buildingId) await tx.update(ticketFacts).set({ buildingId: resolved.buildingId }).where(eq(ticketFacts.ticketId, intake.id));
+    });
   }
   if (resolved.attachmentIds.length > 0) {
     const attached = await ctx.db

@@ -11,3 +11,4 @@ export * from './sla';
 export * from './lifecycle';
 export * from './mail';
 export * from './inbound-mail';
+export * from './reports';

@@ -119,6 +119,9 @@ const requesterOrPrivileged: Rule = (role, relation) => {
   return 'FORBIDDEN';
 };
 
+/** Rating a resolution (CSAT): whoever filed the ticket; anyone else who sees it is refused. */
+const ratesTicket: Rule = (role, relation) => (!sees(role, relation) ? 'NOT_FOUND' : filed(role, relation) ? 'OK' : 'FORBIDDEN');
+
 /** Editing a ticket's title and description: its requester only (api/tickets/details.ts); staff reclassify instead. */
 const requesterOnly: Rule = (role, relation) => (!sees(role, relation) ? 'NOT_FOUND' : filed(role, relation) ? 'OK' : 'FORBIDDEN');
 
@@ -306,4 +309,14 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'notification.markAllRead': { allow: rules.signedIn },
   'notification.preferences': { allow: rules.signedIn },
   'notification.setPreferences': { allow: rules.signedIn, input: () => ({ preferences: [{ kind: 'sla_overdue', useDefault: true }] }) },
+
+  // reports: staff for their scope (report.test.ts covers the scopes: supervisors' departments, agents' own) ----------
+  'report.summary': { allow: rules.staff, input: () => ({ from: '2026-01-01', to: '2026-01-31' }) },
+  'report.rating': { allow: rules.seesTicket, input: (c) => ({ ticketId: c.ticket.id }) },
+  // Only the requester rates, and only a resolved ticket: the matrix's tickets wait on the customer, so the requester is refused for that (BAD_REQUEST).
+  'report.rate': { allow: ratesTicket, input: (c) => ({ ticketId: c.ticket.id, score: 4 }), allowedErrors: ['BAD_REQUEST'] },
+  // A forged link: refused for what it is, signed in or not (ratings.test.ts rates through a genuine one).
+  'report.rateByLink': { allow: rules.anyone, public: true, input: () => ({ token: 'forged-token.forged-signature', score: 5 }), allowedErrors: ['BAD_REQUEST'] },
+  // No such suggestion: staff get past the role gate and find nothing.
+  'report.rateSuggestion': { allow: rules.staff, input: () => ({ suggestionId: Number.MAX_SAFE_INTEGER, helpful: true }), allowedErrors: ['NOT_FOUND'] },
 };

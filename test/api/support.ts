@@ -35,7 +35,7 @@ import { freshPglite } from '../../dev-support/databases';
 import { startDevServer } from '../../dev-support/stack';
 
 export const PASSWORD = 'correct-horse-battery';
-const ROOM_SECRET = 'test-room-secret-0123456789abcdef0123456789';
+export const ROOM_SECRET = 'test-room-secret-0123456789abcdef0123456789';
 const INTERNAL_SECRET = 'test-internal-secret-0123456789abcdef012345';
 
 export type CapturedMail = { to: string; subject: string; text: string };

@@ -75,7 +75,17 @@ const queueRoute = createRoute({
   },
 }).lazy(() => import('./pages/queue').then((m) => m.Route));
 
-const routeTree = rootRoute.addChildren([signInRoute, resetPasswordRoute, authedRoute.addChildren([homeRoute, myTicketsRoute, newTicketRoute, ticketRoute, queueRoute])]);
+/** Supervisors and admins; its own chunk, so nobody else downloads the charts. */
+const reportsRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/reports',
+  validateSearch: z.object({ days: z.catch(z._default(z.union([z.literal(7), z.literal(30), z.literal(90)]), 30), 30) }),
+  beforeLoad: ({ context }) => {
+    if (context.me.role !== 'supervisor' && context.me.role !== 'admin') throw redirect({ to: '/' });
+  },
+}).lazy(() => import('./pages/reports').then((m) => m.Route));
+
+const routeTree = rootRoute.addChildren([signInRoute, resetPasswordRoute, authedRoute.addChildren([homeRoute, myTicketsRoute, newTicketRoute, ticketRoute, queueRoute, reportsRoute])]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });
 

@@ -17,6 +17,7 @@ import { ticketWorkflowId } from '../../workflows/messages';
 import type { NotificationAudience, TicketChange, TicketChangeResult, TicketRowPatch, TicketWorkflowInput } from '../../workflows/types';
 import { dispatchAfterCommit } from '../mail/dispatch';
 import type { Notifier } from './live';
+import { foldReportFacts } from './report-facts';
 
 /** Row fields whose changes are audited one event per field; the rest (due dates, SLA state) are projections. */
 /** Escalation levels are audited by the workflow's own `escalated` events (with trigger and actions). */
@@ -248,6 +249,7 @@ async function applyChange(tx: Tx, change: TicketChange, moved: Set<string>, not
     .update(tickets)
     .set({ ...set, lifecycleSeq: change.seq })
     .where(eq(tickets.id, change.ticketId));
+  await foldReportFacts(tx, change, current, next);
   return { assigneeId: next.assigneeId, assignReason };
 }
 

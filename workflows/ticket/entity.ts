@@ -14,6 +14,7 @@ import { agentReplied, ALL_TARGETS, createSla, markDone, nextDue, projection, re
 import { lifecycleView, ruleSubject, type LifecycleView } from '../lifecycle/view';
 import type { ChildTicketChange, PublicReply } from '../messages';
 import { addBusinessDays } from '../sla/calendar';
+import { accruedAt, isStopped, slaState as clockSlaState, type SlaClockState } from '../sla/clock';
 import { DEFAULT_LIFECYCLE_SETTINGS, FALLBACK_CALENDAR } from '../sla/policy';
 import type {
   Actor,
@@ -23,7 +24,9 @@ import type {
   LifecycleSettings,
   LiveEventDraft,
   ScreeningResult,
+  SlaClockFigures,
   TicketChange,
+  TicketFactsPatch,
   TicketContext,
   TicketRowPatch,
   TicketState,
@@ -523,6 +526,20 @@ export class TicketEntity {
       closedAt: state.closedAt,
       autoCloseAt: state.autoCloseAt,
     };
+  }
+
+  /** The SLA clocks' figures as of `at`, for the reports (a pure reading of the state). */
+  factsAt(at: number): TicketFactsPatch {
+    const { sla } = this.state;
+    if (!sla) return { at, paused: false, firstResponse: null, resolution: null };
+    const cal = sla.policy.calendar;
+    const figures = (clock: SlaClockState): SlaClockFigures => {
+      const elapsedMs = accruedAt(clock, at, cal);
+      const state = clockSlaState(clock);
+      const stopped = isStopped(clock);
+      return { elapsedMs, targetMs: clock.targetMs, cycle: clock.cycle, stopped, met: stopped && clock.met === true, breached: state === 'breached', atRisk: state === 'at_risk' };
+    };
+    return { at, paused: sla.policy.pausedStatuses.includes(this.state.status), firstResponse: figures(sla.clocks.first_response), resolution: figures(sla.clocks.resolution) };
   }
 
   searchAttributes(at: number): SearchAttributeValues {

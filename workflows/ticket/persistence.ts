@@ -59,6 +59,7 @@ export class TicketStore {
     const { state } = ticket;
     const at = this.run.now();
     const set = ticket.rowProjection(at);
+    const facts = ticket.factsAt(at);
     const changes: TicketChange[] = steps.map(({ kind, options }) => {
       state.seq += 1;
       return {
@@ -73,6 +74,7 @@ export class TicketStore {
         events: options.events,
         notifications: options.notifications,
         autoAssign: options.autoAssign,
+        facts,
       };
     });
     const results = changes.length === 1 ? [await db.applyTicketChange(changes[0]!)] : await db.applyTicketChanges(changes);

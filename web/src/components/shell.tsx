@@ -39,6 +39,11 @@ function Shell() {
                 Queue
               </Link>
             )}
+            {(me.role === 'supervisor' || me.role === 'admin') && (
+              <Link to="/reports" search={{ days: 30 }} className={navLink}>
+                Reports
+              </Link>
+            )}
             <Link to="/tickets" search={{ view: 'mine' }} activeOptions={{ exact: true, includeSearch: false }} className={navLink}>
               My tickets
             </Link>

@@ -9,6 +9,7 @@ import { Failed, Loading } from '../components/states';
 import { StatusBadge, Time } from '../components/ticket-bits';
 import { Conversation } from '../components/conversation';
 import { LifecycleActions } from '../components/lifecycle-actions';
+import { RatingWidget } from '../components/rating';
 import { Timeline } from '../components/timeline';
 import { priorityWords } from '../lib/format';
 import { trpc, type TicketView } from '../trpc';
@@ -38,6 +39,7 @@ function TicketPage() {
         </div>
       </header>
       <LifecycleActions ticketId={ticketId} staff={staff} />
+      {(ticket.data.status === 'resolved' || ticket.data.status === 'closed') && ticket.data.requester.id === me.id && <RatingWidget ticketId={ticketId} />}
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="flex flex-col gap-6 lg:col-span-2">
           <section aria-labelledby="description-title" className="rounded-lg border border-slate-200 p-4 dark:border-slate-800">

@@ -1,0 +1,185 @@
+/**
+ * Satisfaction (CSAT): the requester rates a resolved ticket 1–5 with a comment, once per
+ * resolution cycle (a reopen starts the next), changeable for 7 days. A low rating (≤ 2) notifies
+ * the supervisors of the ticket's department (admins when it has none). The rating is folded into
+ * the reports' facts in the same transaction. Also: agents' verdicts on AI suggestions, and the
+ * signed one-click link the resolution mail carries (`/rate/<token>?score=N`).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { aiSuggestionRatings, aiSuggestions, notifications, ticketEvents, ticketFacts, ticketRatings, tickets, users } from '../../db/schema';
+import type { SessionUser } from '../auth/session';
+import { ticketAccess } from '../access';
+
+/** How long a rating may be changed after it was first given. */
+export const RATING_CHANGE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+/** Ratings at or below this notify the department's supervisors. */
+export const LOW_RATING = 2;
+/** How long a one-click rating link works after it was issued. */
+export const RATING_LINK_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+export type RatingView = { ticketId: string; cycle: number; score: number; comment: string | null; createdAt: Date; updatedAt: Date; changeableUntil: Date };
+/** What the requester may do now: rate (or change their rating) and which cycle it is. */
+export type RatingState = { canRate: boolean; cycle: number; rating: RatingView | null; reason: string | null };
+
+const toView = (row: typeof ticketRatings.$inferSelect): RatingView => ({
+  ticketId: row.ticketId,
+  cycle: row.cycle,
+  score: row.score,
+  comment: row.comment,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+  changeableUntil: new Date(row.createdAt.getTime() + RATING_CHANGE_WINDOW_MS),
+});
+
+/** The ticket's resolution cycle: 1, +1 per reopen (its audit trail: each reopen writes one `reopened` event for the status). */
+async function resolutionCycle(db: Db, ticketId: string): Promise<number> {
+  const [row] = await db
+    .select({ reopens: sql<number>`count(*)::int` })
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.kind, 'reopened'), eq(ticketEvents.field, 'status')));
+  return 1 + (row?.reopens ?? 0);
+}
+
+export async function ratingState(db: Db, user: SessionUser, ticketId: string, now = new Date()): Promise<RatingState> {
+  const access = await ticketAccess(db, user, ticketId);
+  const cycle = await resolutionCycle(db, ticketId);
+  const [row] = await db
+    .select()
+    .from(ticketRatings)
+    .where(and(eq(ticketRatings.ticketId, ticketId), eq(ticketRatings.cycle, cycle)));
+  const rating = row ? toView(row) : null;
+  let reason: string | null = null;
+  if (access.requesterId !== user.id) reason = 'Only the requester rates a ticket.';
+  else if (access.status !== 'resolved' && access.status !== 'closed') reason = 'A ticket is rated once it is resolved.';
+  else if (rating && rating.changeableUntil.getTime() < now.getTime()) reason = 'A rating can be changed for 7 days.';
+  return { canRate: reason === null, cycle, rating, reason };
+}
+
+/** Rates (or re-rates, within 7 days) the ticket's current resolution; the requester only. */
+export async function rateTicket(db: Db, user: SessionUser, input: { ticketId: string; score: number; comment?: string | null }, now = new Date()): Promise<RatingView> {
+  const state = await ratingState(db, user, input.ticketId, now);
+  if (!state.canRate) throw new TRPCError({ code: state.reason?.startsWith('Only') ? 'FORBIDDEN' : 'BAD_REQUEST', message: state.reason! });
+  const comment = input.comment?.trim() || null;
+  return db.transaction(async (tx) => {
+    const [saved] = await tx
+      .insert(ticketRatings)
+      .values({ ticketId: input.ticketId, cycle: state.cycle, requesterId: user.id, score: input.score, comment })
+      .onConflictDoUpdate({ target: [ticketRatings.ticketId, ticketRatings.cycle], set: { score: input.score, comment, updatedAt: now } })
+      .returning();
+    await tx.update(ticketFacts).set({ rating: input.score, ratedAt: now }).where(eq(ticketFacts.ticketId, input.ticketId));
+    const wasLow = state.rating !== null && state.rating.score <= LOW_RATING;
+    if (input.score <= LOW_RATING && !wasLow) await notifyLowRating(tx, input.ticketId, state.cycle, input.score, comment);
+    return toView(saved!);
+  });
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Tells the supervisors of the ticket's department (the admins when it has none) about a low rating, once per cycle. */
+async function notifyLowRating(tx: Tx, ticketId: string, cycle: number, score: number, comment: string | null): Promise<void> {
+  const [ticket] = await tx.select({ number: tickets.number, title: tickets.title, departmentId: tickets.departmentId }).from(tickets).where(eq(tickets.id, ticketId));
+  if (!ticket) return;
+  const supervisors = ticket.departmentId
+    ? await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.role, 'supervisor'), eq(users.active, true), eq(users.departmentId, ticket.departmentId)))
+    : [];
+  const recipients =
+    supervisors.length > 0
+      ? supervisors
+      : await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.role, 'admin'), eq(users.active, true)));
+  if (recipients.length === 0) return;
+  await tx
+    .insert(notifications)
+    .values(
+      recipients.map((r) => ({
+        userId: r.id,
+        ticketId,
+        kind: 'low_rating',
+        title: `Ticket #${ticket.number} was rated ${score}/5`,
+        body: comment ? `${ticket.title}: “${comment.slice(0, 200)}”` : ticket.title,
+        data: { link: `/tickets/${ticket.number}`, ticketNumber: ticket.number, score, cycle },
+        dedupeKey: `ticket-${ticket.number}#n/low-rating/${cycle}/${r.id}`,
+      })),
+    )
+    .onConflictDoNothing();
+}
+
+/** An agent's verdict on an AI suggestion they were shown (staff of its ticket). */
+export async function rateSuggestion(db: Db, user: SessionUser, input: { suggestionId: number; helpful: boolean }): Promise<{ suggestionId: number; helpful: boolean }> {
+  const [suggestion] = await db.select({ id: aiSuggestions.id, ticketId: aiSuggestions.ticketId }).from(aiSuggestions).where(eq(aiSuggestions.id, input.suggestionId));
+  if (!suggestion) throw new TRPCError({ code: 'NOT_FOUND', message: `Suggestion ${input.suggestionId} was not found.` });
+  const access = await ticketAccess(db, user, suggestion.ticketId).catch(() => null);
+  if (!access) throw new TRPCError({ code: 'NOT_FOUND', message: `Suggestion ${input.suggestionId} was not found.` });
+  if (!access.caps.staff) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only staff of the ticket rate its AI suggestions.' });
+  await db
+    .insert(aiSuggestionRatings)
+    .values({ suggestionId: input.suggestionId, userId: user.id, helpful: input.helpful })
+    .onConflictDoUpdate({ target: [aiSuggestionRatings.suggestionId, aiSuggestionRatings.userId], set: { helpful: input.helpful, updatedAt: new Date() } });
+  return input;
+}
+
+// -------------------------------------------------------------------------------------------------
+// The one-click link: `/rate/<token>?score=N`. The token names the ticket, the resolution cycle and
+// the requester, with an expiry, signed with HMAC-SHA-256 under a key derived from the API's room
+// token secret (a separate purpose label, so neither token verifies as the other).
+
+export type RatingLinkClaims = { ticketId: string; cycle: number; requesterId: string; expiresAt: number };
+
+const linkKey = (secret: string) => createHmac('sha256', secret).update('deskflow rating link v1').digest();
+const b64 = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
+
+export function signRatingToken(claims: RatingLinkClaims, secret: string): string {
+  const body = b64(JSON.stringify([claims.ticketId, claims.cycle, claims.requesterId, claims.expiresAt]));
+  return `${body}.${b64(createHmac('sha256', linkKey(secret)).update(body).digest())}`;
+}
+
+/** The claims of a genuine, unexpired token; null otherwise (whatever is wrong with it). */
+export function verifyRatingToken(token: string, secret: string, now = Date.now()): RatingLinkClaims | null {
+  const [body, signature, extra] = token.split('.');
+  if (!body || !signature || extra !== undefined || token.length > 400) return null;
+  const expected = createHmac('sha256', linkKey(secret)).update(body).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  try {
+    const [ticketId, cycle, requesterId, expiresAt] = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as [string, number, string, number];
+    if (typeof ticketId !== 'string' || typeof requesterId !== 'string' || !Number.isInteger(cycle) || typeof expiresAt !== 'number' || expiresAt < now) return null;
+    return { ticketId, cycle, requesterId, expiresAt };
+  } catch {
+    return null;
+  }
+}
+
+/** The link the resolution mail carries for one score: `<appUrl>/rate/<token>?score=N`. */
+export function ratingLink(appUrl: string, token: string, score: number): string {
+  return `${appUrl.replace(/\/$/, '')}/rate/${token}?score=${score}`;
+}
+
+/** A token for the ticket's current resolution cycle (what the resolution mail calls). */
+export async function issueRatingToken(db: Db, ticketId: string, secret: string, now = Date.now()): Promise<string | null> {
+  const [ticket] = await db.select({ requesterId: tickets.requesterId }).from(tickets).where(eq(tickets.id, ticketId));
+  if (!ticket) return null;
+  return signRatingToken({ ticketId, cycle: await resolutionCycle(db, ticketId), requesterId: ticket.requesterId, expiresAt: now + RATING_LINK_TTL_MS }, secret);
+}
+
+/**
+ * Rates through a link, without signing in: the token stands for the requester, for the cycle it
+ * was issued for. A link of an earlier cycle (the ticket was reopened since) is refused.
+ */
+export async function rateByToken(db: Db, secret: string, input: { token: string; score: number; comment?: string | null }, now = new Date()): Promise<RatingView> {
+  const claims = verifyRatingToken(input.token, secret, now.getTime());
+  if (!claims) throw new TRPCError({ code: 'BAD_REQUEST', message: 'This rating link is not valid or has expired.' });
+  const [requester] = await db.select({ id: users.id, role: users.role, departmentId: users.departmentId, active: users.active }).from(users).where(eq(users.id, claims.requesterId));
+  if (!requester || !requester.active) throw new TRPCError({ code: 'BAD_REQUEST', message: 'This rating link is not valid or has expired.' });
+  if ((await resolutionCycle(db, claims.ticketId)) !== claims.cycle) throw new TRPCError({ code: 'BAD_REQUEST', message: 'The ticket was reopened since this link was sent; rate it in the portal.' });
+  // The requester's own ticket: the access rule needs no staff departments for that.
+  const asRequester = { id: requester.id, role: requester.role, staffDepartmentIds: [] } as unknown as SessionUser;
+  return rateTicket(db, asRequester, { ticketId: claims.ticketId, score: input.score, comment: input.comment }, now);
+}

@@ -1,0 +1,140 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, smallint, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { OPEN_STATUSES } from '../../domain/vocabulary';
+import { createdAt, timestamptz, updatedAt } from './columns';
+import { priorityEnum, ticketStatusEnum } from './enums';
+import { users } from './org';
+import { aiSuggestions } from './lifecycle';
+import { tickets } from './tickets';
+
+/**
+ * One row per ticket: what the reports aggregate, kept current in the same transaction as the
+ * ticket's audit events (worker/activities/report-facts.ts, from every lifecycle change; the API
+ * for the building and ratings). Dimensions are the ticket's current ones; SLA figures are the
+ * workflow's clocks in business milliseconds as of the ticket's last change.
+ */
+export const ticketFacts = pgTable(
+  'ticket_facts',
+  {
+    ticketId: uuid('ticket_id')
+      .primaryKey()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    /** The workflow's instant of the ticket's first lifecycle change (its opening). */
+    createdAt: timestamptz('created_at').notNull(),
+    status: ticketStatusEnum('status').notNull(),
+    priority: priorityEnum('priority').notNull(),
+    category: text('category'),
+    departmentId: uuid('department_id'),
+    buildingId: uuid('building_id'),
+    assigneeId: uuid('assignee_id'),
+    slaPolicyId: uuid('sla_policy_id'),
+    firstRespondedAt: timestamptz('first_responded_at'),
+    /** The latest resolution. */
+    resolvedAt: timestamptz('resolved_at'),
+    closedAt: timestamptz('closed_at'),
+    /** First response clock: business ms accrued, its target, and how it ended (null: no SLA). */
+    firstResponseMs: bigint('first_response_ms', { mode: 'number' }),
+    firstResponseTargetMs: bigint('first_response_target_ms', { mode: 'number' }),
+    firstResponseMet: boolean('first_response_met'),
+    firstResponseBreached: boolean('first_response_breached').notNull().default(false),
+    firstResponseAtRisk: boolean('first_response_at_risk').notNull().default(false),
+    /** Resolution clock, this cycle; `resolutionPriorMs` sums the cycles before the latest reopen. */
+    resolutionMs: bigint('resolution_ms', { mode: 'number' }),
+    resolutionPriorMs: bigint('resolution_prior_ms', { mode: 'number' }).notNull().default(0),
+    resolutionTargetMs: bigint('resolution_target_ms', { mode: 'number' }),
+    resolutionCycle: integer('resolution_cycle').notNull().default(1),
+    resolutionMet: boolean('resolution_met'),
+    resolutionBreached: boolean('resolution_breached').notNull().default(false),
+    resolutionAtRisk: boolean('resolution_at_risk').notNull().default(false),
+    /** Wall-clock ms spent in the policy's paused statuses (waiting on someone else), and since when it is paused now. */
+    pausedMs: bigint('paused_ms', { mode: 'number' }).notNull().default(0),
+    pausedSince: timestamptz('paused_since'),
+    reopenCount: integer('reopen_count').notNull().default(0),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    /** Ever held by screening for review. */
+    heldForReview: boolean('held_for_review').notNull().default(false),
+    /** Triaged automatically (rules or model) … */
+    aiTriaged: boolean('ai_triaged').notNull().default(false),
+    /** … and later reclassified by a person (department, category or priority changed). */
+    triageOverridden: boolean('triage_overridden').notNull().default(false),
+    /** The requester's latest rating (1–5) of the latest resolution. */
+    rating: smallint('rating'),
+    ratedAt: timestamptz('rated_at'),
+    /** The workflow's sequence number of the last change folded in (a retried change is folded once). */
+    lifecycleSeq: integer('lifecycle_seq').notNull().default(0),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('ticket_facts_created_idx').on(t.createdAt),
+    index('ticket_facts_resolved_idx').on(t.resolvedAt),
+    index('ticket_facts_assignee_created_idx').on(t.assigneeId, t.createdAt),
+    index('ticket_facts_department_created_idx').on(t.departmentId, t.createdAt),
+    // The backlog: open tickets only (a small part of the table).
+    index('ticket_facts_open_idx')
+      .on(t.createdAt)
+      .where(sql`${t.status} in (${sql.raw(OPEN_STATUSES.map((s) => `'${s}'`).join(', '))})`),
+  ],
+);
+
+/**
+ * Daily event counts per day (in the organisation's timezone, as of the write) and the ticket's
+ * dimensions at the event: tickets opened, resolved and reopened. Incremented by upserts in the
+ * transaction that writes the event, so concurrent changes add up exactly.
+ */
+export const reportDaily = pgTable(
+  'report_daily',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    day: date('day', { mode: 'string' }).notNull(),
+    departmentId: uuid('department_id'),
+    category: text('category'),
+    priority: priorityEnum('priority').notNull(),
+    buildingId: uuid('building_id'),
+    assigneeId: uuid('assignee_id'),
+    slaPolicyId: uuid('sla_policy_id'),
+    created: integer('created').notNull().default(0),
+    resolved: integer('resolved').notNull().default(0),
+    reopened: integer('reopened').notNull().default(0),
+  },
+  (t) => [unique('report_daily_key').on(t.day, t.departmentId, t.category, t.priority, t.buildingId, t.assigneeId, t.slaPolicyId).nullsNotDistinct(), index('report_daily_day_idx').on(t.day)],
+);
+
+/** A requester's satisfaction rating of one resolution cycle of their ticket (1–5, a comment); changeable for 7 days. */
+export const ticketRatings = pgTable(
+  'ticket_ratings',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    /** 1 for the first resolution, +1 after every reopen. */
+    cycle: integer('cycle').notNull(),
+    requesterId: uuid('requester_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    score: smallint('score').notNull(),
+    comment: text('comment'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('ticket_ratings_cycle_key').on(t.ticketId, t.cycle), check('ticket_ratings_score_range', sql`${t.score} between 1 and 5`)],
+);
+
+/** An agent's verdict on an AI suggestion: helpful or not (one per agent and suggestion, changeable). */
+export const aiSuggestionRatings = pgTable(
+  'ai_suggestion_ratings',
+  {
+    suggestionId: bigint('suggestion_id', { mode: 'number' })
+      .notNull()
+      .references(() => aiSuggestions.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    helpful: boolean('helpful').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.suggestionId, t.userId] })],
+);
+
+export type TicketFacts = typeof ticketFacts.$inferSelect;
+export type TicketRating = typeof ticketRatings.$inferSelect;
