@@ -3,7 +3,7 @@
  * pushes `{ type: 'notifications', unread }` whenever notifications are written or read. The
  * count goes straight into notification.unreadCount's cache (the bell), and the lists are marked
  * stale so an open notification page shows the new one. The channel does not send the count on
- * (re)connect, so each welcome reads it again. Loaded on demand: the first page does not carry it.
+ * (re)connect, so each welcome reads the count and the lists again. Loaded on demand: the first page does not carry it.
  */
 import { connectRoom, type RoomClient } from '../../../realtime/client';
 import { queryClient, trpc, trpcClient } from '../trpc';
@@ -27,8 +27,11 @@ export function connectNotificationChannel(): () => void {
         },
       });
       client.onFrame((frame) => {
-        if (frame.type === 'welcome') void queryClient.invalidateQueries({ queryKey: trpc.notification.unreadCount.queryKey() });
-        else if (frame.type === 'notifications') {
+        // (Re)connected: what was pushed meanwhile was missed; read the count and the lists again.
+        if (frame.type === 'welcome') {
+          void queryClient.invalidateQueries({ queryKey: trpc.notification.unreadCount.queryKey() });
+          void queryClient.invalidateQueries({ queryKey: trpc.notification.list.pathKey() });
+        } else if (frame.type === 'notifications') {
           queryClient.setQueryData(trpc.notification.unreadCount.queryKey(), { unread: frame.unread });
           void queryClient.invalidateQueries({ queryKey: trpc.notification.list.pathKey() });
         }

@@ -45,7 +45,7 @@ function AvailabilityPage() {
         ) : (
           <div className={cardClass}>
             <Summary view={mine.data} />
-            <AvailabilityForm key={JSON.stringify(mine.data)} view={mine.data} who="your" save={(change) => saveAvailability({ mine: true, change })} />
+            <AvailabilityForm view={mine.data} who="your" save={(change) => saveAvailability({ mine: true, change })} />
           </div>
         )}
       </section>

@@ -1,5 +1,5 @@
 /** Pieces of the business calendar screens: the timezone picker and the week in words. */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Button as AriaButton, ComboBox, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
 import type { WeeklyInterval } from '../../../../domain/vocabulary';
 import { errorClass, fieldClass, hintClass, inputClass, labelClass } from '../../components/fields';
@@ -15,15 +15,26 @@ function timeZones(): string[] {
 
 /** Type to filter ("lon" finds Europe/London); only a listed zone can be chosen. */
 export function TimezonePicker({ value, onChange, error }: { value: string; onChange: (zone: string) => void; error?: string | null | undefined }) {
-  const items = useMemo(() => timeZones().map((zone) => ({ id: zone, name: zone.replaceAll('_', ' ') })), []);
+  const zones = useMemo(() => timeZones().map((zone) => ({ id: zone, name: zone.replaceAll('_', ' ') })), []);
+  const nameOf = (zone: string) => zone.replaceAll('_', ' ');
+  // The typed text is ours too: the list is filtered by it, and it shows the chosen zone otherwise.
+  const [text, setText] = useState(nameOf(value));
+  const needle = text.trim().toLowerCase();
+  const items = needle === '' || text === nameOf(value) ? zones : zones.filter((zone) => zone.name.toLowerCase().includes(needle));
   return (
     <ComboBox
-      defaultItems={items}
+      items={items}
       selectedKey={value}
-      onSelectionChange={(key) => key !== null && onChange(String(key))}
+      inputValue={text}
+      onInputChange={setText}
+      onSelectionChange={(key) => {
+        if (key === null) return;
+        onChange(String(key));
+        setText(nameOf(String(key)));
+      }}
       isInvalid={Boolean(error)}
       validationBehavior="aria"
-      menuTrigger="focus"
+      menuTrigger="input"
       className={fieldClass}
     >
       <Label className={labelClass}>Timezone</Label>

@@ -38,7 +38,7 @@ function CalendarPage() {
   if (calendars.isError) return <Failed error={calendars.error} retry={() => void calendars.refetch()} />;
   const calendar = calendars.data.find((c) => c.id === calendarId);
   if (!calendar) return <Failed error={new Error('There is no such calendar; it may have been deleted.')} retry={() => void calendars.refetch()} />;
-  return <CalendarEditor key={`${calendar.id}:${calendar.version}`} calendar={calendar} />;
+  return <CalendarEditor key={calendar.id} calendar={calendar} />;
 }
 
 type Row = WeeklyInterval & { key: string };

@@ -27,19 +27,13 @@ function SettingsPage() {
       <h1 id="settings-title" className="text-2xl font-bold">
         Settings
       </h1>
-      {settings.isPending ? (
-        <Loading what="settings" />
-      ) : settings.isError ? (
-        <Failed error={settings.error} retry={() => void settings.refetch()} />
-      ) : (
-        <OrganisationForm key={JSON.stringify(settings.data)} settings={settings.data} />
-      )}
+      {settings.isPending ? <Loading what="settings" /> : settings.isError ? <Failed error={settings.error} retry={() => void settings.refetch()} /> : <OrganisationForm settings={settings.data} />}
       {lifecycle.isPending ? (
         <Loading what="lifecycle settings" />
       ) : lifecycle.isError ? (
         <Failed error={lifecycle.error} retry={() => void lifecycle.refetch()} />
       ) : (
-        <LifecycleForm key={lifecycle.data.configVersion} settings={lifecycle.data} />
+        <LifecycleForm settings={lifecycle.data} />
       )}
     </section>
   );

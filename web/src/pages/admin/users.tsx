@@ -78,7 +78,7 @@ function Users() {
               <caption className="sr-only">People, by name</caption>
               <thead>
                 <tr>
-                  <th className={thClass}>Person</th>
+                  <th className={`${thClass} min-w-52`}>Person</th>
                   <th className={thClass}>Role</th>
                   <th className={thClass}>Department</th>
                   <th className={thClass}>Status</th>
