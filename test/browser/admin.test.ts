@@ -222,7 +222,7 @@ describe('the console for admins, notifications and availability', () => {
       await checkPage(context, '/admin/buildings', 'admin-buildings', (p) => p.getByRole('heading', { name: 'New building' }).waitFor());
       await checkPage(context, '/admin/categories', 'admin-categories', (p) => p.getByRole('heading', { name: 'New category' }).waitFor());
       await checkPage(context, '/admin/templates', 'admin-templates', (p) => p.getByRole('heading', { name: 'New template' }).waitFor());
-      await checkPage(context, '/admin/settings', 'admin-settings', (p) => p.getByRole('button', { name: 'Save lifecycle settings' }).waitFor());
+      await checkPage(context, '/admin/settings', 'admin-settings', (p) => p.getByRole('table', { name: /notification defaults/ }).waitFor());
       await checkPage(context, '/admin/tokens', 'admin-tokens', (p) => p.getByRole('heading', { name: 'New token' }).waitFor());
       await checkPage(
         context,

@@ -5,11 +5,12 @@
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { createLazyRoute, Link } from '@tanstack/react-router';
-import { emailDeliveries, type EmailDelivery, type NotificationKind } from '../../../domain/vocabulary';
+import { emailDeliveries } from '../../../domain/vocabulary';
 import { ControlledSelect, Toggle, mutedClass, tableClass, tdClass, thClass } from '../components/controls';
 import { Button, FormAlert } from '../components/fields';
 import { Failed, Loading } from '../components/states';
 import { apiProblem } from '../lib/errors';
+import { deliveryWords, kindWords } from '../lib/notification-words';
 import { queryClient, trpc, type RouterInputs, type RouterOutputs } from '../trpc';
 
 export const Route = createLazyRoute('/_authed/notifications/preferences')({ component: Preferences });
@@ -17,20 +18,6 @@ export const Route = createLazyRoute('/_authed/notifications/preferences')({ com
 type Preference = RouterOutputs['notification']['preferences']['preferences'][number];
 type Change = RouterInputs['notification']['setPreferences']['preferences'][number];
 
-export const kindWords: Record<NotificationKind, { name: string; what: string }> = {
-  assigned: { name: 'Assigned to you', what: 'A ticket was assigned to you.' },
-  message: { name: 'New replies', what: 'A public reply on a ticket you filed or watch.' },
-  mention: { name: 'Mentions', what: 'Someone mentioned you in a reply or note.' },
-  sla_warning: { name: 'SLA warnings', what: 'A target is close to being missed.' },
-  sla_breached: { name: 'SLA breaches', what: 'A target was missed.' },
-  sla_overdue: { name: 'Still overdue', what: 'A missed target is still not met.' },
-  escalated: { name: 'Escalations', what: 'A ticket was escalated to you or your team.' },
-  resolved: { name: 'Resolved', what: 'Your ticket was resolved: confirm or reopen it.' },
-  review_needed: { name: 'Held for review', what: 'A message in your department was held by screening.' },
-  needs_triage: { name: 'Needs triage', what: 'A ticket in your department needs a person to route it.' },
-};
-
-export const deliveryWords: Record<EmailDelivery, string> = { immediately: 'Right away', daily_digest: 'In a daily digest', never: 'Never' };
 const deliveryOptions = emailDeliveries.map((id) => ({ id, name: deliveryWords[id] }));
 
 function Preferences() {

@@ -1,15 +1,18 @@
 /**
  * Organisation settings (admin.settings: sign-up, ticket rate limit, comment edit window,
- * notification retention) and the ticket lifecycle settings (admin.sla.settings: auto-close,
- * reopen window, parent/child rule, triage confidence). Each form saves only its own fields.
+ * notification retention), the ticket lifecycle settings (admin.sla.settings: auto-close,
+ * reopen window, parent/child rule, triage confidence) and the organisation's notification
+ * defaults (admin.notificationDefaults). Each form saves only its own fields.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { createLazyRoute } from '@tanstack/react-router';
 import { useState } from 'react';
-import { ControlledText, Saved, Toggle, cardClass } from '../../components/controls';
+import { emailDeliveries, type EmailDelivery, type NotificationKind } from '../../../../domain/vocabulary';
+import { ControlledSelect, ControlledText, Saved, Toggle, cardClass, mutedClass, tableClass, tdClass, thClass } from '../../components/controls';
 import { Button, FormAlert } from '../../components/fields';
 import { Failed, Loading } from '../../components/states';
 import { apiProblem } from '../../lib/errors';
+import { deliveryWords, kindWords } from '../../lib/notification-words';
 import { queryClient, trpc, type RouterOutputs } from '../../trpc';
 
 export const Route = createLazyRoute('/_authed/admin/settings')({ component: SettingsPage });
@@ -35,6 +38,7 @@ function SettingsPage() {
       ) : (
         <LifecycleForm settings={lifecycle.data} />
       )}
+      <NotificationDefaults />
     </section>
   );
 }
@@ -158,5 +162,69 @@ function LifecycleForm({ settings }: { settings: Lifecycle }) {
       </Button>
       <Saved message={save.isSuccess ? 'Saved. Open tickets follow the new settings from now on.' : null} />
     </form>
+  );
+}
+
+/** The organisation's default per notification kind, for everyone who did not choose (admin.notificationDefaults). */
+function NotificationDefaults() {
+  const defaults = useQuery(trpc.admin.notificationDefaults.get.queryOptions());
+  const key = trpc.admin.notificationDefaults.get.queryKey();
+  const save = useMutation(trpc.admin.notificationDefaults.set.mutationOptions({ onSuccess: (saved) => queryClient.setQueryData(key, saved) }));
+  const change = (next: { kind: NotificationKind; inApp: boolean; email: EmailDelivery }) => save.mutate({ defaults: [next] });
+  return (
+    <section aria-labelledby="defaults-title" className={`${cardClass} flex flex-col gap-3`}>
+      <h2 id="defaults-title" className="text-lg font-semibold">
+        Notification defaults
+      </h2>
+      <p className={`text-sm ${mutedClass}`}>For everyone who has not chosen otherwise in their own preferences. Changes save at once.</p>
+      <FormAlert message={save.error ? apiProblem(save.error).message : null} />
+      {defaults.isPending ? (
+        <Loading what="notification defaults" />
+      ) : defaults.isError ? (
+        <Failed error={defaults.error} retry={() => void defaults.refetch()} />
+      ) : (
+        <div className="overflow-x-auto">
+          <table className={tableClass}>
+            <caption className="sr-only">The organisation&apos;s notification defaults per kind</caption>
+            <thead>
+              <tr>
+                <th className={thClass}>Kind</th>
+                <th className={thClass}>In the app</th>
+                <th className={thClass}>Email</th>
+              </tr>
+            </thead>
+            <tbody>
+              {defaults.data.defaults.map((d) => {
+                const words = kindWords[d.kind];
+                return (
+                  <tr key={d.kind}>
+                    <td className={tdClass}>
+                      <span className="block font-medium">{words.name}</span>
+                      <span className={`block ${mutedClass}`}>{d.builtIn ? 'Built-in default' : 'Set by an admin'}</span>
+                    </td>
+                    <td className={tdClass}>
+                      <Toggle label={`Show ${words.name.toLowerCase()} in the app by default`} isSelected={d.inApp} onChange={(inApp) => change({ kind: d.kind, inApp, email: d.email })} />
+                    </td>
+                    <td className={tdClass}>
+                      <ControlledSelect
+                        label={`Default email for ${words.name.toLowerCase()}`}
+                        hideLabel
+                        value={d.email}
+                        options={emailDeliveries.map((id) => ({ id, name: deliveryWords[id] }))}
+                        onChange={(email) => {
+                          const delivery = emailDeliveries.find((e) => e === email);
+                          if (delivery && delivery !== d.email) change({ kind: d.kind, inApp: d.inApp, email: delivery });
+                        }}
+                        className="w-48"
+                      />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }
