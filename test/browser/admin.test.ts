@@ -203,8 +203,10 @@ describe('the console for admins, notifications and availability', () => {
         await page.getByRole('button', { name: 'Create policy' }).click();
         await page.getByText('First response minutes must be more than 0 minutes.').waitFor();
         await page.getByLabel('First response', { exact: true }).fill('30');
+        await page.getByLabel('Warn at (percent of the target used)').fill('50, 80, 100');
         await page.getByRole('button', { name: 'Create policy' }).click();
         await page.getByRole('list', { name: 'SLA policies' }).getByText('First response 30 min', { exact: false }).waitFor();
+        await page.getByRole('list', { name: 'SLA policies' }).getByText('warns at 50 %, 80 %, 100 %', { exact: false }).waitFor();
       });
       const admin = await api.signIn(demo.admin);
       const office = (await admin.api.admin.sla.calendar.list.query()).find((c) => c.name === 'Head office')!;

@@ -6,12 +6,12 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { createLazyRoute, Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import { priorities } from '../../../../domain/vocabulary';
+import { DEFAULT_PAUSED_STATUSES, PAUSABLE_STATUSES, priorities, type TicketStatus } from '../../../../domain/vocabulary';
 import { ConfirmButton, ControlledSelect, ControlledText, Toggle, cardClass, mutedClass, type Option } from '../../components/controls';
 import { Button, FormAlert } from '../../components/fields';
 import { Empty, Failed, Loading } from '../../components/states';
 import { apiProblem } from '../../lib/errors';
-import { priorityWords } from '../../lib/format';
+import { priorityWords, statusLabel } from '../../lib/format';
 import { queryClient, trpc, type RouterOutputs } from '../../trpc';
 import { describeWeek, TimezonePicker } from './calendar-bits';
 
@@ -113,7 +113,10 @@ function PolicyItem({ policy, calendars, departments }: { policy: Policy; calend
             <p>
               First response {duration(policy.firstResponseMinutes)} · next response {duration(policy.nextResponseMinutes)} · resolution {duration(policy.resolutionMinutes)}
             </p>
-            <p className={mutedClass}>Calendar: {calendar?.name ?? 'unknown'}</p>
+            <p className={mutedClass}>
+              Calendar: {calendar?.name ?? 'unknown'} · warns at {policy.thresholds.map((t) => `${t} %`).join(', ')}
+              {policy.pausedStatuses.length > 0 && ` · paused while ${policy.pausedStatuses.map((status) => statusLabel(status, true).toLowerCase()).join(' or ')}`}
+            </p>
           </div>
           <div className="flex flex-wrap items-start gap-2">
             <Button tone="secondary" onPress={() => setEditing(true)} aria-label={`Edit ${policy.name}`}>
@@ -149,6 +152,8 @@ function PolicyForm({ policy, calendars, departments, onDone }: { policy: Policy
   const [first, setFirst] = useState(String(policy?.firstResponseMinutes ?? 60));
   const [next, setNext] = useState(String(policy?.nextResponseMinutes ?? 240));
   const [resolution, setResolution] = useState(String(policy?.resolutionMinutes ?? 1440));
+  const [thresholds, setThresholds] = useState((policy?.thresholds ?? [80, 100]).join(', '));
+  const [paused, setPaused] = useState<TicketStatus[]>(policy?.pausedStatuses ?? [...DEFAULT_PAUSED_STATUSES]);
   const done = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.admin.sla.policy.list.queryKey() });
     onDone();
@@ -180,6 +185,12 @@ function PolicyForm({ policy, calendars, departments, onDone }: { policy: Policy
           firstResponseMinutes: number(first),
           nextResponseMinutes: number(next),
           resolutionMinutes: number(resolution),
+          // Whole percentages of a target's time at which it warns; 100 is the breach.
+          thresholds: thresholds
+            .split(/[\s,]+/)
+            .filter(Boolean)
+            .map(Number),
+          pausedStatuses: PAUSABLE_STATUSES.filter((status) => paused.includes(status)),
         };
         if (policy) update.mutate({ id: policy.id, ...fields });
         else create.mutate(fields);
@@ -204,6 +215,27 @@ function PolicyForm({ policy, calendars, departments, onDone }: { policy: Policy
         <ControlledText label="Next response" type="number" inputMode="decimal" value={next} onChange={setNext} error={problem?.fields.nextResponseMinutes} />
         <ControlledText label="Resolution" type="number" inputMode="decimal" value={resolution} onChange={setResolution} error={problem?.fields.resolutionMinutes} />
       </fieldset>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <ControlledText
+          label="Warn at (percent of the target used)"
+          value={thresholds}
+          onChange={setThresholds}
+          error={problem?.fields.thresholds}
+          description="Separated by commas; 100 (the breach) must be one of them, e.g. 50, 80, 100."
+        />
+        <fieldset className="flex flex-col gap-1">
+          <legend className="mb-1 text-sm font-medium">The clock pauses while a ticket is</legend>
+          {PAUSABLE_STATUSES.map((status) => (
+            <Toggle
+              key={status}
+              label={statusLabel(status, true)}
+              isSelected={paused.includes(status)}
+              onChange={(on) => setPaused((all) => (on ? [...all, status] : all.filter((s) => s !== status)))}
+            />
+          ))}
+          {problem?.fields.pausedStatuses && <p className="text-sm text-red-700 dark:text-red-300">{problem.fields.pausedStatuses}</p>}
+        </fieldset>
+      </div>
       <Toggle label="Active" isSelected={active} onChange={setActive} />
       <div className="flex gap-2">
         <Button type="submit" isPending={save.isPending}>
