@@ -5,8 +5,9 @@
 import { createRootRoute, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
 // zod/mini: the same schemas at a fraction of the size on the first page (the full zod loads with the ticket page).
 import { z } from 'zod/mini';
-import { ticketStatuses } from '../../domain/vocabulary';
+import { roles, ticketStatuses } from '../../domain/vocabulary';
 import { NotFound } from './components/not-found';
+import { auditTargetTypes } from './lib/admin-vocabulary';
 import { queueViews } from './lib/queue-views';
 import { httpStatusOf, queryClient, trpc } from './trpc';
 
@@ -85,7 +86,104 @@ const reportsRoute = createRoute({
   },
 }).lazy(() => import('./pages/reports').then((m) => m.Route));
 
-const routeTree = rootRoute.addChildren([signInRoute, resetPasswordRoute, authedRoute.addChildren([homeRoute, myTicketsRoute, newTicketRoute, ticketRoute, queueRoute, reportsRoute])]);
+// ---- Notification center, availability and the admin section (each page its own chunk; requesters never load admin code).
+
+const notificationsRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/notifications',
+  validateSearch: z.object({ unread: z.catch(z._default(z.boolean(), false), false) }),
+}).lazy(() => import('./pages/notifications').then((m) => m.Route));
+
+const notificationPreferencesRoute = createRoute({ getParentRoute: () => authedRoute, path: '/notifications/preferences' }).lazy(() => import('./pages/notification-preferences').then((m) => m.Route));
+
+/** Agents set their own availability; supervisors and admins also see their team's. */
+const availabilityRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/availability',
+  beforeLoad: ({ context }) => {
+    if (context.me.role === 'requester') throw redirect({ to: '/tickets' });
+  },
+}).lazy(() => import('./pages/availability').then((m) => m.Route));
+
+/** Admins only: anyone else is sent to their start page (the API refuses them anyway). */
+const adminRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/admin',
+  beforeLoad: ({ context }) => {
+    if (context.me.role !== 'admin') throw redirect({ to: '/' });
+  },
+}).lazy(() => import('./pages/admin/layout').then((m) => m.Route));
+
+const adminIndexRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: '/',
+  beforeLoad: () => {
+    throw redirect({ to: '/admin/users' });
+  },
+});
+
+const adminUsersRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: '/users',
+  validateSearch: z.object({
+    q: z.catch(z.optional(z.string().check(z.maxLength(120))), undefined),
+    role: z.catch(z.optional(z.enum(roles)), undefined),
+    page: z.catch(z._default(z.int().check(z.minimum(0), z.maximum(2000)), 0), 0),
+  }),
+}).lazy(() => import('./pages/admin/users').then((m) => m.Route));
+
+const adminDepartmentsRoute = createRoute({ getParentRoute: () => adminRoute, path: '/departments' }).lazy(() => import('./pages/admin/departments').then((m) => m.Route));
+const adminBuildingsRoute = createRoute({ getParentRoute: () => adminRoute, path: '/buildings' }).lazy(() => import('./pages/admin/buildings').then((m) => m.Route));
+const adminCategoriesRoute = createRoute({ getParentRoute: () => adminRoute, path: '/categories' }).lazy(() => import('./pages/admin/categories').then((m) => m.Route));
+const adminTemplatesRoute = createRoute({ getParentRoute: () => adminRoute, path: '/templates' }).lazy(() => import('./pages/admin/templates').then((m) => m.Route));
+const adminSlaRoute = createRoute({ getParentRoute: () => adminRoute, path: '/sla' }).lazy(() => import('./pages/admin/sla').then((m) => m.Route));
+const adminCalendarRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: '/sla/calendars/$calendarId',
+  params: {
+    parse: ({ calendarId }) => ({ calendarId: z.uuid().parse(calendarId) }),
+    stringify: ({ calendarId }) => ({ calendarId }),
+  },
+}).lazy(() => import('./pages/admin/calendar').then((m) => m.Route));
+const adminSettingsRoute = createRoute({ getParentRoute: () => adminRoute, path: '/settings' }).lazy(() => import('./pages/admin/settings').then((m) => m.Route));
+const adminTokensRoute = createRoute({ getParentRoute: () => adminRoute, path: '/tokens' }).lazy(() => import('./pages/admin/tokens').then((m) => m.Route));
+const adminAuditRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: '/audit',
+  validateSearch: z.object({
+    targetType: z.catch(z.optional(z.enum(auditTargetTypes)), undefined),
+    targetId: z.catch(z.optional(z.string().check(z.maxLength(64))), undefined),
+  }),
+}).lazy(() => import('./pages/admin/audit').then((m) => m.Route));
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  resetPasswordRoute,
+  authedRoute.addChildren([
+    homeRoute,
+    myTicketsRoute,
+    newTicketRoute,
+    ticketRoute,
+    queueRoute,
+    reportsRoute,
+    notificationsRoute,
+    notificationPreferencesRoute,
+    availabilityRoute,
+    adminRoute.addChildren([
+      adminIndexRoute,
+      adminUsersRoute,
+      adminDepartmentsRoute,
+      adminBuildingsRoute,
+      adminCategoriesRoute,
+      adminTemplatesRoute,
+      adminSlaRoute,
+      adminCalendarRoute,
+      adminSettingsRoute,
+      adminTokensRoute,
+      adminAuditRoute,
+    ]),
+  ]),
+]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });
 

@@ -2,6 +2,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi, Link, Outlet, useNavigate } from '@tanstack/react-router';
 import { Button } from './fields';
+import { NotificationBell } from './notification-bell';
 import { queryClient, trpc } from '../trpc';
 
 const authed = getRouteApi('/_authed');
@@ -50,8 +51,19 @@ function Shell() {
             <Link to="/tickets/new" className={navLink}>
               New ticket
             </Link>
+            {staff && (
+              <Link to="/availability" className={navLink}>
+                Availability
+              </Link>
+            )}
+            {me.role === 'admin' && (
+              <Link to="/admin" className={navLink}>
+                Admin
+              </Link>
+            )}
           </nav>
           <div className="ml-auto flex items-center gap-3">
+            <NotificationBell />
             <span className="hidden text-sm text-slate-700 sm:inline dark:text-slate-300">{me.name}</span>
             <Button tone="secondary" onPress={() => signOut.mutate()} isPending={signOut.isPending}>
               Sign out
