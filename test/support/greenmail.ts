@@ -64,6 +64,8 @@ export async function startGreenMail() {
       await client.connect();
       return client;
     },
+    /** What the server printed (for a failing test's message). */
+    output: () => output,
     /** The URL of another folder of the same mailbox. */
     folderUrl(folder: string) {
       return `imap://desk:${password}@127.0.0.1:${imapPort}/${encodeURIComponent(folder)}`;
