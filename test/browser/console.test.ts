@@ -12,6 +12,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { seedDemoHistory } from '../../db/seed-history';
 import { ensureWebConsoleBuilt } from '../../dev-support/web-console';
 import { connectTicketRoom } from '../../realtime/client';
 import { demo, PASSWORD, startApi, type ApiHarness } from '../api/support';
@@ -199,6 +200,54 @@ describe('the web console', () => {
       throw new Error(`${String(error)}\npage errors: ${pageErrors.join('\n') || 'none'}\nat ${page.url()}`, { cause: error });
     } finally {
       await requesterContext.close();
+    }
+  }, 240_000);
+
+  it('shows supervisors the reports dashboard (charts with their numbers as tables and CSV), which requesters never download, and lets a requester rate a resolved ticket', async () => {
+    await seedDemoHistory(api.db, { tickets: 150 });
+    const resolved = await api.insertTicket({ requester: demo.requester2, title: 'Projector flickers in room 4', department: 'it', assignee: demo.itAgent, status: 'resolved' });
+    const scripts: string[] = [];
+    const { context: requesterContext, page } = await newPage();
+    page.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
+    const { context: supervisorContext, page: supervisorPage } = await newPage();
+    try {
+      // The requester rates the resolution from the ticket page, by keyboard.
+      await signIn(page, demo.requester2);
+      await page.getByRole('heading', { name: 'My tickets' }).waitFor();
+      await page.goto(`${api.url}/tickets/${resolved.id}`);
+      await page.getByRole('heading', { name: 'How did we do?' }).waitFor();
+      await expectAccessible(page, 'ticket rating (requester)');
+      await page.getByRole('radio', { name: '4: Good' }).focus();
+      await page.keyboard.press('Space');
+      await page.getByLabel('Comment (optional)').fill('Quick and friendly.');
+      await page.getByRole('button', { name: 'Send rating' }).click();
+      await page.getByRole('status').filter({ hasText: 'Thank you for your rating.' }).waitFor();
+      await expect.poll(async () => (await api.client((await api.signIn(demo.requester2)).token).report.rating.query({ ticketId: resolved.id })).rating?.score).toBe(4);
+      // Requesters have no Reports link, and their pages never fetched the reports chunk (recharts).
+      expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).count()).toBe(0);
+      expect(scripts.filter((s) => /reports/i.test(s))).toEqual([]);
+
+      await signIn(supervisorPage, demo.supervisor);
+      await supervisorPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
+      await supervisorPage.getByRole('heading', { name: 'Reports' }).waitFor();
+      await supervisorPage.getByRole('link', { name: 'Last 90 days' }).click();
+      await supervisorPage.getByRole('region', { name: 'Volume', exact: true }).getByText('Show the numbers').click();
+      await supervisorPage.getByRole('table', { name: 'Tickets per period' }).waitFor();
+      await expectAccessible(supervisorPage, 'reports');
+      const csv = await supervisorPage.getByRole('link', { name: 'Download CSV of SLA compliance' }).getAttribute('href');
+      const download = await supervisorPage.request.get(`${api.url}${csv}`);
+      expect(download.status()).toBe(200);
+      expect((await download.text()).split('\n')[0]).toBe('target,total,met,breached,open,at_risk,met_rate,breached_rate');
+      await checkEverywhere(supervisorContext, '/reports?days=90', 'reports', (p) => p.getByRole('region', { name: 'SLA compliance', exact: true }).waitFor());
+      expect(cspViolations).toEqual([]);
+    } catch (error) {
+      await supervisorPage.screenshot({ path: `${SCREENSHOTS}/failure-reports.png`, fullPage: true }).catch(() => undefined);
+      throw new Error(`${String(error)}\npage errors: ${pageErrors.join('\n') || 'none'}\nat ${supervisorPage.url()} / ${page.url()}`, { cause: error });
+    } finally {
+      await requesterContext.close();
+      await supervisorContext.close();
     }
   }, 240_000);
 });

@@ -184,7 +184,8 @@ type Cell = string | number;
 
 function Table({ caption, header, rows }: { caption: string; header: string[]; rows: Cell[][] }) {
   return (
-    <div className="overflow-x-auto">
+    // Focusable so a keyboard can scroll a wide table on a phone.
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`${caption} (table)`}>
       <table className="w-full text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead>
