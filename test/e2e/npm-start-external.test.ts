@@ -37,6 +37,7 @@ beforeAll(async () => {
     // The demo organisation goes into DATABASE_URL only when asked, and never with the default password.
     SEED_DEMO: 'always',
     DEMO_PASSWORD: password,
+    DEMO_HISTORY_TICKETS: '300',
     API_PORT: new URL(apiUrl).port,
     INTERNAL_PORT: String(await freePort()),
     ROOMS_PORT: String(await freePort()),

@@ -42,6 +42,8 @@ beforeAll(async () => {
   env = {
     DATA_DIR: dataDir,
     DEMO_PASSWORD: password,
+    // A few hundred tickets of history prove the seeding runs in npm start; its full size and speed are test/integration/demo-history.test.ts's.
+    DEMO_HISTORY_TICKETS: '300',
     API_PORT: String(ports.api),
     INTERNAL_PORT: String(ports.internal),
     ROOMS_PORT: String(ports.rooms),
