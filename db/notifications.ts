@@ -101,3 +101,18 @@ export async function deleteReadNotifications(db: Db | Tx, readBefore: Date, lim
     .returning({ id: notifications.id });
   return deleted.length;
 }
+
+/** Who hears about a department's escalations and low ratings: its active supervisors, else (a department without one, or none) the active admins. */
+export async function supervisorsOrAdmins(db: Db | Tx, departmentId: string | null): Promise<{ id: string }[]> {
+  const supervisors = departmentId
+    ? await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.role, 'supervisor'), eq(users.active, true), eq(users.departmentId, departmentId)))
+    : [];
+  if (supervisors.length > 0) return supervisors;
+  return db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), eq(users.active, true)));
+}

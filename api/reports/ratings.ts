@@ -9,6 +9,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { enqueueNotificationMails } from '../../db/mail-outbox';
+import { supervisorsOrAdmins } from '../../db/notifications';
 import { aiSuggestionRatings, aiSuggestions, notifications, ticketEvents, ticketFacts, ticketRatings, tickets, users } from '../../db/schema';
 import type { SessionUser } from '../auth/session';
 import { ticketAccess } from '../access';
@@ -82,21 +84,9 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 async function notifyLowRating(tx: Tx, ticketId: string, cycle: number, score: number, comment: string | null): Promise<void> {
   const [ticket] = await tx.select({ number: tickets.number, title: tickets.title, departmentId: tickets.departmentId }).from(tickets).where(eq(tickets.id, ticketId));
   if (!ticket) return;
-  const supervisors = ticket.departmentId
-    ? await tx
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.role, 'supervisor'), eq(users.active, true), eq(users.departmentId, ticket.departmentId)))
-    : [];
-  const recipients =
-    supervisors.length > 0
-      ? supervisors
-      : await tx
-          .select({ id: users.id })
-          .from(users)
-          .where(and(eq(users.role, 'admin'), eq(users.active, true)));
+  const recipients = await supervisorsOrAdmins(tx, ticket.departmentId);
   if (recipients.length === 0) return;
-  await tx
+  const inserted = await tx
     .insert(notifications)
     .values(
       recipients.map((r) => ({
@@ -109,7 +99,13 @@ async function notifyLowRating(tx: Tx, ticketId: string, cycle: number, score: n
         dedupeKey: `ticket-${ticket.number}#n/low-rating/${cycle}/${r.id}`,
       })),
     )
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ id: notifications.id });
+  // Mailed per each supervisor's preference, queued in this transaction; the outbox's reconcile schedule starts the delivery.
+  await enqueueNotificationMails(
+    tx,
+    inserted.map((n) => n.id),
+  );
 }
 
 /** An agent's verdict on an AI suggestion they were shown (staff of its ticket). */

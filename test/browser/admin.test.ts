@@ -8,103 +8,12 @@
  * Every new page is scanned with axe (no serious or critical violations) in light and dark, and
  * the main ones photographed on desktop and phone into test-results/screenshots/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebConsoleBuilt } from '../../dev-support/web-console';
-import { demo, PASSWORD, startApi, type ApiHarness } from '../api/support';
+import { describe, expect, it } from 'vitest';
+import { demo } from '../api/support';
+import { SCREENSHOTS, useBrowserHarness } from '../support/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = 'test-results/screenshots';
-
-const desktop = { width: 1280, height: 800 };
-const phone = { width: 390, height: 844 };
-
-let api: ApiHarness;
-let browser: Browser;
-/** Content-Security-Policy violations the console caused: there must be none. */
-const cspViolations: string[] = [];
-/** What went wrong in pages, printed when a step fails. */
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install it with \`apt-get install chromium\` (.ci/run does).`);
-  const build = await ensureWebConsoleBuilt();
-  if (build.kind === 'failed') throw build.error;
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  [api, browser] = await Promise.all([startApi({ temporal: true, rooms: true }), chromium.launch({ executablePath: CHROMIUM })]);
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await api?.stop();
-});
-
-async function newPage(
-  options: { viewport?: typeof desktop; colorScheme?: 'light' | 'dark'; storageState?: Awaited<ReturnType<BrowserContext['storageState']>> } = {},
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: options.viewport ?? desktop, colorScheme: options.colorScheme ?? 'light', storageState: options.storageState });
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' && message.text().includes('Content Security Policy')) cspViolations.push(message.text());
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('response', (response) => {
-    if (response.url().includes('/trpc/') && response.status() >= 400) pageErrors.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
-  });
-  return { context, page };
-}
-
-/** axe on the page as it is now: no serious or critical violations. */
-async function expectAccessible(page: Page, name: string) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious, `axe on ${name}`).toEqual([]);
-}
-
-/**
- * The page scanned with axe in light and dark on desktop; with `photos`, also on phones, and
- * photographed in all four.
- */
-async function checkPage(signedIn: BrowserContext, path: string, name: string, ready: (page: Page) => Promise<void>, photos = false) {
-  const storageState = await signedIn.storageState();
-  for (const colorScheme of ['light', 'dark'] as const) {
-    for (const [device, viewport] of [
-      ['desktop', desktop],
-      ['phone', phone],
-    ] as const) {
-      if (device === 'phone' && !photos) continue;
-      const { context, page } = await newPage({ viewport, colorScheme, storageState });
-      try {
-        await page.goto(`${api.url}${path}`);
-        await ready(page);
-        await expectAccessible(page, `${name} (${colorScheme}, ${device})`);
-        if (photos) await page.screenshot({ path: `${SCREENSHOTS}/${name}-${colorScheme}-${device}.png`, fullPage: true, caret: 'initial' });
-      } finally {
-        await context.close();
-      }
-    }
-  }
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${api.url}/`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-/** Runs a browser step; on failure, a screenshot and what the pages said. */
-async function step(page: Page, name: string, run: () => Promise<void>) {
-  try {
-    await run();
-  } catch (error) {
-    await page.screenshot({ path: `${SCREENSHOTS}/failure-${name}.png`, fullPage: true }).catch(() => undefined);
-    throw new Error(`${String(error)}\npage errors: ${pageErrors.join('\n') || 'none'}\nat ${page.url()}`, { cause: error });
-  }
-}
+const harness = useBrowserHarness();
+const { newPage, expectAccessible, checkPage, signIn, step, cspViolations } = harness;
 
 describe('the console for admins, notifications and availability', () => {
   it('lets an admin invite someone, who accepts, and edit a business calendar, with the API’s errors beside the field', async () => {
@@ -126,7 +35,7 @@ describe('the console for admins, notifications and availability', () => {
         const invitation = new URL((await link.textContent())!);
         expect(invitation.pathname).toBe('/reset-password');
         invitationPath = `${invitation.pathname}${invitation.search}`;
-        expect(api.mails().some((mail) => mail.to === 'nina.new@deskflow.test' && mail.text.includes(invitation.search))).toBe(true);
+        expect(harness.api.mails().some((mail) => mail.to === 'nina.new@deskflow.test' && mail.text.includes(invitation.search))).toBe(true);
         await page.getByRole('cell', { name: /^Nina New/ }).waitFor();
         await expect
           .poll(() =>
@@ -148,13 +57,13 @@ describe('the console for admins, notifications and availability', () => {
       const { context: invitedContext, page: invited } = await newPage();
       try {
         await step(invited, 'invitation', async () => {
-          await invited.goto(`${api.url}${invitationPath}`);
+          await invited.goto(`${harness.api.url}${invitationPath}`);
           await invited.getByLabel('New password').fill('a long enough password');
           await invited.getByRole('button', { name: 'Save password and sign in' }).click();
           await invited.getByRole('heading', { name: 'My tickets' }).waitFor();
           // A requester sees no admin section, and its address sends them home.
           expect(await invited.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count()).toBe(0);
-          await invited.goto(`${api.url}/admin/users`);
+          await invited.goto(`${harness.api.url}/admin/users`);
           await invited.getByRole('heading', { name: 'My tickets' }).waitFor();
         });
       } finally {
@@ -208,7 +117,7 @@ describe('the console for admins, notifications and availability', () => {
         await page.getByRole('list', { name: 'SLA policies' }).getByText('First response 30 min', { exact: false }).waitFor();
         await page.getByRole('list', { name: 'SLA policies' }).getByText('warns at 50 %, 80 %, 100 %', { exact: false }).waitFor();
       });
-      const admin = await api.signIn(demo.admin);
+      const admin = await harness.api.signIn(demo.admin);
       const office = (await admin.api.admin.sla.calendar.list.query()).find((c) => c.name === 'Head office')!;
       expect(office.timezone).toBe('Europe/Paris');
       expect(office.weeklyHours).toContainEqual({ day: 1, start: '17:00', end: '18:00' });
@@ -217,9 +126,9 @@ describe('the console for admins, notifications and availability', () => {
       expect(audit.map((entry) => entry.action)).toContain('sla.calendar.update');
 
       // Every admin page: axe in light and dark; the main ones photographed on desktop and phone.
-      await checkPage(context, '/admin/users', 'admin-users', (p) => p.getByRole('cell', { name: /^Nina New/ }).waitFor(), true);
-      await checkPage(context, `/admin/sla/calendars/${office.id}`, 'admin-calendar', (p) => p.getByLabel('Monday opens', { exact: true }).waitFor(), true);
-      await checkPage(context, '/admin/sla', 'admin-sla', (p) => p.getByRole('list', { name: 'Business calendars' }).waitFor(), true);
+      await checkPage(context, '/admin/users', 'admin-users', (p) => p.getByRole('cell', { name: /^Nina New/ }).waitFor(), { photos: true });
+      await checkPage(context, `/admin/sla/calendars/${office.id}`, 'admin-calendar', (p) => p.getByLabel('Monday opens', { exact: true }).waitFor(), { photos: true });
+      await checkPage(context, '/admin/sla', 'admin-sla', (p) => p.getByRole('list', { name: 'Business calendars' }).waitFor(), { photos: true });
       await checkPage(context, '/admin/departments', 'admin-departments', (p) => p.getByRole('cell', { name: 'it', exact: true }).waitFor());
       await checkPage(context, '/admin/buildings', 'admin-buildings', (p) => p.getByRole('heading', { name: 'New building' }).waitFor());
       await checkPage(context, '/admin/categories', 'admin-categories', (p) => p.getByRole('heading', { name: 'New category' }).waitFor());
@@ -235,7 +144,7 @@ describe('the console for admins, notifications and availability', () => {
             .getByRole('cell', { name: /sla: calendar: update/ })
             .first()
             .waitFor(),
-        true,
+        { photos: true },
       );
       expect(cspViolations).toEqual([]);
     } finally {
@@ -244,7 +153,7 @@ describe('the console for admins, notifications and availability', () => {
   }, 400_000);
 
   it('shows a requester a notification as it arrives; they mark it read, and set their preferences', async () => {
-    const ticket = await api.insertTicket({ requester: demo.requester, department: 'it', assignee: demo.itAgent, title: 'Laptop battery is swelling' });
+    const ticket = await harness.api.insertTicket({ requester: demo.requester, department: 'it', assignee: demo.itAgent, title: 'Laptop battery is swelling' });
     const { context, page } = await newPage();
     try {
       await step(page, 'notifications', async () => {
@@ -256,7 +165,7 @@ describe('the console for admins, notifications and availability', () => {
         await expectAccessible(page, 'notifications (empty)');
 
         // The agent replies (through the API): the bell and the list update without a reload.
-        const agent = await api.signIn(demo.itAgent);
+        const agent = await harness.api.signIn(demo.itAgent);
         await agent.api.comment.add.mutate({ ticketId: ticket.id, body: 'We will swap the battery this afternoon.', clientId: crypto.randomUUID() });
         await page.getByRole('link', { name: 'Notifications, 1 unread' }).waitFor({ timeout: 10_000 });
         const item = page.getByRole('listitem').filter({ hasText: 'Laptop battery is swelling' });
@@ -272,18 +181,18 @@ describe('the console for admins, notifications and availability', () => {
         await page.getByRole('heading', { name: 'Laptop battery is swelling' }).waitFor();
 
         // Preferences: stop mailing new replies; it is saved (and no longer the default).
-        await page.goto(`${api.url}/notifications/preferences`);
+        await page.goto(`${harness.api.url}/notifications/preferences`);
         await page.getByRole('heading', { name: 'Notification preferences' }).waitFor();
         await page.getByRole('button', { name: 'Email for new replies' }).click();
         await page.getByRole('option', { name: 'Never' }).click();
         await page.getByRole('button', { name: 'Use the organisation default for new replies' }).waitFor();
       });
-      const requester = await api.signIn(demo.requester);
+      const requester = await harness.api.signIn(demo.requester);
       const { preferences } = await requester.api.notification.preferences.query();
       expect(preferences.find((p) => p.kind === 'message')).toMatchObject({ email: 'never', isDefault: false });
 
-      await checkPage(context, '/notifications', 'notifications', (p) => p.getByRole('listitem').filter({ hasText: 'Laptop battery is swelling' }).waitFor(), true);
-      await checkPage(context, '/notifications/preferences', 'notification-preferences', (p) => p.getByRole('button', { name: 'Email for new replies' }).waitFor(), true);
+      await checkPage(context, '/notifications', 'notifications', (p) => p.getByRole('listitem').filter({ hasText: 'Laptop battery is swelling' }).waitFor(), { photos: true });
+      await checkPage(context, '/notifications/preferences', 'notification-preferences', (p) => p.getByRole('button', { name: 'Email for new replies' }).waitFor(), { photos: true });
       expect(cspViolations).toEqual([]);
     } finally {
       await context.close();
@@ -303,9 +212,9 @@ describe('the console for admins, notifications and availability', () => {
         await page.getByRole('button', { name: 'Save your availability' }).click();
         await page.getByRole('region', { name: 'My availability' }).getByText('Routing skips for now').waitFor();
       });
-      const supervisor = await api.signIn(demo.supervisor);
+      const supervisor = await harness.api.signIn(demo.supervisor);
       expect(await supervisor.api.availability.getMine.query()).toMatchObject({ status: 'away', maxOpenTickets: 5, routable: false });
-      await checkPage(context, '/availability', 'availability', (p) => p.getByRole('list', { name: 'Team availability' }).waitFor(), true);
+      await checkPage(context, '/availability', 'availability', (p) => p.getByRole('list', { name: 'Team availability' }).waitFor(), { photos: true });
       expect(cspViolations).toEqual([]);
     } finally {
       await context.close();

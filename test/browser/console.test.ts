@@ -7,118 +7,41 @@
  * with axe (no serious or critical violations), in light and dark, and photographed on desktop and
  * phone into test-results/screenshots/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { seedDemoHistory } from '../../db/seed-history';
-import { ensureWebConsoleBuilt } from '../../dev-support/web-console';
 import { connectTicketRoom } from '../../realtime/client';
-import { demo, PASSWORD, startApi, type ApiHarness } from '../api/support';
+import { demo } from '../api/support';
+import { SCREENSHOTS, useBrowserHarness } from '../support/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = 'test-results/screenshots';
-
-const desktop = { width: 1280, height: 800 };
-const phone = { width: 390, height: 844 };
-
-let api: ApiHarness;
-let browser: Browser;
-/** Content-Security-Policy violations the console caused: there must be none. */
-const cspViolations: string[] = [];
-/** What went wrong in pages, printed when a step fails. */
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install it with \`apt-get install chromium\` (.ci/run does).`);
-  const build = await ensureWebConsoleBuilt();
-  if (build.kind === 'failed') throw build.error;
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  [api, browser] = await Promise.all([startApi({ temporal: true, rooms: true }), chromium.launch({ executablePath: CHROMIUM })]);
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await api?.stop();
-});
-
-async function newPage(
-  options: { viewport?: typeof desktop; colorScheme?: 'light' | 'dark'; storageState?: Awaited<ReturnType<BrowserContext['storageState']>> } = {},
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: options.viewport ?? desktop, colorScheme: options.colorScheme ?? 'light', storageState: options.storageState });
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' && message.text().includes('Content Security Policy')) cspViolations.push(message.text());
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('response', (response) => {
-    if (response.url().includes('/trpc/')) pageErrors.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
-  });
-  return { context, page };
-}
-
-/** axe on the page as it is now: no serious or critical violations. */
-async function expectAccessible(page: Page, name: string) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious, `axe on ${name}`).toEqual([]);
-}
-
-/** The page in light and dark, on desktop and phone: scanned with axe, and photographed. */
-async function checkEverywhere(signedIn: BrowserContext, path: string, name: string, ready: (page: Page) => Promise<void>) {
-  const storageState = await signedIn.storageState();
-  for (const colorScheme of ['light', 'dark'] as const) {
-    for (const [device, viewport] of [
-      ['desktop', desktop],
-      ['phone', phone],
-    ] as const) {
-      const { context, page } = await newPage({ viewport, colorScheme, storageState });
-      try {
-        await page.goto(`${api.url}${path}`);
-        await ready(page);
-        await expectAccessible(page, `${name} (${colorScheme}, ${device})`);
-        await page.screenshot({ path: `${SCREENSHOTS}/${name}-${colorScheme}-${device}.png`, fullPage: true, caret: 'initial' });
-      } finally {
-        await context.close();
-      }
-    }
-  }
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${api.url}/`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const harness = useBrowserHarness();
+const { newPage, expectAccessible, checkPage, signIn, cspViolations, pageErrors } = harness;
 
 describe('the web console', () => {
   it('is served at / with long-lived assets, a strict CSP, and JSON 404s for unknown API paths', async () => {
-    const html = await fetch(`${api.url}/tickets`, { headers: { accept: 'text/html' } });
+    const html = await fetch(`${harness.api.url}/tickets`, { headers: { accept: 'text/html' } });
     expect(html.status).toBe(200);
     expect(html.headers.get('cache-control')).toBe('no-cache');
     expect(html.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(html.headers.get('content-security-policy')).toContain(`connect-src 'self' ${api.roomsUrl.replace('http:', 'ws:')}`);
+    expect(html.headers.get('content-security-policy')).toContain(`connect-src 'self' ${harness.api.roomsUrl.replace('http:', 'ws:')}`);
     expect(html.headers.get('x-content-type-options')).toBe('nosniff');
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(await html.text())?.[1];
     expect(script).toBeDefined();
-    const asset = await fetch(`${api.url}${script}`);
+    const asset = await fetch(`${harness.api.url}${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    const unknownApi = await fetch(`${api.url}/api/nothing-here`, { headers: { accept: 'text/html' } });
+    const unknownApi = await fetch(`${harness.api.url}/api/nothing-here`, { headers: { accept: 'text/html' } });
     expect(unknownApi.status).toBe(404);
     expect(unknownApi.headers.get('content-type')).toContain('application/json');
     expect(await unknownApi.json()).toMatchObject({ code: 'NOT_FOUND' });
-    const missingAsset = await fetch(`${api.url}/assets/missing.js`);
+    const missingAsset = await fetch(`${harness.api.url}/assets/missing.js`);
     expect(missingAsset.status).toBe(404);
   });
 
   it('lets a requester sign in, file a ticket, follow it and talk live with the agent, who alone sees internal notes', async () => {
     const { context: requesterContext, page } = await newPage();
     try {
-      await page.goto(`${api.url}/`);
+      await page.goto(`${harness.api.url}/`);
       await expect.poll(() => new URL(page.url()).pathname).toBe('/sign-in');
       await expectAccessible(page, 'sign in');
       await page.screenshot({ path: `${SCREENSHOTS}/sign-in-light-desktop.png`, caret: 'initial' });
@@ -146,9 +69,9 @@ describe('the web console', () => {
       await expectAccessible(page, 'ticket');
 
       // The agent answers: an internal note first, then a public reply; the reply arrives live, the note never does.
-      await api.route(ticketId, { department: 'it', assignee: demo.itAgent });
+      await harness.api.route(ticketId, { department: 'it', assignee: demo.itAgent });
       // The agent answers in the ticket's room, as the agent workspace does: an internal note, then a reply.
-      const agent = await api.signIn(demo.itAgent);
+      const agent = await harness.api.signIn(demo.itAgent);
       const grant = await agent.api.realtime.token.mutate({ ticketId });
       const agentRoom = connectTicketRoom({ url: grant.url, ticketId, token: grant.token, WebSocket });
       await agentRoom.ready;
@@ -167,13 +90,13 @@ describe('the web console', () => {
       // In My tickets, in plain words, and still no internal note after a reload.
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My tickets' }).click();
       await page.getByRole('link', { name: /My PC does not start/ }).waitFor();
-      await page.goto(`${api.url}${ticketPath}`);
+      await page.goto(`${harness.api.url}${ticketPath}`);
       await page.getByText('No light at all.').waitFor();
       expect(await page.getByText('Internal: check the PSU warranty first.').count()).toBe(0);
 
-      await checkEverywhere(requesterContext, '/tickets', 'my-tickets', (p) => p.getByRole('link', { name: /My PC does not start/ }).waitFor());
-      await checkEverywhere(requesterContext, '/tickets/new', 'new-ticket', (p) => p.getByLabel('Title').waitFor());
-      await checkEverywhere(requesterContext, ticketPath, 'ticket-requester', (p) => p.getByText('No light at all.').waitFor());
+      await checkPage(requesterContext, '/tickets', 'my-tickets', (p) => p.getByRole('link', { name: /My PC does not start/ }).waitFor(), { photos: true });
+      await checkPage(requesterContext, '/tickets/new', 'new-ticket', (p) => p.getByLabel('Title').waitFor(), { photos: true });
+      await checkPage(requesterContext, ticketPath, 'ticket-requester', (p) => p.getByText('No light at all.').waitFor(), { photos: true });
 
       // The agent: the queue, then the ticket with the internal note clearly marked.
       const { context: agentContext, page: agentPage } = await newPage();
@@ -189,8 +112,8 @@ describe('the web console', () => {
         const note = agentPage.getByRole('listitem').filter({ hasText: 'Internal: check the PSU warranty first.' });
         await note.getByText('Internal note: staff only').waitFor();
         await expectAccessible(agentPage, 'ticket (agent)');
-        await checkEverywhere(agentContext, '/queue', 'queue', (p) => p.getByRole('link', { name: /My PC does not start/ }).waitFor());
-        await checkEverywhere(agentContext, ticketPath, 'ticket-agent', (p) => p.getByText('Internal note: staff only').waitFor());
+        await checkPage(agentContext, '/queue', 'queue', (p) => p.getByRole('link', { name: /My PC does not start/ }).waitFor(), { photos: true });
+        await checkPage(agentContext, ticketPath, 'ticket-agent', (p) => p.getByText('Internal note: staff only').waitFor(), { photos: true });
       } finally {
         await agentContext.close();
       }
@@ -204,8 +127,8 @@ describe('the web console', () => {
   }, 240_000);
 
   it('shows supervisors the reports dashboard (charts with their numbers as tables and CSV), which requesters never download, and lets a requester rate a resolved ticket', async () => {
-    await seedDemoHistory(api.db, { tickets: 150 });
-    const resolved = await api.insertTicket({ requester: demo.requester2, title: 'Projector flickers in room 4', department: 'it', assignee: demo.itAgent, status: 'resolved' });
+    await seedDemoHistory(harness.api.db, { tickets: 150 });
+    const resolved = await harness.api.insertTicket({ requester: demo.requester2, title: 'Projector flickers in room 4', department: 'it', assignee: demo.itAgent, status: 'resolved' });
     const scripts: string[] = [];
     const { context: requesterContext, page } = await newPage();
     page.on('request', (request) => {
@@ -216,7 +139,7 @@ describe('the web console', () => {
       // The requester rates the resolution from the ticket page, by keyboard.
       await signIn(page, demo.requester2);
       await page.getByRole('heading', { name: 'My tickets' }).waitFor();
-      await page.goto(`${api.url}/tickets/${resolved.id}`);
+      await page.goto(`${harness.api.url}/tickets/${resolved.id}`);
       await page.getByRole('heading', { name: 'How did we do?' }).waitFor();
       await expectAccessible(page, 'ticket rating (requester)');
       await page.getByRole('radio', { name: '4: Good' }).focus();
@@ -224,7 +147,7 @@ describe('the web console', () => {
       await page.getByLabel('Comment (optional)').fill('Quick and friendly.');
       await page.getByRole('button', { name: 'Send rating' }).click();
       await page.getByRole('status').filter({ hasText: 'Thank you for your rating.' }).waitFor();
-      await expect.poll(async () => (await api.client((await api.signIn(demo.requester2)).token).report.rating.query({ ticketId: resolved.id })).rating?.score).toBe(4);
+      await expect.poll(async () => (await harness.api.client((await harness.api.signIn(demo.requester2)).token).report.rating.query({ ticketId: resolved.id })).rating?.score).toBe(4);
       // Requesters have no Reports link, and their pages never fetched the reports chunk (recharts).
       expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).count()).toBe(0);
       expect(scripts.filter((s) => /reports/i.test(s))).toEqual([]);
@@ -237,10 +160,10 @@ describe('the web console', () => {
       await supervisorPage.getByRole('table', { name: 'Tickets per period' }).waitFor();
       await expectAccessible(supervisorPage, 'reports');
       const csv = await supervisorPage.getByRole('link', { name: 'Download CSV of SLA compliance' }).getAttribute('href');
-      const download = await supervisorPage.request.get(`${api.url}${csv}`);
+      const download = await supervisorPage.request.get(`${harness.api.url}${csv}`);
       expect(download.status()).toBe(200);
       expect((await download.text()).split('\n')[0]).toBe('target,total,met,breached,open,at_risk,met_rate,breached_rate');
-      await checkEverywhere(supervisorContext, '/reports?days=90', 'reports', (p) => p.getByRole('region', { name: 'SLA compliance', exact: true }).waitFor());
+      await checkPage(supervisorContext, '/reports?days=90', 'reports', (p) => p.getByRole('region', { name: 'SLA compliance', exact: true }).waitFor(), { photos: true });
       expect(cspViolations).toEqual([]);
     } catch (error) {
       await supervisorPage.screenshot({ path: `${SCREENSHOTS}/failure-reports.png`, fullPage: true }).catch(() => undefined);

@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { enqueueNotificationMails, enqueueTicketReceivedMail } from '../../db/mail-outbox';
-import { unreadNotificationCounts } from '../../db/notifications';
+import { supervisorsOrAdmins, unreadNotificationCounts } from '../../db/notifications';
 import { agentRouting, departments, departmentStaff, escalationGroupMembers, extraDepartmentIdsOf, notifications, ticketEvents, tickets, users, type Ticket } from '../../db/schema';
 import { capabilitiesFor, staffDepartments } from '../../domain/access';
 import { OPEN_STATUSES } from '../../domain/vocabulary';
@@ -67,21 +67,7 @@ async function audienceUsers(tx: Tx | Db, ticket: Pick<Ticket, 'assigneeId' | 'd
   const wantsSupervisors = audience.includes('supervisor') || (audience.includes('assignee') && !ticket.assigneeId && !strictAssignee);
   if (audience.includes('assignee') && ticket.assigneeId) ids.add(ticket.assigneeId);
   if (wantsSupervisors) {
-    const supervisors = ticket.departmentId
-      ? await tx
-          .select({ id: users.id })
-          .from(users)
-          .where(and(eq(users.role, 'supervisor'), eq(users.active, true), eq(users.departmentId, ticket.departmentId)))
-      : [];
-    // A department without a supervisor escalates to the admins.
-    const fallback =
-      supervisors.length > 0
-        ? supervisors
-        : await tx
-            .select({ id: users.id })
-            .from(users)
-            .where(and(eq(users.role, 'admin'), eq(users.active, true)));
-    for (const u of fallback) ids.add(u.id);
+    for (const u of await supervisorsOrAdmins(tx, ticket.departmentId)) ids.add(u.id);
   }
   if (audience.includes('escalation_group') && ticket.departmentId) {
     const members = await tx
