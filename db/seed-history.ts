@@ -89,6 +89,8 @@ export async function seedDemoHistory(db: Db, options: HistoryOptions = {}): Pro
     const commentRows: (typeof comments.$inferInsert)[] = [];
     const ratingRows: (typeof ticketRatings.$inferInsert)[] = [];
     const factRows: (typeof ticketFacts.$inferInsert)[] = [];
+    /** When each reservation was made: its ticket's creation, so the per-requester limit counts history as history. */
+    const reservedAt: { id: string; at: number }[] = [];
     for (const row of intake) {
       const sample = pick(samples);
       const departmentId = depts.get(departmentOfCategory[sample.category] ?? 'it') ?? [...depts.values()][0]!;
@@ -100,6 +102,7 @@ export async function seedDemoHistory(db: Db, options: HistoryOptions = {}): Pro
       const frTarget = policy ? policy.firstResponseSeconds * 1000 : DEFAULT_SLA_TARGETS[priority].firstResponseMs;
       const resTarget = policy ? policy.resolutionSeconds * 1000 : DEFAULT_SLA_TARGETS[priority].resolutionMs;
       const createdAt = businessInstant(r, now - days * DAY, now - DAY);
+      reservedAt.push({ id: row.id, at: createdAt });
       const key = (what: string) => `demo-history#${row.number}#${what}`;
       const ev = (kind: string, at: number, extra: Partial<typeof ticketEvents.$inferInsert> = {}) =>
         eventRows.push({ ticketId: row.id, kind, source: 'workflow', dedupeKey: key(`${kind}-${eventRows.length}`), createdAt: new Date(at), ...extra });
@@ -237,6 +240,12 @@ export async function seedDemoHistory(db: Db, options: HistoryOptions = {}): Pro
       if (commentRows.length > 0) await tx.insert(comments).values(commentRows);
       if (ratingRows.length > 0) await tx.insert(ticketRatings).values(ratingRows);
       await tx.insert(ticketFacts).values(factRows);
+      await tx.execute(
+        sql`update ticket_intake set created_at = v.at from (values ${sql.join(
+          reservedAt.map((t) => sql`(${t.id}::uuid, ${new Date(t.at).toISOString()}::timestamptz)`),
+          sql`, `,
+        )}) as v(id, at) where ticket_intake.id = v.id`,
+      );
     });
     say(`demo history: ${offset + size} / ${count} tickets (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }

@@ -37,6 +37,12 @@ describe('demo history', () => {
     expect(raw.open).toBe(0);
     expect(daily).toEqual({ created: raw.created, resolved: raw.resolved, reopened: raw.reopened });
     expect(Date.parse(raw.oldest)).toBeGreaterThanOrEqual(now - 90 * DAY);
+    // Each reservation is dated like its ticket, so the per-requester limit (5 a day) leaves the demo requesters free to file.
+    const intake = await one<{ matched: number; mismatched: number; lastDay: number }>(sql`
+      select (select count(*) from ticket_intake i join tickets t on t.id = i.id where i.created_at = t.created_at)::int as matched,
+             (select count(*) from ticket_intake i join tickets t on t.id = i.id where i.created_at <> t.created_at)::int as mismatched,
+             (select count(*) from ticket_intake where created_at >= ${new Date(now - DAY).toISOString()}::timestamptz)::int as "lastDay"`);
+    expect(intake).toEqual({ matched: 300, mismatched: 0, lastDay: 0 });
 
     const [admin] = await database.db
       .select()
