@@ -3,6 +3,7 @@
  * with zod. A bad value becomes a ConfigError: one line saying what is wrong and how to fix it.
  */
 import { z } from 'zod';
+import { defaultSentenceModelDir } from './lib/sentence-model';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -63,6 +64,8 @@ const DeskflowEnv = z.object({
     .regex(/^[^\s/]+:\d+$/, 'must be host:port, e.g. 127.0.0.1:6543')
     .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
+  /** The converted sentence model for semantic search; default: the cache folder `npm run provision` fills. */
+  SENTENCE_MODEL_DIR: z.string().min(1).optional(),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
   /** The internal listener (/internal/*, for the rooms): loopback by default, never the public port. */
@@ -218,6 +221,7 @@ export type DeskflowSettings = z.infer<typeof DeskflowEnv> & {
   appUrl: string;
   apiInternalUrl: string;
   roomsUrl: string;
+  sentenceModelDir: string;
 };
 
 export function deskflowSettings(env: NodeJS.ProcessEnv = process.env): DeskflowSettings {
@@ -237,6 +241,7 @@ export function deskflowSettings(env: NodeJS.ProcessEnv = process.env): Deskflow
     appUrl: e.APP_URL ?? publicUrl,
     apiInternalUrl: e.API_INTERNAL_URL ?? `http://${urlHost(e.INTERNAL_HOST)}:${e.INTERNAL_PORT}`,
     roomsUrl: e.ROOMS_URL ?? `http://127.0.0.1:${e.ROOMS_PORT}`,
+    sentenceModelDir: e.SENTENCE_MODEL_DIR ?? defaultSentenceModelDir(env),
   };
 }
 

@@ -5,7 +5,8 @@
 import { chmodSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { Pool, neonConfig, type PoolClient } from '@neondatabase/serverless';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzleNeon } from 'drizzle-orm/neon-serverless';
@@ -42,13 +43,13 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'pglite') {
-    if (!options.dataDir) return wrapPglite(await PGlite.create());
+    if (!options.dataDir) return wrapPglite(await createPglite());
     // Database files are nobody else's business; DATA_DIR itself too if this creates it.
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     chmodSync(options.dataDir, 0o700);
     const unlock = lockPgliteDir(options.dataDir);
     try {
-      const database = wrapPglite(await PGlite.create(options.dataDir));
+      const database = wrapPglite(await createPglite({ dataDir: options.dataDir }));
       return { ...database, close: () => database.close().finally(unlock) };
     } catch (error) {
       unlock();
@@ -89,6 +90,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     ping: async () => void (await pool.query('select 1')),
     close: () => pool.end(),
   };
+}
+
+/** A PGlite with the extensions Deskflow's migrations create (pgvector for semantic search). */
+export function createPglite(options: Omit<PGliteOptions, 'extensions'> = {}): Promise<PGlite> {
+  return PGlite.create({ ...options, extensions: { vector } });
 }
 
 /** Deskflow's database API over an open PGlite instance (also used to open copies of a snapshot). */

@@ -3,8 +3,7 @@
  * real PostgreSQL reached the production way, through Neon's serverless driver and wsproxy.
  */
 import { Pool } from '@neondatabase/serverless';
-import { PGlite } from '@electric-sql/pglite';
-import { openDatabase, wrapPglite, type ConnectionErrorLogger, type Database } from '../db/client';
+import { createPglite, openDatabase, wrapPglite, type ConnectionErrorLogger, type Database } from '../db/client';
 import { neonConfigFor, startPostgres, startWsproxy, type PostgresHandle, type WsproxyHandle } from '../scripts/pg';
 
 export type DatabaseKind = {
@@ -19,13 +18,13 @@ let pgliteTemplate: Promise<Blob> | undefined;
 /** A fresh in-memory PGlite with every migration applied, copied from a snapshot made once per test process. */
 export async function freshPglite(): Promise<Database> {
   pgliteTemplate ??= (async () => {
-    const client = await PGlite.create();
+    const client = await createPglite();
     await wrapPglite(client).migrate();
     const snapshot = await client.dumpDataDir('none');
     await client.close();
     return snapshot;
   })();
-  return wrapPglite(await PGlite.create({ loadDataDir: await pgliteTemplate }));
+  return wrapPglite(await createPglite({ loadDataDir: await pgliteTemplate }));
 }
 
 export const pgliteKind: DatabaseKind = { name: 'PGlite', open: freshPglite, async stop() {} };

@@ -26,7 +26,7 @@ import { startWorker } from '../worker/start';
 import { connectClient } from '../worker/temporal-connections';
 import { RoomsStartError, startRooms } from '../realtime/dev';
 import { demoSeedWanted, hasActiveAdmin, loadSecrets, openMigratedDatabase, prepareDataDir, seedDemoStep, type Secrets } from './startup';
-import { ensureTemporalCli, GO_MISSING_MESSAGE, ToolError } from './tools';
+import { ensureSentenceModel, ensureTemporalCli, GO_MISSING_MESSAGE, ToolError } from './tools';
 import { ensureWebConsoleBuilt, type WebBuildOutcome } from '../dev-support/web-console';
 import { portOr, startMailpit } from '../dev-support/mailpit';
 
@@ -61,6 +61,8 @@ async function main() {
   const address = temporal.address ?? (await startTemporalDevServer(temporal, settings));
   const { client, connection } = await connectClient({ ...temporal, address });
   cleanups.push(() => connection.close());
+  // Semantic search's sentence model, converted into the cache once (minutes, the first time only).
+  if (!settings.SENTENCE_MODEL_DIR) await ensureSentenceModel({ log: step });
 
   const database = await openDatabaseStep(settings, logger);
   if (await seedDemoStep(database.db, settings)) {

@@ -4,24 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmtSeconds } from './progress';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Per-user cache root for Deskflow's tools. */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.DESKFLOW_CACHE_DIR) return path.resolve(env.DESKFLOW_CACHE_DIR);
-  const xdg = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
-  return path.join(xdg ?? path.join(os.homedir(), '.cache'), 'deskflow');
-}
-
-/** Folder for one tool at one version, e.g. `~/.cache/deskflow/temporal-cli-1.5.1`. */
-export function toolDir(tool: string, version: string, env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(cacheRoot(env), `${tool}-${version}`);
-}
+export { cacheRoot, toolDir } from '../../lib/cache-dir';
 
 /** Replaces `dest` with a symlink to `target` (atomically). Best effort. */
 export function linkInto(name: string, target: string): void {

@@ -1,5 +1,5 @@
 /**
- * `tsx scripts/tools.ts [all|temporal|test-server|wsproxy|mailpit|greenmail]`: provisions the named tools (all:
+ * `tsx scripts/tools.ts [all|temporal|test-server|wsproxy|mailpit|greenmail|pgvector|sentence-model]`: provisions the named tools (all:
  * every one, and finds PostgreSQL), one line per tool on stdout, problems on stderr.
  */
 import { cacheRoot } from './cache';
@@ -10,12 +10,14 @@ import { ensureGreenMail } from './greenmail';
 import { ensureTemporalCli } from './temporal-cli';
 import { ensureTestServer } from './test-server';
 import { ensureWsproxy } from './wsproxy';
+import { ensurePgvector } from './pgvector';
+import { ensureSentenceModel } from './sentence-model';
 
-type Target = 'temporal' | 'test-server' | 'wsproxy' | 'mailpit' | 'greenmail' | 'postgres';
+type Target = 'temporal' | 'test-server' | 'wsproxy' | 'mailpit' | 'greenmail' | 'postgres' | 'pgvector' | 'sentence-model';
 
 export async function main(argv: string[]): Promise<number> {
   const arg = argv[0] ?? 'all';
-  const valid = ['all', 'temporal', 'test-server', 'wsproxy', 'mailpit', 'greenmail'];
+  const valid = ['all', 'temporal', 'test-server', 'wsproxy', 'mailpit', 'greenmail', 'pgvector', 'sentence-model'];
   if (!valid.includes(arg) || argv.length > 1) {
     process.stderr.write(`usage: tsx scripts/tools.ts [${valid.join('|')}]\n`);
     return 2;
@@ -57,8 +59,16 @@ export async function main(argv: string[]): Promise<number> {
     if (bin) results.set('postgres', bin);
     else errors.push(POSTGRES_MISSING_MESSAGE);
   }
+  // pgvector's make and the model's pip install, one after the other (CPU, then mostly network).
+  if (arg === 'all' || arg === 'pgvector' || arg === 'sentence-model')
+    jobs.push(
+      (async () => {
+        if (arg !== 'sentence-model' && findPostgresBin()) await attempt('pgvector', () => ensurePgvector());
+        if (arg !== 'pgvector') await attempt('sentence-model', () => ensureSentenceModel());
+      })(),
+    );
   await Promise.all(jobs);
-  for (const target of ['temporal', 'test-server', 'wsproxy', 'mailpit', 'greenmail', 'postgres'] as const) {
+  for (const target of ['temporal', 'test-server', 'wsproxy', 'mailpit', 'greenmail', 'postgres', 'pgvector', 'sentence-model'] as const) {
     const r = results.get(target);
     if (r) process.stdout.write(`${target.padEnd(12)} ${r}\n`);
   }

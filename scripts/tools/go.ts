@@ -76,19 +76,10 @@ export async function usableGo(
     log(`${label}: ${local.raw.replace(/^go version /, '')} is older than go${need.min.join('.')}; fetching ${mod} from the Go module proxy`);
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deskflow-go-'));
     try {
-      const env: NodeJS.ProcessEnv = { ...process.env, GOTOOLCHAIN: 'local', GO111MODULE: 'on', GOFLAGS: '' };
-      const res = spawnSync(local.bin, ['mod', 'download', '-json', mod], { cwd: work, env, encoding: 'utf8', timeout: 600_000 });
-      const info = (() => {
-        try {
-          return JSON.parse(res.stdout) as { Dir?: string; Error?: string };
-        } catch {
-          return {};
-        }
-      })();
-      if (res.status !== 0 || !info.Dir) throw new ToolError(`${label}: go mod download ${mod} failed: ${(info.Error ?? res.stderr ?? '').trim().slice(0, 300)}`);
+      const moduleDir = goModDownload(local, mod, work, label);
       const tmp = `${dir}.tmp-${process.pid}`;
       fs.rmSync(tmp, { recursive: true, force: true });
-      fs.cpSync(info.Dir, tmp, { recursive: true });
+      fs.cpSync(moduleDir, tmp, { recursive: true });
       // Module zips carry no file modes: make the tree writable (to remove it later) and the tools executable.
       const fix = (p: string): void => {
         const st = fs.statSync(p);
@@ -111,6 +102,24 @@ export async function usableGo(
     log(`${label}: ready → ${bin}`);
     return go;
   });
+}
+
+/**
+ * `go mod download` of one module at one version (any repository the proxy serves, Go or not):
+ * the folder of its read-only source in the module cache.
+ */
+export function goModDownload(go: GoInfo, mod: string, work: string, label: string): string {
+  const env: NodeJS.ProcessEnv = { ...process.env, GOTOOLCHAIN: 'local', GO111MODULE: 'on', GOFLAGS: '' };
+  const res = spawnSync(go.bin, ['mod', 'download', '-json', mod], { cwd: work, env, encoding: 'utf8', timeout: 600_000 });
+  const info = (() => {
+    try {
+      return JSON.parse(res.stdout) as { Dir?: string; Error?: string };
+    } catch {
+      return {};
+    }
+  })();
+  if (res.status !== 0 || !info.Dir) throw new ToolError(`${label}: go mod download ${mod} failed: ${(info.Error ?? res.stderr ?? '').trim().slice(0, 300)}`);
+  return info.Dir;
 }
 
 /** Environment for `go install`/`go build`: pure Go, and exactly the toolchain chosen. */
