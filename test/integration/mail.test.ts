@@ -92,6 +92,15 @@ describe('mail through the outbox to a real SMTP server (Mailpit)', () => {
     expect((await stack.client().auth.signIn.mutate({ email: 'rosa.requester@deskflow.test', password: 'rosa-resets-her-password' })).user.email).toBe('rosa.requester@deskflow.test');
   });
 
+  it("serves Mailpit's mail list at / for people reading the desk's mail", async () => {
+    const page = await fetch(mailpit.uiUrl).then((r) => r.text());
+    const script = /src="([^"]*dist\/app\.js[^"]*)"/.exec(page)?.[1];
+    expect(script, page.slice(0, 200)).toBeDefined();
+    const bundle = await fetch(new URL(script!, mailpit.uiUrl));
+    expect(bundle.status).toBe(200);
+    expect(Number(bundle.headers.get('content-length') ?? (await bundle.arrayBuffer()).byteLength)).toBeGreaterThan(100_000);
+  });
+
   it('mails the ticket received and a public reply in one thread, and never an internal note to the requester', async () => {
     const rita = await stack.signIn('rita.requester@deskflow.test');
     const ticket = await rita.api.ticket.create.mutate({ title: 'Printer on floor 3 jams', description: 'Every second page since Monday.' });
