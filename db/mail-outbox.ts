@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { capabilitiesFor, staffDepartments, type Capabilities } from '../domain/access';
 import { redactTokens, type MailKind, type MailRequest, type MailStatus } from '../domain/mail';
-import { trimQuotedHistory } from '../domain/mail-threading';
+import { stripQuotedReply } from '../domain/mail-threading';
 import type { NotificationKind } from '../domain/vocabulary';
 import type { Db, Tx } from './client';
 import { effectiveNotificationPreferences } from './notifications';
@@ -153,7 +153,7 @@ async function notificationMail(
   const link = typeof n.data.link === 'string' ? n.data.link : (ticket?.link ?? '/');
   if (ticket && n.kind === 'message' && commentId !== null) {
     const [comment] = await tx.select({ body: comments.body, authorName: users.name }).from(comments).innerJoin(users, eq(users.id, comments.authorId)).where(eq(comments.id, commentId));
-    if (comment) return { kind: 'public_reply', data: { name: person.name, ticket, authorName: comment.authorName, body: trimQuotedHistory(comment.body) } };
+    if (comment) return { kind: 'public_reply', data: { name: person.name, ticket, authorName: comment.authorName, body: stripQuotedReply(comment.body) } };
   }
   if (ticket && n.kind === 'resolved') return { kind: 'resolved', data: { name: person.name, ticket, confirmLink: `${ticket.link}?action=confirm`, reopenLink: `${ticket.link}?action=reopen` } };
   if (ticket && n.kind === 'sla_breached') return { kind: 'sla_breached', data: { name: person.name, ticket, title: n.title, body: n.body } };

@@ -76,30 +76,50 @@ export function mailHost(address: string): string {
 }
 
 /**
- * A reply's own text, without the quoted history under it: cut at the first `On … wrote:` line,
- * a `-----Original Message-----` or `From:` header block, or a run of `>` lines; trailing blank
- * lines go. Used for the public-reply mail (and by inbound for replies that come by mail).
+ * The new part of a reply: what the sender wrote above the quoted history and the signature.
+ * Inbound mail keeps only this of a reply; the public-reply mail sends only this of a comment.
+ * Cuts at the first well-known reply marker (`On … wrote:`, `-----Original Message-----`, an
+ * Outlook `From:`/`Sent:` block, a `-- ` signature delimiter, "Sent from my …"), drops `>`
+ * quoted lines, and falls back to the whole text when nothing would be left.
  */
-export function trimQuotedHistory(text: string): string {
-  const lines = text.replace(/\r\n/g, '\n').split('\n');
+
+const WROTE_LINE = /^(?:On|Le|Am|El|Il|Op)\s.+(?:wrote|a écrit|schrieb|escribió|ha scritto|schreef)\s*:\s*$/i;
+const WROTE_START = /^(?:On|Le|Am|El|Il|Op)\s.{6,}$/i;
+const WROTE_END = /(?:wrote|a écrit|schrieb|escribió|ha scritto|schreef)\s*:\s*$/i;
+const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Forwarded message)\s*-{2,}/i;
+const OUTLOOK_SEPARATOR = /^\s*_{10,}\s*$/;
+const HEADER_FROM = /^\s*\*?(?:From|De|Von|Van)\s*:\*?\s+\S/i;
+const HEADER_NEXT = /^\s*\*?(?:Sent|Date|To|Subject|Cc|Envoyé|Gesendet|Datum|An|Betreff|Objet|À)\s*:/i;
+const SIGNATURE = /^-- ?$/;
+const SENT_FROM = /^Sent from my \S+/i;
+
+export function stripQuotedReply(text: string): string {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
   let end = lines.length;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    const next = (lines[i + 1] ?? '').trim();
+    const line = lines[i]!;
+    const next = lines[i + 1] ?? '';
+    const outlookBlock = HEADER_FROM.test(line) && lines.slice(i + 1, i + 5).some((l) => HEADER_NEXT.test(l));
     if (
-      /^On .{1,200}wrote:$/i.test(line) ||
-      (/^On .{1,200}$/i.test(line) && /wrote:$/i.test(next)) ||
-      /^-{2,}\s*Original Message\s*-{2,}$/i.test(line) ||
-      (/^From:\s/i.test(line) && /^(Sent|Date):\s/i.test(next)) ||
-      /^>/.test(line)
+      WROTE_LINE.test(line) ||
+      (WROTE_START.test(line) && WROTE_END.test(next) && !WROTE_END.test(line)) ||
+      ORIGINAL_MESSAGE.test(line) ||
+      (OUTLOOK_SEPARATOR.test(line) && lines.slice(i + 1, i + 4).some((l) => HEADER_FROM.test(l))) ||
+      outlookBlock ||
+      SIGNATURE.test(line) ||
+      SENT_FROM.test(line)
     ) {
       end = i;
       break;
     }
   }
-  while (end > 0 && lines[end - 1]!.trim() === '') end--;
-  const kept = lines.slice(0, end).join('\n');
-  return kept.trim() === '' ? text.trim() : kept;
+  const kept = lines
+    .slice(0, end)
+    .filter((line) => !/^\s*>/.test(line))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  return kept.length > 0 ? kept : text.trim();
 }
 
 /** The message ids in a References or In-Reply-To header, in order (`<a@b> <c@d>` → both). */

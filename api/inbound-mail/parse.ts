@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import { messageIdsIn } from '../../domain/mail-threading';
-import { htmlToText, stripQuotedReply } from './reply-text';
+import { stripQuotedReply } from '../../domain/mail-threading';
+import { htmlToText } from './reply-text';
 
 export class InboundMailProblem extends Error {
   override name = 'InboundMailProblem';

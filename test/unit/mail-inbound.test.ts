@@ -3,7 +3,8 @@ import { parseImapUrl } from '../../deskflow.config';
 import { deskflowSettings } from '../../deskflow.config';
 import { messageIdsIn, parseTicketToken, ticketMessageId, ticketNumberFromAddress, ticketNumberFromMessageId, ticketReplyAddress } from '../../domain/mail-threading';
 import { parseMail, unknownCharset } from '../../api/inbound-mail/parse';
-import { htmlToText, stripQuotedReply } from '../../api/inbound-mail/reply-text';
+import { htmlToText } from '../../api/inbound-mail/reply-text';
+import { stripQuotedReply } from '../../domain/mail-threading';
 
 describe('mail threading, as inbound reads it', () => {
   it('reads the ticket back from the thread Message-ID outbound mail writes, its [#N] token and a plus-addressed reply address', () => {
@@ -26,6 +27,7 @@ describe('reply text', () => {
     expect(stripQuotedReply('Yes.\n\n-- \nRita Rossi\nAccounting')).toBe('Yes.');
     expect(stripQuotedReply('> quoted\nMy answer\n> more quoted')).toBe('My answer');
     expect(stripQuotedReply('Fine.\n\nSent from my iPhone')).toBe('Fine.');
+    expect(stripQuotedReply('No history here.\nTwo lines.')).toBe('No history here.\nTwo lines.');
     // Everything quoted: the whole text stays rather than nothing.
     expect(stripQuotedReply('> only a quote')).toBe('> only a quote');
     expect(htmlToText('<p>Hello&nbsp;there</p><blockquote>old</blockquote><div>Bye &amp; thanks</div>')).toBe('Hello there\nBye & thanks');

@@ -8,7 +8,7 @@ import {
   ticketNumberFromReferences,
   ticketReplyAddress,
   ticketSubject,
-  trimQuotedHistory,
+  stripQuotedReply,
 } from '../../domain/mail-threading';
 import { localDateHour } from '../../db/mail-outbox';
 
@@ -35,12 +35,13 @@ describe('mail threading (domain/mail-threading.ts)', () => {
     expect(ticketNumberFromAddress('support@desk.example')).toBeNull();
   });
 
-  it('trims the quoted history under a reply', () => {
-    expect(trimQuotedHistory('Thanks, that worked.\n\nOn Mon, 1 Dec 2026 at 09:00, Desk <support@desk.example> wrote:\n> Please try again.')).toBe('Thanks, that worked.');
-    expect(trimQuotedHistory('Fine now.\n-----Original Message-----\nFrom: Desk')).toBe('Fine now.');
-    expect(trimQuotedHistory('Line one\n> quoted\nmore')).toBe('Line one');
-    expect(trimQuotedHistory('No history here.\nTwo lines.')).toBe('No history here.\nTwo lines.');
-    expect(trimQuotedHistory('> only a quote')).toBe('> only a quote');
+  it('keeps only the new part of a reply, without the quoted history', () => {
+    expect(stripQuotedReply('Thanks, that worked.\n\nOn Mon, 1 Dec 2026 at 09:00, Desk <support@desk.example> wrote:\n> Please try again.')).toBe('Thanks, that worked.');
+    expect(stripQuotedReply('Fine now.\n-----Original Message-----\nFrom: Desk')).toBe('Fine now.');
+    // Inline answers between quoted lines keep the writer's own lines.
+    expect(stripQuotedReply('Line one\n> quoted\nmore')).toBe('Line one\nmore');
+    expect(stripQuotedReply('No history here.\nTwo lines.')).toBe('No history here.\nTwo lines.');
+    expect(stripQuotedReply('> only a quote')).toBe('> only a quote');
   });
 });
 
