@@ -41,7 +41,7 @@ export async function startStack(options: { database?: Database; env?: TestWorkf
   // The API's address is known before it listens, so the worker's mail links can point at it.
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const mail = options.mail ? { ...options.mail, publicUrl: url } : undefined;
+  const mail = options.mail ? { ...options.mail, publicUrl: url, ratingLinkSecret: ROOM_SECRET } : undefined;
   const worker: Worker = await createDeskflowWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db: database.db, temporal: env.client, mail });
   const workerRun = worker.run();
   const app = createApp({

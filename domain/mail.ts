@@ -19,7 +19,7 @@ export type MailData = {
   account_exists: { link: string };
   ticket_received: { name: string; ticket: TicketRef };
   public_reply: { name: string; ticket: TicketRef; authorName: string; body: string };
-  resolved: { name: string; ticket: TicketRef; confirmLink: string; reopenLink: string };
+  resolved: { name: string; ticket: TicketRef; confirmLink: string; reopenLink: string; /** One-click ratings 1–5, signed when the mail is sent. */ ratingLinks?: string[] };
   sla_breached: { name: string; ticket: TicketRef; title: string; body: string };
   notification: { name: string; ticket: TicketRef | null; title: string; body: string; link: string };
   digest: { name: string; date: string; items: { title: string; body: string; link: string; at: string }[] };

@@ -83,7 +83,7 @@ async function main() {
     registerSearchAttributes: Boolean(temporal.address),
     // Live events: pushes made before the rooms are up are retried by their activities.
     rooms: { roomsUrl: settings.roomsUrl, internalSecret: secrets.internalSecret },
-    mail: { smtpUrl: mail.smtpUrl, from: settings.MAIL_FROM, fromName: settings.MAIL_FROM_NAME, appUrl: settings.appUrl, publicUrl: settings.publicUrl },
+    mail: { smtpUrl: mail.smtpUrl, from: settings.MAIL_FROM, fromName: settings.MAIL_FROM_NAME, appUrl: settings.appUrl, publicUrl: settings.publicUrl, ratingLinkSecret: secrets.roomTokenSecret },
     // Each IMAP mailbox's workflow hands its mail to the internal listener below.
     inbound: {
       mailboxes: settings.MAIL_IMAP_URL,

@@ -2,16 +2,16 @@
  * Satisfaction (CSAT): the requester rates a resolved ticket 1–5 with a comment, once per
  * resolution cycle (a reopen starts the next), changeable for 7 days. A low rating (≤ 2) notifies
  * the supervisors of the ticket's department (admins when it has none). The rating is folded into
- * the reports' facts in the same transaction. Also: agents' verdicts on AI suggestions, and the
- * signed one-click link the resolution mail carries (`/rate/<token>?score=N`).
+ * the reports' facts in the same transaction. Also: agents' verdicts on AI suggestions, and rating
+ * through the signed one-click link the resolution mail carries (db/rating-links.ts).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { enqueueNotificationMails } from '../../db/mail-outbox';
 import { supervisorsOrAdmins } from '../../db/notifications';
-import { aiSuggestionRatings, aiSuggestions, notifications, ticketEvents, ticketFacts, ticketRatings, tickets, users } from '../../db/schema';
+import { resolutionCycle, verifyRatingToken } from '../../db/rating-links';
+import { aiSuggestionRatings, aiSuggestions, notifications, ticketFacts, ticketRatings, tickets, users } from '../../db/schema';
 import type { SessionUser } from '../auth/session';
 import { ticketAccess } from '../access';
 
@@ -19,8 +19,6 @@ import { ticketAccess } from '../access';
 export const RATING_CHANGE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 /** Ratings at or below this notify the department's supervisors. */
 export const LOW_RATING = 2;
-/** How long a one-click rating link works after it was issued. */
-export const RATING_LINK_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 export type RatingView = { ticketId: string; cycle: number; score: number; comment: string | null; createdAt: Date; updatedAt: Date; changeableUntil: Date };
 /** What the requester may do now: rate (or change their rating) and which cycle it is. */
@@ -35,15 +33,6 @@ const toView = (row: typeof ticketRatings.$inferSelect): RatingView => ({
   updatedAt: row.updatedAt,
   changeableUntil: new Date(row.createdAt.getTime() + RATING_CHANGE_WINDOW_MS),
 });
-
-/** The ticket's resolution cycle: 1, +1 per reopen (its audit trail: each reopen writes one `reopened` event for the status). */
-async function resolutionCycle(db: Db, ticketId: string): Promise<number> {
-  const [row] = await db
-    .select({ reopens: sql<number>`count(*)::int` })
-    .from(ticketEvents)
-    .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.kind, 'reopened'), eq(ticketEvents.field, 'status')));
-  return 1 + (row?.reopens ?? 0);
-}
 
 export async function ratingState(db: Db, user: SessionUser, ticketId: string, now = new Date()): Promise<RatingState> {
   const access = await ticketAccess(db, user, ticketId);
@@ -120,49 +109,6 @@ export async function rateSuggestion(db: Db, user: SessionUser, input: { suggest
     .values({ suggestionId: input.suggestionId, userId: user.id, helpful: input.helpful })
     .onConflictDoUpdate({ target: [aiSuggestionRatings.suggestionId, aiSuggestionRatings.userId], set: { helpful: input.helpful, updatedAt: new Date() } });
   return input;
-}
-
-// -------------------------------------------------------------------------------------------------
-// The one-click link: `/rate/<token>?score=N`. The token names the ticket, the resolution cycle and
-// the requester, with an expiry, signed with HMAC-SHA-256 under a key derived from the API's room
-// token secret (a separate purpose label, so neither token verifies as the other).
-
-export type RatingLinkClaims = { ticketId: string; cycle: number; requesterId: string; expiresAt: number };
-
-const linkKey = (secret: string) => createHmac('sha256', secret).update('deskflow rating link v1').digest();
-const b64 = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
-
-export function signRatingToken(claims: RatingLinkClaims, secret: string): string {
-  const body = b64(JSON.stringify([claims.ticketId, claims.cycle, claims.requesterId, claims.expiresAt]));
-  return `${body}.${b64(createHmac('sha256', linkKey(secret)).update(body).digest())}`;
-}
-
-/** The claims of a genuine, unexpired token; null otherwise (whatever is wrong with it). */
-export function verifyRatingToken(token: string, secret: string, now = Date.now()): RatingLinkClaims | null {
-  const [body, signature, extra] = token.split('.');
-  if (!body || !signature || extra !== undefined || token.length > 400) return null;
-  const expected = createHmac('sha256', linkKey(secret)).update(body).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  try {
-    const [ticketId, cycle, requesterId, expiresAt] = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as [string, number, string, number];
-    if (typeof ticketId !== 'string' || typeof requesterId !== 'string' || !Number.isInteger(cycle) || typeof expiresAt !== 'number' || expiresAt < now) return null;
-    return { ticketId, cycle, requesterId, expiresAt };
-  } catch {
-    return null;
-  }
-}
-
-/** The link the resolution mail carries for one score: `<appUrl>/rate/<token>?score=N`. */
-export function ratingLink(appUrl: string, token: string, score: number): string {
-  return `${appUrl.replace(/\/$/, '')}/rate/${token}?score=${score}`;
-}
-
-/** A token for the ticket's current resolution cycle (what the resolution mail calls). */
-export async function issueRatingToken(db: Db, ticketId: string, secret: string, now = Date.now()): Promise<string | null> {
-  const [ticket] = await db.select({ requesterId: tickets.requesterId }).from(tickets).where(eq(tickets.id, ticketId));
-  if (!ticket) return null;
-  return signRatingToken({ ticketId, cycle: await resolutionCycle(db, ticketId), requesterId: ticket.requesterId, expiresAt: now + RATING_LINK_TTL_MS }, secret);
 }
 
 /**

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signRatingToken } from '../../api/reports/ratings';
+import { signRatingToken } from '../../db/rating-links';
 import { EXPORT_BATCH_SIZE, ticketColumns } from '../../api/reports/exports';
 import { notifications, ticketRatings } from '../../db/schema';
 import { demo, outcome, ROOM_SECRET, startApi, type ApiHarness } from './support';

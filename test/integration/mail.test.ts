@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailOutbox } from '../../db/schema';
+import { mailOutbox, ticketRatings, tickets, users } from '../../db/schema';
 import { mailpitHeaders, mailpitMessage, mailpitMessages, startMailpit, type Mailpit, type MailpitSummary } from '../../dev-support/mailpit';
 import { startStack, TEST_PASSWORD, type Stack } from '../../dev-support/stack';
 import { mailWorkflowId } from '../../workflows/messages';
@@ -133,6 +133,33 @@ describe('mail through the outbox to a real SMTP server (Mailpit)', () => {
     for (const m of toRita) expect((await mailpitMessage(mailpit.uiUrl, m.ID)).Text).not.toContain('INTERNAL-CANARY');
     const ritaRows = await stack.db.select({ data: mailOutbox.data }).from(mailOutbox).where(eq(mailOutbox.toAddress, 'rita.requester@deskflow.test'));
     expect(JSON.stringify(ritaRows)).not.toContain('INTERNAL-CANARY');
+  });
+
+  it('mails the resolution with confirm and reopen links and five one-click ratings that rate it without signing in', async () => {
+    const raj = await stack.signIn('raj.requester@deskflow.test');
+    const ticket = await raj.api.ticket.create.mutate({ title: 'Docking station not charging', description: 'The laptop runs on battery while docked.', urgency: 'high' });
+    await expect
+      .poll(async () => (await stack.db.select({ assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, ticket.id)))[0]?.assigneeId ?? null, { timeout: 30_000 })
+      .not.toBeNull();
+    const [row] = await stack.db.select({ assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, ticket.id));
+    const [assignee] = await stack.db.select({ email: users.email }).from(users).where(eq(users.id, row!.assigneeId!));
+    const agent = await stack.signIn(assignee!.email);
+    await agent.api.ticket.transition.mutate({ id: ticket.id, to: 'resolved' });
+
+    const [resolved] = await mailsTo('raj.requester@deskflow.test', new RegExp(`\\[#${ticket.number}\\] Resolved`));
+    const message = await mailpitMessage(mailpit.uiUrl, resolved!.ID);
+    expect(message.HTML).toContain(`${APP_URL}/tickets/${ticket.number}?action=confirm`);
+    expect(message.HTML).toContain(`${APP_URL}/tickets/${ticket.number}?action=reopen`);
+    const links = [...message.HTML.matchAll(/href="([^"]*\/rate\/[^"?]+\?score=(\d))"/g)].map((m) => ({ url: m[1]!.replace(/&amp;/g, '&'), score: Number(m[2]) }));
+    expect(links.map((l) => l.score)).toEqual([1, 2, 3, 4, 5]);
+
+    // The link's page rates through report.rateByLink with the token, no session.
+    const four = new URL(links[3]!.url);
+    const token = decodeURIComponent(four.pathname.split('/').pop()!);
+    await stack.client().report.rateByLink.mutate({ token, score: 4, comment: 'Quick fix, thanks' });
+    const ratings = await stack.db.select().from(ticketRatings).where(eq(ticketRatings.ticketId, ticket.id));
+    expect(ratings).toMatchObject([{ score: 4, comment: 'Quick fix, thanks', cycle: 1 }]);
+    await expect(stack.client().report.rateByLink.mutate({ token: `${token.slice(0, -2)}xx`, score: 1 })).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });
   });
 
   it('delivers a mail queued while the SMTP server is down exactly once when it is back', async () => {

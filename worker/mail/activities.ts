@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { claimMail, enqueueDueDigests, mailsToDispatch, markMailFailed, markMailSent, markMailSkipped, mayReceiveTicketMail, recordMailAttemptError } from '../../db/mail-outbox';
+import { issueRatingToken, ratingLink } from '../../db/rating-links';
 import { notifications, type OutboxMail } from '../../db/schema';
 import { transactionalMailKinds, type MailRequest } from '../../domain/mail';
 import { mailHost, outboxMessageId, ticketMessageId, ticketReplyAddress, ticketSubject } from '../../domain/mail-threading';
@@ -29,6 +30,13 @@ export function mailHeaders(mail: Pick<OutboxMail, 'id' | 'kind' | 'ticketNumber
   const root = mail.ticketNumber ? ticketMessageId(mail.ticketNumber, host) : null;
   if (mail.kind === 'ticket_received' && root) return { messageId: root, inReplyTo: undefined, references: undefined };
   return { messageId: outboxMessageId(mail.id, host, mail.ticketNumber), inReplyTo: root ?? undefined, references: root ?? undefined };
+}
+
+/** The resolution mail's one-click ratings, signed now for the ticket's current resolution cycle. */
+async function withRatingLinks(db: Db, mail: OutboxMail, settings: MailTransport['settings']): Promise<OutboxMail['data']> {
+  if (mail.kind !== 'resolved' || !mail.ticketId || !settings.ratingLinkSecret) return mail.data;
+  const token = await issueRatingToken(db, mail.ticketId, settings.ratingLinkSecret);
+  return token ? { ...mail.data, ratingLinks: [1, 2, 3, 4, 5].map((score) => ratingLink(settings.appUrl, token, score)) } : mail.data;
 }
 
 export function mailActivities(db: Db, transport: MailTransport | undefined, temporal: Client | undefined) {
@@ -68,7 +76,7 @@ export function mailActivities(db: Db, transport: MailTransport | undefined, tem
       }
       const { settings } = transport;
       const unsubscribeUrl = mail.unsubscribeToken ? `${settings.publicUrl}/mail/unsubscribe?token=${mail.unsubscribeToken}` : null;
-      const rendered = await renderMail({ kind: mail.kind, data: mail.data } as MailRequest, {
+      const rendered = await renderMail({ kind: mail.kind, data: await withRatingLinks(db, mail, settings) } as MailRequest, {
         url: (path) => new URL(path, settings.appUrl).toString(),
         unsubscribeUrl,
         fromName: settings.fromName,

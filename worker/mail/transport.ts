@@ -14,6 +14,8 @@ export type MailSettings = {
   appUrl: string;
   /** The API's public origin: the unsubscribe endpoint (PUBLIC_URL). */
   publicUrl: string;
+  /** The API's room token secret (ROOM_TOKEN_SECRET): signs the one-click rating links of the resolution mail; without it the mail has none. */
+  ratingLinkSecret?: string | undefined;
 };
 
 export type MailTransport = {

@@ -19,6 +19,19 @@ export function ResolvedMail({ data, ctx }: { data: Data; ctx: MailContext }) {
       <Text>
         Not solved? <Link href={ctx.url(data.reopenLink)}>Reopen ticket #{data.ticket.number}</Link>
       </Text>
+      {data.ratingLinks?.length === 5 && (
+        <Text>
+          How did we do? One click rates it, from 1 (very poor) to 5 (excellent):{' '}
+          {data.ratingLinks.map((link, index) => (
+            <span key={link}>
+              {index > 0 && ' · '}
+              <Link href={link} aria-label={`Rate ${index + 1} out of 5`}>
+                {index + 1}
+              </Link>
+            </span>
+          ))}
+        </Text>
+      )}
     </Layout>
   );
 }
