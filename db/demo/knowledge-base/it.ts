@@ -191,7 +191,7 @@ If the shared mailbox still does not appear after a day, or mail sent from it la
 1. Look at \`https://status.intranet.example\`. If email or Teams is listed as degraded, wait for the update there.
 2. Quit the app fully: right-click its icon in the system tray (next to the clock) and choose **Quit**, or end it in Task Manager.
 3. Start it again. For Outlook, if it still hangs, hold **Ctrl** while clicking the icon and choose **Yes** to start in safe mode; if that works, an add-in is the culprit: disable add-ins under **File → Options → Add-ins**.
-4. For Teams, clear its cache: quit Teams, press **Win+R**, type \`%appdata%\\Microsoft\\Teams\` (classic) or run **Settings → Apps → Teams → Reset** (new Teams), then start it again.
+4. For Teams, clear its cache. New Teams: **Settings → Apps → Installed apps → Microsoft Teams → Advanced options → Reset**. Classic Teams: quit it, press **Win+R**, open \`%appdata%\\Microsoft\\Teams\` and delete everything in that folder. Then start Teams again.
 5. If Outlook's search misses recent mail, wait an hour after a restart; the index rebuilds itself.
 6. Check for Office updates under **File → Office Account → Update Options → Update Now**.
 
