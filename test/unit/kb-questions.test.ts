@@ -37,8 +37,8 @@ describe('knowledge-base evaluation questions', () => {
   });
 
   it("uses the requesters' own words, never an article's title", () => {
-    for (const { question } of questions) {
-      for (const { title } of starterArticles) expect(question.toLowerCase(), title).not.toContain(title.toLowerCase());
-    }
+    const titles = starterArticles.map((a) => a.title.toLowerCase());
+    const echoing = questions.filter(({ question }) => titles.some((title) => question.toLowerCase().includes(title)));
+    expect(echoing).toEqual([]);
   });
 });
