@@ -178,7 +178,7 @@ const DeskflowEnv = z.object({
    * offline (the shipped model, rules and templates).
    */
   AI_BASE_URL: z
-    .url('must be the endpoint\'s base URL, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1')
+    .url("must be the endpoint's base URL, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1")
     .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http:// or https:// URL, e.g. http://127.0.0.1:11434/v1')
     .optional(),
   /** Sent as `Authorization: Bearer …`; local servers often need none. */
@@ -248,7 +248,8 @@ export function deskflowSettings(env: NodeJS.ProcessEnv = process.env): Deskflow
     throw new ConfigError(`DEMO_PASSWORD: the default demo password is public; set DEMO_PASSWORD to one of your own to seed the demo organisation into DATABASE_URL (or unset SEED_DEMO=always)`);
   }
   if (e.INTERNAL_PORT === e.API_PORT) throw new ConfigError(`INTERNAL_PORT: must differ from API_PORT (${e.API_PORT}): the internal endpoints have a listener of their own`);
-  if (!e.AI_BASE_URL && (e.AI_MODEL || e.AI_API_KEY)) throw new ConfigError('AI_BASE_URL: not set, but AI_MODEL or AI_API_KEY is: set AI_BASE_URL to the OpenAI-compatible endpoint (or unset them to stay offline)');
+  if (!e.AI_BASE_URL && (e.AI_MODEL || e.AI_API_KEY))
+    throw new ConfigError('AI_BASE_URL: not set, but AI_MODEL or AI_API_KEY is: set AI_BASE_URL to the OpenAI-compatible endpoint (or unset them to stay offline)');
   if (e.AI_BASE_URL && !e.AI_MODEL) throw new ConfigError('AI_MODEL: must be set with AI_BASE_URL, to the model name the endpoint serves (e.g. gpt-4o-mini)');
   const publicUrl = e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`;
   return {

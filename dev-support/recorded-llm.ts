@@ -48,8 +48,7 @@ export type RecordedLlm = {
 
 const MARKER = /^Deskflow task: ([a-z-]+)\./;
 
-export const messageText = (message: ChatMessage): string =>
-  typeof message.content === 'string' ? message.content : (message.content ?? []).map((part) => part.text ?? '').join('');
+export const messageText = (message: ChatMessage): string => (typeof message.content === 'string' ? message.content : (message.content ?? []).map((part) => part.text ?? '').join(''));
 
 export function loadExchanges(dir: string): Map<string, RecordedExchange> {
   const exchanges = new Map<string, RecordedExchange>();

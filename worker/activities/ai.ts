@@ -69,7 +69,16 @@ export function aiActivities(db: Db, provider: AiProvider | (() => AiProvider), 
   const offline = () => (offlineProvider ??= createOfflineProvider());
 
   /** A usage row; a failure to write it is not the step's failure (the answer matters more than its statistics). */
-  async function record(row: { feature: AiFeature; provider: AiProvider | 'offline'; ticketId?: string | null; started: number; outcome: 'ok' | 'fallback' | 'error'; error?: string | null; promptTokens?: number; completionTokens?: number }) {
+  async function record(row: {
+    feature: AiFeature;
+    provider: AiProvider | 'offline';
+    ticketId?: string | null;
+    started: number;
+    outcome: 'ok' | 'fallback' | 'error';
+    error?: string | null;
+    promptTokens?: number;
+    completionTokens?: number;
+  }) {
     const p = row.provider === 'offline' ? null : row.provider;
     await recordAiCall(db, {
       feature: row.feature,
@@ -334,7 +343,9 @@ export function aiActivities(db: Db, provider: AiProvider | (() => AiProvider), 
       const fallback = input.fallbackFrom !== undefined;
       const drafter = model ?? ai();
       const started = performance.now();
-      const draft = fallback ? { body: draftFromTemplate(draftInput), method: 'template' as const } : await measured('first_reply', input.ticketId, drafter, (o) => drafter.draftFirstReply(draftInput, o));
+      const draft = fallback
+        ? { body: draftFromTemplate(draftInput), method: 'template' as const }
+        : await measured('first_reply', input.ticketId, drafter, (o) => drafter.draftFirstReply(draftInput, o));
       if (fallback) await record({ feature: 'first_reply', provider: 'offline', ticketId: input.ticketId, started, outcome: 'fallback', error: input.fallbackFrom });
       const provider = fallback ? 'offline' : drafter.name;
       const key = `${ticketWorkflowId(ticket.number)}#${input.key}`;

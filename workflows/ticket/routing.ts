@@ -71,7 +71,12 @@ async function secondOpinion(run: TicketRun, triage: TriageResult, events: Extra
     });
     return opinion.adopted ?? triage;
   } catch (error) {
-    events.push({ key: `ai-fallback/triage-second-opinion/${run.ticket.state.seq}`, kind: 'ai_fallback', field: 'triage_second_opinion', newValue: { step: 'triage_second_opinion', error: errorMessage(error), fallback: 'offline triage' } });
+    events.push({
+      key: `ai-fallback/triage-second-opinion/${run.ticket.state.seq}`,
+      kind: 'ai_fallback',
+      field: 'triage_second_opinion',
+      newValue: { step: 'triage_second_opinion', error: errorMessage(error), fallback: 'offline triage' },
+    });
     return triage;
   }
 }
