@@ -178,8 +178,14 @@ const DeskflowEnv = z.object({
    * offline (the shipped model, rules and templates).
    */
   AI_BASE_URL: z
-    .url("must be the endpoint's base URL, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1")
-    .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http:// or https:// URL, e.g. http://127.0.0.1:11434/v1')
+    .string()
+    .refine((value) => {
+      try {
+        return /^https?:$/.test(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, "must be the endpoint's http:// or https:// base URL, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1")
     .optional(),
   /** Sent as `Authorization: Bearer …`; local servers often need none. */
   AI_API_KEY: z.string().min(1).optional(),

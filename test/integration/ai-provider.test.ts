@@ -270,8 +270,8 @@ describe('configuration', () => {
       new ConfigError('AI_MODEL: must be set with AI_BASE_URL, to the model name the endpoint serves (e.g. gpt-4o-mini)'),
     );
     expect(() => deskflowSettings({ AI_MODEL: 'gpt-4o-mini' })).toThrow(/AI_BASE_URL: not set/);
-    expect(() => deskflowSettings({ AI_BASE_URL: 'not a url', AI_MODEL: 'm' })).toThrow(/AI_BASE_URL: must be the endpoint's base URL/);
-    expect(() => deskflowSettings({ AI_BASE_URL: 'ftp://models.example/v1', AI_MODEL: 'm' })).toThrow(/AI_BASE_URL: must be an http/);
+    expect(() => deskflowSettings({ AI_BASE_URL: 'not a url', AI_MODEL: 'm' })).toThrow(/AI_BASE_URL: must be the endpoint's http:\/\/ or https:\/\/ base URL/);
+    expect(() => deskflowSettings({ AI_BASE_URL: 'ftp://models.example/v1', AI_MODEL: 'm' })).toThrow(/AI_BASE_URL: must be the endpoint's http:\/\/ or https:\/\/ base URL/);
     expect(() => deskflowSettings({ AI_BASE_URL: 'http://x/v1', AI_MODEL: 'm', AI_TIMEOUT_MS: '10' })).toThrow(/AI_TIMEOUT_MS: must be at least 500/);
   });
 });
