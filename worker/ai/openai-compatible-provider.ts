@@ -68,9 +68,13 @@ export function createOpenAICompatibleProvider(settings: OpenAICompatibleProvide
   }
 
   async function json<T>(system: string, prompt: string, schema: z.ZodType<T>, options: CallOptions | undefined): Promise<T> {
-    const result = await generateText({ ...common(options), system, prompt, output: Output.object({ schema }) });
+    // JSON mode (response_format json_object), which most OpenAI-compatible servers support; the
+    // shape is in the prompt and checked here (json_schema structured outputs are not universal).
+    const result = await generateText({ ...common(options), system, prompt, output: Output.json() });
     options?.onUsage?.(tokenUsage(result.totalUsage));
-    return result.output;
+    const parsed = schema.safeParse(result.output);
+    if (!parsed.success) throw new Error(`the model's JSON does not fit: ${parsed.error.issues[0]?.path.join('.') || 'value'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    return parsed.data;
   }
 
   return {
