@@ -176,6 +176,26 @@ const DeskflowEnv = z.object({
     .default(25 * 1024 * 1024),
   /** Inbound mails one sender may send per hour before the rest are ignored as a loop. */
   MAIL_SENDER_RATE_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+  /**
+   * An OpenAI-compatible chat-completions endpoint (…/v1) for the AI features; unset: everything runs
+   * offline (the shipped model, rules and templates).
+   */
+  AI_BASE_URL: z
+    .string()
+    .refine((value) => {
+      try {
+        return /^https?:$/.test(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, "must be the endpoint's http:// or https:// base URL, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1")
+    .optional(),
+  /** Sent as `Authorization: Bearer …`; local servers often need none. */
+  AI_API_KEY: z.string().min(1).optional(),
+  /** The model name the endpoint knows, e.g. gpt-4o-mini or llama3.1:8b. */
+  AI_MODEL: z.string().trim().min(1).max(200).optional(),
+  /** Milliseconds one model call may take before it is abandoned (the offline path then answers). */
+  AI_TIMEOUT_MS: z.coerce.number().int().min(500, 'must be at least 500 (milliseconds)').max(120_000, 'must be at most 120000 (two minutes)').default(20_000),
 });
 
 export type ImapMailboxSettings = {
@@ -216,7 +236,11 @@ export function parseImapUrl(value: string): ImapMailboxSettings | string {
   return { key: `${user}@${url.hostname}:${port}/${folder}`, host: url.hostname, port, secure, user, password, folder };
 }
 
+/** The model endpoint of the AI features (AI_BASE_URL, AI_API_KEY, AI_MODEL, AI_TIMEOUT_MS), or null: offline. */
+export type AiModelSettings = { baseUrl: string; apiKey: string | null; model: string; timeoutMs: number };
+
 export type DeskflowSettings = z.infer<typeof DeskflowEnv> & {
+  ai: AiModelSettings | null;
   publicUrl: string;
   appUrl: string;
   apiInternalUrl: string;
@@ -234,9 +258,13 @@ export function deskflowSettings(env: NodeJS.ProcessEnv = process.env): Deskflow
     throw new ConfigError(`DEMO_PASSWORD: the default demo password is public; set DEMO_PASSWORD to one of your own to seed the demo organisation into DATABASE_URL (or unset SEED_DEMO=always)`);
   }
   if (e.INTERNAL_PORT === e.API_PORT) throw new ConfigError(`INTERNAL_PORT: must differ from API_PORT (${e.API_PORT}): the internal endpoints have a listener of their own`);
+  if (!e.AI_BASE_URL && (e.AI_MODEL || e.AI_API_KEY))
+    throw new ConfigError('AI_BASE_URL: not set, but AI_MODEL or AI_API_KEY is: set AI_BASE_URL to the OpenAI-compatible endpoint (or unset them to stay offline)');
+  if (e.AI_BASE_URL && !e.AI_MODEL) throw new ConfigError('AI_MODEL: must be set with AI_BASE_URL, to the model name the endpoint serves (e.g. gpt-4o-mini)');
   const publicUrl = e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`;
   return {
     ...e,
+    ai: e.AI_BASE_URL && e.AI_MODEL ? { baseUrl: e.AI_BASE_URL.replace(/\/$/, ''), apiKey: e.AI_API_KEY ?? null, model: e.AI_MODEL, timeoutMs: e.AI_TIMEOUT_MS } : null,
     publicUrl,
     appUrl: e.APP_URL ?? publicUrl,
     apiInternalUrl: e.API_INTERNAL_URL ?? `http://${urlHost(e.INTERNAL_HOST)}:${e.INTERNAL_PORT}`,

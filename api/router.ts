@@ -1,4 +1,5 @@
 import { adminRouter } from './routers/admin';
+import { aiRouter } from './routers/ai';
 import { attachmentRouter } from './routers/attachment';
 import { authRouter } from './routers/auth';
 import { availabilityRouter } from './routers/availability';
@@ -26,6 +27,8 @@ export const appRouter = createTRPCRouter({
   notification: notificationRouter,
   /** Reports over the maintained aggregates, ratings of resolved tickets (CSAT) and of AI suggestions. */
   report: reportRouter,
+  /** The assistant for staff of a ticket: suggested replies and summaries (the model, or offline). */
+  ai: aiRouter,
 });
 
 export type AppRouter = typeof appRouter;

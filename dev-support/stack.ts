@@ -16,6 +16,7 @@ import { searchAttributes } from '../temporal.config';
 import { freePort } from '../scripts/pg';
 import { freshPglite } from './databases';
 import type { MailSettings } from '../worker/mail/transport';
+import type { AiProvider } from '../worker/ai/provider';
 import { createDeskflowWorker } from '../worker/worker';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -31,8 +32,11 @@ export async function startDevServer() {
   });
 }
 
-/** `mail`: the worker sends the outbox's mail there (e.g. dev-support/mailpit.ts); without it queued mail is not sent. */
-export async function startStack(options: { database?: Database; env?: TestWorkflowEnvironment; mail?: Omit<MailSettings, 'publicUrl'> } = {}) {
+/**
+ * `mail`: the worker sends the outbox's mail there (e.g. dev-support/mailpit.ts); without it queued mail is not sent.
+ * `model`: an external AI provider for the worker (e.g. over dev-support/recorded-llm.ts); without it every AI step is offline.
+ */
+export async function startStack(options: { database?: Database; env?: TestWorkflowEnvironment; mail?: Omit<MailSettings, 'publicUrl'>; model?: AiProvider } = {}) {
   const env = options.env ?? (await startDevServer());
   const database = options.database ?? (await freshPglite());
   await seedDemo(database.db, TEST_PASSWORD);
@@ -42,7 +46,15 @@ export async function startStack(options: { database?: Database; env?: TestWorkf
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const mail = options.mail ? { ...options.mail, publicUrl: url, ratingLinkSecret: ROOM_SECRET } : undefined;
-  const worker: Worker = await createDeskflowWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db: database.db, temporal: env.client, mail });
+  const worker: Worker = await createDeskflowWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    db: database.db,
+    temporal: env.client,
+    mail,
+    model: options.model,
+  });
   const workerRun = worker.run();
   const app = createApp({
     db: database.db,

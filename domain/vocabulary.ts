@@ -139,6 +139,8 @@ export const ticketEventKinds = [
   'sla_overdue',
   // AI steps.
   'ai_fallback',
+  /** The offline model was unsure; an external model gave a second opinion on triage (adopted or not). */
+  'ai_second_opinion',
 ] as const;
 export type TicketEventKind = (typeof ticketEventKinds)[number];
 
@@ -190,3 +192,11 @@ export const builtInNotificationDefaults: Record<NotificationKind, { inApp: bool
 
 /** Read notifications older than this many days are deleted by the pruning schedule (unless configured otherwise). */
 export const DEFAULT_NOTIFICATION_RETENTION_DAYS = 30;
+
+/** The AI steps whose calls are recorded (`ai_calls.feature`) and shown to admins. */
+export const aiFeatures = ['screening', 'triage', 'triage_second_opinion', 'first_reply', 'suggest_reply', 'summary', 'grounded_answer'] as const;
+export type AiFeature = (typeof aiFeatures)[number];
+
+/** ok: the provider answered; fallback: the offline path answered instead; error: an attempt failed (it may be retried). */
+export const aiCallOutcomes = ['ok', 'fallback', 'error'] as const;
+export type AiCallOutcome = (typeof aiCallOutcomes)[number];

@@ -37,12 +37,19 @@ import {
   type PublicReply,
 } from '../workflows/messages';
 import type { ticketWorkflow } from '../workflows/ticket/workflow';
+import { startRecordedLlm } from '../dev-support/recorded-llm';
 import { startStack, type Stack } from '../dev-support/stack';
+import { createOpenAICompatibleProvider } from '../worker/ai/openai-compatible-provider';
 import { installTemporalRuntime } from '../worker/worker';
 import { PROJECT_ROOT } from './tools';
 
 type Scenario = {
   description: string;
+  /**
+   * Needs an external model: the worker then gets the OpenAI-compatible provider over the
+   * recorded-response server (test/fixtures/llm/), for every scenario of that run.
+   */
+  model?: boolean;
   /** Drives one or more tickets; returns the workflow ids whose histories to keep (`id@runId` for an earlier run). */
   run(stack: Stack): Promise<string[]>;
 };
@@ -188,6 +195,21 @@ const scenarios: Record<string, Scenario> = {
       return [ticketWorkflowId(ticket.number)];
     },
   },
+  'triaged-by-second-opinion': {
+    description: 'the offline model is unsure; the external model names a known category more surely and routing follows it',
+    model: true,
+    async run(stack) {
+      await setLifecycle(stack, { triageMinConfidence: 0.9 });
+      const { ticket } = await open(stack, 'raj.requester@deskflow.test', 'Something odd with my desk', 'Not sure who handles this.', false);
+      await setLifecycle(stack, { triageMinConfidence: 0.5 });
+      const [opinion] = await stack.db
+        .select()
+        .from(ticketEvents)
+        .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.kind, 'ai_second_opinion')));
+      if (!(opinion?.newValue as { adopted?: boolean } | undefined)?.adopted) throw new Error('the second opinion was not adopted: the scenario records nothing new');
+      return [ticketWorkflowId(ticket.number)];
+    },
+  },
   'reopened-and-reassigned': {
     description: 'resolved, reopened by the requester, unassigned, claimed, reassigned, escalated by hand',
     async run(stack) {
@@ -275,7 +297,8 @@ const dir = join(PROJECT_ROOT, 'test/fixtures/histories');
 mkdirSync(dir, { recursive: true });
 installTemporalRuntime();
 process.stdout.write('starting a dev server, PGlite, the worker and the API…\n');
-const stack = await startStack();
+const llm = chosen.some((name) => scenarios[name]!.model) ? await startRecordedLlm({ fixturesDir: join(PROJECT_ROOT, 'test/fixtures/llm') }) : null;
+const stack = await startStack(llm ? { model: createOpenAICompatibleProvider({ baseUrl: llm.baseUrl, apiKey: null, model: 'gpt-4o-mini', timeoutMs: 5000 }) } : {});
 await seedSla(stack.db);
 try {
   for (const name of chosen) {
@@ -297,4 +320,5 @@ try {
   }
 } finally {
   await stack.stop();
+  await llm?.close();
 }

@@ -92,6 +92,7 @@ async function main() {
       waitSeconds: settings.MAIL_IMAP_WAIT_SECONDS,
       maxBytes: settings.MAIL_MAX_BYTES,
     },
+    ai: settings.ai,
     log: step,
   });
   cleanups.unshift(() => worker.stop());
@@ -140,6 +141,7 @@ async function main() {
   else say(`  Temporal     ${temporal.address} (namespace ${temporal.namespace})`);
   if (mail.uiUrl) say(`  Mail UI      ${mail.uiUrl}   (Mailpit: every mail the desk sends; SMTP ${mail.smtpUrl}; set SMTP_URL for real mail)`);
   else say(`  Mail         ${mail.shown}   (from ${settings.MAIL_FROM_NAME} <${settings.MAIL_FROM}>)`);
+  say(`  AI           ${settings.ai ? `${settings.ai.model} at ${settings.ai.baseUrl} (offline fallback)` : 'offline (set AI_BASE_URL and AI_MODEL for an OpenAI-compatible model)'}`);
   say(`  Database     ${database.kind === 'pglite' ? `PGlite in ${join(settings.DATA_DIR, 'pglite')}` : 'PostgreSQL via DATABASE_URL'}`);
   if (demoSeedWanted(settings)) {
     say(`  Demo users   ${demoUsers.map((u) => u.email).join(', ')}`);

@@ -39,8 +39,18 @@ async function main() {
     registerSearchAttributes: true,
     rooms: settings.ROOMS_URL && settings.INTERNAL_API_SECRET ? { roomsUrl: settings.roomsUrl, internalSecret: settings.INTERNAL_API_SECRET } : undefined,
     workflowBundlePath: process.env.DESKFLOW_WORKFLOW_BUNDLE,
-    mail: settings.SMTP_URL ? { smtpUrl: settings.SMTP_URL, from: settings.MAIL_FROM, fromName: settings.MAIL_FROM_NAME, appUrl: settings.appUrl, publicUrl: settings.publicUrl, ratingLinkSecret: settings.ROOM_TOKEN_SECRET } : undefined,
+    mail: settings.SMTP_URL
+      ? {
+          smtpUrl: settings.SMTP_URL,
+          from: settings.MAIL_FROM,
+          fromName: settings.MAIL_FROM_NAME,
+          appUrl: settings.appUrl,
+          publicUrl: settings.publicUrl,
+          ratingLinkSecret: settings.ROOM_TOKEN_SECRET,
+        }
+      : undefined,
     inbound: mailboxDeps(settings),
+    ai: settings.ai,
     log: (line) => logger.info(line),
   });
 

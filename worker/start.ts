@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import type { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { Db } from '../db/client';
+import type { AiModelSettings } from '../deskflow.config';
 import type { TemporalSettings } from '../temporal.config';
+import { createOpenAICompatibleProvider } from './ai/openai-compatible-provider';
 import type { MailSettings } from './mail/transport';
 import { createRoomsNotifier } from './rooms-notifier';
 import type { MailboxDeps } from './activities/mailbox';
@@ -32,6 +34,8 @@ export type StartWorkerOptions = {
   workflowBundlePath?: string;
   /** Outgoing mail: SMTP_URL (or the embedded Mailpit), sender, link origins. */
   mail?: MailSettings;
+  /** The model endpoint of the AI features (AI_BASE_URL…); none: offline. */
+  ai?: AiModelSettings | null;
   log: (line: string) => void;
 };
 
@@ -63,6 +67,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
     inbound: options.inbound,
     workflowCode: options.workflowBundlePath ? readFileSync(options.workflowBundlePath, 'utf8') : undefined,
     mail: options.mail,
+    model: options.ai ? createOpenAICompatibleProvider(options.ai) : undefined,
   });
   const running = worker.run();
   if (options.inbound && options.inbound.mailboxes.length > 0)

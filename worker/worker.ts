@@ -55,6 +55,8 @@ export type WorkerOptions = {
   temporal: Client;
   /** AI steps; the shipped offline provider by default. */
   ai?: AiProvider;
+  /** The OpenAI-compatible provider (AI_BASE_URL, worker/ai/openai-compatible-provider.ts); none: every AI step offline. */
+  model?: AiProvider;
   /** Outgoing mail (SMTP_URL, or the embedded Mailpit); none: queued mail is not sent by this worker. */
   mail?: MailSettings;
   /** Prebuilt workflow code (e.g. from a deploy step); bundled on start otherwise. */
@@ -78,6 +80,6 @@ export async function createDeskflowWorker(options: WorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowCode ? { code: options.workflowCode } : await workflowBundle(),
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
-    activities: createActivities({ db: options.db, notifier: options.notifier, temporal: options.temporal, ai: options.ai, mail, inbound: options.inbound }),
+    activities: createActivities({ db: options.db, notifier: options.notifier, temporal: options.temporal, ai: options.ai, model: options.model, mail, inbound: options.inbound }),
   });
 }

@@ -22,6 +22,8 @@ export const ticketWorkflowId = (number: number) => `ticket-${number}`;
 
 /** Sends one outbox mail (workflows/mail.ts); started right after the row is committed, or by the reconcile schedule. */
 export const MAIL_DELIVERY_WORKFLOW_TYPE = 'mailDeliveryWorkflow';
+/** A suggested reply or a summary for staff (workflows/assist.ts), executed by the API. */
+export const ASSIST_WORKFLOW_TYPE = 'assistWorkflow';
 /** One workflow per outbox row at a time: a second start for the same row is refused while the first runs. */
 export const mailWorkflowId = (outboxId: number) => `mail-${outboxId}`;
 export type MailDeliveryInput = { id: number };

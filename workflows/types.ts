@@ -118,7 +118,26 @@ export type TriageResult = {
   method: 'rules' | 'model';
   /** A department the text itself points to (keywords), used when the category is unsure. */
   departmentHint?: string | null;
+  /** An external model (AI_BASE_URL) may be asked for a second opinion when this triage is unsure. */
+  secondOpinion?: boolean;
 };
+
+/** The external model's triage of a ticket the offline model was unsure of; `adopted` when it is taken instead. */
+export type SecondOpinion = { provider: string; model: string | null; category: string | null; confidence: number; adopted: TriageResult | null };
+
+/** A knowledge-base passage found for a ticket or a question (the KB search fills these). */
+export type KnowledgePassage = { slug: string; title: string; excerpt: string };
+
+/** What staff ask the assistant about a ticket (workflows/assist.ts). */
+export type AssistRequest = {
+  kind: 'suggest_reply' | 'summary';
+  ticketId: string;
+  /** The staff member asking (the reply is signed as them). */
+  forUserId: string;
+  knowledge: KnowledgePassage[];
+};
+
+export type AssistResult = { kind: AssistRequest['kind']; text: string; method: string; provider: string };
 
 /** Columns of the ticket row the workflow keeps; times are epoch ms (activities convert). */
 export type TicketRowPatch = Partial<{

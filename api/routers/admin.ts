@@ -5,6 +5,8 @@
  * (SLA policies and calendars: routers/sla.ts.)
  */
 import { z } from 'zod';
+import { ZAiUsageInput } from '../admin/ai/schemas';
+import { aiUsage } from '../admin/ai/service';
 import { ZAuditInput } from '../admin/audit/schemas';
 import { listAudit } from '../admin/audit/service';
 import { ZCreateBuildingInput, ZUpdateBuildingInput } from '../admin/buildings/schemas';
@@ -89,6 +91,11 @@ const mailRouter = createTRPCRouter({
   retry: adminProcedure.input(ZRetryMailsInput).mutation(({ ctx, input }) => retryMail(ctx, input)),
 });
 
+const aiAdminRouter = createTRPCRouter({
+  /** Per feature: calls, tokens, p50/p95 latency, fallbacks and errors since a date (7 days by default); and the last 50 calls. */
+  usage: adminProcedure.input(ZAiUsageInput).query(({ ctx, input }) => aiUsage(ctx, input)),
+});
+
 export const adminRouter = createTRPCRouter({
   users: usersRouter,
   departments: departmentsRouter,
@@ -98,6 +105,8 @@ export const adminRouter = createTRPCRouter({
   settings: settingsRouter,
   notificationDefaults: notificationDefaultsRouter,
   mail: mailRouter,
+  /** What the AI steps cost and how they ended (ai_calls). */
+  ai: aiAdminRouter,
   /** SLA calendars, policies, escalation groups and lifecycle settings (auto-close, reopen window). */
   sla: slaRouter,
   /** Inbound mail: what each mail became, failures with their raw message, bouncing addresses. */

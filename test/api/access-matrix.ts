@@ -190,6 +190,10 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'ticket.link': { allow: actsOnTicket, input: (c) => ({ id: c.ticket.id, kind: 'parent', targetId: c.fx.staffTarget() }), allowedErrors: ['BAD_REQUEST'] },
   'ticket.unlink': { allow: actsOnTicket, input: (c) => ({ id: c.ticket.id, kind: 'parent', targetId: c.fx.staffTarget() }), allowedErrors: ['BAD_REQUEST'] },
 
+  // the assistant (reads internal notes: staff of the ticket only) ---------------------------
+  'ai.suggestReply': { allow: rules.staffOfTicket, input: (c) => ({ ticketId: c.ticket.id }) },
+  'ai.summary': { allow: rules.staffOfTicket, input: (c) => ({ ticketId: c.ticket.id }) },
+
   // comments --------------------------------------------------------------------------
   'comment.list': { allow: rules.seesTicket, input: (c) => ({ ticketId: c.ticket.id }) },
   'comment.add': { allow: rules.seesTicket, input: (c) => ({ ticketId: c.ticket.id, body: 'Matrix reply' }) },
@@ -236,6 +240,7 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'admin.mail.list': { allow: rules.admins, input: () => ({ status: 'failed' }) },
   // No such mail: a retry leaves mails that are not failed as they are, and answers which it queued again (none).
   'admin.mail.retry': { allow: rules.admins, input: () => ({ ids: [1_000_000_000] }) },
+  'admin.ai.usage': { allow: rules.admins, input: () => ({}) },
   'admin.inboundMail.list': { allow: rules.admins, input: () => ({ problems: true }) },
   'admin.inboundMail.get': { allow: rules.admins, input: async (c) => ({ id: await c.fx.inboundMail() }) },
   'admin.inboundMail.failingAddresses': { allow: rules.admins },

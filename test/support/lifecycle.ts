@@ -47,6 +47,8 @@ export const DAY = 24 * HOUR;
 export type HarnessOptions = {
   /** An AI provider for every ticket of this file (default: scriptedProvider over the shipped offline provider). */
   ai?: AiProvider;
+  /** An external model (the OpenAI-compatible provider over the recorded-response server): second opinions, drafts; none: offline. */
+  model?: AiProvider;
   /** Wraps the real activities, e.g. to hold one back after it has written (races with Updates). */
   wrapActivities?: (activities: Activities) => Activities;
 };
@@ -67,7 +69,7 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: (options.wrapActivities ?? ((a) => a))(createActivities({ db, ai, temporal: env.client })),
+    activities: (options.wrapActivities ?? ((a) => a))(createActivities({ db, ai, model: options.model, temporal: env.client })),
     shutdownGraceTime: '1 second',
     shutdownForceTime: '5 seconds',
   });

@@ -40,5 +40,7 @@ export function scriptedProvider(base: AiProvider = createOfflineProvider()): Ai
       });
     },
     draftFirstReply: (input, options) => misbehave(input.title, 'draft', options?.signal) ?? base.draftFirstReply(input, options),
+    suggestReply: (input, options) => misbehave(input.title, 'suggest', options?.signal) ?? base.suggestReply(input, options),
+    summarize: (input, options) => misbehave(input.title, 'summary', options?.signal) ?? base.summarize(input, options),
   };
 }

@@ -6,7 +6,17 @@ import { installTemporalRuntime } from '../../worker/worker';
 
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   installTemporalRuntime();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: await ensureTestServer() } } });
+  const path = await ensureTestServer();
+  // The SDK gives the server's JVM 5 s to listen; on a loaded machine (a CPU shared by parallel test
+  // files) that is sometimes too little, so a start that timed out is tried again.
+  let env: TestWorkflowEnvironment | undefined;
+  for (let attempt = 1; !env; attempt++) {
+    try {
+      env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof Error && /did not start within/.test(error.message))) throw error;
+    }
+  }
   // The test server knows only the search attributes registered with it, like a real cluster.
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default', (line) => {
     if (line.startsWith('could not')) throw new Error(line);

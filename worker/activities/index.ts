@@ -22,6 +22,10 @@ export type ActivityDeps = {
   db: Db;
   /** AI steps; the offline provider (trained model + rules) by default. */
   ai?: AiProvider;
+  /** An OpenAI-compatible provider (AI_BASE_URL): screening, second opinions, replies, summaries; none: all offline. */
+  model?: AiProvider;
+  /** Model attempts before the assistant answers offline (2). */
+  modelAttempts?: number;
   /** Live events into the rooms; none when rooms are not configured. */
   notifier?: Notifier;
   /** For maintenance activities that signal ticket workflows, and for starting mail deliveries. */
@@ -32,12 +36,12 @@ export type ActivityDeps = {
   inbound?: MailboxDeps;
 };
 
-export function createActivities({ db, ai, notifier, temporal, mail, inbound }: ActivityDeps) {
+export function createActivities({ db, ai, model, modelAttempts, notifier, temporal, mail, inbound }: ActivityDeps) {
   return {
     // Without a transport this worker leaves queued mail to a worker that has one (its reconcile starts them).
     ...ticketActivities(db, notifier, mail ? temporal : undefined),
     ...slaActivities(db, { liveEvents: notifier !== undefined }),
-    ...aiActivities(db, ai ?? (() => createOfflineProvider())),
+    ...aiActivities(db, ai ?? (() => createOfflineProvider()), { model, modelAttempts }),
     ...linkActivities(db),
     ...liveActivities(db, notifier),
     ...maintenanceActivities(db, temporal),

@@ -1,10 +1,12 @@
 /**
  * The offline AI provider Deskflow ships: the trained category model (worker/ai/triage-model.ts,
  * built by scripts/triage/train.py) for triage, rules for screening, department hints and
- * priority, and templates for drafted replies. No network, no native code.
+ * priority, templates for drafted and suggested replies, an extractive ticket summary. No network,
+ * no native code.
  */
 import type { Priority } from '../../domain/vocabulary';
 import type { AiProvider, ProviderTriage, TicketText } from './provider';
+import { extractiveSummary } from './extractive-summary';
 import { draftFromTemplate } from './reply-templates';
 import { rulesTriage } from './rules-triage';
 import { screenByRules } from '../../domain/screening';
@@ -57,6 +59,13 @@ export function createOfflineProvider(options: OfflineProviderOptions = {}): AiP
     },
     async draftFirstReply(input) {
       return { body: draftFromTemplate(input), method: 'template' };
+    },
+    // Offline, a suggested reply is the first-reply template for the ticket's category.
+    async suggestReply(input) {
+      return { body: draftFromTemplate(input), method: 'template' };
+    },
+    async summarize(input) {
+      return { text: extractiveSummary(input), method: 'extractive' };
     },
   };
 }

@@ -41,14 +41,14 @@ export async function intake(run: TicketRun) {
     withFallback(
       run,
       'screening',
-      () => ai.screenTicket(text),
-      () => rules.screenTicketByRules(text),
+      () => ai.screenTicket({ ...text, ticketId: input.ticketId }),
+      () => rules.screenTicketByRules({ ...text, ticketId: input.ticketId }),
     ),
     withFallback(
       run,
       'triage',
-      () => ai.triageTicket({ ...text, urgency: input.urgency }),
-      () => rules.triageTicketByRules({ ...text, urgency: input.urgency }),
+      () => ai.triageTicket({ ...text, urgency: input.urgency, ticketId: input.ticketId }),
+      () => rules.triageTicketByRules({ ...text, urgency: input.urgency, ticketId: input.ticketId }),
     ),
     inserted,
   ]);

@@ -14,4 +14,9 @@ export const PATCHES = {
    * Behind a patch: a signal delivered before the handler existed replays as ignored.
    */
   retriageOnEdit: 'deskflow-retriage-on-edit',
+  /**
+   * When the offline model is unsure and an external model is configured (the triage result says
+   * `secondOpinion`), routing asks it first (one more activity) and takes its answer when surer.
+   */
+  triageSecondOpinion: 'deskflow-triage-second-opinion',
 } as const;

@@ -23,7 +23,7 @@ export async function onDetailsEdited(run: TicketRun, edit: DetailsEdited) {
   if (!ticket.mayRetriage) return;
   upsertMemo({ title: edit.title });
   const { ai, rules } = run.activities;
-  const text = { title: edit.title, description: edit.description, urgency: run.input.urgency };
+  const text = { title: edit.title, description: edit.description, urgency: run.input.urgency, ticketId: run.input.ticketId };
   const triage = await withFallback(
     run,
     'triage',

@@ -3,8 +3,11 @@
  * who works on it — the department's queue when triage is unsure, otherwise an agent picked by the
  * activity (skills, availability, workload, round-robin) in the same transaction as the triage.
  */
+import { patched } from '@temporalio/workflow';
 import type { Priority } from '../../domain/vocabulary';
 import type { ExtraEvent, NotificationSpec, TicketChangeResult, TriageResult } from '../types';
+import { PATCHES } from './patches';
+import { errorMessage } from './run';
 import type { PersistStep } from './persistence';
 import type { TicketRun } from './run';
 
@@ -48,11 +51,47 @@ export function afterAutoAssign(run: TicketRun, result: TicketChangeResult) {
   if (result.assigneeId && run.ticket.state.firstRespondedAt === null) run.store.enqueue({ kind: 'draft', assigneeId: result.assigneeId });
 }
 
+/**
+ * The external model's opinion on a triage the offline model was unsure of (below the desk's
+ * minimum): its triage when it names a known category more confidently, else the offline one.
+ * Both are audited (`ai_second_opinion`); a failed call keeps the offline triage (`ai_fallback`).
+ */
+async function secondOpinion(run: TicketRun, triage: TriageResult, events: ExtraEvent[]): Promise<TriageResult> {
+  const { input } = run;
+  const offline = { category: triage.category, confidence: triage.confidence };
+  const key = `ai-second-opinion/${run.ticket.state.seq}`;
+  try {
+    const opinion = await run.activities.aiDraft.triageSecondOpinion({ ticketId: input.ticketId, title: input.title, description: input.description, urgency: input.urgency, first: triage });
+    events.push({
+      key,
+      kind: 'ai_second_opinion',
+      field: 'triage',
+      oldValue: offline,
+      newValue: { provider: opinion.provider, model: opinion.model, category: opinion.category, confidence: opinion.confidence, adopted: opinion.adopted !== null },
+    });
+    return opinion.adopted ?? triage;
+  } catch (error) {
+    events.push({
+      key: `ai-fallback/triage-second-opinion/${run.ticket.state.seq}`,
+      kind: 'ai_fallback',
+      field: 'triage_second_opinion',
+      newValue: { step: 'triage_second_opinion', error: errorMessage(error), fallback: 'offline triage' },
+    });
+    return triage;
+  }
+}
+
 /** Routes a triaged ticket: department, SLA, then the queue (low confidence) or an agent. */
-export async function route(run: TicketRun, slaStart: number, triage: TriageResult, events: ExtraEvent[]) {
+export async function route(run: TicketRun, slaStart: number, firstTriage: TriageResult, events: ExtraEvent[]) {
   const { ticket } = run;
+  let triage = firstTriage;
   const confidentModel = (min: number) => triage.method !== 'model' || triage.confidence >= min;
   let ctx = await resolveContext(run, { departmentSlug: triage.departmentSlug, priority: triage.priority, category: triage.category });
+  // Only tickets triaged since an external model was configured carry `secondOpinion`; the patch keeps older histories replaying.
+  if (!confidentModel(ctx.settings.triageMinConfidence) && triage.secondOpinion && patched(PATCHES.triageSecondOpinion)) {
+    triage = await secondOpinion(run, triage, events);
+    if (triage !== firstTriage) ctx = await resolveContext(run, { departmentSlug: triage.departmentSlug, priority: triage.priority, category: triage.category });
+  }
   if (!confidentModel(ctx.settings.triageMinConfidence) && triage.departmentHint && triage.departmentHint !== triage.departmentSlug) {
     ctx = await resolveContext(run, { departmentSlug: triage.departmentHint, priority: triage.priority, category: triage.category });
   }

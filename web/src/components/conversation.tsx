@@ -67,12 +67,30 @@ function Comment({ comment }: { comment: CommentView }) {
 function ReplyForm({ ticketId, staff }: { ticketId: string; staff: boolean }) {
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
+  /** The agent's own text a suggestion replaced, to restore; and whether the box holds a suggestion. */
+  const [replaced, setReplaced] = useState<string | null>(null);
+  const [fromSuggestion, setFromSuggestion] = useState(false);
   const add = useMutation(
     trpc.comment.add.mutationOptions({
       onSuccess: (comment) => {
         addToConversation(ticketId, comment);
         setBody('');
         setInternal(false);
+        setReplaced(null);
+        setFromSuggestion(false);
+        suggest.reset();
+      },
+    }),
+  );
+  // A suggestion only fills the box: the agent edits it and sends it (or not).
+  const suggest = useMutation(
+    trpc.ai.suggestReply.mutationOptions({
+      onSuccess: (suggestion) => {
+        if (!suggestion.text) return;
+        setReplaced(body.trim() ? body : null);
+        setBody(suggestion.text);
+        setInternal(false);
+        setFromSuggestion(true);
       },
     }),
   );
@@ -85,7 +103,7 @@ function ReplyForm({ ticketId, staff }: { ticketId: string; staff: boolean }) {
       onSubmit={(event) => {
         event.preventDefault();
         if (add.isPending) return;
-        add.mutate({ ticketId, body, internal, clientId: crypto.randomUUID() });
+        add.mutate({ ticketId, body, internal, ai: staff && fromSuggestion && !internal, clientId: crypto.randomUUID() });
       }}
     >
       <FormAlert message={problem && !problem.fields.body ? problem.message : null} />
@@ -109,7 +127,43 @@ function ReplyForm({ ticketId, staff }: { ticketId: string; staff: boolean }) {
             Internal note
           </Checkbox>
         )}
+        {staff && (
+          <Button tone="secondary" onPress={() => suggest.mutate({ ticketId })} isPending={suggest.isPending} isDisabled={suggest.isPending}>
+            {suggest.isPending ? 'Suggesting…' : 'Suggest reply'}
+          </Button>
+        )}
       </div>
+      {staff && (
+        <div aria-live="polite" className="text-sm">
+          {suggest.isPending ? (
+            <p role="status" className="text-slate-600 dark:text-slate-400">
+              Reading the conversation for a suggested reply…
+            </p>
+          ) : suggest.isError ? (
+            <p role="alert" className="text-red-700 dark:text-red-300">
+              No suggestion: {apiProblem(suggest.error).message}
+            </p>
+          ) : suggest.data && !suggest.data.text ? (
+            <p className="text-slate-600 dark:text-slate-400">No suggestion for this ticket.</p>
+          ) : fromSuggestion && suggest.data ? (
+            <p className="flex flex-wrap items-center gap-2 text-slate-600 dark:text-slate-400">
+              <span>{suggest.data.method === 'model' ? 'Suggested by the AI model' : 'Suggested from the reply template'}: edit it, then send it yourself. It is not sent until you do.</span>
+              {replaced !== null && (
+                <Button
+                  tone="secondary"
+                  onPress={() => {
+                    setBody(replaced);
+                    setReplaced(null);
+                    setFromSuggestion(false);
+                  }}
+                >
+                  Restore my text
+                </Button>
+              )}
+            </p>
+          ) : null}
+        </div>
+      )}
     </Form>
   );
 }

@@ -8,7 +8,14 @@ import { Time } from './ticket-bits';
 
 type HistoryEvent = RouterOutputs['ticket']['history']['events'][number];
 
-const kindWords: Record<string, string> = { created: 'Ticket filed', comment_added: 'Reply added', attachment_added: 'File attached', attachment_deleted: 'File removed' };
+const kindWords: Record<string, string> = {
+  created: 'Ticket filed',
+  comment_added: 'Reply added',
+  attachment_added: 'File attached',
+  attachment_deleted: 'File removed',
+  ai_second_opinion: 'AI second opinion on triage',
+  ai_fallback: 'AI step answered offline',
+};
 
 const isStatus = (value: unknown): value is TicketStatus => ticketStatuses.some((s) => s === value);
 const isPriority = (value: unknown): value is Priority => priorities.some((p) => p === value);

@@ -1,10 +1,12 @@
 /**
  * One ticket: details and what to expect, the moves the API allows the viewer now (ticket.lifecycle),
- * the live conversation with a reply box (internal notes for staff, clearly marked), and the timeline.
+ * the live conversation with a reply box (internal notes for staff, clearly marked; a suggested reply
+ * for staff to edit), the ticket's summary for staff joining late, and the timeline.
  */
 import { useQuery } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi } from '@tanstack/react-router';
 import { OPEN_STATUSES, isIn } from '../../../domain/vocabulary';
+import { AiSummary } from '../components/ai-summary';
 import { Failed, Loading } from '../components/states';
 import { StatusBadge, Time } from '../components/ticket-bits';
 import { Conversation } from '../components/conversation';
@@ -52,6 +54,7 @@ function TicketPage() {
         </div>
         <aside className="flex flex-col gap-6">
           <Details ticket={ticket.data} />
+          {staff && <AiSummary ticketId={ticketId} />}
           <Timeline ticketId={ticketId} staff={staff} />
         </aside>
       </div>
