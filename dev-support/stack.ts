@@ -11,6 +11,7 @@ import { createDeskflowClient } from '../api/client';
 import type { Database } from '../db/client';
 import { seedDemo } from '../db/seed';
 import { createLogger } from '../lib/logger';
+import { defaultSentenceModelDir } from '../lib/sentence-model';
 import { ensureTemporalCli } from '../scripts/tools';
 import { searchAttributes } from '../temporal.config';
 import { freePort } from '../scripts/pg';
@@ -42,7 +43,15 @@ export async function startStack(options: { database?: Database; env?: TestWorkf
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const mail = options.mail ? { ...options.mail, publicUrl: url } : undefined;
-  const worker: Worker = await createDeskflowWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db: database.db, temporal: env.client, mail });
+  const worker: Worker = await createDeskflowWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    db: database.db,
+    temporal: env.client,
+    mail,
+    sentenceModelDir: process.env.SENTENCE_MODEL_DIR ?? defaultSentenceModelDir(),
+  });
   const workerRun = worker.run();
   const app = createApp({
     db: database.db,

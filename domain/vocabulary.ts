@@ -190,3 +190,7 @@ export const builtInNotificationDefaults: Record<NotificationKind, { inApp: bool
 
 /** Read notifications older than this many days are deleted by the pruning schedule (unless configured otherwise). */
 export const DEFAULT_NOTIFICATION_RETENTION_DAYS = 30;
+/** Tickets one requester may open per window unless an admin sets otherwise (settings.ticketRateLimit). */
+export const DEFAULT_TICKET_RATE_LIMIT = { max: 5, windowHours: 24 } as const;
+/** When the daily misuse check runs, in the organisation's timezone, unless an admin sets otherwise (settings.misuseReportTime). */
+export const DEFAULT_MISUSE_REPORT_TIME = '02:00';

@@ -92,6 +92,7 @@ async function main() {
       waitSeconds: settings.MAIL_IMAP_WAIT_SECONDS,
       maxBytes: settings.MAIL_MAX_BYTES,
     },
+    sentenceModelDir: settings.sentenceModelDir,
     log: step,
   });
   cleanups.unshift(() => worker.stop());

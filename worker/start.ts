@@ -32,6 +32,8 @@ export type StartWorkerOptions = {
   workflowBundlePath?: string;
   /** Outgoing mail: SMTP_URL (or the embedded Mailpit), sender, link origins. */
   mail?: MailSettings;
+  /** The sentence model's folder (settings.sentenceModelDir): ticket embeddings for similar tickets and the misuse report. */
+  sentenceModelDir?: string;
   log: (line: string) => void;
 };
 
@@ -63,6 +65,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
     inbound: options.inbound,
     workflowCode: options.workflowBundlePath ? readFileSync(options.workflowBundlePath, 'utf8') : undefined,
     mail: options.mail,
+    sentenceModelDir: options.sentenceModelDir,
   });
   const running = worker.run();
   if (options.inbound && options.inbound.mailboxes.length > 0)

@@ -12,3 +12,5 @@ export * from './lifecycle';
 export * from './mail';
 export * from './inbound-mail';
 export * from './reports';
+export * from './ticket-embeddings';
+export * from './misuse';

@@ -14,4 +14,9 @@ export const PATCHES = {
    * Behind a patch: a signal delivered before the handler existed replays as ignored.
    */
   retriageOnEdit: 'deskflow-retriage-on-edit',
+  /**
+   * The ticket is embedded (title and description, for similar tickets and the misuse report)
+   * after intake and after each material edit: one more activity, run beside the ticket (outbox).
+   */
+  embedTicket: 'deskflow-embed-ticket',
 } as const;

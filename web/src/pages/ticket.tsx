@@ -1,6 +1,7 @@
 /**
  * One ticket: details and what to expect, the moves the API allows the viewer now (ticket.lifecycle),
- * the live conversation with a reply box (internal notes for staff, clearly marked), and the timeline.
+ * the live conversation with a reply box (internal notes for staff, clearly marked), the timeline,
+ * and for staff the possible duplicates (similar open tickets, merge one click away).
  */
 import { useQuery } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi } from '@tanstack/react-router';
@@ -9,6 +10,7 @@ import { Failed, Loading } from '../components/states';
 import { StatusBadge, Time } from '../components/ticket-bits';
 import { Conversation } from '../components/conversation';
 import { LifecycleActions } from '../components/lifecycle-actions';
+import { PossibleDuplicates } from '../components/possible-duplicates';
 import { RatingWidget } from '../components/rating';
 import { Timeline } from '../components/timeline';
 import { priorityWords } from '../lib/format';
@@ -52,6 +54,7 @@ function TicketPage() {
         </div>
         <aside className="flex flex-col gap-6">
           <Details ticket={ticket.data} />
+          {staff && <PossibleDuplicates ticketId={ticketId} />}
           <Timeline ticketId={ticketId} staff={staff} />
         </aside>
       </div>
