@@ -12,7 +12,7 @@ import type { MailSettings } from './mail/transport';
 import { createRoomsNotifier } from './rooms-notifier';
 import type { MailboxDeps } from './activities/mailbox';
 import { ensureMailboxWorkflows } from './mailboxes';
-import { ensureSchedules } from './schedules';
+import { ensureMisuseSchedule, ensureSchedules } from './schedules';
 import { ensureSearchAttributes } from './search-attributes';
 import { connectClient, connectWorker } from './temporal-connections';
 import { createDeskflowWorker } from './worker';
@@ -53,6 +53,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
   const { client, connection } = options.connected ?? (await connectClient(temporal));
   if (options.registerSearchAttributes) await ensureSearchAttributes(connection, temporal.namespace, options.log);
   await ensureSchedules(client, temporal.taskQueue, options.log);
+  await ensureMisuseSchedule(client, options.db, temporal.taskQueue, options.log);
 
   const notifier = options.rooms ? createRoomsNotifier(options.rooms) : undefined;
   const worker = await createDeskflowWorker({

@@ -235,6 +235,11 @@ export const accessMatrix: Record<string, MatrixEntry> = {
 
   // admin -----------------------------------------------------------------------------
   'admin.mail.list': { allow: rules.admins, input: () => ({ status: 'failed' }) },
+  'admin.misuse.list': { allow: rules.admins, input: () => ({ status: 'open' }) },
+  'admin.misuse.review': { allow: rules.admins, input: () => ({ id: 1_000_000_000 }), allowedErrors: ['NOT_FOUND'] },
+  'admin.misuse.restrict': { allow: rules.admins, input: () => ({ id: 1_000_000_000, reason: 'Matrix probe' }), allowedErrors: ['NOT_FOUND'] },
+  'admin.misuse.lift': { allow: rules.admins, input: async (c) => ({ userId: (await c.fx.freshUser()).id }) },
+  'admin.misuse.runNow': { allow: rules.admins },
   // No such mail: a retry leaves mails that are not failed as they are, and answers which it queued again (none).
   'admin.mail.retry': { allow: rules.admins, input: () => ({ ids: [1_000_000_000] }) },
   'admin.inboundMail.list': { allow: rules.admins, input: () => ({ problems: true }) },
