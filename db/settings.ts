@@ -6,7 +6,7 @@
  */
 import { inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client';
-import { DEFAULT_NOTIFICATION_RETENTION_DAYS } from '../domain/vocabulary';
+import { DEFAULT_MISUSE_REPORT_TIME, DEFAULT_NOTIFICATION_RETENTION_DAYS, DEFAULT_TICKET_RATE_LIMIT } from '../domain/vocabulary';
 import { settings } from './schema';
 
 /** The ticket workflow's lifecycle settings (auto-close, reopen window, …). */
@@ -21,6 +21,24 @@ export const NOTIFICATION_RETENTION_DAYS_KEY = 'notificationRetentionDays';
 export async function readNotificationRetentionDays(db: Db | Tx): Promise<number> {
   const value = (await readSettingValues(db, [NOTIFICATION_RETENTION_DAYS_KEY])).get(NOTIFICATION_RETENTION_DAYS_KEY);
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 3650 ? value : DEFAULT_NOTIFICATION_RETENTION_DAYS;
+}
+
+/** Organisation settings (api/admin/settings/) the worker reads too: the per-requester ticket limit and the misuse check's time. */
+export const TICKET_RATE_LIMIT_KEY = 'ticketRateLimit';
+export const MISUSE_REPORT_TIME_KEY = 'misuseReportTime';
+
+/** The per-requester ticket limit: the admin's setting, or the default when unset or malformed. */
+export async function readTicketRateLimit(db: Db | Tx): Promise<{ max: number; windowHours: number }> {
+  const value = (await readSettingValues(db, [TICKET_RATE_LIMIT_KEY])).get(TICKET_RATE_LIMIT_KEY) as { max?: unknown; windowHours?: unknown } | undefined;
+  const max = value?.max;
+  const windowHours = value?.windowHours;
+  return typeof max === 'number' && max >= 1 && typeof windowHours === 'number' && windowHours >= 1 ? { max, windowHours } : { ...DEFAULT_TICKET_RATE_LIMIT };
+}
+
+/** The misuse check's local time of day ("HH:MM"): the admin's setting, or the default. */
+export async function readMisuseReportTime(db: Db | Tx): Promise<string> {
+  const value = (await readSettingValues(db, [MISUSE_REPORT_TIME_KEY])).get(MISUSE_REPORT_TIME_KEY);
+  return typeof value === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(value) ? value : DEFAULT_MISUSE_REPORT_TIME;
 }
 
 /** The stored values of these keys (keys never set are absent). */

@@ -11,6 +11,7 @@ import { createDeskflowClient } from '../api/client';
 import type { Database } from '../db/client';
 import { seedDemo } from '../db/seed';
 import { createLogger } from '../lib/logger';
+import { defaultSentenceModelDir } from '../lib/sentence-model';
 import { ensureTemporalCli } from '../scripts/tools';
 import { searchAttributes } from '../temporal.config';
 import { freePort } from '../scripts/pg';
@@ -54,6 +55,7 @@ export async function startStack(options: { database?: Database; env?: TestWorkf
     temporal: env.client,
     mail,
     model: options.model,
+    sentenceModelDir: process.env.SENTENCE_MODEL_DIR ?? defaultSentenceModelDir(),
   });
   const workerRun = worker.run();
   const app = createApp({

@@ -200,3 +200,7 @@ export type AiFeature = (typeof aiFeatures)[number];
 /** ok: the provider answered; fallback: the offline path answered instead; error: an attempt failed (it may be retried). */
 export const aiCallOutcomes = ['ok', 'fallback', 'error'] as const;
 export type AiCallOutcome = (typeof aiCallOutcomes)[number];
+/** Tickets one requester may open per window unless an admin sets otherwise (settings.ticketRateLimit). */
+export const DEFAULT_TICKET_RATE_LIMIT = { max: 5, windowHours: 24 } as const;
+/** When the daily misuse check runs, in the organisation's timezone, unless an admin sets otherwise (settings.misuseReportTime). */
+export const DEFAULT_MISUSE_REPORT_TIME = '02:00';

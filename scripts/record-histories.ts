@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import proto from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
-import { businessCalendars, departments, settings, slaPolicies, ticketEvents, tickets, users } from '../db/schema';
+import { businessCalendars, departments, settings, slaPolicies, ticketEmbeddings, ticketEvents, tickets, users } from '../db/schema';
 import { seedSla } from '../db/seed-sla';
 import {
   assignUpdate,
@@ -259,6 +259,21 @@ const scenarios: Record<string, Scenario> = {
               .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.kind, 'retriaged')))
           ).length > 0,
       );
+      return [ticketWorkflowId(ticket.number)];
+    },
+  },
+  'embedded-and-edited': {
+    description: 'the ticket is embedded after intake, and again after the requester rewrites it (PATCHES.embedTicket)',
+    async run(stack) {
+      await setLifecycle(stack, { triageMinConfidence: 0.999 });
+      const { ticket } = await open(stack, 'rosa.requester@deskflow.test', 'Printer offline', 'The second floor printer shows offline.', false);
+      await setLifecycle(stack, { triageMinConfidence: 0.5 });
+      const embeddedHash = async () => (await stack.db.select().from(ticketEmbeddings).where(eq(ticketEmbeddings.ticketId, ticket.id)))[0]?.textHash ?? null;
+      await until('the first embedding', async () => (await embeddedHash()) !== null);
+      const first = await embeddedHash();
+      const { api } = await stack.signIn('rosa.requester@deskflow.test');
+      await api.ticket.updateDetails.mutate({ id: ticket.id, title: 'Projector in room 4 has no signal', description: 'The projector says no signal with any laptop.' });
+      await until('the embedding of the edited text', async () => (await embeddedHash()) !== first);
       return [ticketWorkflowId(ticket.number)];
     },
   },

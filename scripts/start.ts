@@ -93,6 +93,7 @@ async function main() {
       maxBytes: settings.MAIL_MAX_BYTES,
     },
     ai: settings.ai,
+    sentenceModelDir: settings.sentenceModelDir,
     log: step,
   });
   cleanups.unshift(() => worker.stop());

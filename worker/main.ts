@@ -51,6 +51,7 @@ async function main() {
       : undefined,
     inbound: mailboxDeps(settings),
     ai: settings.ai,
+    sentenceModelDir: settings.sentenceModelDir,
     log: (line) => logger.info(line),
   });
 

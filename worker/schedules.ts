@@ -3,7 +3,18 @@
  * left alone when they exist, visible and pausable in the Temporal UI.
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { MAIL_DIGEST_WORKFLOW_TYPE, MAIL_RECONCILE_WORKFLOW_TYPE, NOTIFICATION_PRUNE_WORKFLOW_TYPE, SLA_RECONCILE_WORKFLOW_TYPE } from '../workflows/messages';
+import type { Db } from '../db/client';
+import { organisationTimezone } from '../db/reports';
+import { readMisuseReportTime } from '../db/settings';
+import {
+  MAIL_DIGEST_WORKFLOW_TYPE,
+  MAIL_RECONCILE_WORKFLOW_TYPE,
+  MISUSE_REPORT_SCHEDULE_ID,
+  MISUSE_REPORT_WORKFLOW_TYPE,
+  misuseScheduleSpec,
+  NOTIFICATION_PRUNE_WORKFLOW_TYPE,
+  SLA_RECONCILE_WORKFLOW_TYPE,
+} from '../workflows/messages';
 
 /** Makes sure every open ticket runs under the current SLA configuration (catches a lost propagation). */
 export const SLA_RECONCILE_SCHEDULE_ID = 'deskflow-sla-reconcile';
@@ -61,5 +72,29 @@ export async function ensureSchedules(client: Client, taskQueue: string, log: (l
     } catch (error) {
       if (!(error instanceof ScheduleAlreadyRunning)) throw error;
     }
+  }
+}
+
+/**
+ * The daily misuse check (workflows/misuse.ts) at the organisation's `misuseReportTime` (02:00 by
+ * default) in its timezone: created, or its calendar brought up to date (the API does the same
+ * when an admin changes the time: api/admin/misuse/service.ts syncMisuseSchedule).
+ */
+export async function ensureMisuseSchedule(client: Client, db: Db, taskQueue: string, log: (line: string) => void = () => undefined): Promise<void> {
+  const time = await readMisuseReportTime(db);
+  const timezone = await organisationTimezone(db);
+  const spec = misuseScheduleSpec(time, timezone);
+  try {
+    await client.schedule.create({
+      scheduleId: MISUSE_REPORT_SCHEDULE_ID,
+      spec,
+      action: { type: 'startWorkflow', workflowType: MISUSE_REPORT_WORKFLOW_TYPE, taskQueue, args: [] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+      memo: { purpose: 'Reports each user’s last 24 h (ticket volume, screened content, near-duplicate tickets) for admins to review' },
+    });
+    log(`created schedule ${MISUSE_REPORT_SCHEDULE_ID} (daily at ${time} ${timezone})`);
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await client.schedule.getHandle(MISUSE_REPORT_SCHEDULE_ID).update((previous) => ({ ...previous, spec }));
   }
 }

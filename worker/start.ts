@@ -14,7 +14,7 @@ import type { MailSettings } from './mail/transport';
 import { createRoomsNotifier } from './rooms-notifier';
 import type { MailboxDeps } from './activities/mailbox';
 import { ensureMailboxWorkflows } from './mailboxes';
-import { ensureSchedules } from './schedules';
+import { ensureMisuseSchedule, ensureSchedules } from './schedules';
 import { ensureSearchAttributes } from './search-attributes';
 import { connectClient, connectWorker } from './temporal-connections';
 import { createDeskflowWorker } from './worker';
@@ -36,6 +36,8 @@ export type StartWorkerOptions = {
   mail?: MailSettings;
   /** The model endpoint of the AI features (AI_BASE_URL…); none: offline. */
   ai?: AiModelSettings | null;
+  /** The sentence model's folder (settings.sentenceModelDir): ticket embeddings for similar tickets and the misuse report. */
+  sentenceModelDir?: string;
   log: (line: string) => void;
 };
 
@@ -55,6 +57,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
   const { client, connection } = options.connected ?? (await connectClient(temporal));
   if (options.registerSearchAttributes) await ensureSearchAttributes(connection, temporal.namespace, options.log);
   await ensureSchedules(client, temporal.taskQueue, options.log);
+  await ensureMisuseSchedule(client, options.db, temporal.taskQueue, options.log);
 
   const notifier = options.rooms ? createRoomsNotifier(options.rooms) : undefined;
   const worker = await createDeskflowWorker({
@@ -68,6 +71,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
     workflowCode: options.workflowBundlePath ? readFileSync(options.workflowBundlePath, 'utf8') : undefined,
     mail: options.mail,
     model: options.ai ? createOpenAICompatibleProvider(options.ai) : undefined,
+    sentenceModelDir: options.sentenceModelDir,
   });
   const running = worker.run();
   if (options.inbound && options.inbound.mailboxes.length > 0)

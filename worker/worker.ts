@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { IllegalStateError } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type LogLevel, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Db } from '../db/client';
+import { sentenceEmbedder } from '../lib/sentence-embedder';
 import { createActivities, type Notifier } from './activities';
 import type { MailboxDeps } from './activities/mailbox';
 import type { AiProvider } from './ai/provider';
@@ -65,6 +66,8 @@ export type WorkerOptions = {
   inbound?: MailboxDeps;
   /** Ticket workflows kept in memory between tasks (each ~0.5-1 MB); others are replayed from history when they wake. */
   maxCachedWorkflows?: number;
+  /** The sentence model's folder (settings.sentenceModelDir) for ticket embeddings; none: tickets are not embedded by this worker. */
+  sentenceModelDir?: string;
 };
 
 /** Keeps a worker holding 10,000 open tickets under 1.5 GiB (see bench/README.md, Timers). */
@@ -74,12 +77,14 @@ export async function createDeskflowWorker(options: WorkerOptions): Promise<Work
   installTemporalRuntime();
   // One SMTP transport per worker, shared by every delivery activity.
   const mail = options.mail ? createMailTransport(options.mail) : undefined;
+  const { sentenceModelDir } = options;
+  const embedder = sentenceModelDir === undefined ? undefined : () => sentenceEmbedder(sentenceModelDir);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowCode ? { code: options.workflowCode } : await workflowBundle(),
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
-    activities: createActivities({ db: options.db, notifier: options.notifier, temporal: options.temporal, ai: options.ai, model: options.model, mail, inbound: options.inbound }),
+    activities: createActivities({ db: options.db, notifier: options.notifier, temporal: options.temporal, ai: options.ai, model: options.model, mail, inbound: options.inbound, embedder }),
   });
 }

@@ -3,3 +3,4 @@ export { notificationPruneWorkflow, slaReconcileWorkflow } from './maintenance';
 export { mailDeliveryWorkflow, mailDigestWorkflow, mailReconcileWorkflow } from './mail';
 export { mailboxWorkflow } from './mailbox';
 export { assistWorkflow } from './assist';
+export { misuseReportWorkflow } from './misuse';

@@ -34,6 +34,17 @@ export const MAIL_RECONCILE_WORKFLOW_TYPE = 'mailReconcileWorkflow';
 /** Queues the daily digests that are due (08:00 in each user's timezone), every quarter hour. */
 export const MAIL_DIGEST_WORKFLOW_TYPE = 'mailDigestWorkflow';
 
+/** The daily misuse check (workflows/misuse.ts): each user's last 24 h, written as misuse reports for admins. */
+export const MISUSE_REPORT_WORKFLOW_TYPE = 'misuseReportWorkflow';
+/** Its Schedule: daily at the organisation's setting `misuseReportTime` (default 02:00) in the organisation's timezone; admin.misuse.runNow triggers it. */
+export const MISUSE_REPORT_SCHEDULE_ID = 'deskflow-misuse-report';
+/** The Schedule's calendar for a local time of day ("HH:MM") in an IANA timezone. */
+export function misuseScheduleSpec(time: string, timezone: string): { calendars: { hour: number; minute: number }[]; timezone: string } {
+  const [hour, minute] = time.split(':').map(Number);
+  return { calendars: [{ hour: hour!, minute: minute! }], timezone };
+}
+export type MisuseReportResult = { windowStart: string; windowEnd: string; reports: number; embedded: number | null };
+
 type WithActor<T = object> = T & { actor: Actor; reason?: string | null };
 
 export type TransitionInput = WithActor<{ to: TicketStatus }>;

@@ -108,7 +108,7 @@ export type TicketState = {
 };
 
 /** Idempotent work the workflow runs beside a ticket's changes. */
-export type OutboxItem = { id: string; kind: 'live'; input: LiveEventsInput } | { id: string; kind: 'draft'; assigneeId: string };
+export type OutboxItem = { id: string; kind: 'live'; input: LiveEventsInput } | { id: string; kind: 'draft'; assigneeId: string } | { id: string; kind: 'embed' };
 
 export type TriageResult = {
   departmentSlug: string;

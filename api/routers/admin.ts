@@ -20,6 +20,8 @@ import { getOrganisationDefaults, setOrganisationDefaults } from '../notificatio
 import { ZSettings } from '../admin/settings/schemas';
 import { getSettings, updateSettings } from '../admin/settings/service';
 import { ZId } from '../admin/shared';
+import { ZMisuseLiftInput, ZMisuseListInput, ZMisuseRestrictInput, ZMisuseReviewInput } from '../admin/misuse/schemas';
+import { liftRestriction, listMisuseReports, restrictMisuseUser, reviewMisuseReport, runMisuseCheckNow, syncMisuseSchedule } from '../admin/misuse/service';
 import { ZOutboxListInput, ZRetryMailsInput } from '../admin/mail/schemas';
 import { listMail, retryMail } from '../admin/mail/service';
 import { ZCreateTemplateInput, ZUpdateTemplateInput } from '../admin/templates/schemas';
@@ -70,7 +72,12 @@ const templatesRouter = createTRPCRouter({
 
 const settingsRouter = createTRPCRouter({
   get: adminProcedure.input(z.void()).query(({ ctx }) => getSettings(ctx.db)),
-  update: adminProcedure.input(ZSettings.partial()).mutation(({ ctx, input }) => updateSettings(ctx, input)),
+  update: adminProcedure.input(ZSettings.partial()).mutation(async ({ ctx, input }) => {
+    const settings = await updateSettings(ctx, input);
+    // The misuse check's Schedule runs at the set time: move it with the setting.
+    if (input.misuseReportTime !== undefined) await syncMisuseSchedule(ctx.db, ctx.temporal, ctx.taskQueue);
+    return settings;
+  }),
 });
 
 /** The organisation's default per notification kind (in the app or not, how it is mailed), for users who did not choose. */
@@ -96,7 +103,17 @@ const aiAdminRouter = createTRPCRouter({
   usage: adminProcedure.input(ZAiUsageInput).query(({ ctx, input }) => aiUsage(ctx, input)),
 });
 
+/** Misuse reports of the daily check (workflows/misuse.ts) and restricting a user from opening tickets. */
+const misuseRouter = createTRPCRouter({
+  list: adminProcedure.input(ZMisuseListInput).query(({ ctx, input }) => listMisuseReports(ctx.db, input)),
+  review: adminProcedure.input(ZMisuseReviewInput).mutation(({ ctx, input }) => reviewMisuseReport(ctx, input)),
+  restrict: adminProcedure.input(ZMisuseRestrictInput).mutation(({ ctx, input }) => restrictMisuseUser(ctx, input)),
+  lift: adminProcedure.input(ZMisuseLiftInput).mutation(({ ctx, input }) => liftRestriction(ctx, input)),
+  runNow: adminProcedure.input(z.void()).mutation(({ ctx }) => runMisuseCheckNow(ctx)),
+});
+
 export const adminRouter = createTRPCRouter({
+  misuse: misuseRouter,
   users: usersRouter,
   departments: departmentsRouter,
   buildings: buildingsRouter,

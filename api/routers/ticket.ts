@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ticketTemplates } from '../../db/schema';
 import { bulkUpdate, ZBulkResult } from '../tickets/bulk';
 import { updateTicketDetails } from '../tickets/details';
+import { similarOpenTickets, ZSimilarTickets } from '../tickets/similar';
 import { ticketHistory } from '../tickets/history';
 import {
   ZBulkUpdateInput,
@@ -54,6 +55,13 @@ export const ticketRouter = createTRPCRouter({
     .query(({ ctx, input }) => searchTickets(ctx.db, ctx.user, input)),
 
   history: protectedProcedure.input(ZHistoryInput).query(({ ctx, input }) => ticketHistory(ctx.db, ctx.user, input)),
+
+  /** Possible duplicates for staff of the ticket: the nearest open tickets by meaning that they may work. */
+  similar: agentProcedure
+    .meta({ openapi: { method: 'GET', path: '/tickets/{id}/similar', tags: ['tickets'], summary: 'Open tickets similar to this one (possible duplicates), for its staff' } })
+    .input(ZTicketId)
+    .output(ZSimilarTickets)
+    .query(({ ctx, input }) => similarOpenTickets(ctx, input.id)),
 
   watchers: protectedProcedure.input(ZTicketId).query(({ ctx, input }) => listWatchers(ctx.db, ctx.user, input.id)),
   watch: protectedProcedure.input(ZTicketId).mutation(({ ctx, input }) => addWatcher(ctx.db, ctx.user, input.id, ctx.user.id)),

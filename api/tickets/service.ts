@@ -266,6 +266,17 @@ function formatDuration(seconds: number): string {
   return hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min`;
 }
 
+/** An admin restricted this user after a misuse report (admin.misuse.restrict): no new tickets until lifted. */
+async function refuseIfRestricted(ctx: TicketCreator): Promise<void> {
+  const [user] = await ctx.db.select({ at: users.ticketingRestrictedAt, reason: users.ticketingRestrictionReason }).from(users).where(eq(users.id, ctx.user.id));
+  if (user?.at) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: `An administrator has restricted your account from opening tickets (${user.reason ?? 'no reason given'}). Reply on your open tickets, or contact the service desk to have it lifted.`,
+    });
+  }
+}
+
 type ResolvedCreate = { title: string; description: string; urgency: TicketView['urgency']; category: string | null; buildingId: string | null; attachmentIds: string[] };
 
 /** Checks everything a create names (template, category, building, staged files) before anything is reserved. */
@@ -319,6 +330,7 @@ async function resolveCreate(ctx: TicketCreator, input: CreateTicketInput): Prom
  * starting a second one. The API's own data (building, requested category, files) follows.
  */
 export async function createTicket(ctx: TicketCreator, input: CreateTicketInput): Promise<TicketView> {
+  await refuseIfRestricted(ctx);
   const resolved = await resolveCreate(ctx, input);
   const idempotencyKey = input.idempotencyKey ?? `auto:${crypto.randomUUID()}`;
   const intake = await reserveIntake(ctx, idempotencyKey);

@@ -13,3 +13,5 @@ export * from './mail';
 export * from './inbound-mail';
 export * from './reports';
 export * from './ai';
+export * from './ticket-embeddings';
+export * from './misuse';

@@ -44,6 +44,10 @@ export const users = pgTable(
       .default(sql`'{}'::text[]`),
     /** IANA timezone for their daily digest mail (08:00 there); null: the organisation's (its default SLA calendar's). */
     timezone: text('timezone'),
+    /** Restricted by an admin (after a misuse report): may not open tickets until lifted (null: not restricted). */
+    ticketingRestrictedAt: timestamptz('ticketing_restricted_at'),
+    /** Why, as shown to the user when a create is refused. */
+    ticketingRestrictionReason: text('ticketing_restriction_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

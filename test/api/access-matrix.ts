@@ -154,6 +154,7 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'ticket.search': { allow: rules.signedIn, input: () => ({ q: 'laptop' }) },
   'ticket.history': { allow: rules.seesTicket, input: ticketId },
   'ticket.watchers': { allow: rules.seesTicket, input: ticketId },
+  'ticket.similar': { allow: rules.staffOfTicket, input: ticketId },
   'ticket.watch': { allow: rules.seesTicket, input: ticketId },
   // Unwatching the watched fixture would take it out of sight for the procedures after this one.
   'ticket.unwatch': { allow: rules.seesTicket, input: async (c) => ({ id: c.relation === 'watching' ? (await c.fx.ticketLike(c.ticket)).id : c.ticket.id }) },
@@ -238,6 +239,11 @@ export const accessMatrix: Record<string, MatrixEntry> = {
 
   // admin -----------------------------------------------------------------------------
   'admin.mail.list': { allow: rules.admins, input: () => ({ status: 'failed' }) },
+  'admin.misuse.list': { allow: rules.admins, input: () => ({ status: 'open' }) },
+  'admin.misuse.review': { allow: rules.admins, input: () => ({ id: 1_000_000_000 }), allowedErrors: ['NOT_FOUND'] },
+  'admin.misuse.restrict': { allow: rules.admins, input: () => ({ id: 1_000_000_000, reason: 'Matrix probe' }), allowedErrors: ['NOT_FOUND'] },
+  'admin.misuse.lift': { allow: rules.admins, input: async (c) => ({ userId: (await c.fx.freshUser()).id }) },
+  'admin.misuse.runNow': { allow: rules.admins },
   // No such mail: a retry leaves mails that are not failed as they are, and answers which it queued again (none).
   'admin.mail.retry': { allow: rules.admins, input: () => ({ ids: [1_000_000_000] }) },
   'admin.ai.usage': { allow: rules.admins, input: () => ({}) },

@@ -33,6 +33,7 @@ import { assignUpdate, reclassifyUpdate, triageUpdate } from '../../workflows/me
 import { createDeskflowWorker, installTemporalRuntime } from '../../worker/worker';
 import { freshPglite } from '../../dev-support/databases';
 import { startDevServer } from '../../dev-support/stack';
+import { defaultSentenceModelDir } from '../../lib/sentence-model';
 
 export const PASSWORD = 'correct-horse-battery';
 export const ROOM_SECRET = 'test-room-secret-0123456789abcdef0123456789';
@@ -49,6 +50,8 @@ export type ApiHarnessOptions = {
   database?: () => Promise<Database>;
   /** Also run the rooms (wrangler dev, workerd) against this API, with the worker pushing live events into them. */
   rooms?: boolean;
+  /** The worker embeds tickets with the sentence model (similar tickets, misuse reports). */
+  embeddings?: boolean;
 };
 
 export type ApiHarness = Awaited<ReturnType<typeof startApi>>;
@@ -80,7 +83,15 @@ export async function startApi(options: ApiHarnessOptions = {}) {
   if (options.temporal) {
     installTemporalRuntime(); // before the test environment instantiates the runtime with defaults
     env = await startDevServer();
-    worker = await createDeskflowWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db, temporal: env.client, notifier });
+    worker = await createDeskflowWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      db,
+      temporal: env.client,
+      notifier,
+      sentenceModelDir: options.embeddings ? (process.env.SENTENCE_MODEL_DIR ?? defaultSentenceModelDir()) : undefined,
+    });
     workerRun = worker.run();
     temporal = env.client;
   } else {

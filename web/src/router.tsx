@@ -146,6 +146,7 @@ const adminCalendarRoute = createRoute({
   },
 }).lazy(() => import('./pages/admin/calendar').then((m) => m.Route));
 const adminSettingsRoute = createRoute({ getParentRoute: () => adminRoute, path: '/settings' }).lazy(() => import('./pages/admin/settings').then((m) => m.Route));
+const adminMisuseRoute = createRoute({ getParentRoute: () => adminRoute, path: '/misuse' }).lazy(() => import('./pages/admin/misuse').then((m) => m.Route));
 const adminTokensRoute = createRoute({ getParentRoute: () => adminRoute, path: '/tokens' }).lazy(() => import('./pages/admin/tokens').then((m) => m.Route));
 const adminAiUsageRoute = createRoute({ getParentRoute: () => adminRoute, path: '/ai' }).lazy(() => import('./pages/admin/ai-usage').then((m) => m.Route));
 const adminAuditRoute = createRoute({
@@ -182,6 +183,7 @@ const routeTree = rootRoute.addChildren([
       adminSettingsRoute,
       adminTokensRoute,
       adminAiUsageRoute,
+      adminMisuseRoute,
       adminAuditRoute,
     ]),
   ]),

@@ -4,13 +4,16 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client';
+import type { SentenceEmbedder } from '../../lib/sentence-embedder';
 import type { AiProvider } from '../ai/provider';
 import { createOfflineProvider } from '../ai/offline-provider';
 import { aiActivities } from './ai';
+import { embeddingActivities } from './embeddings';
 import { linkActivities } from './links';
 import { liveActivities, type Notifier } from './live';
 import { mailboxActivities, type MailboxDeps } from './mailbox';
 import { maintenanceActivities } from './maintenance';
+import { misuseActivities } from './misuse';
 import { mailActivities } from '../mail/activities';
 import type { MailTransport } from '../mail/transport';
 import { slaActivities } from './sla';
@@ -34,9 +37,11 @@ export type ActivityDeps = {
   mail?: MailTransport;
   /** IMAP mailboxes and the API's internal listener to hand their mail to; none: no mailbox is watched. */
   inbound?: MailboxDeps;
+  /** The sentence model for ticket embeddings (loaded on first use); none: this worker embeds no tickets (the backfill fails). */
+  embedder?: () => Promise<SentenceEmbedder>;
 };
 
-export function createActivities({ db, ai, model, modelAttempts, notifier, temporal, mail, inbound }: ActivityDeps) {
+export function createActivities({ db, ai, model, modelAttempts, notifier, temporal, mail, inbound, embedder }: ActivityDeps) {
   return {
     // Without a transport this worker leaves queued mail to a worker that has one (its reconcile starts them).
     ...ticketActivities(db, notifier, mail ? temporal : undefined),
@@ -47,6 +52,8 @@ export function createActivities({ db, ai, model, modelAttempts, notifier, tempo
     ...maintenanceActivities(db, temporal),
     ...mailActivities(db, mail, temporal),
     ...mailboxActivities(inbound),
+    ...embeddingActivities(db, embedder),
+    ...misuseActivities(db),
   };
 }
 

@@ -1,9 +1,11 @@
 /**
  * Intake (v1): the ticket row, screening and triage side by side (each an AI step with its rules
- * fallback), then hold for review (screening flagged it) or route.
+ * fallback), then hold for review (screening flagged it) or route. Once the row exists, the
+ * ticket's embedding is computed beside it (outbox).
  */
-import { upsertMemo } from '@temporalio/workflow';
+import { patched, upsertMemo } from '@temporalio/workflow';
 import type { ExtraEvent } from '../types';
+import { PATCHES } from './patches';
 import { resolveContext, route } from './routing';
 import { errorMessage, type TicketRun } from './run';
 
@@ -52,6 +54,7 @@ export async function intake(run: TicketRun) {
     ),
     inserted,
   ]);
+  if (patched(PATCHES.embedTicket)) run.store.enqueue({ kind: 'embed' });
   ticket.recordTriage(triage.result);
   const events = [screening.event, triage.event].filter((e): e is ExtraEvent => e !== null);
   if (screening.result.flagged) {

@@ -19,4 +19,9 @@ export const PATCHES = {
    * `secondOpinion`), routing asks it first (one more activity) and takes its answer when surer.
    */
   triageSecondOpinion: 'deskflow-triage-second-opinion',
+  /**
+   * The ticket is embedded (title and description, for similar tickets and the misuse report)
+   * after intake and after each material edit: one more activity, run beside the ticket (outbox).
+   */
+  embedTicket: 'deskflow-embed-ticket',
 } as const;

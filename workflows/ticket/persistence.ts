@@ -2,7 +2,7 @@
  * Persisting a ticket: after every change, the row projection, audit events and notifications
  * (one keyed activity per change), the search attributes, and live events through the outbox.
  *
- * The outbox holds work beside the ticket (live events, a drafted first reply): it never holds
+ * The outbox holds work beside the ticket (live events, a drafted first reply, the ticket's embedding): it never holds
  * up a change and touches no state. Each item stays in the carried state until done, so one cut
  * short by continue-as-new runs again in the next run (both are idempotent).
  */
@@ -24,7 +24,7 @@ export type PersistOptions = {
 
 export type PersistStep = { kind: TicketEventKind; options: PersistOptions };
 
-type NewOutboxItem = { kind: 'live'; input: Extract<OutboxItem, { kind: 'live' }>['input'] } | { kind: 'draft'; assigneeId: string };
+type NewOutboxItem = { kind: 'live'; input: Extract<OutboxItem, { kind: 'live' }>['input'] } | { kind: 'draft'; assigneeId: string } | { kind: 'embed' };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -136,7 +136,13 @@ export class TicketStore {
   }
 
   private runOutbox(item: OutboxItem): void {
-    const task = item.kind === 'live' ? this.run.activities.live.publishLiveEvents(item.input) : this.draftFirstReply(item.assigneeId);
+    const task =
+      item.kind === 'live'
+        ? this.run.activities.live.publishLiveEvents(item.input)
+        : item.kind === 'draft'
+          ? this.draftFirstReply(item.assigneeId)
+          : // Embeddings are best effort: after its tries the backfill (embedTicketsLacking) catches up.
+            this.run.activities.embed.embedTicket({ ticketId: this.run.ticket.state.ticketId });
     const tracked: Promise<void> = task.then(
       () => undefined,
       () => undefined,

@@ -19,6 +19,8 @@ import { catchUp } from './sla';
 export async function onDetailsEdited(run: TicketRun, edit: DetailsEdited) {
   // A signal delivered to code from before this handler was ignored there: it replays as ignored.
   if (!patched(PATCHES.retriageOnEdit)) return;
+  // The new text is embedded again whether or not the ticket may be re-triaged.
+  if (patched(PATCHES.embedTicket)) run.store.enqueue({ kind: 'embed' });
   const { ticket } = run;
   if (!ticket.mayRetriage) return;
   upsertMemo({ title: edit.title });

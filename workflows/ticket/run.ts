@@ -16,7 +16,7 @@ import { PATCHES } from './patches';
 type Proxy = ActivityInterfaceFor<Activities>;
 
 /** The activity proxies, one per retry policy (see workflow.ts). */
-export type TicketActivities = { db: Proxy; ai: Proxy; aiDraft: Proxy; rules: Proxy; live: Proxy };
+export type TicketActivities = { db: Proxy; ai: Proxy; aiDraft: Proxy; rules: Proxy; live: Proxy; embed: Proxy };
 
 export class TicketRun {
   readonly workflowId = workflowInfo().workflowId;

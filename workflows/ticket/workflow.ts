@@ -75,10 +75,16 @@ const live = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
 });
 
+/** The ticket's embedding (similar tickets, misuse report): a few tries beside the ticket, then the backfill's. */
+const embed = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 },
+});
+
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> {
   const ticket = new TicketEntity(input.carried ?? TicketEntity.initialState(input));
   // Restarts the carried outbox (live events, drafts cut short by continue-as-new).
-  const run = new TicketRun(input, ticket, { db, ai, aiDraft, rules, live });
+  const run = new TicketRun(input, ticket, { db, ai, aiDraft, rules, live, embed });
 
   // Handlers, in this order: messages that arrived before the workflow started are delivered as each registers.
   setHandler(stateQuery, () => run.view());

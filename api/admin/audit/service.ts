@@ -7,7 +7,7 @@ import type { AuditInput } from './schemas';
 export type AdminAction = {
   actorId: string | null;
   action: string;
-  targetType: 'user' | 'department' | 'building' | 'category' | 'template' | 'settings' | 'api_token' | 'session' | 'mail';
+  targetType: 'user' | 'department' | 'building' | 'category' | 'template' | 'settings' | 'api_token' | 'session' | 'mail' | 'misuse_report' | 'schedule';
   targetId?: string | null;
   details?: Record<string, unknown>;
 };

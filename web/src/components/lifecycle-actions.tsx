@@ -3,7 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { TRANSITION_TARGET_STATUSES } from '../../../domain/vocabulary';
 import { apiProblem } from '../lib/errors';
 import { statusLabel } from '../lib/format';
-import { queryClient, trpc, trpcClient } from '../trpc';
+import { queryClient, trpc, trpcClient, type TicketView } from '../trpc';
 import { Button, FormAlert } from './fields';
 
 /** Moves that need nothing but a click; the others (assign, escalate, merge…) get dialogs of their own. */
@@ -37,18 +37,22 @@ function label(move: SimpleMove, staff: boolean): string {
   }
 }
 
+/** What a persisted move changes on screen: the ticket, its allowed moves, timelines and lists (every move's onSuccess). */
+export async function afterMove(ticketId: string, ticket: TicketView): Promise<void> {
+  queryClient.setQueryData(trpc.ticket.get.queryKey({ id: ticketId }), ticket);
+  await Promise.all([
+    queryClient.invalidateQueries({ queryKey: trpc.ticket.lifecycle.queryKey({ id: ticketId }) }),
+    queryClient.invalidateQueries({ queryKey: trpc.ticket.history.pathKey() }),
+    queryClient.invalidateQueries({ queryKey: trpc.ticket.list.pathKey() }),
+    queryClient.invalidateQueries({ queryKey: trpc.ticket.similar.pathKey() }),
+  ]);
+}
+
 export function LifecycleActions({ ticketId, staff }: { ticketId: string; staff: boolean }) {
   const lifecycle = useQuery(trpc.ticket.lifecycle.queryOptions({ id: ticketId }));
   const move = useMutation({
     mutationFn: (m: SimpleMove) => (m.action === 'transition' ? trpcClient.ticket.transition.mutate({ id: ticketId, to: m.to }) : trpcClient.ticket[m.action].mutate({ id: ticketId })),
-    onSuccess: async (ticket) => {
-      queryClient.setQueryData(trpc.ticket.get.queryKey({ id: ticketId }), ticket);
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: trpc.ticket.lifecycle.queryKey({ id: ticketId }) }),
-        queryClient.invalidateQueries({ queryKey: trpc.ticket.history.pathKey() }),
-        queryClient.invalidateQueries({ queryKey: trpc.ticket.list.pathKey() }),
-      ]);
-    },
+    onSuccess: (ticket) => afterMove(ticketId, ticket),
   });
   const moves = (lifecycle.data?.allowed ?? []).map(simpleMove).filter((m): m is SimpleMove => m !== null);
   if (moves.length === 0 && !move.error) return null;

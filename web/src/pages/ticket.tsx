@@ -1,7 +1,8 @@
 /**
  * One ticket: details and what to expect, the moves the API allows the viewer now (ticket.lifecycle),
  * the live conversation with a reply box (internal notes for staff, clearly marked; a suggested reply
- * for staff to edit), the ticket's summary for staff joining late, and the timeline.
+ * for staff to edit), the ticket's summary for staff joining late, the timeline, and for staff the
+ * possible duplicates (similar open tickets, merge one click away).
  */
 import { useQuery } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi } from '@tanstack/react-router';
@@ -11,6 +12,7 @@ import { Failed, Loading } from '../components/states';
 import { StatusBadge, Time } from '../components/ticket-bits';
 import { Conversation } from '../components/conversation';
 import { LifecycleActions } from '../components/lifecycle-actions';
+import { PossibleDuplicates } from '../components/possible-duplicates';
 import { RatingWidget } from '../components/rating';
 import { Timeline } from '../components/timeline';
 import { priorityWords } from '../lib/format';
@@ -55,6 +57,7 @@ function TicketPage() {
         <aside className="flex flex-col gap-6">
           <Details ticket={ticket.data} />
           {staff && <AiSummary ticketId={ticketId} />}
+          {staff && <PossibleDuplicates ticketId={ticketId} />}
           <Timeline ticketId={ticketId} staff={staff} />
         </aside>
       </div>

@@ -13,6 +13,7 @@ const sections = [
   { to: '/admin/settings', label: 'Settings' },
   { to: '/admin/tokens', label: 'API tokens' },
   { to: '/admin/ai', label: 'AI usage' },
+  { to: '/admin/misuse', label: 'Misuse reports' },
   { to: '/admin/audit', label: 'Audit log' },
 ] as const;
 

@@ -51,6 +51,7 @@ function OrganisationForm({ settings }: { settings: Settings }) {
   const [rateHours, setRateHours] = useState(String(settings.ticketRateLimit.windowHours));
   const [editWindow, setEditWindow] = useState(String(settings.commentEditWindowMinutes));
   const [retention, setRetention] = useState(String(settings.notificationRetentionDays));
+  const [misuseTime, setMisuseTime] = useState(settings.misuseReportTime);
   const save = useMutation(trpc.admin.settings.update.mutationOptions({ onSuccess: (saved) => queryClient.setQueryData(trpc.admin.settings.get.queryKey(), saved) }));
   const problem = save.error ? apiProblem(save.error) : null;
   return (
@@ -71,6 +72,7 @@ function OrganisationForm({ settings }: { settings: Settings }) {
           ticketRateLimit: { max: asNumber(rateMax), windowHours: asNumber(rateHours) },
           commentEditWindowMinutes: asNumber(editWindow),
           notificationRetentionDays: asNumber(retention),
+          misuseReportTime: misuseTime.trim(),
         });
       }}
     >
@@ -96,6 +98,13 @@ function OrganisationForm({ settings }: { settings: Settings }) {
         <ControlledText label="…per this many hours" type="number" inputMode="numeric" value={rateHours} onChange={setRateHours} />
         <ControlledText label="Minutes an author may edit a comment" type="number" inputMode="numeric" value={editWindow} onChange={setEditWindow} error={problem?.fields.commentEditWindowMinutes} />
         <ControlledText label="Days read notifications are kept" type="number" inputMode="numeric" value={retention} onChange={setRetention} error={problem?.fields.notificationRetentionDays} />
+        <ControlledText
+          label="Daily misuse check at"
+          value={misuseTime}
+          onChange={setMisuseTime}
+          error={problem?.fields.misuseReportTime}
+          description="24-hour time (HH:MM) in the organisation's timezone; the reports are under Misuse reports."
+        />
       </fieldset>
       <Button type="submit" isPending={save.isPending} className="self-start">
         Save organisation settings
