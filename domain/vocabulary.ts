@@ -190,3 +190,15 @@ export const builtInNotificationDefaults: Record<NotificationKind, { inApp: bool
 
 /** Read notifications older than this many days are deleted by the pruning schedule (unless configured otherwise). */
 export const DEFAULT_NOTIFICATION_RETENTION_DAYS = 30;
+
+// -------------------------------------------------------------------------------------------------
+// Knowledge base.
+// -------------------------------------------------------------------------------------------------
+
+/** Who may read a published article: every signed-in person, or staff (agents, supervisors, admins) only. */
+export const articleVisibilities = ['everyone', 'staff'] as const;
+export type ArticleVisibility = (typeof articleVisibilities)[number];
+
+/** Only published articles are found by search and shown to requesters; drafts and archived ones are staff's. */
+export const articleStatuses = ['draft', 'published', 'archived'] as const;
+export type ArticleStatus = (typeof articleStatuses)[number];

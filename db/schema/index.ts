@@ -12,3 +12,4 @@ export * from './lifecycle';
 export * from './mail';
 export * from './inbound-mail';
 export * from './reports';
+export * from './knowledge';
