@@ -4,6 +4,7 @@ import { authRouter } from './routers/auth';
 import { availabilityRouter } from './routers/availability';
 import { commentRouter } from './routers/comment';
 import { directoryRouter } from './routers/directory';
+import { knowledgeRouter } from './routers/knowledge';
 import { lifecycleRouter } from './routers/lifecycle';
 import { notificationRouter } from './routers/notification';
 import { realtimeRouter } from './routers/realtime';
@@ -26,6 +27,8 @@ export const appRouter = createTRPCRouter({
   notification: notificationRouter,
   /** Reports over the maintained aggregates, ratings of resolved tickets (CSAT) and of AI suggestions. */
   report: reportRouter,
+  /** The knowledge base: search, articles with versions, votes and files, related articles and drafts from tickets. */
+  kb: knowledgeRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -41,6 +41,7 @@ async function main() {
     workflowBundlePath: process.env.DESKFLOW_WORKFLOW_BUNDLE,
     mail: settings.SMTP_URL ? { smtpUrl: settings.SMTP_URL, from: settings.MAIL_FROM, fromName: settings.MAIL_FROM_NAME, appUrl: settings.appUrl, publicUrl: settings.publicUrl } : undefined,
     inbound: mailboxDeps(settings),
+    sentenceModelDir: settings.sentenceModelDir,
     log: (line) => logger.info(line),
   });
 

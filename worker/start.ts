@@ -33,6 +33,8 @@ export type StartWorkerOptions = {
   /** Outgoing mail: SMTP_URL (or the embedded Mailpit), sender, link origins. */
   mail?: MailSettings;
   log: (line: string) => void;
+  /** The sentence model's folder (settings.sentenceModelDir), for the knowledge base's embeddings. */
+  sentenceModelDir?: string;
 };
 
 export type StartedWorker = {
@@ -63,6 +65,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
     inbound: options.inbound,
     workflowCode: options.workflowBundlePath ? readFileSync(options.workflowBundlePath, 'utf8') : undefined,
     mail: options.mail,
+    sentenceModelDir: options.sentenceModelDir,
   });
   const running = worker.run();
   if (options.inbound && options.inbound.mailboxes.length > 0)

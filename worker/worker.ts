@@ -63,6 +63,8 @@ export type WorkerOptions = {
   inbound?: MailboxDeps;
   /** Ticket workflows kept in memory between tasks (each ~0.5-1 MB); others are replayed from history when they wake. */
   maxCachedWorkflows?: number;
+  /** The sentence model's folder for knowledge base embeddings (settings.sentenceModelDir); the default cache otherwise. */
+  sentenceModelDir?: string;
 };
 
 /** Keeps a worker holding 10,000 open tickets under 1.5 GiB (see bench/README.md, Timers). */
@@ -78,6 +80,14 @@ export async function createDeskflowWorker(options: WorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowCode ? { code: options.workflowCode } : await workflowBundle(),
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
-    activities: createActivities({ db: options.db, notifier: options.notifier, temporal: options.temporal, ai: options.ai, mail, inbound: options.inbound }),
+    activities: createActivities({
+      db: options.db,
+      notifier: options.notifier,
+      temporal: options.temporal,
+      ai: options.ai,
+      mail,
+      inbound: options.inbound,
+      sentenceModelDir: options.sentenceModelDir,
+    }),
   });
 }

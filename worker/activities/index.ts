@@ -6,7 +6,9 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client';
 import type { AiProvider } from '../ai/provider';
 import { createOfflineProvider } from '../ai/offline-provider';
+import { sentenceEmbedder } from '../../lib/sentence-embedder';
 import { aiActivities } from './ai';
+import { knowledgeActivities } from './knowledge';
 import { linkActivities } from './links';
 import { liveActivities, type Notifier } from './live';
 import { mailboxActivities, type MailboxDeps } from './mailbox';
@@ -30,9 +32,11 @@ export type ActivityDeps = {
   mail?: MailTransport;
   /** IMAP mailboxes and the API's internal listener to hand their mail to; none: no mailbox is watched. */
   inbound?: MailboxDeps;
+  /** The sentence model's folder (settings.sentenceModelDir) for the knowledge base's embeddings; the default cache otherwise. Loaded on first use. */
+  sentenceModelDir?: string;
 };
 
-export function createActivities({ db, ai, notifier, temporal, mail, inbound }: ActivityDeps) {
+export function createActivities({ db, ai, notifier, temporal, mail, inbound, sentenceModelDir }: ActivityDeps) {
   return {
     // Without a transport this worker leaves queued mail to a worker that has one (its reconcile starts them).
     ...ticketActivities(db, notifier, mail ? temporal : undefined),
@@ -43,6 +47,7 @@ export function createActivities({ db, ai, notifier, temporal, mail, inbound }: 
     ...maintenanceActivities(db, temporal),
     ...mailActivities(db, mail, temporal),
     ...mailboxActivities(inbound),
+    ...knowledgeActivities(db, () => sentenceEmbedder(sentenceModelDir)),
   };
 }
 
