@@ -17,6 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ANSWER_SCORE_THRESHOLD, KNOWLEDGE_SEARCH_TUNING, searchKnowledge, type KnowledgeSearchMode } from '../api/knowledge/search';
 import { createPglite, wrapPglite } from '../db/client';
@@ -35,6 +36,7 @@ const { values: args } = parseArgs({
     'semantic-weight': { type: 'string' },
     normalization: { type: 'string' },
     match: { type: 'string' },
+    'min-similarity': { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -47,6 +49,7 @@ const overrides = {
   semanticWeight: numberArg(args['semantic-weight']),
   rankNormalization: numberArg(args.normalization),
   lexicalMatch: args.match as 'any' | 'all' | undefined,
+  minSimilarity: numberArg(args['min-similarity']),
 };
 for (const [key, value] of Object.entries(overrides)) if (value !== undefined) Object.assign(KNOWLEDGE_SEARCH_TUNING, { [key]: value });
 
@@ -132,11 +135,34 @@ async function main() {
     `"I don't know" at a top combined score below ${ANSWER_SCORE_THRESHOLD}: ${below(unanswerableScores)}/${unanswerable.length} questions the knowledge base cannot answer, ` +
       `${below(answerableScores)}/${answerable.length} answerable ones (wrongly).`,
   );
+  console.log('');
+  console.log('| threshold | unanswerable below (right) | answerable below (wrong) |');
+  console.log('|-----------|----------------------------|--------------------------|');
+  for (const threshold of [0.5, 0.55, 0.6, 0.7, 0.8]) {
+    const count = (scores: number[]) => scores.filter((s) => s < threshold).length;
+    console.log(`| ${threshold.toFixed(2).padEnd(9)} | ${`${count(unanswerableScores)}/${unanswerable.length}`.padEnd(26)} | ${`${count(answerableScores)}/${answerable.length}`.padEnd(24)} |`);
+  }
   if (args.verbose) {
     console.log('');
     console.log(`Combined misses (not in the top 3): ${misses.length}`);
     for (const line of misses) console.log(line);
     console.log('Top scores of the unanswerable questions:', unanswerableScores.map((s) => s.toFixed(3)).join(' '));
+    // The nearest article's cosine similarity, whatever search makes of it: where a similarity floor would fall.
+    const nearest = async (question: string) => {
+      const [vector] = await embedder.embed([question]);
+      const result = (await database.db.execute(
+        sql`select 1 - (embedding <=> ${JSON.stringify(vector)}::vector) as similarity from kb_articles where status = 'published' and visibility = 'everyone' order by embedding <=> ${JSON.stringify(vector)}::vector limit 1`,
+      )) as unknown as { rows: { similarity: number }[] };
+      return Number(result.rows[0]?.similarity ?? 0);
+    };
+    const quantiles = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return [0, 0.05, 0.1, 0.25, 0.5].map((q) => sorted[Math.floor(q * (sorted.length - 1))]!.toFixed(3)).join(' / ');
+    };
+    const answerableNearest = await Promise.all(answerable.map((q) => nearest(q.question)));
+    const unanswerableNearest = await Promise.all(unanswerable.map((q) => nearest(q.question)));
+    console.log(`Nearest similarity, answerable (min / 5% / 10% / 25% / median): ${quantiles(answerableNearest)}`);
+    console.log(`Nearest similarity, unanswerable: ${unanswerableNearest.map((s) => s.toFixed(3)).join(' ')}`);
   }
   await database.close();
 }
