@@ -107,7 +107,7 @@ async function main() {
     const batch = articles.slice(i, i + 250).map((a, j) => {
       const n = i + j;
       const vector = n < real ? realVectors[n]! : perturb(realVectors[n % real]!, 0.02);
-      return sql`(${a.slug}, ${a.title}, ${a.summary}, ${a.body}, ${a.tags}, ${a.visibility}::kb_article_visibility, 'published', 1, now(), ${JSON.stringify(vector)}::vector, 1)`;
+      return sql`(${a.slug}, ${a.title}, ${a.summary}, ${a.body}, string_to_array(${a.tags.join('|')}, '|'), ${a.visibility}::kb_article_visibility, 'published', 1, now(), ${JSON.stringify(vector)}::vector, 1)`;
     });
     await database.db.execute(
       sql`insert into kb_articles (slug, title, summary, body, tags, visibility, status, version, published_at, embedding, embedded_version) values ${sql.join(batch, sql`, `)}`,
