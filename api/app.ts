@@ -18,6 +18,7 @@ import { deskflowSettings } from '../deskflow.config';
 import { unsubscribeByToken } from '../db/mail-outbox';
 import { contentDisposition } from './attachments/inspect';
 import { findReadableAttachment } from './attachments/service';
+import { findReadableArticleFile } from './knowledge/service';
 import { bindingCookie, OIDC_BINDING_COOKIE, OidcError, type OidcErrorCode } from './auth/oidc';
 import { authenticate, credentialFromRequest } from './auth/principal';
 import { resolveReturnTo } from './auth/return-to';
@@ -164,6 +165,28 @@ export function createApp(options: AppOptions) {
       'content-type': attachment.mimeType,
       'content-length': String(bytes.length),
       'content-disposition': contentDisposition(attachment.fileName),
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+      'cache-control': 'private, no-store',
+    });
+  });
+
+  /**
+   * Knowledge base files and images, to whoever may read their article (api/knowledge/service.ts).
+   * Raster images show inline (an article body embeds them by this URL); anything else downloads.
+   */
+  app.get('/kb/files/:id', async (c) => {
+    const id = c.req.param('id');
+    const caller = await downloadCaller(c);
+    if (caller instanceof Response) return caller;
+    const file = /^[0-9a-f-]{36}$/i.test(id) ? await findReadableArticleFile(deps.db, caller.user, id) : null;
+    const bytes = file ? await services.storage.get(file.storageKey) : null;
+    if (!file || !bytes) return c.json({ error: 'NOT_FOUND', message: 'No such file.' }, 404);
+    const inline = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'].includes(file.mimeType);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': file.mimeType,
+      'content-length': String(bytes.length),
+      'content-disposition': inline ? 'inline' : contentDisposition(file.fileName),
       'x-content-type-options': 'nosniff',
       'content-security-policy': "default-src 'none'; sandbox",
       'cache-control': 'private, no-store',

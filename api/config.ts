@@ -29,6 +29,8 @@ export type ApiConfig = {
   /** How long a validated session or API token is trusted without asking the database (0: never). */
   principalCacheSeconds: number;
   oidc: OidcConfig | null;
+  /** The sentence model's folder, for knowledge base search (semantic half); search is full text only where it is missing. */
+  sentenceModelDir: string;
 };
 
 export function apiConfigFromSettings(settings: DeskflowSettings): ApiConfig {
@@ -44,6 +46,7 @@ export function apiConfigFromSettings(settings: DeskflowSettings): ApiConfig {
     apiTokensPerUser: settings.API_TOKENS_PER_USER,
     attachmentMaxBytes: settings.ATTACHMENT_MAX_BYTES,
     principalCacheSeconds: settings.SESSION_CACHE_SECONDS,
+    sentenceModelDir: settings.sentenceModelDir,
     oidc:
       settings.OIDC_ISSUER && settings.OIDC_CLIENT_ID && settings.OIDC_CLIENT_SECRET
         ? { issuer: settings.OIDC_ISSUER, clientId: settings.OIDC_CLIENT_ID, clientSecret: settings.OIDC_CLIENT_SECRET, displayName: settings.OIDC_DISPLAY_NAME }

@@ -5,6 +5,7 @@ import { authRouter } from './routers/auth';
 import { availabilityRouter } from './routers/availability';
 import { commentRouter } from './routers/comment';
 import { directoryRouter } from './routers/directory';
+import { knowledgeRouter } from './routers/knowledge';
 import { lifecycleRouter } from './routers/lifecycle';
 import { notificationRouter } from './routers/notification';
 import { realtimeRouter } from './routers/realtime';
@@ -29,6 +30,8 @@ export const appRouter = createTRPCRouter({
   report: reportRouter,
   /** The assistant for staff of a ticket: suggested replies and summaries (the model, or offline). */
   ai: aiRouter,
+  /** The knowledge base: search, articles with versions, votes and files, related articles and drafts from tickets. */
+  kb: knowledgeRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -24,6 +24,8 @@ import { addressBucket } from './security/client-address';
 import { allowedOrigins, sameOriginRequest } from './security/origin';
 import { rateLimitHeaders, TokenBucketLimiter, type RateLimitDecision } from './security/rate-limit';
 import { transformer } from './transformer';
+import { lazyEmbedder } from './knowledge/embedder';
+import type { SentenceEmbedder } from '../lib/sentence-embedder';
 
 export type AppDeps = {
   db: Db;
@@ -43,6 +45,8 @@ export type AppDeps = {
   mailer?: Mailer;
   /** Where attachment bytes live; by default in Postgres. */
   storage?: AttachmentStorage;
+  /** The sentence model for knowledge base search; by default loaded on first use from config.sentenceModelDir. */
+  embedder?: SentenceEmbedder;
 };
 
 export type ApiServices = {
@@ -62,6 +66,8 @@ export type ApiServices = {
   principals: PrincipalCache;
   /** Tells the live rooms about access changes (api/internal/rooms-push.ts). */
   rooms: RoomsAccessNotifier;
+  /** The sentence model for knowledge base search, or undefined where it cannot load (search is then full text only). */
+  knowledgeEmbedder: () => Promise<SentenceEmbedder | undefined>;
 };
 
 /**
@@ -87,6 +93,7 @@ export function createServices(deps: AppDeps, config: ApiConfig): ApiServices {
     oidc: config.oidc ? createOidcService({ db: deps.db, config: config.oidc, publicUrl: config.publicUrl }) : null,
     principals: new PrincipalCache(config.principalCacheSeconds * 1000),
     rooms: createRoomsAccessNotifier({ roomsUrl: deps.roomsUrl, internalSecret: deps.internalSecret, logger: deps.logger }),
+    knowledgeEmbedder: deps.embedder ? () => Promise.resolve(deps.embedder) : lazyEmbedder(config.sentenceModelDir, deps.logger),
   };
 }
 

@@ -1,11 +1,13 @@
 /**
  * The demo organisation seeded into an empty database by `npm start`: departments, agents with
  * skills, a supervisor, requesters and an admin (all signing in with DEMO_PASSWORD), buildings,
- * categories and ticket templates.
+ * categories, ticket templates and the starter knowledge base (db/seed-knowledge.ts).
  */
 import { sql } from 'drizzle-orm';
 import { hashPassword } from '../lib/password';
+import type { SentenceEmbedder } from '../lib/sentence-embedder';
 import type { Db } from './client';
+import { seedKnowledgeBase } from './seed-knowledge';
 import { buildings, categories, departments, ticketTemplates, users, type NewUser } from './schema';
 
 export const demoDepartments = [
@@ -52,8 +54,11 @@ export const demoTemplates = [
   { name: 'VPN access', title: 'VPN access request', description: 'I need VPN access to work from home. Reason:', urgency: 'low' as const, category: 'Access' },
 ];
 
-/** Seeds only when there are no users at all; returns whether it did. */
-export async function seedDemo(db: Db, password: string): Promise<boolean> {
+/**
+ * Seeds only when there are no users at all; returns whether it did. The starter knowledge base is
+ * embedded now when `embedder` is given (otherwise its articles wait for their embedding).
+ */
+export async function seedDemo(db: Db, password: string, options: { embedder?: SentenceEmbedder | undefined } = {}): Promise<boolean> {
   const [{ count } = { count: 0 }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
   if (count > 0) return false;
   const passwordHash = await hashPassword(password);
@@ -75,5 +80,6 @@ export async function seedDemo(db: Db, password: string): Promise<boolean> {
       .onConflictDoNothing();
     await tx.insert(ticketTemplates).values(demoTemplates).onConflictDoNothing();
   });
+  await seedKnowledgeBase(db, { embedder: options.embedder });
   return true;
 }

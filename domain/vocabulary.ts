@@ -204,3 +204,15 @@ export type AiCallOutcome = (typeof aiCallOutcomes)[number];
 export const DEFAULT_TICKET_RATE_LIMIT = { max: 5, windowHours: 24 } as const;
 /** When the daily misuse check runs, in the organisation's timezone, unless an admin sets otherwise (settings.misuseReportTime). */
 export const DEFAULT_MISUSE_REPORT_TIME = '02:00';
+
+// -------------------------------------------------------------------------------------------------
+// Knowledge base.
+// -------------------------------------------------------------------------------------------------
+
+/** Who may read a published article: every signed-in person, or staff (agents, supervisors, admins) only. */
+export const articleVisibilities = ['everyone', 'staff'] as const;
+export type ArticleVisibility = (typeof articleVisibilities)[number];
+
+/** Only published articles are found by search and shown to requesters; drafts and archived ones are staff's. */
+export const articleStatuses = ['draft', 'published', 'archived'] as const;
+export type ArticleStatus = (typeof articleStatuses)[number];

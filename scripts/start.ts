@@ -17,6 +17,7 @@ import { createInternalApp } from '../api/internal/app';
 import { createMailDispatcher } from '../api/mail';
 import { createRoomsAccessNotifier } from '../api/internal/rooms-push';
 import { createLogger, type Logger } from '../lib/logger';
+import { sentenceEmbedder } from '../lib/sentence-embedder';
 import { DatabaseInUseError, type Database } from '../db/client';
 import { demoUsers } from '../db/seed';
 import { seedDemoHistory } from '../db/seed-history';
@@ -65,7 +66,12 @@ async function main() {
   if (!settings.SENTENCE_MODEL_DIR) await ensureSentenceModel({ log: step });
 
   const database = await openDatabaseStep(settings, logger);
-  if (await seedDemoStep(database.db, settings)) {
+  // The starter knowledge base is embedded as it is seeded (about a second for its 40 articles).
+  const embedder = await sentenceEmbedder(settings.sentenceModelDir).catch((error: unknown) => {
+    step(`semantic search is off: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
+  if (await seedDemoStep(database.db, settings, embedder)) {
     step('seeded the demo organisation');
     if (settings.DEMO_HISTORY_TICKETS > 0) {
       const started = Date.now();

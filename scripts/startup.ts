@@ -9,6 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import { databaseOptionsFromSettings, openDatabase, type ConnectionErrorLogger, type Database, type Db } from '../db/client';
 import { users } from '../db/schema';
 import { seedDemo } from '../db/seed';
+import type { SentenceEmbedder } from '../lib/sentence-embedder';
 import { ConfigError, type DeskflowSettings } from '../deskflow.config';
 
 export type Secrets = { roomTokenSecret: string; internalSecret: string };
@@ -65,8 +66,8 @@ export async function openMigratedDatabase(settings: Pick<DeskflowSettings, 'DAT
 }
 
 /** Seeds the demo organisation into an empty database when wanted; returns whether it did. */
-export async function seedDemoStep(db: Db, settings: SeedSettings): Promise<boolean> {
-  return demoSeedWanted(settings) && (await seedDemo(db, settings.DEMO_PASSWORD));
+export async function seedDemoStep(db: Db, settings: SeedSettings, embedder?: SentenceEmbedder): Promise<boolean> {
+  return demoSeedWanted(settings) && (await seedDemo(db, settings.DEMO_PASSWORD, { embedder }));
 }
 
 export async function hasActiveAdmin(db: Db): Promise<boolean> {

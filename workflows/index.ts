@@ -4,3 +4,4 @@ export { mailDeliveryWorkflow, mailDigestWorkflow, mailReconcileWorkflow } from 
 export { mailboxWorkflow } from './mailbox';
 export { assistWorkflow } from './assist';
 export { misuseReportWorkflow } from './misuse';
+export { articleEmbeddingWorkflow } from './knowledge';

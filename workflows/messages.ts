@@ -115,3 +115,16 @@ export const mailboxWorkflowId = (mailboxKey: string) => `mailbox:${mailboxKey}`
 /** Where a mailbox stands: the UIDVALIDITY and last UID handed to the API, and how many mails it has handed over. */
 export type MailboxState = { mailbox: string; cursor: { uidValidity: string; lastUid: number } | null; handedOver: number };
 export const mailboxStateQuery = defineQuery<MailboxState>('mailboxState');
+
+// -------------------------------------------------------------------------------------------------
+// Knowledge base: one embedding workflow per article version (workflows/knowledge.ts).
+// -------------------------------------------------------------------------------------------------
+
+export const ARTICLE_EMBEDDING_WORKFLOW_TYPE = 'articleEmbeddingWorkflow';
+/** Per article version: saving again starts another; starting the same version twice is refused (or finds it embedded). */
+export const articleEmbeddingWorkflowId = (articleId: string, version: number) => `kb-embed-${articleId}-v${version}`;
+export type ArticleEmbeddingInput = { articleId: string; version: number };
+/** What the embedding activity did: stored it, found a newer version (that one's workflow embeds it), or the article is gone. */
+export type ArticleEmbeddingOutcome = 'embedded' | 'already-embedded' | 'stale' | 'gone';
+/** The activity's failure that retrying will not change (the sentence model is not provisioned). */
+export const EMBEDDER_MISSING = 'SentenceModelMissing';

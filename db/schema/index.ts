@@ -15,3 +15,4 @@ export * from './reports';
 export * from './ai';
 export * from './ticket-embeddings';
 export * from './misuse';
+export * from './knowledge';

@@ -61,6 +61,10 @@ export type Fixtures = {
   /** A recorded inbound mail (a failure, stored directly): its id. */
   inboundMail(): Promise<number>;
   freshPolicy(): Promise<string>;
+  /** The id of a starter knowledge base article (published, for everyone) by slug. */
+  articleId(slug: string): Promise<string>;
+  /** A new draft article, stored directly: for calls that change an article's status for good. */
+  freshArticle(): Promise<string>;
 };
 
 export type MatrixCall = {
@@ -330,4 +334,30 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'report.rateByLink': { allow: rules.anyone, public: true, input: () => ({ token: 'forged-token.forged-signature', score: 5 }), allowedErrors: ['BAD_REQUEST'] },
   // No such suggestion: staff get past the role gate and find nothing.
   'report.rateSuggestion': { allow: rules.staff, input: () => ({ suggestionId: Number.MAX_SAFE_INTEGER, helpful: true }), allowedErrors: ['NOT_FOUND'] },
+
+  // knowledge base: reading published 'everyone' articles for everyone signed in, writing for staff (knowledge.test.ts:
+  // staff articles and drafts never reach requesters) ----------
+  'kb.search': { allow: rules.signedIn, input: () => ({ q: 'forgot my password' }) },
+  'kb.categories': { allow: rules.signedIn },
+  'kb.list': { allow: rules.signedIn, input: () => ({ limit: 5 }) },
+  'kb.get': { allow: rules.signedIn, input: () => ({ slug: 'reset-password-and-mfa' }) },
+  'kb.versions': { allow: rules.signedIn, input: async (c) => ({ id: await c.fx.articleId('reset-password-and-mfa') }) },
+  'kb.version': { allow: rules.signedIn, input: async (c) => ({ id: await c.fx.articleId('reset-password-and-mfa'), version: 1 }) },
+  'kb.vote': { allow: rules.signedIn, input: async (c) => ({ id: await c.fx.articleId('reset-password-and-mfa'), helpful: true }) },
+  'kb.related': { allow: rules.seesTicket, input: (c) => ({ ticketId: c.ticket.id }) },
+  'kb.create': { allow: rules.staff, input: () => ({ title: `Matrix article ${unique()}`, body: 'How to do the thing.' }) },
+  'kb.update': { allow: rules.staff, input: async (c) => ({ id: await c.fx.freshArticle(), body: 'How to do the thing, better.', note: 'Clearer steps' }) },
+  'kb.publish': { allow: rules.staff, input: async (c) => ({ id: await c.fx.freshArticle() }) },
+  'kb.unpublish': { allow: rules.staff, input: async (c) => ({ id: await c.fx.freshArticle() }) },
+  'kb.archive': { allow: rules.staff, input: async (c) => ({ id: await c.fx.freshArticle() }) },
+  'kb.draftFromTicket': { allow: rules.staffOfTicket, input: (c) => ({ ticketId: c.ticket.id }) },
+  'kb.uploadFile': {
+    allow: rules.staff,
+    input: async (c) => {
+      const form = new FormData();
+      form.append('file', new File(['matrix notes'], 'notes.txt'));
+      form.append('articleId', await c.fx.freshArticle());
+      return form;
+    },
+  },
 };

@@ -8,6 +8,7 @@ import type { DeskflowClient } from '../../api/client';
 import { createApiToken } from '../../api/auth/api-tokens';
 import { issueEmailToken } from '../../api/auth/email-tokens';
 import {
+  kbArticles,
   attachmentBlobs,
   attachments,
   buildings,
@@ -218,6 +219,17 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
           resolutionSeconds: 28_800,
         })
         .returning({ id: slaPolicies.id });
+      return row!.id;
+    },
+    async articleId(slug) {
+      const [row] = await api.db.select({ id: kbArticles.id }).from(kbArticles).where(eq(kbArticles.slug, slug));
+      return row!.id;
+    },
+    async freshArticle() {
+      const [row] = await api.db
+        .insert(kbArticles)
+        .values({ slug: `fixture-${next()}-${crypto.randomUUID().slice(0, 8)}`, title: 'Fixture article', body: 'Fixture', status: 'draft' })
+        .returning({ id: kbArticles.id });
       return row!.id;
     },
   };

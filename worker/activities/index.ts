@@ -4,11 +4,12 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client';
-import type { SentenceEmbedder } from '../../lib/sentence-embedder';
 import type { AiProvider } from '../ai/provider';
 import { createOfflineProvider } from '../ai/offline-provider';
+import { sentenceEmbedder, type SentenceEmbedder } from '../../lib/sentence-embedder';
 import { aiActivities } from './ai';
 import { embeddingActivities } from './embeddings';
+import { knowledgeActivities } from './knowledge';
 import { linkActivities } from './links';
 import { liveActivities, type Notifier } from './live';
 import { mailboxActivities, type MailboxDeps } from './mailbox';
@@ -54,6 +55,8 @@ export function createActivities({ db, ai, model, modelAttempts, notifier, tempo
     ...mailboxActivities(inbound),
     ...embeddingActivities(db, embedder),
     ...misuseActivities(db),
+    // Articles are always embedded (the default model folder unless the worker names one); tickets only by workers given the model.
+    ...knowledgeActivities(db, embedder ?? (() => sentenceEmbedder())),
   };
 }
 
