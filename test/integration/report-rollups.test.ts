@@ -191,9 +191,15 @@ describe.each([pgliteKind, postgres])('on $name', (kind) => {
     expect(maintained.rollup).toEqual(rebuilt.rollup);
     expect(maintained.values).toEqual(rebuilt.values);
     // And the figures a person would check: everything resolved, the expected escalations, the ratings given.
-    const [totals] = (await rowsOf<Record<string, number>>(sql`select sum(tickets)::int as tickets, sum(resolved)::int as resolved, sum(ratings)::int as ratings, sum(open)::int as open from report_rollup`)).rows;
+    const [totals] = (
+      await rowsOf<Record<string, number>>(sql`select sum(tickets)::int as tickets, sum(resolved)::int as resolved, sum(ratings)::int as ratings, sum(open)::int as open from report_rollup`)
+    ).rows;
     expect(totals).toEqual({ tickets: TICKETS - 1, resolved: TICKETS - 1, ratings: ids.slice(0, TICKETS - 1).filter((_, i) => i % 4 !== 3).length, open: 0 });
-    const levels = (await rowsOf<{ level: number; tickets: number }>(sql`select bucket as level, sum(count)::int as tickets from report_rollup_values where measure = 3 group by bucket having sum(count) > 0 order by bucket`)).rows;
+    const levels = (
+      await rowsOf<{ level: number; tickets: number }>(
+        sql`select bucket as level, sum(count)::int as tickets from report_rollup_values where measure = 3 group by bucket having sum(count) > 0 order by bucket`,
+      )
+    ).rows;
     expect(levels).toEqual([
       { level: 1, tickets: Math.ceil((TICKETS - 1) / 2) },
       { level: 2, tickets: Math.floor((TICKETS - 1) / 2) },
