@@ -189,6 +189,12 @@ const rollupSums = sql`
   sum(r.ratings) as ratings, sum(r.rating_sum) as rating_sum,
   sum(r.rating_1) as r1, sum(r.rating_2) as r2, sum(r.rating_3) as r3, sum(r.rating_4) as r4, sum(r.rating_5) as r5`;
 
+/** grouping(assignee, department, building): a bit set per column aggregated away. */
+const TOTALS = 7;
+const GROUPED_BY_ASSIGNEE = 3;
+const GROUPED_BY_DEPARTMENT = 5;
+const GROUPED_BY_BUILDING = 6;
+
 export async function buildReport(db: Db, user: SessionUser, filters: ReportFilters, now: Date = new Date()): Promise<Report> {
   const timezone = await organisationTimezone(db);
   const { scope, where } = factsWhere(user, filters, timezone);
@@ -202,15 +208,20 @@ export async function buildReport(db: Db, user: SessionUser, filters: ReportFilt
   const seriesStart = filters.interval === 'week' ? sql`date_trunc('week', ${filters.from}::date)::date` : sql`${filters.from}::date`;
   const step = filters.interval === 'week' ? sql`interval '7 days'` : sql`interval '1 day'`;
 
-  const [cohort, agents, departments, buildings, distributions, backlog, volume] = await Promise.all([
-    db.execute(sql`select ${rollupSums} from report_rollup r where ${rollupWhere}`),
+  const [sums, distributions, backlog, volume] = await Promise.all([
+    // One pass over the period's rollup rows: the totals, per assignee, per department and per building (grouping sets; grouping() tells which).
     db.execute(sql`
-      select r.assignee_id, u.name, ${rollupSums}
-      from report_rollup r join users u on u.id = r.assignee_id
-      where ${rollupWhere}
-      group by r.assignee_id, u.name having sum(r.tickets) > 0 order by u.name, r.assignee_id`),
-    breakdown(db, rollupWhere, 'department_id', 'departments'),
-    breakdown(db, rollupWhere, 'building_id', 'buildings'),
+      with s as (
+        select grouping(r.assignee_id, r.department_id, r.building_id) as g, r.assignee_id, r.department_id, r.building_id, ${rollupSums}
+        from report_rollup r where ${rollupWhere}
+        group by grouping sets ((), (r.assignee_id), (r.department_id), (r.building_id)))
+      select s.*, u.name as agent_name, coalesce(case s.g when ${GROUPED_BY_DEPARTMENT} then dn.name when ${GROUPED_BY_BUILDING} then bn.name end, '(none)') as name
+      from s
+        left join users u on s.g = ${GROUPED_BY_ASSIGNEE} and u.id = s.assignee_id
+        left join departments dn on s.g = ${GROUPED_BY_DEPARTMENT} and dn.id = s.department_id
+        left join buildings bn on s.g = ${GROUPED_BY_BUILDING} and bn.id = s.building_id
+      where s.g = ${TOTALS} or (s.tickets > 0 and (s.g <> ${GROUPED_BY_ASSIGNEE} or u.id is not null))
+      order by s.g, u.name, s.assignee_id, s.tickets desc, name`),
     finerThanDistributions(filters) ? distributionsFromFacts(db, where) : distributionsFromRollups(db, user, filters),
     // The backlog: open tickets now, through the partial index over open facts rows only.
     db.execute(sql`
@@ -231,7 +242,18 @@ export async function buildReport(db: Db, user: SessionUser, filters: ReportFilt
       order by s.start`),
   ]);
 
-  const c = rows<Record<string, unknown>>(cohort)[0] ?? {};
+  const grouped = rows<Record<string, unknown>>(sums);
+  const groupOf = (g: number) => grouped.filter((r) => num(r.g) === g);
+  const c = groupOf(TOTALS)[0] ?? {};
+  const breakdown = (g: number, column: 'department_id' | 'building_id') =>
+    groupOf(g).map((r) => ({
+      id: r[column] === null ? null : String(r[column]),
+      name: String(r.name),
+      created: num(r.tickets),
+      resolved: num(r.resolved),
+      open: num(r.open),
+      breached: num(r.any_breached),
+    }));
   const compliance = (prefix: 'fr' | 'res') => {
     const total = num(c[`${prefix}_total`]);
     const met = num(c[`${prefix}_met`]);
@@ -265,9 +287,9 @@ export async function buildReport(db: Db, user: SessionUser, filters: ReportFilt
       reopened: series.reduce((sum, s) => sum + s.reopened, 0),
       reopenRate: ratio(num(c.reopened_tickets), num(c.ever_resolved)),
     },
-    agents: rows<Record<string, unknown>>(agents).map((r) => ({
+    agents: groupOf(GROUPED_BY_ASSIGNEE).map((r) => ({
       assigneeId: String(r.assignee_id),
-      name: String(r.name),
+      name: String(r.agent_name),
       assigned: num(r.tickets),
       resolved: num(r.resolved),
       firstResponseP50Ms: distributions.agents.get(String(r.assignee_id))?.frtP50 ?? null,
@@ -276,28 +298,11 @@ export async function buildReport(db: Db, user: SessionUser, filters: ReportFilt
       satisfaction: average(r.rating_sum, r.ratings),
       ratings: num(r.ratings),
     })),
-    byDepartment: departments,
-    byBuilding: buildings,
+    byDepartment: breakdown(GROUPED_BY_DEPARTMENT, 'department_id'),
+    byBuilding: breakdown(GROUPED_BY_BUILDING, 'building_id'),
     escalations: distributions.escalations,
     screening: { held: num(c.held) },
     triage: { automatic, overridden, overrideRate: ratio(overridden, automatic) },
     satisfaction: { count: ratings, average: average(c.rating_sum, c.ratings), low: num(c.r1) + num(c.r2), distribution: [num(c.r1), num(c.r2), num(c.r3), num(c.r4), num(c.r5)] },
   };
-}
-
-/** Tickets of the period per department or building (with its name; none: "(none)"), from the rollup. */
-async function breakdown(db: Db, where: SQL, column: 'department_id' | 'building_id', table: 'departments' | 'buildings') {
-  const result = await db.execute(sql`
-    select r.${sql.raw(column)} as id, coalesce(n.name, '(none)') as name, sum(r.tickets) as created, sum(r.resolved) as resolved, sum(r.open) as open, sum(r.any_breached) as breached
-    from report_rollup r left join ${sql.raw(table)} n on n.id = r.${sql.raw(column)}
-    where ${where}
-    group by r.${sql.raw(column)}, n.name having sum(r.tickets) > 0 order by sum(r.tickets) desc, name`);
-  return rows<Record<string, unknown>>(result).map((r) => ({
-    id: r.id === null ? null : String(r.id),
-    name: String(r.name),
-    created: num(r.created),
-    resolved: num(r.resolved),
-    open: num(r.open),
-    breached: num(r.breached),
-  }));
 }
