@@ -1,28 +1,27 @@
 /**
- * The console's routes, in code (no codegen): typed params and zod-validated search params here,
+ * The console's routes, in code (no codegen): typed params and validated search params here (plain
+ * functions, lib/search-params.ts: zod would cost the first page ~15 KB gzipped),
  * each page's component loaded on first visit (route-level code splitting, pages/*.tsx).
  */
-import { createRootRoute, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
-// zod/mini: the same schemas at a fraction of the size on the first page (the full zod loads with the ticket page).
-import { z } from 'zod/mini';
-import { roles, ticketStatuses } from '../../domain/vocabulary';
+import { createRootRoute, createRoute, createRouter, Outlet, redirect, type SearchSchemaInput } from '@tanstack/react-router';
+import { roles, ticketStatuses, type Role, type TicketStatus } from '../../domain/vocabulary';
 import { NotFound } from './components/not-found';
-import { auditTargetTypes } from './lib/admin-vocabulary';
-import { queueViews } from './lib/queue-views';
+import { auditTargetTypes, type AuditTargetType } from './lib/admin-vocabulary';
+import { queueViews, type QueueView } from './lib/queue-views';
+import { booleanOr, intIn, oneOf, optionalString, returnToOf, uuidParam } from './lib/search-params';
 import { httpStatusOf, queryClient, trpc } from './trpc';
-
-/** Only paths on this origin: never send people elsewhere after signing in. */
-const ZReturnTo = z.catch(z.optional(z.string().check(z.regex(/^\/(?!\/)/))), undefined);
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFound });
 
-const signInRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-in', validateSearch: z.object({ returnTo: ZReturnTo }) }).lazy(() => import('./pages/sign-in').then((m) => m.Route));
+const signInRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-in', validateSearch: (search: { returnTo?: string } & SearchSchemaInput) => ({ returnTo: returnToOf(search) }) }).lazy(
+  () => import('./pages/sign-in').then((m) => m.Route),
+);
 
 /** The link in password-reset and invitation mails (api/auth/email-tokens.ts emailTokenLink); without a token, asks for one. */
 const resetPasswordRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/reset-password',
-  validateSearch: z.object({ token: z.catch(z.optional(z.string().check(z.maxLength(128))), undefined) }),
+  validateSearch: (search: { token?: string } & SearchSchemaInput): { token?: string } => ({ token: optionalString(search.token, 128) }),
 }).lazy(() => import('./pages/reset-password').then((m) => m.Route));
 
 /** Everything below needs a session: whoever has none goes to sign in, and comes back here after. */
@@ -50,7 +49,7 @@ const homeRoute = createRoute({
 const myTicketsRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/tickets',
-  validateSearch: z.object({ view: z.catch(z._default(z.enum(['mine', 'watched']), 'mine'), 'mine') }),
+  validateSearch: (search: { view?: 'mine' | 'watched' } & SearchSchemaInput) => ({ view: oneOf(search.view, ['mine', 'watched'], 'mine') }),
 }).lazy(() => import('./pages/my-tickets').then((m) => m.Route));
 
 const newTicketRoute = createRoute({ getParentRoute: () => authedRoute, path: '/tickets/new' }).lazy(() => import('./pages/new-ticket').then((m) => m.Route));
@@ -59,7 +58,7 @@ const ticketRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/tickets/$ticketId',
   params: {
-    parse: ({ ticketId }) => ({ ticketId: z.uuid().parse(ticketId) }),
+    parse: ({ ticketId }) => ({ ticketId: uuidParam(ticketId) }),
     stringify: ({ ticketId }) => ({ ticketId }),
   },
 }).lazy(() => import('./pages/ticket').then((m) => m.Route));
@@ -67,9 +66,11 @@ const ticketRoute = createRoute({
 const queueRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/queue',
-  validateSearch: z.object({
-    view: z.catch(z._default(z.enum(queueViews), 'open'), 'open'),
-    status: z.catch(z.optional(z.enum(ticketStatuses)), undefined),
+  validateSearch: (search: { view?: QueueView; status?: TicketStatus; q?: string } & SearchSchemaInput): { view: QueueView; status?: TicketStatus; q?: string } => ({
+    view: oneOf(search.view, queueViews, 'open'),
+    status: oneOf(search.status, ticketStatuses),
+    // The queue's full-text search (ticket.search), kept in the URL so a search can be shared and survives a reload.
+    q: optionalString(search.q, 200)?.trim() || undefined,
   }),
   beforeLoad: ({ context }) => {
     if (context.me.role === 'requester') throw redirect({ to: '/tickets' });
@@ -80,18 +81,27 @@ const queueRoute = createRoute({
 const reportsRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/reports',
-  validateSearch: z.object({ days: z.catch(z._default(z.union([z.literal(7), z.literal(30), z.literal(90)]), 30), 30) }),
+  validateSearch: (search: { days?: 7 | 30 | 90 } & SearchSchemaInput) => ({ days: oneOf(search.days, [7, 30, 90], 30) }),
   beforeLoad: ({ context }) => {
     if (context.me.role !== 'supervisor' && context.me.role !== 'admin') throw redirect({ to: '/' });
   },
 }).lazy(() => import('./pages/reports').then((m) => m.Route));
+
+/** Supervisors and admins: open tickets at risk and breached now, by department and assignee (pages/sla-board.tsx). */
+const slaBoardRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/sla-board',
+  beforeLoad: ({ context }) => {
+    if (context.me.role !== 'supervisor' && context.me.role !== 'admin') throw redirect({ to: '/' });
+  },
+}).lazy(() => import('./pages/sla-board').then((m) => m.Route));
 
 // ---- Notification center, availability and the admin section (each page its own chunk; requesters never load admin code).
 
 const notificationsRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/notifications',
-  validateSearch: z.object({ unread: z.catch(z._default(z.boolean(), false), false) }),
+  validateSearch: (search: { unread?: boolean } & SearchSchemaInput) => ({ unread: booleanOr(search.unread, false) }),
 }).lazy(() => import('./pages/notifications').then((m) => m.Route));
 
 const notificationPreferencesRoute = createRoute({ getParentRoute: () => authedRoute, path: '/notifications/preferences' }).lazy(() => import('./pages/notification-preferences').then((m) => m.Route));
@@ -125,10 +135,10 @@ const adminIndexRoute = createRoute({
 const adminUsersRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: '/users',
-  validateSearch: z.object({
-    q: z.catch(z.optional(z.string().check(z.maxLength(120))), undefined),
-    role: z.catch(z.optional(z.enum(roles)), undefined),
-    page: z.catch(z._default(z.int().check(z.minimum(0), z.maximum(2000)), 0), 0),
+  validateSearch: (search: { q?: string; role?: Role; page?: number } & SearchSchemaInput): { q?: string; role?: Role; page: number } => ({
+    q: optionalString(search.q, 120),
+    role: oneOf(search.role, roles),
+    page: intIn(search.page, 0, 2000, 0),
   }),
 }).lazy(() => import('./pages/admin/users').then((m) => m.Route));
 
@@ -141,7 +151,7 @@ const adminCalendarRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: '/sla/calendars/$calendarId',
   params: {
-    parse: ({ calendarId }) => ({ calendarId: z.uuid().parse(calendarId) }),
+    parse: ({ calendarId }) => ({ calendarId: uuidParam(calendarId) }),
     stringify: ({ calendarId }) => ({ calendarId }),
   },
 }).lazy(() => import('./pages/admin/calendar').then((m) => m.Route));
@@ -152,9 +162,9 @@ const adminAiUsageRoute = createRoute({ getParentRoute: () => adminRoute, path: 
 const adminAuditRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: '/audit',
-  validateSearch: z.object({
-    targetType: z.catch(z.optional(z.enum(auditTargetTypes)), undefined),
-    targetId: z.catch(z.optional(z.string().check(z.maxLength(64))), undefined),
+  validateSearch: (search: { targetType?: AuditTargetType; targetId?: string } & SearchSchemaInput): { targetType?: AuditTargetType; targetId?: string } => ({
+    targetType: oneOf(search.targetType, auditTargetTypes),
+    targetId: optionalString(search.targetId, 64),
   }),
 }).lazy(() => import('./pages/admin/audit').then((m) => m.Route));
 
@@ -168,6 +178,7 @@ const routeTree = rootRoute.addChildren([
     ticketRoute,
     queueRoute,
     reportsRoute,
+    slaBoardRoute,
     notificationsRoute,
     notificationPreferencesRoute,
     availabilityRoute,

@@ -45,6 +45,11 @@ function Shell() {
                 Reports
               </Link>
             )}
+            {(me.role === 'supervisor' || me.role === 'admin') && (
+              <Link to="/sla-board" className={navLink}>
+                SLA board
+              </Link>
+            )}
             <Link to="/tickets" search={{ view: 'mine' }} activeOptions={{ exact: true, includeSearch: false }} className={navLink}>
               My tickets
             </Link>

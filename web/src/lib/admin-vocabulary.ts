@@ -1,7 +1,7 @@
 /** Words of the admin section the router needs too (kept tiny: the router is in the first chunk). */
 import type { RouterInputs } from '../trpc';
 
-type AuditTargetType = NonNullable<Exclude<RouterInputs['admin']['audit'], void | undefined>['targetType']>;
+export type AuditTargetType = NonNullable<Exclude<RouterInputs['admin']['audit'], void | undefined>['targetType']>;
 
 /** What the audit log can be filtered by (admin.audit's targetType). */
 export const auditTargetTypes = [
