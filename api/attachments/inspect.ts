@@ -3,6 +3,7 @@
  * the name or the client's MIME type), and the stored name is made safe to show and to send
  * in a Content-Disposition header.
  */
+import { TRPCError } from '@trpc/server';
 import { fileTypeFromBuffer } from 'file-type';
 
 /** Detected MIME type → extension the stored name gets. */
@@ -71,4 +72,19 @@ export function safeFileName(clientName: string, extension: string): string {
 export function contentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7E]/g, '_').replace(/["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+export const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+
+/**
+ * An uploaded file's bytes, refused with a clear error when it is too large (`what` names them:
+ * "Attachments"), empty, or not a type we accept by its magic bytes.
+ */
+export async function readCheckedUpload(file: File, maxBytes: number, what: string): Promise<{ bytes: Uint8Array; mimeType: string; extension: string }> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (bytes.length > maxBytes) throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `${what} may be at most ${megabytes(maxBytes)}.` });
+  if (bytes.length === 0) throw new TRPCError({ code: 'BAD_REQUEST', message: 'The file is empty.' });
+  const inspection = await inspectFile(bytes);
+  if (!inspection.ok) throw new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: inspection.reason });
+  return { bytes, mimeType: inspection.mimeType, extension: inspection.extension };
 }

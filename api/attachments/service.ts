@@ -13,7 +13,7 @@ import { staffAccess, ticketAccess, visibleTickets, staffTickets } from '../acce
 import type { SessionUser } from '../auth/session';
 import { recordTicketEvent } from '../tickets/events';
 import type { ApiServices } from '../trpc';
-import { inspectFile, safeFileName } from './inspect';
+import { megabytes, readCheckedUpload, safeFileName } from './inspect';
 
 const STAGED_TTL_MS = 24 * 60 * 60 * 1000;
 const MAX_STAGED_PER_USER = 20;
@@ -31,8 +31,6 @@ const attachmentColumns = {
 };
 
 export type AttachmentView = Omit<typeof attachments.$inferSelect, 'storageKey'>;
-
-const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 export async function uploadAttachment(
   deps: { db: Db; services: ApiServices },
@@ -58,11 +56,7 @@ export async function uploadAttachment(
     if (staged >= MAX_STAGED_PER_USER)
       throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `You have ${staged} files waiting for a ticket; create the ticket (or wait a day) before uploading more.` });
   }
-  const bytes = new Uint8Array(await input.file.arrayBuffer());
-  if (bytes.length > max) throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `Attachments may be at most ${megabytes(max)}.` });
-  if (bytes.length === 0) throw new TRPCError({ code: 'BAD_REQUEST', message: 'The file is empty.' });
-  const inspection = await inspectFile(bytes);
-  if (!inspection.ok) throw new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: inspection.reason });
+  const { bytes, ...inspection } = await readCheckedUpload(input.file, max, 'Attachments');
 
   const id = crypto.randomUUID();
   const storageKey = `attachments/${id}`;
