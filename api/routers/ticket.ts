@@ -18,7 +18,7 @@ import {
   ZUpdateDetailsInput,
   ZWatcherInput,
 } from '../tickets/schemas';
-import { createTicket, getTicket, listTickets, searchTickets } from '../tickets/service';
+import { createTicket, getTicket, getTicketByNumber, listTickets, searchTickets } from '../tickets/service';
 import { addWatcher, listWatchers, removeWatcher } from '../tickets/watchers';
 import { agentProcedure, createTRPCRouter, protectedProcedure } from '../trpc';
 
@@ -34,6 +34,13 @@ export const ticketRouter = createTRPCRouter({
     .input(ZTicketId)
     .output(ZTicketView)
     .query(({ ctx, input }) => getTicket(ctx.db, ctx.user, input.id)),
+
+  /** The same by ticket number, for links that carry the number (mail): `#1000`. */
+  getByNumber: protectedProcedure
+    .meta({ openapi: { method: 'GET', path: '/tickets/by-number/{number}', tags: ['tickets'], summary: 'One ticket, by its number' } })
+    .input(z.object({ number: z.coerce.number().int('must be a ticket number').positive('must be a ticket number').max(2_147_483_647, 'must be a ticket number') }))
+    .output(ZTicketView)
+    .query(({ ctx, input }) => getTicketByNumber(ctx.db, ctx.user, input.number)),
 
   list: protectedProcedure
     .meta({ openapi: { method: 'GET', path: '/tickets', tags: ['tickets'], summary: 'Tickets the caller may see, filtered, sorted, keyset-paginated' } })

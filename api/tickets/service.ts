@@ -61,6 +61,13 @@ export async function getTicket(db: Db, user: SessionUser, id: string): Promise<
   return row;
 }
 
+/** A ticket by its number (the links in mail name tickets by number): same visibility rule, same answer for hidden and missing. */
+export async function getTicketByNumber(db: Db, user: SessionUser, number: number): Promise<TicketView> {
+  const [row] = await selectTickets(db).where(and(eq(tickets.number, number), visibleTickets(user)));
+  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Ticket #${number} was not found.` });
+  return row;
+}
+
 // ---------------------------------------------------------------------------------------
 // Lists: filters, sorting, keyset pagination
 

@@ -154,6 +154,7 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   // tickets ---------------------------------------------------------------------------
   'ticket.create': { allow: rules.signedIn, input: () => ({ title: 'Matrix: mouse is dead', description: 'Created by the access matrix.' }) },
   'ticket.get': { allow: rules.seesTicket, input: ticketId },
+  'ticket.getByNumber': { allow: rules.seesTicket, input: (c) => ({ number: c.ticket.number }) },
   'ticket.list': { allow: rules.signedIn, input: () => ({ limit: 5 }) },
   'ticket.search': { allow: rules.signedIn, input: () => ({ q: 'laptop' }) },
   'ticket.history': { allow: rules.seesTicket, input: ticketId },

@@ -139,7 +139,10 @@ describe('the web console', () => {
       // The requester rates the resolution from the ticket page, by keyboard.
       await signIn(page, demo.requester2);
       await page.getByRole('heading', { name: 'My tickets' }).waitFor();
-      await page.goto(`${harness.api.url}/tickets/${resolved.id}`);
+      // As from the resolution mail's confirm button: the ticket's number, which lands on its id's page.
+      await page.goto(`${harness.api.url}/tickets/${resolved.number}?action=confirm`);
+      await page.getByRole('note').filter({ hasText: 'If this solved it' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/tickets/${resolved.id}`);
       await page.getByRole('heading', { name: 'How did we do?' }).waitFor();
       await expectAccessible(page, 'ticket rating (requester)');
       await page.getByRole('radio', { name: '4: Good' }).focus();

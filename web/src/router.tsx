@@ -8,7 +8,7 @@ import { roles, ticketStatuses, type Role, type TicketStatus } from '../../domai
 import { NotFound } from './components/not-found';
 import { auditTargetTypes, type AuditTargetType } from './lib/admin-vocabulary';
 import { queueViews, type QueueView } from './lib/queue-views';
-import { booleanOr, intIn, oneOf, optionalString, returnToOf, uuidParam } from './lib/search-params';
+import { booleanOr, intIn, oneOf, optionalString, returnToOf, ticketParam, uuidParam } from './lib/search-params';
 import { httpStatusOf, queryClient, trpc } from './trpc';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFound });
@@ -58,8 +58,16 @@ const ticketRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/tickets/$ticketId',
   params: {
-    parse: ({ ticketId }) => ({ ticketId: uuidParam(ticketId) }),
+    parse: ({ ticketId }) => ({ ticketId: ticketParam(ticketId) }),
     stringify: ({ ticketId }) => ({ ticketId }),
+  },
+  // The resolution mail's buttons: ?action=confirm or ?action=reopen point the requester at that move.
+  validateSearch: (search: { action?: 'confirm' | 'reopen' } & SearchSchemaInput): { action?: 'confirm' | 'reopen' } => ({ action: oneOf(search.action, ['confirm', 'reopen'] as const) }),
+  // Mail links name the ticket by number: find its id (the API's visibility rule decides) and land on the id's URL, search kept.
+  beforeLoad: async ({ params, search }) => {
+    if (!/^\d+$/.test(params.ticketId)) return;
+    const ticket = await queryClient.fetchQuery(trpc.ticket.getByNumber.queryOptions({ number: Number(params.ticketId) }));
+    throw redirect({ to: '/tickets/$ticketId', params: { ticketId: ticket.id }, search, replace: true });
   },
 }).lazy(() => import('./pages/ticket').then((m) => m.Route));
 

@@ -31,6 +31,12 @@ export function booleanOr(value: unknown, fallback: boolean): boolean {
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A path param that must be a UUID; anything else is refused (the route shows not found). */
+/** A ticket in a URL: its id, or its number as mail links write it (`/tickets/1000`), which the route turns into the id. */
+export function ticketParam(value: string): string {
+  if (/^[1-9]\d{0,9}$/.test(value)) return value;
+  return uuidParam(value);
+}
+
 export function uuidParam(value: string): string {
   if (!uuidPattern.test(value)) throw new Error(`not an id: ${value.slice(0, 40)}`);
   return value;

@@ -25,6 +25,7 @@ const authed = getRouteApi('/_authed');
 
 function TicketPage() {
   const { ticketId } = route.useParams();
+  const { action } = route.useSearch();
   const { me } = authed.useRouteContext();
   const ticket = useQuery(trpc.ticket.get.queryOptions({ id: ticketId }));
   if (ticket.isPending) return <Loading what="the ticket" />;
@@ -42,6 +43,11 @@ function TicketPage() {
           <Expectation ticket={ticket.data} />
         </div>
       </header>
+      {action && ticket.data.requester.id === me.id && ticket.data.status === 'resolved' && (
+        <p role="note" className="rounded-md border border-indigo-200 bg-indigo-50 p-3 text-sm dark:border-indigo-900 dark:bg-indigo-950">
+          {action === 'confirm' ? 'If this solved it, choose “Yes, it is fixed” below.' : 'Not solved? Choose “It is not fixed: reopen” below, then tell us what is still wrong in the conversation.'}
+        </p>
+      )}
       <LifecycleActions ticketId={ticketId} staff={staff} />
       {(ticket.data.status === 'resolved' || ticket.data.status === 'closed') && ticket.data.requester.id === me.id && <RatingWidget ticketId={ticketId} />}
       <div className="grid gap-6 lg:grid-cols-3">
