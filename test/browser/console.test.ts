@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { seedDemoHistory } from '../../db/seed-history';
 import { connectTicketRoom } from '../../realtime/client';
-import { demo } from '../api/support';
+import { issueRatingToken } from '../../db/rating-links';
+import { demo, ROOM_SECRET } from '../api/support';
 import { SCREENSHOTS, useBrowserHarness } from '../support/browser';
 
 const harness = useBrowserHarness();
@@ -151,6 +152,22 @@ describe('the web console', () => {
       await page.getByRole('button', { name: 'Send rating' }).click();
       await page.getByRole('status').filter({ hasText: 'Thank you for your rating.' }).waitFor();
       await expect.poll(async () => (await harness.api.client((await harness.api.signIn(demo.requester2)).token).report.rating.query({ ticketId: resolved.id })).rating?.score).toBe(4);
+
+      // The resolution mail's one-click "5", opened without a session: rated on arrival, then a comment.
+      const token = await issueRatingToken(harness.api.db, resolved.id, ROOM_SECRET);
+      const { context: mailContext, page: mailPage } = await newPage();
+      try {
+        await mailPage.goto(`${harness.api.url}/rate/${token}?score=5`);
+        await mailPage.getByRole('status').filter({ hasText: 'You rated the resolution 5 out of 5' }).waitFor();
+        await expectAccessible(mailPage, 'one-click rating');
+        await mailPage.getByLabel('Anything to add? (optional)').fill('Fixed before lunch.');
+        await mailPage.getByRole('button', { name: 'Send comment' }).click();
+        await mailPage.getByRole('status').filter({ hasText: 'with your comment' }).waitFor();
+      } finally {
+        await mailContext.close();
+      }
+      const rated = (await harness.api.client((await harness.api.signIn(demo.requester2)).token).report.rating.query({ ticketId: resolved.id })).rating;
+      expect(rated).toMatchObject({ score: 5, comment: 'Fixed before lunch.' });
       // Requesters have no Reports link, and their pages never fetched the reports chunk (recharts).
       expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).count()).toBe(0);
       expect(scripts.filter((s) => /reports/i.test(s))).toEqual([]);

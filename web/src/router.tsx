@@ -24,6 +24,13 @@ const resetPasswordRoute = createRoute({
   validateSearch: (search: { token?: string } & SearchSchemaInput): { token?: string } => ({ token: optionalString(search.token, 128) }),
 }).lazy(() => import('./pages/reset-password').then((m) => m.Route));
 
+/** The resolution mail's one-click ratings (db/rating-links.ts ratingLink): no session needed. */
+const rateRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/rate/$token',
+  validateSearch: (search: { score?: number } & SearchSchemaInput): { score?: number } => ({ score: oneOf(Number(search.score), [1, 2, 3, 4, 5] as const) }),
+}).lazy(() => import('./pages/rate').then((m) => m.Route));
+
 /** Everything below needs a session: whoever has none goes to sign in, and comes back here after. */
 const authedRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -179,6 +186,7 @@ const adminAuditRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   resetPasswordRoute,
+  rateRoute,
   authedRoute.addChildren([
     homeRoute,
     myTicketsRoute,
