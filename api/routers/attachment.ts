@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { zMultipartUpload } from '../attachments/multipart';
 import { deleteAttachment, listAttachments, uploadAttachment } from '../attachments/service';
 import { createTRPCRouter, protectedProcedure } from '../trpc';
 
 /** multipart/form-data: `file` (one file), optional `ticketId`, optional `internal` ("true": staff-only, needs a ticket). */
-const ZUpload = z.instanceof(FormData, { message: 'send multipart/form-data with a "file" field' }).transform((form, ctx) => {
-  const file = form.get('file');
-  const ticketId = form.get('ticketId');
-  const internal = form.get('internal');
-  const parsed = z
+const ZUpload = zMultipartUpload(
+  z
     .object({
       file: z.instanceof(File, { message: 'must be one file' }),
       ticketId: z.uuid('must be a ticket id (UUID)').optional(),
@@ -16,18 +14,10 @@ const ZUpload = z.instanceof(FormData, { message: 'send multipart/form-data with
         .optional()
         .transform((v) => v === 'true'),
     })
-    .refine((v) => !v.internal || v.ticketId, { path: ['internal'], message: 'a staff-only file needs a ticketId' })
-    .safeParse({ file: file ?? undefined, ticketId: ticketId ?? undefined, internal: internal ?? undefined });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-    return z.NEVER;
-  }
-  if (form.getAll('file').length > 1) {
-    ctx.addIssue({ code: 'custom', path: ['file'], message: 'send one file per upload' });
-    return z.NEVER;
-  }
-  return parsed.data;
-});
+    .refine((v) => !v.internal || v.ticketId, { path: ['internal'], message: 'a staff-only file needs a ticketId' }),
+  ['ticketId', 'internal'],
+  'send multipart/form-data with a "file" field',
+);
 
 export const attachmentRouter = createTRPCRouter({
   /**

@@ -5,6 +5,7 @@
  * supervisors, admins). Files are served at GET /kb/files/<id> to whoever may read the article.
  */
 import { z } from 'zod';
+import { zMultipartUpload } from '../attachments/multipart';
 import { articleStatuses, articleVisibilities } from '../../domain/vocabulary';
 import {
   createArticle,
@@ -36,20 +37,11 @@ const ZNote = z.string().trim().max(500, 'must be at most 500 characters');
 const ZVisibility = z.enum(articleVisibilities, { message: `must be one of ${articleVisibilities.join(', ')}` });
 
 /** multipart/form-data: `file` (one file) and `articleId`. */
-const ZFileUpload = z.instanceof(FormData, { message: 'send multipart/form-data with "file" and "articleId" fields' }).transform((form, ctx) => {
-  const parsed = z
-    .object({ file: z.instanceof(File, { message: 'must be one file' }), articleId: ZArticleId })
-    .safeParse({ file: form.get('file') ?? undefined, articleId: form.get('articleId') ?? undefined });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-    return z.NEVER;
-  }
-  if (form.getAll('file').length > 1) {
-    ctx.addIssue({ code: 'custom', path: ['file'], message: 'send one file per upload' });
-    return z.NEVER;
-  }
-  return parsed.data;
-});
+const ZFileUpload = zMultipartUpload(
+  z.object({ file: z.instanceof(File, { message: 'must be one file' }), articleId: ZArticleId }),
+  ['articleId'],
+  'send multipart/form-data with "file" and "articleId" fields',
+);
 
 export const knowledgeRouter = createTRPCRouter({
   /** Full text and meaning combined (api/knowledge/search.ts); requesters find published 'everyone' articles only. */
