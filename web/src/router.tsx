@@ -173,6 +173,7 @@ const adminCalendarRoute = createRoute({
 const adminSettingsRoute = createRoute({ getParentRoute: () => adminRoute, path: '/settings' }).lazy(() => import('./pages/admin/settings').then((m) => m.Route));
 const adminMisuseRoute = createRoute({ getParentRoute: () => adminRoute, path: '/misuse' }).lazy(() => import('./pages/admin/misuse').then((m) => m.Route));
 const adminTokensRoute = createRoute({ getParentRoute: () => adminRoute, path: '/tokens' }).lazy(() => import('./pages/admin/tokens').then((m) => m.Route));
+const adminMailRoute = createRoute({ getParentRoute: () => adminRoute, path: '/mail' }).lazy(() => import('./pages/admin/mail').then((m) => m.Route));
 const adminAiUsageRoute = createRoute({ getParentRoute: () => adminRoute, path: '/ai' }).lazy(() => import('./pages/admin/ai-usage').then((m) => m.Route));
 const adminAuditRoute = createRoute({
   getParentRoute: () => adminRoute,
@@ -209,6 +210,7 @@ const routeTree = rootRoute.addChildren([
       adminCalendarRoute,
       adminSettingsRoute,
       adminTokensRoute,
+      adminMailRoute,
       adminAiUsageRoute,
       adminMisuseRoute,
       adminAuditRoute,

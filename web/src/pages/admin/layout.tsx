@@ -12,6 +12,7 @@ const sections = [
   { to: '/admin/sla', label: 'SLA and calendars' },
   { to: '/admin/settings', label: 'Settings' },
   { to: '/admin/tokens', label: 'API tokens' },
+  { to: '/admin/mail', label: 'Mail' },
   { to: '/admin/ai', label: 'AI usage' },
   { to: '/admin/misuse', label: 'Misuse reports' },
   { to: '/admin/audit', label: 'Audit log' },
