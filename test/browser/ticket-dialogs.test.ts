@@ -19,7 +19,7 @@ async function openDialog(page: Page, button: string, title: string): Promise<Lo
   await page.getByRole('button', { name: button }).click();
   const dialog = page.getByRole('dialog', { name: title });
   await dialog.waitFor();
-  await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[role="dialog"]') !== null)).toBe(true);
+  await expect.poll(() => dialog.and(page.locator(':focus-within')).count()).toBe(1);
   return dialog;
 }
 
@@ -79,7 +79,7 @@ describe('the agent ticket tools', () => {
         await page.keyboard.press('Escape');
         await dialog.waitFor({ state: 'detached' });
         // Focus goes back to the button that opened it.
-        await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Link…');
+        await expect.poll(() => page.locator(':focus').textContent()).toBe('Link…');
       });
 
       await step(page, 'link', async () => {
