@@ -127,6 +127,8 @@ export type LifecycleAnswer = {
   live: boolean;
   /** What the caller may do now, and where each action leads. */
   allowed: { action: LifecycleAction; to: string }[];
+  /** The caller's powers on the ticket (domain/access.ts capabilitiesFor): staff manage watchers and see links; the console shows only what these allow. */
+  capabilities: { staff: boolean; supervise: boolean; requester: boolean };
   /** The workflow's full state for staff; requesters get the part that concerns them. */
   state: LifecycleView | { status: string; resolvedAt: number | null; closedAt: number | null; autoCloseAt: number | null; mergedInto: { ticketId: string; number: number } | null } | null;
 };
@@ -143,10 +145,11 @@ export async function lifecycleState(ctx: AuthedContext, id: string): Promise<Li
   }
   const subject = view ? ruleSubject(view) : rowSubject(row);
   const allowed = allowedActions(subject, actor, Date.now());
-  if (!view) return { ticketId: row.id, number: row.number, live: false, allowed, state: null };
-  if (row.caps.staff) return { ticketId: row.id, number: row.number, live: true, allowed, state: view };
+  const capabilities = { staff: row.caps.staff, supervise: row.caps.supervise, requester: row.caps.requester };
+  if (!view) return { ticketId: row.id, number: row.number, live: false, allowed, capabilities, state: null };
+  if (row.caps.staff) return { ticketId: row.id, number: row.number, live: true, allowed, capabilities, state: view };
   const { status, resolvedAt, closedAt, autoCloseAt, mergedInto } = view;
-  return { ticketId: row.id, number: row.number, live: true, allowed, state: { status, resolvedAt, closedAt, autoCloseAt, mergedInto } };
+  return { ticketId: row.id, number: row.number, live: true, allowed, capabilities, state: { status, resolvedAt, closedAt, autoCloseAt, mergedInto } };
 }
 
 /** The AI drafts for a ticket (e.g. the suggested first reply for its assignee), newest first. Staff of the ticket only. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ticketTemplates } from '../../db/schema';
 import { bulkUpdate, ZBulkResult } from '../tickets/bulk';
 import { updateTicketDetails } from '../tickets/details';
+import { ticketLinksOf, ZTicketLinks } from '../tickets/links';
 import { similarOpenTickets, ZSimilarTickets } from '../tickets/similar';
 import { ticketHistory } from '../tickets/history';
 import {
@@ -69,6 +70,13 @@ export const ticketRouter = createTRPCRouter({
     .input(ZTicketId)
     .output(ZSimilarTickets)
     .query(({ ctx, input }) => similarOpenTickets(ctx, input.id)),
+
+  /** The ticket's parent, children, related tickets and merges (both ways), for its staff: what link, unlink and merge wrote. */
+  links: agentProcedure
+    .meta({ openapi: { method: 'GET', path: '/tickets/{id}/links', tags: ['tickets'], summary: 'Links to other tickets (parent, children, related, merges), for its staff' } })
+    .input(ZTicketId)
+    .output(ZTicketLinks)
+    .query(({ ctx, input }) => ticketLinksOf(ctx, input.id)),
 
   watchers: protectedProcedure.input(ZTicketId).query(({ ctx, input }) => listWatchers(ctx.db, ctx.user, input.id)),
   watch: protectedProcedure.input(ZTicketId).mutation(({ ctx, input }) => addWatcher(ctx.db, ctx.user, input.id, ctx.user.id)),

@@ -160,6 +160,7 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'ticket.history': { allow: rules.seesTicket, input: ticketId },
   'ticket.watchers': { allow: rules.seesTicket, input: ticketId },
   'ticket.similar': { allow: rules.staffOfTicket, input: ticketId },
+  'ticket.links': { allow: rules.staffOfTicket, input: ticketId },
   'ticket.watch': { allow: rules.seesTicket, input: ticketId },
   // Unwatching the watched fixture would take it out of sight for the procedures after this one.
   'ticket.unwatch': { allow: rules.seesTicket, input: async (c) => ({ id: c.relation === 'watching' ? (await c.fx.ticketLike(c.ticket)).id : c.ticket.id }) },

@@ -45,7 +45,18 @@ export async function afterMove(ticketId: string, ticket: TicketView): Promise<v
     queryClient.invalidateQueries({ queryKey: trpc.ticket.history.pathKey() }),
     queryClient.invalidateQueries({ queryKey: trpc.ticket.list.pathKey() }),
     queryClient.invalidateQueries({ queryKey: trpc.ticket.similar.pathKey() }),
+    // A merge or link changes both tickets' links, and a merge moves the duplicate's watchers.
+    queryClient.invalidateQueries({ queryKey: trpc.ticket.links.pathKey() }),
+    queryClient.invalidateQueries({ queryKey: trpc.ticket.watchers.pathKey() }),
   ]);
+}
+
+/** Merging the ticket on screen into a primary (ticket.merge): the one mutation the duplicates panel and the merge dialog share. */
+export function useMergeTicket(ticketId: string) {
+  return useMutation({
+    mutationFn: (merge: { primaryId: string; reason?: string }) => trpcClient.ticket.merge.mutate({ id: ticketId, ...merge }),
+    onSuccess: (ticket) => afterMove(ticketId, ticket),
+  });
 }
 
 export function LifecycleActions({ ticketId, staff }: { ticketId: string; staff: boolean }) {

@@ -3,12 +3,12 @@
  * that they may work, each with "Merge into #N" (the ticket on screen becomes a duplicate of that
  * one, through the same merge move as everywhere: ticket.merge).
  */
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { apiProblem } from '../lib/errors';
-import { trpc, trpcClient } from '../trpc';
+import { trpc } from '../trpc';
 import { Button, FormAlert } from './fields';
-import { afterMove } from './lifecycle-actions';
+import { useMergeTicket } from './lifecycle-actions';
 import { StatusBadge } from './ticket-bits';
 
 export function PossibleDuplicates({ ticketId }: { ticketId: string }) {
@@ -16,10 +16,7 @@ export function PossibleDuplicates({ ticketId }: { ticketId: string }) {
   // The same lifecycle query as the action buttons: merging is offered only while the API would allow it.
   const lifecycle = useQuery(trpc.ticket.lifecycle.queryOptions({ id: ticketId }));
   const mayMerge = (lifecycle.data?.allowed ?? []).some((a) => a.action === 'merge');
-  const merge = useMutation({
-    mutationFn: (primaryId: string) => trpcClient.ticket.merge.mutate({ id: ticketId, primaryId, reason: 'Possible duplicate (similar open ticket)' }),
-    onSuccess: (ticket) => afterMove(ticketId, ticket),
-  });
+  const merge = useMergeTicket(ticketId);
   const found = similar.data?.tickets ?? [];
   if (found.length === 0 && !merge.error) return null;
   return (
@@ -38,7 +35,12 @@ export function PossibleDuplicates({ ticketId }: { ticketId: string }) {
               <StatusBadge status={other.status as Parameters<typeof StatusBadge>[0]['status']} staff />
               <span className="text-slate-600 dark:text-slate-400">{Math.round(other.similarity * 100)}% similar</span>
               {mayMerge && (
-                <Button tone="secondary" isPending={merge.isPending && merge.variables === other.id} isDisabled={merge.isPending} onPress={() => merge.mutate(other.id)}>
+                <Button
+                  tone="secondary"
+                  isPending={merge.isPending && merge.variables?.primaryId === other.id}
+                  isDisabled={merge.isPending}
+                  onPress={() => merge.mutate({ primaryId: other.id, reason: 'Possible duplicate (similar open ticket)' })}
+                >
                   Merge into #{other.number}
                 </Button>
               )}

@@ -1,4 +1,4 @@
-/** The ticket's history in plain words (ticket.history: requesters see status and public events only, as the API decides). */
+/** The ticket's history in plain words, with reasons for staff (ticket.history: requesters see status and public events only, without reasons, as the API decides). */
 import { useQuery } from '@tanstack/react-query';
 import { priorities, ticketStatuses, type Priority, type TicketStatus } from '../../../domain/vocabulary';
 import { priorityWords, statusLabel } from '../lib/format';
@@ -15,7 +15,17 @@ const kindWords: Record<string, string> = {
   attachment_deleted: 'File removed',
   ai_second_opinion: 'AI second opinion on triage',
   ai_fallback: 'AI step answered offline',
+  escalated: 'Escalated',
+  watcher_added: 'Watcher added',
+  watcher_removed: 'Watcher removed',
 };
+
+/** The other ticket of a link or merge event (`{ ticketId, number }`), for its words. */
+function otherNumber(value: unknown): number | null {
+  return typeof value === 'object' && value !== null && 'number' in value && typeof value.number === 'number' ? value.number : null;
+}
+
+const linkWords: Record<string, string> = { linked: 'Linked to', unlinked: 'Unlinked from', merged_into: 'Merged into', merged_in: 'Merged here:' };
 
 const isStatus = (value: unknown): value is TicketStatus => ticketStatuses.some((s) => s === value);
 const isPriority = (value: unknown): value is Priority => priorities.some((p) => p === value);
@@ -24,6 +34,8 @@ function describe(event: HistoryEvent, staff: boolean): string {
   const value: unknown = event.newValue;
   if (event.field === 'status' && isStatus(value)) return statusLabel(value, staff);
   if (event.field === 'priority' && isPriority(value)) return `Priority: ${priorityWords[value]}`;
+  const other = otherNumber(value);
+  if (other !== null && linkWords[event.kind]) return `${linkWords[event.kind]} #${other}`;
   const words = kindWords[event.kind] ?? event.kind.replaceAll('_', ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
@@ -44,6 +56,8 @@ export function Timeline({ ticketId, staff }: { ticketId: string; staff: boolean
           {history.data.events.map((event) => (
             <li key={event.id}>
               <span className="font-medium">{describe(event, staff)}</span>
+              {/* Reasons reach staff only (ticket.history leaves them out for requesters). */}
+              {event.reason && <span className="block break-words">“{event.reason}”</span>}
               <span className="block text-slate-600 dark:text-slate-400">
                 {event.actor?.name ? `${event.actor.name} · ` : ''}
                 <Time date={event.createdAt} />

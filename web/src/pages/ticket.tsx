@@ -2,7 +2,9 @@
  * One ticket: details and what to expect, the moves the API allows the viewer now (ticket.lifecycle),
  * the live conversation with a reply box (internal notes for staff, clearly marked; a suggested reply
  * for staff to edit), the ticket's summary for staff joining late, the timeline, and for staff the
- * possible duplicates (similar open tickets, merge one click away).
+ * possible duplicates (similar open tickets, merge one click away), the assign, escalate, merge and
+ * link dialogs (each only while ticket.lifecycle allows its move), linked tickets and watchers (for
+ * staff of this ticket, as ticket.lifecycle's capabilities say).
  */
 import { useQuery } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi } from '@tanstack/react-router';
@@ -14,6 +16,8 @@ import { Conversation } from '../components/conversation';
 import { LifecycleActions } from '../components/lifecycle-actions';
 import { PossibleDuplicates } from '../components/possible-duplicates';
 import { RatingWidget } from '../components/rating';
+import { TicketDialogs } from '../components/ticket-dialogs';
+import { LinkedTickets, Watchers } from '../components/ticket-relations';
 import { Timeline } from '../components/timeline';
 import { priorityWords } from '../lib/format';
 import { trpc, type TicketView } from '../trpc';
@@ -28,6 +32,9 @@ function TicketPage() {
   const { action } = route.useSearch();
   const { me } = authed.useRouteContext();
   const ticket = useQuery(trpc.ticket.get.queryOptions({ id: ticketId }));
+  // The viewer's powers on this ticket (an agent may be only the requester of a ticket filed elsewhere).
+  const lifecycle = useQuery(trpc.ticket.lifecycle.queryOptions({ id: ticketId }));
+  const staffOfTicket = lifecycle.data?.capabilities.staff ?? false;
   if (ticket.isPending) return <Loading what="the ticket" />;
   if (ticket.isError) return <Failed error={ticket.error} retry={() => void ticket.refetch()} />;
   const staff = me.role !== 'requester';
@@ -49,6 +56,7 @@ function TicketPage() {
         </p>
       )}
       <LifecycleActions ticketId={ticketId} staff={staff} />
+      {staffOfTicket && <TicketDialogs ticket={ticket.data} me={me} />}
       {(ticket.data.status === 'resolved' || ticket.data.status === 'closed') && ticket.data.requester.id === me.id && <RatingWidget ticketId={ticketId} />}
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="flex flex-col gap-6 lg:col-span-2">
@@ -64,6 +72,8 @@ function TicketPage() {
           <Details ticket={ticket.data} />
           {staff && <AiSummary ticketId={ticketId} />}
           {staff && <PossibleDuplicates ticketId={ticketId} />}
+          {staffOfTicket && <LinkedTickets ticketId={ticketId} />}
+          {staffOfTicket && <Watchers ticketId={ticketId} me={me} />}
           <Timeline ticketId={ticketId} staff={staff} />
         </aside>
       </div>
