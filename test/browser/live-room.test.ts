@@ -20,6 +20,8 @@ const { newPage, expectAccessible, signIn, step, cspViolations } = harness;
 /** Drops files on an element the way a file manager does: a drop event carrying a DataTransfer with the files. */
 async function dropFiles(page: Page, zoneName: string, files: { name: string; type: string; bytes: number[] }[]) {
   const dataTransfer = await page.evaluateHandle((list) => {
+    // In the page: the test's own typings (Node) have no DOM.
+    const { DataTransfer } = globalThis as unknown as { DataTransfer: new () => { items: { add(file: File): void } } };
     const transfer = new DataTransfer();
     for (const file of list) transfer.items.add(new File([new Uint8Array(file.bytes)], file.name, { type: file.type }));
     return transfer;
