@@ -96,11 +96,14 @@ describe('the live ticket room', () => {
         await agent.getByLabel('Your reply').fill('Could you send me a photo of the sticker under the laptop?');
         await otherAgent.getByLabel('Your reply').fill('I can swap the laptop today.');
         await agent.getByText('Otto Okafor is writing on this ticket right now. Read their reply before you send yours').waitFor({ timeout: 10_000 });
-        await expectAccessible(agent, 'ticket with a collision warning (agent)');
-        // Otto's internal note in the making is announced to staff only.
+        // Otto turns his reply into an internal note: announced to staff only.
         await otherAgent.getByText('Internal note', { exact: true }).click();
+        const note = otherAgent.getByLabel('Internal note (only staff will see it)');
+        await note.waitFor();
+        await note.fill('Swap approved by the team lead.');
         await agent.getByText('Otto Okafor is writing an internal note…').waitFor({ timeout: 10_000 });
-        await otherAgent.getByLabel('Internal note (only staff will see it)').fill('');
+        await expectAccessible(agent, 'ticket with a collision warning (agent)');
+        await note.fill('');
         await agent.getByText('Otto Okafor is also looking at this ticket.').waitFor({ timeout: 10_000 });
         expect(await requester.getByText('Otto Okafor is').count()).toBe(0);
       });
