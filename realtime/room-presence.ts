@@ -15,7 +15,11 @@ export interface PresenceHost {
 
 export class Presence {
   private readonly typing = new Map<string, { name: string; internal: boolean; timer: ReturnType<typeof setTimeout> }>();
-  private readonly reads = new Map<string, { messageId: number; visibleToAll: boolean }>();
+  /**
+   * Each reader's marker, and what of it requesters may learn: the newest message they can see up
+   * to it (a marker on an internal note still says the reader is past the public messages before it).
+   */
+  private readonly reads = new Map<string, { messageId: number; publicId: number | null }>();
   private readonly announced = new Map<string, PresenceState>();
 
   constructor(private readonly host: PresenceHost) {}
@@ -39,7 +43,10 @@ export class Presence {
   }
 
   readsFor(me: ConnState): { userId: string; messageId: number }[] {
-    return [...this.reads].filter(([, r]) => me.internal || r.visibleToAll).map(([userId, r]) => ({ userId, messageId: r.messageId }));
+    return [...this.reads].flatMap(([userId, r]) => {
+      const messageId = me.internal ? r.messageId : r.publicId;
+      return messageId === null ? [] : [{ userId, messageId }];
+    });
   }
 
   // --- typing, presence, read markers ----------------------------------------------------------
@@ -93,8 +100,13 @@ export class Presence {
     if (!state.internal && known && isStaffOnlyMessage(known)) return this.host.connections.sendError(conn, 'not_found', 'no such message in this room');
     const previous = this.reads.get(state.userId);
     if (previous && previous.messageId >= messageId) return;
-    const visibleToAll = known !== undefined && !isStaffOnlyMessage(known);
-    this.reads.set(state.userId, { messageId, visibleToAll });
-    this.host.connections.fanOut({ type: 'read', userId: state.userId, messageId }, { internalOnly: !visibleToAll, except: (c) => c.id === conn.id });
+    const before = previous?.publicId ?? null;
+    const newestPublic = this.host.log.newestVisibleToAll(messageId);
+    const publicId = newestPublic !== null && newestPublic > (before ?? 0) ? newestPublic : before;
+    this.reads.set(state.userId, { messageId, publicId });
+    const except = (c: Conn) => c.id === conn.id;
+    if (publicId === messageId) return void this.host.connections.fanOut({ type: 'read', userId: state.userId, messageId }, { except });
+    this.host.connections.fanOut({ type: 'read', userId: state.userId, messageId }, { internalOnly: true, except });
+    if (publicId !== null && publicId !== before) this.host.connections.fanOut({ type: 'read', userId: state.userId, messageId: publicId }, { requestersOnly: true, except });
   }
 }

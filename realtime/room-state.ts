@@ -145,6 +145,15 @@ export class MessageLog {
     return this.byId.get(id);
   }
 
+  /** The newest message everyone may see with an id up to `id`, within the window; null if none. */
+  newestVisibleToAll(id: number): number | null {
+    for (let i = this.messages.length - 1; i >= 0; i--) {
+      const message = this.messages[i]!;
+      if (message.id <= id && !isStaffOnlyMessage(message)) return message.id;
+    }
+    return null;
+  }
+
   /** Drops a deleted or hidden message from the window (replays never offer it again); false if it was not in it. */
   remove(id: number): boolean {
     if (!this.byId.delete(id)) return false;

@@ -551,7 +551,11 @@ describe('typing, presence and read markers', () => {
     const lateAgent = await h.join(h.people.agent2, ticketId);
     expect(lateAgent.welcome!.reads).toContainEqual({ userId: h.people.agent.id, messageId: note.id });
     const late = await h.join(h.people.requester, ticketId);
-    expect(late.welcome!.reads).toEqual([{ userId: h.people.requester.id, messageId: question.id }]);
+    // The agent's marker is on the note: the requester hears only that the agent is past the question.
+    expect(late.welcome!.reads).toEqual([
+      { userId: h.people.agent.id, messageId: question.id },
+      { userId: h.people.requester.id, messageId: question.id },
+    ]);
 
     const refused = requester.next('error');
     requester.markRead(note.id); // the requester cannot even learn the note exists
@@ -560,6 +564,34 @@ describe('typing, presence and read markers', () => {
     agent.markRead(note.id + 1000);
     expect((await unknown).code).toBe('not_found');
     expect(received(requester, 'read').map((r) => r.messageId)).toEqual([question.id]);
+  });
+
+  test('reading up to an internal note shows requesters "seen" on the public messages before it, and never the note', async () => {
+    const ticketId = await h.createTicket();
+    const requester = await h.join(h.people.requester, ticketId);
+    const agent = await h.join(h.people.agent, ticketId);
+    const agent2 = await h.join(h.people.agent2, ticketId);
+    const question = await requester.sendMessage({ body: 'is anyone there?' });
+    const note = await agent2.sendMessage({ body: 'I will call them', internal: true });
+
+    const staffMarker = agent2.next('read');
+    const publicMarker = requester.next('read');
+    agent.markRead(note.id); // straight to the note: the agent is past the question too
+    expect(await staffMarker).toEqual({ type: 'read', userId: h.people.agent.id, messageId: note.id });
+    expect(await publicMarker).toEqual({ type: 'read', userId: h.people.agent.id, messageId: question.id });
+    expect((await h.join(h.people.requester, ticketId)).welcome!.reads).toEqual([{ userId: h.people.agent.id, messageId: question.id }]);
+    expect((await h.join(h.people.agent2, ticketId)).welcome!.reads).toEqual([{ userId: h.people.agent.id, messageId: note.id }]);
+
+    // A later note moves nothing the requester can see; the next public message does.
+    const secondNote = await agent2.sendMessage({ body: 'no answer on the phone', internal: true });
+    const staffSecond = agent2.next('read');
+    agent.markRead(secondNote.id);
+    await staffSecond;
+    const reply = await agent2.sendMessage({ body: 'We are looking into it.' });
+    const publicReply = requester.next('read');
+    agent.markRead(reply.id);
+    expect(await publicReply).toEqual({ type: 'read', userId: h.people.agent.id, messageId: reply.id });
+    expect(received(requester, 'read').map((r) => r.messageId)).toEqual([question.id, reply.id]);
   });
 });
 

@@ -1,15 +1,20 @@
-/** File a ticket: optionally from a template; category, building and urgency from the directory; the API's field errors beside their fields. */
+/**
+ * File a ticket: optionally from a template; category, building and urgency from the directory;
+ * files dropped on the form (or chosen) are uploaded at once, staged for the ticket, and attached
+ * when it is filed; the API's field errors beside their fields.
+ */
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { createLazyRoute, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { Form } from 'react-aria-components';
 import { priorities } from '../../../domain/vocabulary';
+import { FileDropZone, UploadList, useUploads } from '../components/attachments';
 import { Button, FormAlert, TextInput } from '../components/fields';
 import { SelectInput } from '../components/select';
 import { Failed, Loading } from '../components/states';
 import { apiProblem } from '../lib/errors';
 import { priorityWords } from '../lib/format';
-import { queryClient, trpc, type RouterOutputs } from '../trpc';
+import { queryClient, trpc, trpcClient, type RouterOutputs } from '../trpc';
 
 export const Route = createLazyRoute('/_authed/tickets/new')({ component: NewTicket });
 
@@ -25,6 +30,8 @@ function NewTicket() {
   // One key per form: a retried submit never files a second ticket.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const navigate = useNavigate();
+  // Uploaded without a ticket (staged for a day); ticket.create attaches them.
+  const files = useUploads(() => ({}));
   const create = useMutation(
     trpc.ticket.create.mutationOptions({
       onSuccess: async (ticket) => {
@@ -60,8 +67,8 @@ function NewTicket() {
         validationErrors={problem?.fields}
         onSubmit={(event) => {
           event.preventDefault();
-          if (create.isPending) return;
-          if (create.isPending) return;
+          // Not while a file is still on its way: it would be left out of the ticket.
+          if (create.isPending || files.uploads.some((u) => u.state === 'uploading')) return;
           const data = new FormData(event.currentTarget);
           create.mutate({
             title: optional(data.get('title')),
@@ -70,6 +77,7 @@ function NewTicket() {
             buildingId: optional(data.get('buildingId')),
             urgency: priorities.find((p) => p === data.get('urgency')),
             templateId: template?.id,
+            attachmentIds: files.uploads.flatMap((u) => (u.state === 'done' ? [u.file.id] : [])),
             idempotencyKey,
           });
         }}
@@ -89,7 +97,19 @@ function NewTicket() {
           <SelectInput name="buildingId" label="Building" placeholder="Not on site" choices={buildings.data} />
           <SelectInput name="urgency" label="Urgency" placeholder="Medium" choices={urgencyChoices} defaultValue={template?.urgency} />
         </div>
-        <Button type="submit" isPending={create.isPending} className="self-start">
+        <div className="flex flex-col gap-2">
+          <span className="text-sm font-medium">Attachments (optional)</span>
+          <FileDropZone label="Attach files to the new ticket" hint="Screenshots or documents: drop them here, or" onFiles={files.add} />
+          <UploadList
+            uploads={files.uploads}
+            onRemove={(upload) => {
+              files.remove(upload.key);
+              // A staged file nobody will attach: gone now rather than in a day.
+              if (upload.state === 'done') void trpcClient.attachment.delete.mutate({ id: upload.file.id }).catch(() => undefined);
+            }}
+          />
+        </div>
+        <Button type="submit" isPending={create.isPending || files.uploads.some((u) => u.state === 'uploading')} className="self-start">
           {create.isPending ? 'Filing…' : 'File ticket'}
         </Button>
       </Form>
