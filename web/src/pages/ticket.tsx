@@ -2,7 +2,8 @@
  * One ticket: details and what to expect, the moves the API allows the viewer now (ticket.lifecycle),
  * the live conversation with a reply box (internal notes for staff, clearly marked; a suggested reply
  * for staff to edit), the ticket's summary for staff joining late, the timeline, and for staff the
- * possible duplicates (similar open tickets, merge one click away).
+ * possible duplicates (similar open tickets, merge one click away); for everyone the related
+ * knowledge-base articles, and for staff "Turn into article".
  */
 import { useQuery } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi } from '@tanstack/react-router';
@@ -14,6 +15,7 @@ import { Conversation } from '../components/conversation';
 import { LifecycleActions } from '../components/lifecycle-actions';
 import { PossibleDuplicates } from '../components/possible-duplicates';
 import { RatingWidget } from '../components/rating';
+import { RelatedArticles } from '../components/related-articles';
 import { Timeline } from '../components/timeline';
 import { priorityWords } from '../lib/format';
 import { trpc, type TicketView } from '../trpc';
@@ -64,6 +66,7 @@ function TicketPage() {
           <Details ticket={ticket.data} />
           {staff && <AiSummary ticketId={ticketId} />}
           {staff && <PossibleDuplicates ticketId={ticketId} />}
+          <RelatedArticles ticketId={ticketId} mayDraft={staff} />
           <Timeline ticketId={ticketId} staff={staff} />
         </aside>
       </div>
