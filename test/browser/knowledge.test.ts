@@ -140,7 +140,7 @@ describe('the knowledge base in the console', () => {
         await page.getByRole('heading', { level: 1, name: 'Connect to the meeting room screen' }).waitFor();
         await page.getByText('restart the screen').waitFor();
         // The image is served to the article's readers and shows in the article.
-        await expect.poll(() => page.getByRole('img', { name: 'screen-ports.png' }).evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+        await expect.poll(() => page.getByRole('img', { name: 'screen-ports.png' }).evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
       });
 
       await step(page, 'publish-and-history', async () => {
