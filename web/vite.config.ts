@@ -20,6 +20,6 @@ export default defineConfig({
     port: 5173,
     // The console imports domain/ and realtime/ from the repository root.
     fs: { allow: [repoRoot] },
-    proxy: Object.fromEntries(['/trpc', '/api', '/auth', '/attachments'].map((path) => [path, { target: api, changeOrigin: false }])),
+    proxy: Object.fromEntries(['/trpc', '/api', '/auth', '/attachments', '/kb/files'].map((path) => [path, { target: api, changeOrigin: false }])),
   },
 });

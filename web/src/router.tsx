@@ -4,11 +4,11 @@
  * each page's component loaded on first visit (route-level code splitting, pages/*.tsx).
  */
 import { createRootRoute, createRoute, createRouter, Outlet, redirect, type SearchSchemaInput } from '@tanstack/react-router';
-import { roles, ticketStatuses, type Role, type TicketStatus } from '../../domain/vocabulary';
+import { articleStatuses, roles, ticketStatuses, type ArticleStatus, type Role, type TicketStatus } from '../../domain/vocabulary';
 import { NotFound } from './components/not-found';
 import { auditTargetTypes, type AuditTargetType } from './lib/admin-vocabulary';
 import { queueViews, type QueueView } from './lib/queue-views';
-import { booleanOr, intIn, oneOf, optionalString, returnToOf, ticketParam, uuidParam } from './lib/search-params';
+import { booleanOr, intIn, oneOf, optionalString, optionalUuid, returnToOf, slugParam, ticketParam, uuidParam } from './lib/search-params';
 import { httpStatusOf, queryClient, trpc } from './trpc';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFound });
@@ -111,6 +111,46 @@ const slaBoardRoute = createRoute({
   },
 }).lazy(() => import('./pages/sla-board').then((m) => m.Route));
 
+// ---- The knowledge base: everyone reads (the API decides what); staff write (pages/kb-*.tsx).
+
+const kbRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/kb',
+  // The search (kb.search), the category and, for staff, the status filter, in the URL so a search can be shared and survives a reload.
+  validateSearch: (search: { q?: string; category?: string; status?: ArticleStatus } & SearchSchemaInput): { q?: string; category?: string; status?: ArticleStatus } => ({
+    q: optionalString(search.q, 500)?.trim() || undefined,
+    category: optionalUuid(search.category),
+    status: oneOf(search.status, articleStatuses),
+  }),
+}).lazy(() => import('./pages/kb').then((m) => m.Route));
+
+const staffOnly = ({ context }: { context: { me: { role: Role } } }) => {
+  if (context.me.role === 'requester') throw redirect({ to: '/kb', search: {} });
+};
+
+const kbNewRoute = createRoute({ getParentRoute: () => authedRoute, path: '/kb/new', beforeLoad: staffOnly }).lazy(() => import('./pages/kb-editor').then((m) => m.NewRoute));
+
+const kbArticleRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/kb/$slug',
+  params: {
+    parse: ({ slug }) => ({ slug: slugParam(slug) }),
+    stringify: ({ slug }) => ({ slug }),
+  },
+  // ?version=N shows an older version (staff, from the history).
+  validateSearch: (search: { version?: number } & SearchSchemaInput): { version?: number } => ({ version: intIn(search.version, 1, 1_000_000, 0) || undefined }),
+}).lazy(() => import('./pages/kb-article').then((m) => m.Route));
+
+const kbEditRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/kb/$slug/edit',
+  params: {
+    parse: ({ slug }) => ({ slug: slugParam(slug) }),
+    stringify: ({ slug }) => ({ slug }),
+  },
+  beforeLoad: staffOnly,
+}).lazy(() => import('./pages/kb-editor').then((m) => m.EditRoute));
+
 // ---- Notification center, availability and the admin section (each page its own chunk; requesters never load admin code).
 
 const notificationsRoute = createRoute({
@@ -196,6 +236,10 @@ const routeTree = rootRoute.addChildren([
     queueRoute,
     reportsRoute,
     slaBoardRoute,
+    kbRoute,
+    kbNewRoute,
+    kbArticleRoute,
+    kbEditRoute,
     notificationsRoute,
     notificationPreferencesRoute,
     availabilityRoute,

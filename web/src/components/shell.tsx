@@ -56,6 +56,9 @@ function Shell() {
             <Link to="/tickets/new" className={navLink}>
               New ticket
             </Link>
+            <Link to="/kb" search={{}} className={navLink}>
+              Knowledge base
+            </Link>
             {staff && (
               <Link to="/availability" className={navLink}>
                 Availability

@@ -42,5 +42,14 @@ export function uuidParam(value: string): string {
   return value;
 }
 
+/** A UUID, else undefined. */
+export const optionalUuid = (value: unknown) => optionalString(value, 36, uuidPattern);
+
+/** An article's slug in a URL (the API's rule: lowercase words joined by hyphens); anything else is refused (not found). */
+export function slugParam(value: string): string {
+  if (value.length > 80 || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value)) throw new Error(`not an article: ${value.slice(0, 40)}`);
+  return value;
+}
+
 /** Only paths on this origin: never send people elsewhere after signing in. */
 export const returnToOf = (search: Search) => optionalString(search.returnTo, 2000, /^\/(?!\/)/);

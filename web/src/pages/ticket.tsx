@@ -4,7 +4,8 @@
  * for staff to edit), the ticket's summary for staff joining late, the timeline, and for staff the
  * possible duplicates (similar open tickets, merge one click away), the assign, escalate, merge and
  * link dialogs (each only while ticket.lifecycle allows its move), linked tickets and watchers (for
- * staff of this ticket, as ticket.lifecycle's capabilities say).
+ * staff of this ticket, as ticket.lifecycle's capabilities say); for everyone the related
+ * knowledge-base articles, and for staff "Turn into article".
  */
 import { useQuery } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi } from '@tanstack/react-router';
@@ -18,6 +19,7 @@ import { PossibleDuplicates } from '../components/possible-duplicates';
 import { RatingWidget } from '../components/rating';
 import { TicketDialogs } from '../components/ticket-dialogs';
 import { LinkedTickets, Watchers } from '../components/ticket-relations';
+import { RelatedArticles } from '../components/related-articles';
 import { Timeline } from '../components/timeline';
 import { priorityWords } from '../lib/format';
 import { trpc, type TicketView } from '../trpc';
@@ -74,6 +76,7 @@ function TicketPage() {
           {staff && <PossibleDuplicates ticketId={ticketId} />}
           {staffOfTicket && <LinkedTickets ticketId={ticketId} />}
           {staffOfTicket && <Watchers ticketId={ticketId} me={me} />}
+          <RelatedArticles ticketId={ticketId} mayDraft={staff} />
           <Timeline ticketId={ticketId} staff={staff} />
         </aside>
       </div>
