@@ -57,8 +57,8 @@ function ProfileForm({ profile }: { profile: Profile }) {
         setName(stored.name);
         setTimezone(stored.timezone);
         setSaved('Saved.');
-        // The header shows the name from the session's route context: read it again.
-        await queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
+        // The header shows the name from the route context (auth.me, read by the route, not observed): fetch it again, then reload the context.
+        await queryClient.refetchQueries({ queryKey: trpc.auth.me.queryKey() });
         await router.invalidate();
       },
     }),
