@@ -14,6 +14,7 @@ import { consumeEmailToken, emailTokenLink, issueEmailToken } from '../auth/emai
 import { bindingCookie, OidcError } from '../auth/oidc';
 import { dummyHash, hashPassword, verifyPassword } from '../../lib/password';
 import { ZEmail, ZNewPassword } from '../auth/passwords-policy';
+import { getProfile, updateProfile, ZProfile, ZUpdateProfileInput } from '../auth/profile';
 import { createSession, generateSessionToken, invalidateSession, invalidateUserSessions, SESSION_TTL_MS } from '../auth/session';
 import { createTRPCRouter, limitFurther, protectedProcedure, publicProcedure, sessionProcedure, type Context } from '../trpc';
 import { resolveReturnTo } from '../auth/return-to';
@@ -145,6 +146,23 @@ export const authRouter = createTRPCRouter({
       via: ctx.principal.kind,
       scopes: ctx.principal.kind === 'apiToken' ? ctx.principal.token.scopes : null,
     })),
+
+  /** The caller's name and the timezone their daily digest follows (null: the organisation's, given beside it). */
+  profile: protectedProcedure
+    .meta({ openapi: { method: 'GET', path: '/me/profile', tags: ['auth'], summary: 'Your name and the timezone your daily digest mail follows' } })
+    .input(z.void())
+    .output(ZProfile)
+    .query(({ ctx }) => getProfile(ctx.db, ctx.user.id)),
+
+  /**
+   * Changes the caller's name and/or timezone (an IANA zone, or null for the organisation's); the
+   * next daily digest comes at 08:00 in the new zone (the digest Schedule reads it on each run).
+   */
+  updateProfile: protectedProcedure
+    .meta({ openapi: { method: 'PATCH', path: '/me/profile', tags: ['auth'], summary: 'Change your name or the timezone of your daily digest mail' } })
+    .input(ZUpdateProfileInput)
+    .output(ZProfile)
+    .mutation(({ ctx, input }) => updateProfile(ctx, input)),
 
   /** Changes the password and signs out every other session. */
   changePassword: sessionProcedure.input(z.object({ currentPassword: z.string().min(1, 'must not be empty').max(1024), newPassword: ZNewPassword })).mutation(async ({ ctx, input }) => {

@@ -141,6 +141,9 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   'auth.signOut': { allow: rules.signedIn, freshSession: true },
   'auth.signOutEverywhere': { allow: rules.signedIn, freshSession: true },
   'auth.me': { allow: rules.signedIn },
+  'auth.profile': { allow: rules.signedIn },
+  // The caller's own profile only; following the organisation's timezone changes nothing the other calls depend on.
+  'auth.updateProfile': { allow: rules.signedIn, input: () => ({ timezone: null }) },
   // A wrong current password: gets past access control, changes nothing.
   'auth.changePassword': { allow: rules.signedIn, input: () => ({ currentPassword: 'not-the-password', newPassword: 'another-password-1' }), allowedErrors: ['BAD_REQUEST'] },
   'auth.requestPasswordReset': { allow: rules.anyone, public: true, input: () => ({ email: 'raj.requester@deskflow.test' }) },

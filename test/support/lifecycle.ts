@@ -37,6 +37,8 @@ import type { BusinessCalendar } from '../../workflows/sla';
 import type { ticketWorkflow } from '../../workflows/ticket/workflow';
 import type { Actor, LifecycleSettings } from '../../workflows/types';
 import { freshPglite } from '../../dev-support/databases';
+import { sentenceEmbedder } from '../../lib/sentence-embedder';
+import { defaultSentenceModelDir } from '../../lib/sentence-model';
 import { scriptedProvider } from './scripted-provider';
 import { startTimeSkipping } from './time-skipping';
 
@@ -51,6 +53,8 @@ export type HarnessOptions = {
   model?: AiProvider;
   /** Wraps the real activities, e.g. to hold one back after it has written (races with Updates). */
   wrapActivities?: (activities: Activities) => Activities;
+  /** The worker embeds tickets with the sentence model (near-duplicates, misuse reports); none: it embeds none. */
+  embeddings?: boolean;
 };
 
 export type TicketHandle = WorkflowHandle<typeof ticketWorkflow>;
@@ -69,7 +73,15 @@ export async function startLifecycleHarness(options: HarnessOptions = {}) {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: (options.wrapActivities ?? ((a) => a))(createActivities({ db, ai, model: options.model, temporal: env.client })),
+    activities: (options.wrapActivities ?? ((a) => a))(
+      createActivities({
+        db,
+        ai,
+        model: options.model,
+        temporal: env.client,
+        embedder: options.embeddings ? () => sentenceEmbedder(process.env.SENTENCE_MODEL_DIR ?? defaultSentenceModelDir()) : undefined,
+      }),
+    ),
     shutdownGraceTime: '1 second',
     shutdownForceTime: '5 seconds',
   });

@@ -161,6 +161,9 @@ const notificationsRoute = createRoute({
 
 const notificationPreferencesRoute = createRoute({ getParentRoute: () => authedRoute, path: '/notifications/preferences' }).lazy(() => import('./pages/notification-preferences').then((m) => m.Route));
 
+/** Anyone signed in: their name and the timezone of their daily digest (pages/profile.tsx). */
+const profileRoute = createRoute({ getParentRoute: () => authedRoute, path: '/profile' }).lazy(() => import('./pages/profile').then((m) => m.Route));
+
 /** Agents set their own availability; supervisors and admins also see their team's. */
 const availabilityRoute = createRoute({
   getParentRoute: () => authedRoute,
@@ -242,6 +245,7 @@ const routeTree = rootRoute.addChildren([
     kbEditRoute,
     notificationsRoute,
     notificationPreferencesRoute,
+    profileRoute,
     availabilityRoute,
     adminRoute.addChildren([
       adminIndexRoute,

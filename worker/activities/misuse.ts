@@ -48,11 +48,14 @@ export function misuseActivities(db: Db) {
       for (const { userId, count } of volume) of(userId).ticketVolume = { count, limit, windowHours, overLimit: count > limit };
 
       // Screened: their tickets held for review, their messages held (or rejected) by screening.
+      // A hold writes one held_for_review event per field it changes (status, department, …): one finding per ticket, its first.
       const heldTickets = rowsOf<{ userId: string; ticketId: string; number: number; title: string; reason: string | null; at: Date | string }>(
         await db.execute(sql`
-          select t.requester_id as "userId", t.id as "ticketId", t.number, t.title, e.reason, e.created_at as at
-          from ${ticketEvents} e join ${tickets} t on t.id = e.ticket_id
-          where e.kind = 'held_for_review' and ${inWindow(sql`e.created_at`)} order by e.created_at`),
+          select * from (
+            select distinct on (t.id) t.requester_id as "userId", t.id as "ticketId", t.number, t.title, e.reason, e.created_at as at
+            from ${ticketEvents} e join ${tickets} t on t.id = e.ticket_id
+            where e.kind = 'held_for_review' and ${inWindow(sql`e.created_at`)} order by t.id, e.created_at, e.id
+          ) held order by at, number`),
       );
       for (const r of heldTickets)
         of(r.userId).screened.push({ kind: 'ticket', ticketId: r.ticketId, ticketNumber: r.number, excerpt: excerpt(r.title), reason: r.reason, at: new Date(r.at).toISOString() });

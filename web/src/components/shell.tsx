@@ -72,7 +72,14 @@ function Shell() {
           </nav>
           <div className="ml-auto flex items-center gap-3">
             <NotificationBell />
-            <span className="hidden text-sm text-slate-700 sm:inline dark:text-slate-300">{me.name}</span>
+            {/* Your profile (name, digest timezone): "Profile" on phones, your name beside it on wider screens. */}
+            <Link to="/profile" className={navLink}>
+              <span className="sm:hidden">Profile</span>
+              <span className="max-sm:hidden">
+                <span className="sr-only">Profile: </span>
+                {me.name}
+              </span>
+            </Link>
             <Button tone="secondary" onPress={() => signOut.mutate()} isPending={signOut.isPending}>
               Sign out
             </Button>

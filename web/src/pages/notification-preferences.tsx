@@ -58,7 +58,13 @@ function Preferences() {
         <h1 id="preferences-title" className="mt-2 text-2xl font-bold">
           Notification preferences
         </h1>
-        <p className={`text-sm ${mutedClass}`}>For each kind: whether it shows here, and whether it is mailed to you. Changes save at once.</p>
+        <p className={`text-sm ${mutedClass}`}>
+          For each kind: whether it shows here, and whether it is mailed to you. Changes save at once. The daily digest comes at 08:00 in the timezone on your{' '}
+          <Link to="/profile" className="font-medium text-indigo-700 underline dark:text-indigo-300">
+            profile
+          </Link>
+          .
+        </p>
       </div>
       <FormAlert message={save.error ? apiProblem(save.error).message : null} />
       {preferences.isPending ? (

@@ -13,7 +13,7 @@ import { Button, FormAlert, errorClass } from '../../components/fields';
 import { Failed, Loading } from '../../components/states';
 import { apiProblem } from '../../lib/errors';
 import { queryClient, trpc, type RouterOutputs } from '../../trpc';
-import { dayNames, TimezonePicker } from './calendar-bits';
+import { CalendarTimezonePicker, dayNames } from './calendar-bits';
 
 export const Route = createLazyRoute('/_authed/admin/sla/calendars/$calendarId')({ component: CalendarPage });
 
@@ -101,7 +101,7 @@ function CalendarEditor({ calendar }: { calendar: Calendar }) {
         <FormAlert message={problem && Object.keys(problem.fields).length === 0 ? problem.message : null} />
         <div className="grid gap-3 sm:grid-cols-2">
           <ControlledText label="Name" value={name} onChange={setName} error={problem?.fields.name} isRequired />
-          <TimezonePicker value={timezone} onChange={setTimezone} error={problem?.fields.timezone} />
+          <CalendarTimezonePicker value={timezone} onChange={setTimezone} error={problem?.fields.timezone} />
         </div>
         <Toggle label="Always open (24×7): the clock never stops" isSelected={alwaysOpen} onChange={setAlwaysOpen} />
         {problem?.fields.alwaysOpen && <p className={errorClass}>{problem.fields.alwaysOpen}</p>}

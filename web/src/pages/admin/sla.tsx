@@ -13,7 +13,7 @@ import { Empty, Failed, Loading } from '../../components/states';
 import { apiProblem } from '../../lib/errors';
 import { priorityWords, statusLabel } from '../../lib/format';
 import { queryClient, trpc, type RouterOutputs } from '../../trpc';
-import { describeWeek, TimezonePicker } from './calendar-bits';
+import { CalendarTimezonePicker, describeWeek } from './calendar-bits';
 
 export const Route = createLazyRoute('/_authed/admin/sla')({ component: Sla });
 
@@ -345,7 +345,7 @@ function NewCalendar() {
       <FormAlert message={problem && Object.keys(problem.fields).length === 0 ? problem.message : null} />
       <div className="grid gap-3 sm:grid-cols-2">
         <ControlledText label="Calendar name" value={name} onChange={setName} error={problem?.fields.name} isRequired />
-        <TimezonePicker value={timezone} onChange={setTimezone} error={problem?.fields.timezone} />
+        <CalendarTimezonePicker value={timezone} onChange={setTimezone} error={problem?.fields.timezone} />
       </div>
       <Button type="submit" isPending={create.isPending} className="self-start">
         Create calendar
