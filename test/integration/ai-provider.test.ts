@@ -16,7 +16,7 @@ import { seedDemo } from '../../db/seed';
 import { ConfigError, deskflowSettings } from '../../deskflow.config';
 import { freshPglite } from '../../dev-support/databases';
 import { articleEmbeddingText } from '../../domain/knowledge';
-import { sentenceEmbedder } from '../../lib/sentence-embedder';
+import { sentenceEmbedder, type SentenceEmbedder } from '../../lib/sentence-embedder';
 import { aiActivities } from '../../worker/activities/ai';
 import { createOfflineProvider } from '../../worker/ai/offline-provider';
 import { createOpenAICompatibleProvider } from '../../worker/ai/openai-compatible-provider';
@@ -257,13 +257,16 @@ describe('falling back to the offline path', () => {
 });
 
 describe('the knowledge base in suggested replies', () => {
-  it("finds the articles that answer the ticket (title and latest messages, words and meaning) and grounds the suggested reply's prompt in them", async () => {
-    // The starter articles, embedded as the embedding activity would (seedDemo without a model leaves them without vectors).
-    const embedder = await sentenceEmbedder();
+  let embedder: SentenceEmbedder;
+  // The starter articles, embedded as the embedding activity would (seedDemo without a model leaves them without vectors).
+  beforeAll(async () => {
+    embedder = await sentenceEmbedder();
     const articles = await database.db.select().from(kbArticles);
     const vectors = await embedder.embed(articles.map((a) => articleEmbeddingText(a)));
     for (const [i, a] of articles.entries()) await database.db.update(kbArticles).set({ embedding: vectors[i], embeddedVersion: a.version }).where(eq(kbArticles.id, a.id));
+  }, 240_000);
 
+  it("finds the articles that answer the ticket (title and latest messages, words and meaning) and grounds the suggested reply's prompt in them", async () => {
     const [row] = await database.db.select({ id: tickets.id, title: tickets.title, description: tickets.description }).from(tickets).where(eq(tickets.id, ticket.id));
     expect(await ticketKnowledgeQuery(database.db, row!)).toMatch(/^Docking station: no picture\nAsset tag DK-2231[^]*asset tag of the dock\?\nThe docking station on my desk/);
     expect(await ticketKnowledgeQuery(database.db, row!)).not.toContain('SECRET-NOTE');
