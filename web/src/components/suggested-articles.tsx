@@ -96,9 +96,9 @@ function SuggestedArticle({ article, pending, busy, solved }: { article: Suggest
           <ArticleText slug={article.slug} />
         </div>
       )}
-      <Button tone="secondary" className="self-start" isPending={pending} isDisabled={busy && !pending} onPress={solved}>
+      {/* Named with its article: a list of "This solved it" buttons must say which one is which. */}
+      <Button tone="secondary" className="self-start" aria-label={`This solved it: ${article.title}`} isPending={pending} isDisabled={busy && !pending} onPress={solved}>
         {pending ? 'Recording…' : 'This solved it'}
-        <span className="sr-only">: {article.title}</span>
       </Button>
     </li>
   );
