@@ -49,3 +49,24 @@ export function slugFromTitle(title: string): string {
       .replace(/-+$/, '') || 'article'
   );
 }
+
+/**
+ * Markdown as one line of plain text, at most `max` characters cut at a word: an article's excerpt
+ * for a suggestion or for the assistant's prompt (headings, emphasis, links and images reduced to
+ * their words; code fences and table rules dropped).
+ */
+export function plainExcerpt(markdown: string, max = 300): string {
+  const plain = markdown
+    .replace(/```[^\n]*\n?/g, ' ')
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/^\s*(#{1,6}|[-*+]|\d+\.|>|\|)\s*/gm, '')
+    .replace(/\|[-:\s|]*\|?/g, ' ')
+    .replace(/[*_`~]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (plain.length <= max) return plain;
+  const cut = plain.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
+}

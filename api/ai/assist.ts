@@ -23,7 +23,7 @@ export type AssistAnswer = { text: string; method: string; provider: string };
 export async function assistTicket(ctx: AuthedContext, kind: AssistRequest['kind'], ticketId: string): Promise<AssistAnswer> {
   const access = await staffAccess(ctx.db, ctx.user, ticketId, kind === 'summary' ? 'read its AI summary' : 'ask for a suggested reply');
   const [ticket] = await ctx.db.select({ id: tickets.id, title: tickets.title, description: tickets.description }).from(tickets).where(eq(tickets.id, access.id));
-  const knowledge = kind === 'suggest_reply' && ticket ? await knowledgePassagesForTicket(ctx.db, ticket) : [];
+  const knowledge = kind === 'suggest_reply' && ticket ? await knowledgePassagesForTicket(ctx.db, ticket, await ctx.services.knowledgeEmbedder()) : [];
   const request: AssistRequest = { kind, ticketId: access.id, forUserId: ctx.user.id, knowledge };
   try {
     const result = await ctx.temporal.workflow.execute<(input: AssistRequest) => Promise<AssistResult>>(ASSIST_WORKFLOW_TYPE, {

@@ -28,7 +28,7 @@ const isStaff = (user: SessionUser) => user.role !== 'requester';
 export const audienceOf = (user: SessionUser): 'everyone' | 'staff' => (isStaff(user) ? 'staff' : 'everyone');
 
 /** What the caller may read: staff everything, others published 'everyone' articles. */
-function readable(user: SessionUser): SQL | undefined {
+export function readable(user: SessionUser): SQL | undefined {
   return isStaff(user) ? undefined : and(eq(kbArticles.status, 'published'), eq(kbArticles.visibility, 'everyone'));
 }
 

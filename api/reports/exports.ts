@@ -186,6 +186,8 @@ export function reportTable(report: Report, section: ReportSection): Table {
           ['triage_overridden_by_agents', report.triage.overridden],
           ['triage_override_rate', rate(report.triage.overrideRate)],
           ['reopen_rate', rate(report.volume.reopenRate)],
+          // Empty where the report's scope or filters give deflections no figure (api/reports/deflections.ts).
+          ['knowledge_base_deflections', report.deflections?.count ?? null],
         ],
       };
   }

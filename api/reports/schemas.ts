@@ -93,5 +93,16 @@ export const ZReport = z.object({
   screening: z.object({ held: z.number().int() }),
   triage: z.object({ automatic: z.number().int(), overridden: z.number().int(), overrideRate: z.number().nullable() }),
   satisfaction: ZSatisfaction,
+  /**
+   * Drafts dropped because a knowledge-base article solved them (kb.deflect), in the period, with
+   * the articles that did it most. By the article's department; null for an agent's own report and
+   * under a filter a deflection has no value for (assignee, category, priority, building, SLA policy).
+   */
+  deflections: z
+    .object({
+      count: z.number().int(),
+      topArticles: z.array(z.object({ articleId: z.uuid(), slug: z.string(), title: z.string(), deflections: z.number().int() })),
+    })
+    .nullable(),
 });
 export type Report = z.infer<typeof ZReport>;

@@ -22,6 +22,7 @@ import type { Db } from '../../db/client';
 import { organisationTimezone } from '../../db/reports';
 import { OPEN_STATUSES } from '../../domain/vocabulary';
 import type { SessionUser } from '../auth/session';
+import { deflectionFigures } from './deflections';
 import { agingBuckets, type Report, type ReportFilters } from './schemas';
 
 export type ReportScope = Report['scope'];
@@ -208,7 +209,7 @@ export async function buildReport(db: Db, user: SessionUser, filters: ReportFilt
   const seriesStart = filters.interval === 'week' ? sql`date_trunc('week', ${filters.from}::date)::date` : sql`${filters.from}::date`;
   const step = filters.interval === 'week' ? sql`interval '7 days'` : sql`interval '1 day'`;
 
-  const [sums, distributions, backlog, volume] = await Promise.all([
+  const [sums, distributions, backlog, volume, deflections] = await Promise.all([
     // One pass over the period's rollup rows: the totals, per assignee, per department and per building (grouping sets; grouping() tells which).
     db.execute(sql`
       with s as (
@@ -240,6 +241,7 @@ export async function buildReport(db: Db, user: SessionUser, filters: ReportFilt
         from report_daily d where ${dailyWhere} group by 1
       ) v on v.start = s.start::date
       order by s.start`),
+    deflectionFigures(db, user, filters, { start: periodStart(filters, timezone), end: periodEnd(filters, timezone) }),
   ]);
 
   const grouped = rows<Record<string, unknown>>(sums);
@@ -304,5 +306,6 @@ export async function buildReport(db: Db, user: SessionUser, filters: ReportFilt
     screening: { held: num(c.held) },
     triage: { automatic, overridden, overrideRate: ratio(overridden, automatic) },
     satisfaction: { count: ratings, average: average(c.rating_sum, c.ratings), low: num(c.r1) + num(c.r2), distribution: [num(c.r1), num(c.r2), num(c.r3), num(c.r4), num(c.r5)] },
+    deflections,
   };
 }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { zMultipartUpload } from '../attachments/multipart';
+import { recordDeflection, suggestArticles } from '../knowledge/deflection';
 import { articleStatuses, articleVisibilities } from '../../domain/vocabulary';
 import {
   createArticle,
@@ -54,6 +55,30 @@ export const knowledgeRouter = createTRPCRouter({
       }),
     )
     .query(({ ctx, input }) => searchArticles(ctx, ctx.user, input)),
+  /**
+   * While someone drafts a ticket: the few published articles they may read that match the draft
+   * well (words and meaning), each with a short excerpt; none while the draft is still a few letters.
+   * Cheap enough to call as they type (debounced): one search statement.
+   */
+  suggest: protectedProcedure
+    .input(
+      z.object({
+        title: z.string().trim().max(200, 'must be at most 200 characters').default(''),
+        // Search reads the first 500 characters; the console sends the start of a longer description.
+        description: z.string().trim().max(2000, 'must be at most 2,000 characters (send the start of the description)').default(''),
+      }),
+    )
+    .query(({ ctx, input }) => suggestArticles(ctx, ctx.user, input)),
+  /** "This solved it": records a deflection (the draft's title, the article) and files no ticket; once per draft (`draftKey`). */
+  deflect: protectedProcedure
+    .input(
+      z.object({
+        articleId: ZArticleId,
+        title: z.string().trim().max(200, 'must be at most 200 characters').default(''),
+        draftKey: z.uuid('must be the form’s key (UUID)').optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => recordDeflection(ctx.db, ctx.user, input)),
   categories: protectedProcedure.query(({ ctx }) => listCategories(ctx.db, ctx.user)),
   /** Newest first, by page; drafts and archived articles (status filter) for staff. */
   list: protectedProcedure

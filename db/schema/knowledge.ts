@@ -146,4 +146,32 @@ export const kbArticleFiles = pgTable(
   (t) => [index('kb_article_files_article_idx').on(t.articleId, t.createdAt)],
 );
 
+/**
+ * A deflection: a requester about to file a ticket said a suggested article solved it (kb.deflect),
+ * so no ticket was filed. `title` is the draft's title as typed; `draftKey` is the new-ticket
+ * form's key, so a retried click records one deflection. Reports count them by period
+ * (`created_at` index): they are rare, a direct count needs no rollup.
+ */
+export const kbDeflections = pgTable(
+  'kb_deflections',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Kept when the person is deleted: the desk still saved a ticket. */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => kbArticles.id, { onDelete: 'cascade' }),
+    title: text('title').notNull().default(''),
+    draftKey: uuid('draft_key'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('kb_deflections_created_idx').on(t.createdAt),
+    index('kb_deflections_article_idx').on(t.articleId, t.createdAt),
+    uniqueIndex('kb_deflections_draft_key')
+      .on(t.userId, t.draftKey)
+      .where(sql`${t.draftKey} is not null`),
+  ],
+);
+
 export type KbArticle = typeof kbArticles.$inferSelect;

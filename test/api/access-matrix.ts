@@ -343,6 +343,9 @@ export const accessMatrix: Record<string, MatrixEntry> = {
   // knowledge base: reading published 'everyone' articles for everyone signed in, writing for staff (knowledge.test.ts:
   // staff articles and drafts never reach requesters) ----------
   'kb.search': { allow: rules.signedIn, input: () => ({ q: 'forgot my password' }) },
+  'kb.suggest': { allow: rules.signedIn, input: () => ({ title: 'Forgot my password', description: 'I cannot sign in this morning.' }) },
+  // Anyone signed in may read this published 'everyone' article; each call records one deflection.
+  'kb.deflect': { allow: rules.signedIn, input: async (c) => ({ articleId: await c.fx.articleId('reset-password-and-mfa'), title: 'Forgot my password', draftKey: crypto.randomUUID() }) },
   'kb.categories': { allow: rules.signedIn },
   'kb.list': { allow: rules.signedIn, input: () => ({ limit: 5 }) },
   'kb.get': { allow: rules.signedIn, input: () => ({ slug: 'reset-password-and-mfa' }) },

@@ -2,18 +2,21 @@
  * The OpenAI-compatible provider over its real HTTP protocol: the AI SDK talks to a local server
  * that replays recorded chat completions (test/support/recorded-llm.ts), JSON and streamed. The
  * activities record every call in ai_calls and fall back to the offline path when the endpoint
- * fails (HTTP 500), hangs past AI_TIMEOUT_MS or answers malformed JSON.
+ * fails (HTTP 500), hangs past AI_TIMEOUT_MS or answers malformed JSON. A suggested reply reads
+ * the knowledge-base articles that match the ticket (api/ai/knowledge.ts, real sentence model).
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { streamGroundedAnswer } from '../../api/ai/grounded-answer';
-import { knowledgePassagesForTicket } from '../../api/ai/knowledge';
+import { knowledgePassagesForTicket, MAX_KNOWLEDGE_PASSAGES, ticketKnowledgeQuery } from '../../api/ai/knowledge';
 import type { Database } from '../../db/client';
-import { aiCalls, comments, ticketEvents, ticketIntake, tickets, users } from '../../db/schema';
+import { aiCalls, comments, kbArticles, ticketEvents, ticketIntake, tickets, users } from '../../db/schema';
 import { seedDemo } from '../../db/seed';
 import { ConfigError, deskflowSettings } from '../../deskflow.config';
 import { freshPglite } from '../../dev-support/databases';
+import { articleEmbeddingText } from '../../domain/knowledge';
+import { sentenceEmbedder, type SentenceEmbedder } from '../../lib/sentence-embedder';
 import { aiActivities } from '../../worker/activities/ai';
 import { createOfflineProvider } from '../../worker/ai/offline-provider';
 import { createOpenAICompatibleProvider } from '../../worker/ai/openai-compatible-provider';
@@ -251,9 +254,33 @@ describe('falling back to the offline path', () => {
     expect((await offlineOnly.triageTicket({ title: 'Laptop will not boot', description: 'Black screen', urgency: 'high' })).secondOpinion).toBeUndefined();
     expect(llm.requests).toHaveLength(0);
   });
+});
 
-  it('the knowledge-base hook finds nothing until the KB wires into it', async () => {
-    expect(await knowledgePassagesForTicket(database.db, { id: ticket.id, title: 'x', description: 'y' })).toEqual([]);
+describe('the knowledge base in suggested replies', () => {
+  let embedder: SentenceEmbedder;
+  // The starter articles, embedded as the embedding activity would (seedDemo without a model leaves them without vectors).
+  beforeAll(async () => {
+    embedder = await sentenceEmbedder();
+    const articles = await database.db.select().from(kbArticles);
+    const vectors = await embedder.embed(articles.map((a) => articleEmbeddingText(a)));
+    for (const [i, a] of articles.entries()) await database.db.update(kbArticles).set({ embedding: vectors[i], embeddedVersion: a.version }).where(eq(kbArticles.id, a.id));
+  }, 240_000);
+
+  it("finds the articles that answer the ticket (title and latest messages, words and meaning) and grounds the suggested reply's prompt in them", async () => {
+    const [row] = await database.db.select({ id: tickets.id, title: tickets.title, description: tickets.description }).from(tickets).where(eq(tickets.id, ticket.id));
+    expect(await ticketKnowledgeQuery(database.db, row!)).toMatch(/^Docking station: no picture\nAsset tag DK-2231[^]*asset tag of the dock\?\nThe docking station on my desk/);
+    expect(await ticketKnowledgeQuery(database.db, row!)).not.toContain('SECRET-NOTE');
+    const passages = await knowledgePassagesForTicket(database.db, row!, embedder);
+    expect(passages[0]).toMatchObject({ slug: 'dock-monitor-headset-and-camera', title: 'Docking station, monitors, headset or webcam not working' });
+    expect(passages.length).toBeLessThanOrEqual(MAX_KNOWLEDGE_PASSAGES);
+    expect(passages[0]!.excerpt.length).toBeGreaterThan(100);
+    expect(passages[0]!.excerpt).not.toMatch(/[#*`]/);
+
+    const answer = await asActivity(activities.assistTicket, [{ kind: 'suggest_reply', ticketId: ticket.id, forUserId: ids.get('ivy.it@deskflow.test')!, knowledge: passages }]);
+    expect(answer).toMatchObject({ method: 'model', provider: 'openai-compatible' });
+    const [prompt] = llm.promptsOf('suggest-reply');
+    expect(prompt).toContain('[dock-monitor-headset-and-camera] Docking station, monitors, headset or webcam not working');
+    expect(prompt).toContain(passages[0]!.excerpt);
   });
 });
 

@@ -20,11 +20,13 @@ type TextProps = {
   minLength?: number;
   multiline?: boolean;
   rows?: number;
+  /** Called with the value as it is typed (the field stays uncontrolled). */
+  onChange?: (value: string) => void;
 };
 
-export function TextInput({ name, label, type = 'text', autoComplete, isRequired, defaultValue, description, minLength, multiline, rows = 6 }: TextProps) {
+export function TextInput({ name, label, type = 'text', autoComplete, isRequired, defaultValue, description, minLength, multiline, rows = 6, onChange }: TextProps) {
   return (
-    <TextField name={name} type={type} autoComplete={autoComplete} isRequired={isRequired} defaultValue={defaultValue} minLength={minLength} className={fieldClass}>
+    <TextField name={name} type={type} autoComplete={autoComplete} isRequired={isRequired} defaultValue={defaultValue} minLength={minLength} onChange={onChange} className={fieldClass}>
       <Label className={labelClass}>{label}</Label>
       {multiline ? <TextArea rows={rows} className={inputClass} /> : <Input className={inputClass} />}
       {description && (

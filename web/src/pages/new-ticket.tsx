@@ -1,17 +1,19 @@
 /**
  * File a ticket: optionally from a template; category, building and urgency from the directory;
  * files dropped on the form (or chosen) are uploaded at once, staged for the ticket, and attached
- * when it is filed; the API's field errors beside their fields.
+ * when it is filed; the API's field errors beside their fields. While the requester types, matching
+ * articles are offered (components/suggested-articles.tsx); "This solved it" ends here, with no ticket filed.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { createLazyRoute, useNavigate } from '@tanstack/react-router';
-import { useState } from 'react';
+import { createLazyRoute, Link, useNavigate } from '@tanstack/react-router';
+import { useEffect, useRef, useState } from 'react';
 import { Form } from 'react-aria-components';
 import { priorities } from '../../../domain/vocabulary';
 import { FileDropZone, UploadList, useUploads } from '../components/attachments';
 import { Button, FormAlert, TextInput } from '../components/fields';
 import { SelectInput } from '../components/select';
 import { Failed, Loading } from '../components/states';
+import { SuggestedArticles, type Deflection } from '../components/suggested-articles';
 import { apiProblem } from '../lib/errors';
 import { priorityWords } from '../lib/format';
 import { queryClient, trpc, trpcClient, type RouterOutputs } from '../trpc';
@@ -27,8 +29,11 @@ function NewTicket() {
   const categories = useQuery(trpc.directory.categories.queryOptions());
   const buildings = useQuery(trpc.directory.buildings.queryOptions());
   const [template, setTemplate] = useState<Template | null>(null);
-  // One key per form: a retried submit never files a second ticket.
+  // One key per form: a retried submit never files a second ticket (nor a second deflection).
   const [idempotencyKey] = useState(() => crypto.randomUUID());
+  // What is typed so far, for the suggested articles (the fields themselves stay uncontrolled).
+  const [draft, setDraft] = useState({ title: '', description: '' });
+  const [solved, setSolved] = useState<Deflection | null>(null);
   const navigate = useNavigate();
   // Uploaded without a ticket (staged for a day); ticket.create attaches them.
   const files = useUploads(() => ({}));
@@ -41,6 +46,7 @@ function NewTicket() {
     }),
   );
   const failed = templates.error ?? categories.error ?? buildings.error;
+  if (solved) return <Solved deflection={solved} />;
   if (failed) return <Failed error={failed} retry={() => void Promise.all([templates.refetch(), categories.refetch(), buildings.refetch()])} />;
   if (!templates.data || !categories.data || !buildings.data) return <Loading what="the form" />;
   const problem = create.error ? apiProblem(create.error) : null;
@@ -56,7 +62,11 @@ function NewTicket() {
           label="Start from a template (optional)"
           placeholder="No template"
           choices={templates.data}
-          onChange={(id) => setTemplate(templates.data.find((t) => t.id === id) ?? null)}
+          onChange={(id) => {
+            const chosen = templates.data.find((t) => t.id === id) ?? null;
+            setTemplate(chosen);
+            setDraft({ title: chosen?.title ?? '', description: chosen?.description ?? '' });
+          }}
         />
       )}
       <Form
@@ -83,7 +93,14 @@ function NewTicket() {
         }}
       >
         <FormAlert message={problem && Object.keys(problem.fields).length === 0 ? problem.message : null} />
-        <TextInput name="title" label="Title" isRequired={!template} defaultValue={template?.title ?? undefined} description="A few words that say what is wrong or what you need." />
+        <TextInput
+          name="title"
+          label="Title"
+          isRequired={!template}
+          defaultValue={template?.title ?? undefined}
+          description="A few words that say what is wrong or what you need."
+          onChange={(title) => setDraft((d) => ({ ...d, title }))}
+        />
         <TextInput
           name="description"
           label="Description"
@@ -91,7 +108,9 @@ function NewTicket() {
           isRequired={!template}
           defaultValue={template?.description ?? undefined}
           description="What happened, since when, and what you already tried."
+          onChange={(description) => setDraft((d) => ({ ...d, description }))}
         />
+        <SuggestedArticles title={draft.title} description={draft.description} draftKey={idempotencyKey} onSolved={setSolved} />
         <div className="grid gap-4 sm:grid-cols-3">
           <SelectInput name="category" label="Category" placeholder="Not sure" choices={categories.data.map((c) => ({ id: c.name, name: c.name }))} defaultValue={template?.category} />
           <SelectInput name="buildingId" label="Building" placeholder="Not on site" choices={buildings.data} />
@@ -113,6 +132,34 @@ function NewTicket() {
           {create.isPending ? 'Filing…' : 'File ticket'}
         </Button>
       </Form>
+    </section>
+  );
+}
+
+/** In place of the form once an article solved it: nothing was filed, and the way back if it was not solved after all. */
+function Solved({ deflection }: { deflection: Deflection }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The form is gone: keyboard and screen reader users land on what replaced it.
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <section aria-labelledby="solved-title" className="mx-auto flex max-w-2xl flex-col gap-4">
+      <h1 id="solved-title" ref={heading} tabIndex={-1} className="text-2xl font-bold outline-none">
+        Glad that solved it
+      </h1>
+      <p role="status" className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-emerald-900 dark:border-emerald-700 dark:bg-emerald-950 dark:text-emerald-100">
+        “{deflection.articleTitle}” answered your question, so no ticket was filed.
+      </p>
+      <p className="text-sm">
+        Still stuck after all?{' '}
+        <a href="/tickets/new" className="text-indigo-700 underline dark:text-indigo-300">
+          File a ticket
+        </a>{' '}
+        or go back to{' '}
+        <Link to="/tickets" className="text-indigo-700 underline dark:text-indigo-300">
+          your tickets
+        </Link>
+        .
+      </p>
     </section>
   );
 }

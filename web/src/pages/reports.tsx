@@ -157,8 +157,12 @@ function Dashboard({ report, csv }: { report: Report; csv: (section: string) => 
             ['Escalated (any level)', report.escalations.reduce((s, e) => s + e.tickets, 0)],
             ['Triage corrected by agents', `${report.triage.overridden} of ${report.triage.automatic} (${percent(report.triage.overrideRate)})`],
             ['Satisfaction', report.satisfaction.average === null ? '—' : `${report.satisfaction.average.toFixed(2)} / 5 from ${report.satisfaction.count} ratings (${report.satisfaction.low} low)`],
+            ['Solved by a knowledge-base article (no ticket filed)', report.deflections === null ? 'Not counted in this view' : report.deflections.count],
           ]}
         />
+        {report.deflections && report.deflections.topArticles.length > 0 && (
+          <Table caption="Articles that solved requests before a ticket was filed" header={['Article', 'Requests solved']} rows={report.deflections.topArticles.map((a) => [a.title, a.deflections])} />
+        )}
       </Panel>
     </>
   );
