@@ -13,20 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeskflowClient } from '../../api/client';
 import type { AssistantEvent } from '../../api/assistant/service';
 import { assistantAnswers, aiCalls, kbArticles } from '../../db/schema';
-import type { Db } from '../../db/client';
-import { articleEmbeddingText } from '../../domain/knowledge';
-import { sentenceEmbedder } from '../../lib/sentence-embedder';
+import { embedPublishedArticles } from '../support/embed-articles';
 import { startTestLlm, type RecordedLlm } from '../support/recorded-llm';
 import { demo, outcome, startApi, type ApiHarness } from './support';
-
-/** Embeds every published article that has no vector yet, as the demo seed does for `npm start`. */
-async function embedArticles(db: Db) {
-  const embedder = await sentenceEmbedder();
-  const rows = await db.select().from(kbArticles).where(eq(kbArticles.status, 'published'));
-  const missing = rows.filter((row) => row.embedding === null);
-  const vectors = await embedder.embed(missing.map((row) => articleEmbeddingText(row)));
-  for (const [i, row] of missing.entries()) await db.update(kbArticles).set({ embedding: vectors[i]!, embeddedVersion: row.version }).where(eq(kbArticles.id, row.id));
-}
 
 type Asked = { events: AssistantEvent[]; texts: { text: string; at: number }[]; done: Extract<AssistantEvent, { type: 'done' }> };
 
@@ -61,7 +50,7 @@ describe('the answer bot offline', () => {
 
   beforeAll(async () => {
     api = await startApi({ temporal: true });
-    await embedArticles(api.db);
+    await embedPublishedArticles(api.db);
     requester = (await api.signIn(demo.requester)).api;
     requester2 = (await api.signIn(demo.requester2)).api;
     agent = (await api.signIn(demo.itAgent)).api;
@@ -196,7 +185,7 @@ describe('the answer bot with a model provider', () => {
         body: 'If the VPN says your certificate expired, restart the laptop on the office network first to renew the certificate.',
       },
     ]);
-    await embedArticles(api.db);
+    await embedPublishedArticles(api.db);
     requester = (await api.signIn(demo.requester)).api;
   }, 240_000);
   afterAll(async () => {
