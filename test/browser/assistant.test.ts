@@ -30,15 +30,15 @@ describe('Get help', () => {
           await expectAccessible(page, `get help, empty (${colorScheme})`);
 
           // Enter sends the question.
-          await page.getByLabel('Your question').fill('forgot my password how do i make a new one');
-          await page.getByLabel('Your question').press('Enter');
+          await page.getByRole('textbox', { name: 'Your question' }).fill('forgot my password how do i make a new one');
+          await page.getByRole('textbox', { name: 'Your question' }).press('Enter');
           const source = page.getByRole('link', { name: 'Reset your password or set up a new authenticator' });
           await source.waitFor();
           expect(await source.getAttribute('href')).toBe('/kb/reset-password-and-mfa');
           const log = page.getByRole('log', { name: 'Conversation' });
           expect(await log.getAttribute('aria-live')).toBe('polite');
           await expect.poll(() => log.textContent()).toContain('Choose Forgot my password');
-          await expect.poll(() => page.getByLabel('Your question').inputValue()).toBe('');
+          await expect.poll(() => page.getByRole('textbox', { name: 'Your question' }).inputValue()).toBe('');
           await expectAccessible(page, `get help, answered (${colorScheme})`);
           if (colorScheme === 'light') await page.screenshot({ path: `${SCREENSHOTS}/get-help-light-desktop.png`, fullPage: true, caret: 'initial' });
 
@@ -60,5 +60,5 @@ describe('Get help', () => {
       }
     }
     expect(cspViolations).toEqual([]);
-  });
+  }, 240_000);
 });

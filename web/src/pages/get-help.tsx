@@ -93,7 +93,7 @@ function GetHelpPage() {
           </p>
         ) : (
           exchanges.map((exchange) => (
-            <section key={exchange.key} aria-label={`Your question: ${exchange.question}`} className="flex flex-col gap-2">
+            <section key={exchange.key} aria-label={`Asked: ${exchange.question}`} className="flex flex-col gap-2">
               <p className="self-end rounded-lg bg-indigo-50 px-3 py-2 text-slate-900 dark:bg-indigo-950 dark:text-slate-100">
                 <span className="sr-only">You asked: </span>
                 {exchange.question}
