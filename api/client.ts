@@ -2,14 +2,18 @@
  * The typed client for frontends, scripts and tests (browser or Node):
  *   const deskflow = createDeskflowClient('http://localhost:3000', token);
  *   const ticket = await deskflow.ticket.create.mutate({ title, description });
- * Uploads go as multipart/form-data (FormData with a `file`), everything else batched JSON.
+ * Uploads go as multipart/form-data (FormData with a `file`), streamed answers (`assistant.ask`) as
+ * JSON lines (httpBatchStreamLink), everything else batched JSON.
  * In a browser, omit the token to use the session cookie (same origin or an allowed CORS origin).
  */
-import { createTRPCClient, httpBatchLink, httpLink, isNonJsonSerializable, splitLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpBatchStreamLink, httpLink, isNonJsonSerializable, splitLink } from '@trpc/client';
 import { transformer } from './transformer';
 import type { AppRouter } from './router';
 
 export type { AppRouter } from './router';
+
+/** Procedures that answer with a stream (an async iterable of events): they need httpBatchStreamLink. */
+export const STREAMED_PROCEDURES: ReadonlySet<string> = new Set(['assistant.ask']);
 
 export type DeskflowClientOptions = {
   /** A fetch to use instead of the global one (e.g. to read response headers such as Server-Timing). */
@@ -40,7 +44,11 @@ export function createDeskflowClient(url: string, token?: string | (() => string
     true: single,
     false: httpBatchLink({ url: endpoint, transformer, headers, fetch: fetchWithCredentials, maxItems: options.maxBatchSize ?? 25 }),
   });
-  return createTRPCClient<AppRouter>({ links: [options.batch === false ? single : batching] });
+  // Streams go alone (a batch of one) so a long answer never holds up other calls.
+  const streamed = httpBatchStreamLink({ url: endpoint, transformer, headers, fetch: fetchWithCredentials, maxItems: 1 });
+  return createTRPCClient<AppRouter>({
+    links: [splitLink({ condition: (op) => STREAMED_PROCEDURES.has(op.path), true: streamed, false: options.batch === false ? single : batching })],
+  });
 }
 
 export type DeskflowClient = ReturnType<typeof createDeskflowClient>;

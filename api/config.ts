@@ -2,7 +2,7 @@
  * The API's own settings (security, limits, links, single sign-on), derived from
  * deskflow.config.ts. Tests and embedders pass overrides to createApp.
  */
-import type { DeskflowSettings } from '../deskflow.config';
+import type { AiModelSettings, DeskflowSettings } from '../deskflow.config';
 
 export type OidcConfig = { issuer: string; clientId: string; clientSecret: string; displayName: string };
 
@@ -31,6 +31,8 @@ export type ApiConfig = {
   oidc: OidcConfig | null;
   /** The sentence model's folder, for knowledge base search (semantic half); search is full text only where it is missing. */
   sentenceModelDir: string;
+  /** The model provider (AI_BASE_URL…) the answer bot streams grounded answers from, or null: it answers offline (extractive). */
+  ai: AiModelSettings | null;
 };
 
 export function apiConfigFromSettings(settings: DeskflowSettings): ApiConfig {
@@ -47,6 +49,7 @@ export function apiConfigFromSettings(settings: DeskflowSettings): ApiConfig {
     attachmentMaxBytes: settings.ATTACHMENT_MAX_BYTES,
     principalCacheSeconds: settings.SESSION_CACHE_SECONDS,
     sentenceModelDir: settings.sentenceModelDir,
+    ai: settings.ai,
     oidc:
       settings.OIDC_ISSUER && settings.OIDC_CLIENT_ID && settings.OIDC_CLIENT_SECRET
         ? { issuer: settings.OIDC_ISSUER, clientId: settings.OIDC_CLIENT_ID, clientSecret: settings.OIDC_CLIENT_SECRET, displayName: settings.OIDC_DISPLAY_NAME }

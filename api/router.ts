@@ -1,5 +1,6 @@
 import { adminRouter } from './routers/admin';
 import { aiRouter } from './routers/ai';
+import { assistantRouter } from './routers/assistant';
 import { attachmentRouter } from './routers/attachment';
 import { authRouter } from './routers/auth';
 import { availabilityRouter } from './routers/availability';
@@ -32,6 +33,8 @@ export const appRouter = createTRPCRouter({
   ai: aiRouter,
   /** The knowledge base: search, articles with versions, votes and files, related articles and drafts from tickets. */
   kb: knowledgeRouter,
+  /** The self-serve answer bot: streamed answers from the knowledge base with citations, ratings, handover to a person. */
+  assistant: assistantRouter,
 });
 
 export type AppRouter = typeof appRouter;

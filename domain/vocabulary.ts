@@ -216,3 +216,11 @@ export type ArticleVisibility = (typeof articleVisibilities)[number];
 /** Only published articles are found by search and shown to requesters; drafts and archived ones are staff's. */
 export const articleStatuses = ['draft', 'published', 'archived'] as const;
 export type ArticleStatus = (typeof articleStatuses)[number];
+
+/** How the answer bot answered: `offline` extracts the best article's steps; `model` is a grounded answer by the configured provider. */
+export const assistantModes = ['offline', 'model'] as const;
+export type AssistantMode = (typeof assistantModes)[number];
+
+/** answered: from the knowledge base, with citations; unknown: nothing good enough matched; refused: screening flagged the question. */
+export const assistantOutcomes = ['answered', 'unknown', 'refused'] as const;
+export type AssistantOutcome = (typeof assistantOutcomes)[number];

@@ -16,3 +16,4 @@ export * from './ai';
 export * from './ticket-embeddings';
 export * from './misuse';
 export * from './knowledge';
+export * from './assistant';

@@ -65,6 +65,8 @@ export type Fixtures = {
   articleId(slug: string): Promise<string>;
   /** A new draft article, stored directly: for calls that change an article's status for good. */
   freshArticle(): Promise<string>;
+  /** An answer of the answer bot to `askerEmail`, stored directly (assistant_answers): its id. */
+  assistantAnswer(askerEmail: string): Promise<string>;
 };
 
 export type MatrixCall = {
@@ -368,4 +370,11 @@ export const accessMatrix: Record<string, MatrixEntry> = {
       return form;
     },
   },
+
+  // the answer bot: for everyone signed in, about their own answers (assistant.test.ts: a requester is never
+  // cited a staff article; nobody rates or hands over another person's answers). `ask` is streamed: the
+  // harness reads its stream to the end (matrix-support.ts callByPath) ----------
+  'assistant.ask': { allow: rules.signedIn, input: () => ({ turns: [{ role: 'user', text: 'I forgot my password' }] }) },
+  'assistant.rate': { allow: rules.signedIn, input: async (c) => ({ answerId: await c.fx.assistantAnswer(c.callerEmail), helpful: true }) },
+  'assistant.handover': { allow: rules.signedIn, input: async (c) => ({ answerIds: [await c.fx.assistantAnswer(c.callerEmail)], note: 'Created by the access matrix.' }) },
 };

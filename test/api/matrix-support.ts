@@ -8,6 +8,7 @@ import type { DeskflowClient } from '../../api/client';
 import { createApiToken } from '../../api/auth/api-tokens';
 import { issueEmailToken } from '../../api/auth/email-tokens';
 import {
+  assistantAnswers,
   kbArticles,
   attachmentBlobs,
   attachments,
@@ -225,6 +226,13 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
       const [row] = await api.db.select({ id: kbArticles.id }).from(kbArticles).where(eq(kbArticles.slug, slug));
       return row!.id;
     },
+    async assistantAnswer(askerEmail) {
+      const [row] = await api.db
+        .insert(assistantAnswers)
+        .values({ userId: api.userId(askerEmail), question: 'Matrix: how do I reset my password?', answer: 'From the fixture.', outcome: 'answered', mode: 'offline' })
+        .returning({ id: assistantAnswers.id });
+      return row!.id;
+    },
     async freshArticle() {
       const [row] = await api.db
         .insert(kbArticles)
@@ -247,9 +255,16 @@ export async function buildWorld(api: ApiHarness): Promise<World> {
 }
 
 /** Calls `path` (e.g. "admin.users.list") on a typed client, as a query or mutation. */
-export function callByPath(client: DeskflowClient, path: string, type: 'query' | 'mutation', input: unknown): Promise<unknown> {
+export async function callByPath(client: DeskflowClient, path: string, type: 'query' | 'mutation', input: unknown): Promise<unknown> {
   let target: unknown = client;
   for (const segment of path.split('.')) target = (target as Record<string, unknown>)[segment];
   const procedure = target as { query(input: unknown): Promise<unknown>; mutate(input: unknown): Promise<unknown> };
-  return type === 'query' ? procedure.query(input) : procedure.mutate(input);
+  const result = await (type === 'query' ? procedure.query(input) : procedure.mutate(input));
+  // A streamed answer (STREAMED_PROCEDURES) is read to its end: an error inside the stream fails the call too.
+  if (result !== null && typeof result === 'object' && Symbol.asyncIterator in result) {
+    const events: unknown[] = [];
+    for await (const event of result as AsyncIterable<unknown>) events.push(event);
+    return events;
+  }
+  return result;
 }

@@ -61,6 +61,9 @@ const myTicketsRoute = createRoute({
 
 const newTicketRoute = createRoute({ getParentRoute: () => authedRoute, path: '/tickets/new' }).lazy(() => import('./pages/new-ticket').then((m) => m.Route));
 
+/** The self-serve answer bot: answers from the knowledge base, and a ticket with the conversation when a person is needed. */
+const getHelpRoute = createRoute({ getParentRoute: () => authedRoute, path: '/help' }).lazy(() => import('./pages/get-help').then((m) => m.Route));
+
 const ticketRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/tickets/$ticketId',
@@ -235,6 +238,7 @@ const routeTree = rootRoute.addChildren([
     homeRoute,
     myTicketsRoute,
     newTicketRoute,
+    getHelpRoute,
     ticketRoute,
     queueRoute,
     reportsRoute,

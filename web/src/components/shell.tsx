@@ -53,6 +53,9 @@ function Shell() {
             <Link to="/tickets" search={{ view: 'mine' }} activeOptions={{ exact: true, includeSearch: false }} className={navLink}>
               My tickets
             </Link>
+            <Link to="/help" className={navLink}>
+              Get help
+            </Link>
             <Link to="/tickets/new" className={navLink}>
               New ticket
             </Link>
