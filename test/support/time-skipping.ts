@@ -14,7 +14,7 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
     try {
       env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
     } catch (error) {
-      if (attempt >= 3 || !(error instanceof Error && /did not start within/.test(error.message))) throw error;
+      if (attempt >= 5 || !(error instanceof Error && /did not start within/.test(error.message))) throw error;
     }
   }
   // The test server knows only the search attributes registered with it, like a real cluster.

@@ -12,7 +12,7 @@ import { Button, FormAlert, hintClass, inputClass, labelClass } from '../compone
 import { apiProblem } from '../lib/errors';
 import { trpcClient, type RouterOutputs } from '../trpc';
 
-export const Route = createLazyRoute('/help')({ component: GetHelpPage });
+export const Route = createLazyRoute('/_authed/help')({ component: GetHelpPage });
 
 type AssistantEvent = RouterOutputs['assistant']['ask'] extends AsyncIterable<infer E> ? E : never;
 type Done = Extract<AssistantEvent, { type: 'done' }>;
