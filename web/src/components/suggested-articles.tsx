@@ -6,7 +6,8 @@
  * disclosure buttons, the panels follow them.
  */
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { Link } from '@tanstack/react-router';
+import { lazy, Suspense, useId, useState } from 'react';
 import { Button as AriaButton } from 'react-aria-components';
 import { apiProblem } from '../lib/errors';
 import { useDebounced } from '../lib/use-debounced';
@@ -104,7 +105,9 @@ function SuggestedArticle({ article, pending, busy, solved }: { article: Suggest
   );
 }
 
-/** The article's text as plain text (its Markdown is not rendered here: headings and lists read fine as they are). */
+/** The article rendered as on its page; the Markdown renderer loads only when someone opens one. */
+const Markdown = lazy(() => import('./markdown').then((m) => ({ default: m.Markdown })));
+
 function ArticleText({ slug }: { slug: string }) {
   const article = useQuery(trpc.kb.get.queryOptions({ slug }));
   if (article.isPending)
@@ -119,5 +122,12 @@ function ArticleText({ slug }: { slug: string }) {
         {apiProblem(article.error).message}
       </p>
     );
-  return <div className="break-words whitespace-pre-wrap">{article.data.body}</div>;
+  return (
+    <Suspense fallback={<div className="break-words whitespace-pre-wrap">{article.data.body}</div>}>
+      <Markdown>{article.data.body}</Markdown>
+      <Link to="/kb/$slug" params={{ slug }} target="_blank" className="mt-2 inline-block text-indigo-700 underline dark:text-indigo-300">
+        Open the article in a new tab
+      </Link>
+    </Suspense>
+  );
 }
