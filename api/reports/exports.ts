@@ -14,7 +14,7 @@ import { buildings, departments, tickets, users } from '../../db/schema';
 import type { SessionUser } from '../auth/session';
 import type { ListTicketsInput } from '../tickets/schemas';
 import { listFilters } from '../tickets/service';
-import type { Report } from './schemas';
+import type { Report } from '../../db/report-schemas';
 
 /** Rows read per round trip of a ticket export. */
 export const EXPORT_BATCH_SIZE = 1000;

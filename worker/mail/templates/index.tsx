@@ -12,6 +12,7 @@ import type { MailContext } from './layout';
 import { NotificationMail, notificationSubject } from './notification';
 import { AccountExistsMail, accountExistsSubject, PasswordResetMail, passwordResetSubject } from './password-reset';
 import { PublicReplyMail, publicReplySubject } from './public-reply';
+import { ReportDigestMail, reportDigestSubject } from './report-digest';
 import { ResolvedMail, resolvedSubject } from './resolved';
 import { SlaBreachedMail, slaBreachedSubject } from './sla-breached';
 import { TicketReceivedMail, ticketReceivedSubject } from './ticket-received';
@@ -31,6 +32,7 @@ const templates: { [K in MailKind]: Template<K> } = {
   notification: { subject: notificationSubject, element: (data, ctx) => <NotificationMail data={data} ctx={ctx} /> },
   digest: { subject: digestSubject, element: (data, ctx) => <DigestMail data={data} ctx={ctx} /> },
   mail_refused: { subject: mailRefusedSubject, element: (data, ctx) => <MailRefusedMail data={data} ctx={ctx} /> },
+  report_digest: { subject: reportDigestSubject, element: (data, ctx) => <ReportDigestMail data={data} ctx={ctx} /> },
 };
 
 export type RenderedMail = { subject: string; html: string; text: string };
