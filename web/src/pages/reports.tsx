@@ -10,6 +10,7 @@ import type { ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Empty, Failed, Loading } from '../components/states';
 import { trpc, type RouterOutputs } from '../trpc';
+import { MyScheduledReports, ScheduleByMail } from './report-schedules';
 
 export const Route = createLazyRoute('/_authed/reports')({ component: Reports });
 
@@ -58,6 +59,7 @@ function Reports() {
             Excel workbook
           </a>
         </nav>
+        <ScheduleByMail filters={{ interval }} timezone={report.data?.period.timezone ?? 'the organisation’s timezone'} />
       </div>
       {report.isPending ? (
         <Loading what="the reports" />
@@ -68,6 +70,7 @@ function Reports() {
       ) : (
         <Dashboard report={report.data} csv={csv} />
       )}
+      <MyScheduledReports />
     </section>
   );
 }

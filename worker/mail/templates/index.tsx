@@ -35,11 +35,14 @@ const templates: { [K in MailKind]: Template<K> } = {
   report_digest: { subject: reportDigestSubject, element: (data, ctx) => <ReportDigestMail data={data} ctx={ctx} /> },
 };
 
+/** Data tables (class `data`, e.g. a report's figures) as aligned columns in the text part; the layout's tables stay plain blocks. */
+const htmlToTextOptions = { selectors: [{ selector: 'table.data', format: 'dataTable', options: { uppercaseHeaderCells: false } }] };
+
 export type RenderedMail = { subject: string; html: string; text: string };
 
 export async function renderMail(request: MailRequest, ctx: MailContext): Promise<RenderedMail> {
   const template = templates[request.kind] as Template<typeof request.kind>;
   const element = template.element(request.data as never, ctx);
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true, htmlToTextOptions })]);
   return { subject: template.subject(request.data as never), html, text };
 }

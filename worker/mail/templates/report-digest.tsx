@@ -31,7 +31,7 @@ export function ReportDigestMail({ data, ctx }: { data: Data; ctx: MailContext }
         Here is your {data.period.kind} report for {data.period.from} to {data.period.to} ({data.period.timezone}), covering {scopeWords[data.scope]}.
       </Text>
       <Section>
-        <table style={{ borderCollapse: 'collapse', width: '100%' }}>
+        <table className="data" style={{ borderCollapse: 'collapse', width: '100%' }}>
           <caption style={{ textAlign: 'left', fontWeight: 'bold', paddingBottom: '4px' }}>Headline figures</caption>
           <thead>
             <tr>
