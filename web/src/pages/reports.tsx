@@ -31,10 +31,12 @@ const duration = (ms: number | null) => {
 };
 
 function Reports() {
-  const { days } = route.useSearch();
-  const to = day(Date.now());
-  const from = day(Date.now() - (days - 1) * 86_400_000);
-  const interval = days > 31 ? 'week' : 'day';
+  const search = route.useSearch();
+  const { days } = search;
+  // A fixed period (a scheduled report's mail links here with one), else the last `days` days.
+  const to = search.to ?? day(Date.now());
+  const from = search.from ?? day(Date.now() - (days - 1) * 86_400_000);
+  const interval = (Date.parse(to) - Date.parse(from)) / 86_400_000 >= 31 ? 'week' : 'day';
   const report = useQuery(trpc.report.summary.queryOptions({ from, to, interval }));
   const csv = (section: string) => `/api/exports/report.csv?section=${section}&from=${from}&to=${to}&interval=${interval}`;
   return (
