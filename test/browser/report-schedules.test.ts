@@ -20,6 +20,7 @@ describe('scheduled reports on the reports page', () => {
     try {
       await step(page, 'empty', async () => {
         await signIn(page, demo.supervisor);
+        await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
         await page.goto(`${harness.api.url}/reports?days=7`);
         await page.getByText('No scheduled reports yet.', { exact: false }).waitFor({ timeout: 20_000 });
       });
