@@ -18,7 +18,7 @@ import { Client, Connection } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { createApp } from '../api/app';
 import { createDeskflowClient } from '../api/client';
-import type { Report, ReportFilters } from '../api/reports/schemas';
+import type { Report, ReportFilters } from '../db/report-schemas';
 import { openDatabase } from '../db/client';
 import { departments, users } from '../db/schema';
 import { seedDemo } from '../db/seed';

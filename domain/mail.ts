@@ -4,7 +4,19 @@
  * the API (invitations, resets), the worker (ticket mails, digests) and the templates.
  */
 
-export const mailKinds = ['invitation', 'password_reset', 'account_exists', 'ticket_received', 'public_reply', 'resolved', 'sla_breached', 'notification', 'digest', 'mail_refused'] as const;
+export const mailKinds = [
+  'invitation',
+  'password_reset',
+  'account_exists',
+  'ticket_received',
+  'public_reply',
+  'resolved',
+  'sla_breached',
+  'notification',
+  'digest',
+  'mail_refused',
+  'report_digest',
+] as const;
 export type MailKind = (typeof mailKinds)[number];
 
 /** queued: waiting or being retried; sent: the SMTP server accepted it; failed: given up (lastError says why); skipped: no longer meant for the recipient. */
@@ -25,7 +37,19 @@ export type MailData = {
   digest: { name: string; date: string; items: { title: string; body: string; link: string; at: string }[] };
   /** An inbound mail that opened no ticket: its sender is no user here and their domain is not allowed. */
   mail_refused: { subject: string };
+  /** A scheduled report (worker/activities/report-digest.ts): its headline figures for the period, a link to the report page with its filters, and one to its export when asked for. */
+  report_digest: {
+    name: string;
+    period: { kind: 'weekly' | 'monthly'; from: string; to: string; timezone: string };
+    scope: 'all' | 'departments' | 'own';
+    figures: ReportFigure[];
+    link: string;
+    download: { label: string; link: string } | null;
+  };
 };
+
+/** One headline figure of a report mail: a count, a rate (0–1) or a duration (business ms); null when there is nothing to measure. */
+export type ReportFigure = { key: string; label: string; unit: 'count' | 'rate' | 'duration'; value: number | null };
 
 /** A mail to put in the outbox: one of the kinds with its data. */
 export type MailRequest = { [K in MailKind]: { kind: K; data: MailData[K] } }[MailKind];

@@ -5,6 +5,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { organisationTimezone } from '../db/reports';
+import { reportSubscriptions } from '../db/schema';
 import { readMisuseReportTime } from '../db/settings';
 import {
   MAIL_DIGEST_WORKFLOW_TYPE,
@@ -13,6 +14,7 @@ import {
   MISUSE_REPORT_WORKFLOW_TYPE,
   misuseScheduleSpec,
   NOTIFICATION_PRUNE_WORKFLOW_TYPE,
+  reportSubscriptionSchedule,
   SLA_RECONCILE_WORKFLOW_TYPE,
 } from '../workflows/messages';
 
@@ -96,5 +98,29 @@ export async function ensureMisuseSchedule(client: Client, db: Db, taskQueue: st
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
     await client.schedule.getHandle(MISUSE_REPORT_SCHEDULE_ID).update((previous) => ({ ...previous, spec }));
+  }
+}
+
+/**
+ * Every report subscription's Schedule (api/reports/subscriptions.ts), created if missing (the API
+ * crashed between the row and its Schedule, or the Temporal server's data was lost) and brought up
+ * to date otherwise (the organisation's timezone may have changed). Schedules of deleted
+ * subscriptions are deleted with them by the API; one whose workflow finds no row does nothing.
+ */
+export async function ensureReportSubscriptionSchedules(client: Client, db: Db, taskQueue: string, log: (line: string) => void = () => undefined): Promise<void> {
+  const rows = await db.select().from(reportSubscriptions);
+  if (rows.length === 0) return;
+  const timezone = await organisationTimezone(db);
+  for (const row of rows) {
+    const options = reportSubscriptionSchedule({ ...row, paused: row.pausedAt !== null }, timezone, taskQueue);
+    try {
+      await client.schedule.create(options);
+      log(`created schedule ${options.scheduleId}`);
+    } catch (error) {
+      if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+      await client.schedule
+        .getHandle(options.scheduleId)
+        .update((previous) => ({ ...previous, spec: options.spec, action: options.action, state: { ...previous.state, paused: options.state.paused } }));
+    }
   }
 }

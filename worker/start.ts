@@ -14,7 +14,7 @@ import type { MailSettings } from './mail/transport';
 import { createRoomsNotifier } from './rooms-notifier';
 import type { MailboxDeps } from './activities/mailbox';
 import { ensureMailboxWorkflows } from './mailboxes';
-import { ensureMisuseSchedule, ensureSchedules } from './schedules';
+import { ensureMisuseSchedule, ensureReportSubscriptionSchedules, ensureSchedules } from './schedules';
 import { ensureSearchAttributes } from './search-attributes';
 import { connectClient, connectWorker } from './temporal-connections';
 import { createDeskflowWorker } from './worker';
@@ -58,6 +58,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
   if (options.registerSearchAttributes) await ensureSearchAttributes(connection, temporal.namespace, options.log);
   await ensureSchedules(client, temporal.taskQueue, options.log);
   await ensureMisuseSchedule(client, options.db, temporal.taskQueue, options.log);
+  await ensureReportSubscriptionSchedules(client, options.db, temporal.taskQueue, options.log);
 
   const notifier = options.rooms ? createRoomsNotifier(options.rooms) : undefined;
   const worker = await createDeskflowWorker({

@@ -5,3 +5,4 @@ export { mailboxWorkflow } from './mailbox';
 export { assistWorkflow } from './assist';
 export { misuseReportWorkflow } from './misuse';
 export { articleEmbeddingWorkflow } from './knowledge';
+export { reportDigestWorkflow } from './report-digest';

@@ -43,6 +43,43 @@ export function misuseScheduleSpec(time: string, timezone: string): { calendars:
   const [hour, minute] = time.split(':').map(Number);
   return { calendars: [{ hour: hour!, minute: minute! }], timezone };
 }
+/** A scheduled report by mail (workflows/report-digest.ts), started by the subscription's Schedule. */
+export const REPORT_DIGEST_WORKFLOW_TYPE = 'reportDigestWorkflow';
+/** One Schedule per report subscription (api/reports/subscriptions.ts keeps it in step with the row). */
+export const reportSubscriptionScheduleId = (subscriptionId: string) => `report-subscription-${subscriptionId}`;
+/** The subscription's report for the last full period before `at` (default: the workflow's start), or for `period` when given. */
+export type ReportDigestInput = { subscriptionId: string; at?: string; period?: { from: string; to: string } };
+export type ReportDigestResult = {
+  /** queued: its mail is in the outbox now; already-queued: that period's mail was queued before (sent once); the rest: nothing mailed, and why. */
+  status: 'queued' | 'already-queued' | 'paused' | 'missing' | 'owner-inactive' | 'out-of-scope';
+  period: { from: string; to: string } | null;
+  mailId: number | null;
+};
+const scheduleWeekdays = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
+/** The subscription's calendar: weekly on a weekday (1 = Monday) or monthly on a day (1–28), at a local time "HH:MM" in an IANA timezone. */
+export function reportSubscriptionScheduleSpec(
+  subscription: { period: 'weekly' | 'monthly'; day: number; time: string },
+  timezone: string,
+): { calendars: { dayOfWeek?: (typeof scheduleWeekdays)[number]; dayOfMonth?: number; hour: number; minute: number }[]; timezone: string } {
+  const [hour, minute] = subscription.time.split(':').map(Number);
+  const day = subscription.period === 'weekly' ? { dayOfWeek: scheduleWeekdays[subscription.day - 1]! } : { dayOfMonth: subscription.day };
+  return { calendars: [{ ...day, hour: hour!, minute: minute! }], timezone };
+}
+/**
+ * Everything of a subscription's Schedule that follows from the row (the API creates and updates
+ * it with the row; the worker re-syncs them all at start-up): calendar, action, paused state.
+ * A missed run (the server down) is caught up within a day; runs never overlap.
+ */
+export function reportSubscriptionSchedule(subscription: { id: string; period: 'weekly' | 'monthly'; day: number; time: string; paused: boolean }, timezone: string, taskQueue: string) {
+  return {
+    scheduleId: reportSubscriptionScheduleId(subscription.id),
+    spec: reportSubscriptionScheduleSpec(subscription, timezone),
+    action: { type: 'startWorkflow' as const, workflowType: REPORT_DIGEST_WORKFLOW_TYPE, taskQueue, args: [{ subscriptionId: subscription.id } satisfies ReportDigestInput] },
+    policies: { overlap: 'SKIP' as const, catchupWindow: '1 day' as const },
+    state: { paused: subscription.paused, note: subscription.paused ? 'Paused by its owner on the reports page' : undefined },
+    memo: { purpose: `Mails report subscription ${subscription.id} (${subscription.period})` },
+  };
+}
 export type MisuseReportResult = { windowStart: string; windowEnd: string; reports: number; embedded: number | null };
 
 type WithActor<T = object> = T & { actor: Actor; reason?: string | null };

@@ -2,7 +2,7 @@
  * Ticket deflection (issue 14 §3): while a requester drafts a new ticket, the published articles
  * they may read that best match the draft (`kb.suggest`); "this solved it" records a deflection
  * (`kb.deflect`, table kb_deflections) and files no ticket. The report counts them by period
- * (api/reports/deflections.ts).
+ * (db/report-deflections.ts).
  */
 import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';

@@ -14,7 +14,7 @@ import { buildings, departments, tickets, users } from '../../db/schema';
 import type { SessionUser } from '../auth/session';
 import type { ListTicketsInput } from '../tickets/schemas';
 import { listFilters } from '../tickets/service';
-import type { Report } from './schemas';
+import type { Report } from '../../db/report-schemas';
 
 /** Rows read per round trip of a ticket export. */
 export const EXPORT_BATCH_SIZE = 1000;
@@ -186,7 +186,7 @@ export function reportTable(report: Report, section: ReportSection): Table {
           ['triage_overridden_by_agents', report.triage.overridden],
           ['triage_override_rate', rate(report.triage.overrideRate)],
           ['reopen_rate', rate(report.volume.reopenRate)],
-          // Empty where the report's scope or filters give deflections no figure (api/reports/deflections.ts).
+          // Empty where the report's scope or filters give deflections no figure (db/report-deflections.ts).
           ['knowledge_base_deflections', report.deflections?.count ?? null],
         ],
       };

@@ -13,8 +13,8 @@ import type { Db } from '../../db/client';
 import type { SessionUser } from '../auth/session';
 import { ZListTicketsInput } from '../tickets/schemas';
 import { reportCsv, reportSections, reportXlsx, ticketsCsv } from './exports';
-import { ZReportFilters } from './schemas';
-import { buildReport } from './service';
+import { ZReportFilters } from '../../db/report-schemas';
+import { buildReport, ReportScopeError } from '../../db/report-summary';
 
 type Caller = (c: HonoContext) => Promise<{ user: SessionUser } | Response>;
 
@@ -63,6 +63,7 @@ export function mountExports(app: Hono, deps: { db: Db; caller: Caller }) {
     try {
       return { filters: parsed.data, report: await buildReport(deps.db, caller.user, parsed.data) };
     } catch (error) {
+      if (error instanceof ReportScopeError) return c.json({ error: error.code, message: error.message }, 403);
       if (error instanceof TRPCError && statusOf[error.code]) return c.json({ error: error.code, message: error.message }, statusOf[error.code]!);
       throw error;
     }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { rateByToken, rateSuggestion, rateTicket, ratingState } from '../reports/ratings';
-import { ZReport, ZReportFilters } from '../reports/schemas';
-import { buildReport } from '../reports/service';
+import { ZReport, ZReportFilters } from '../../db/report-schemas';
+import { buildReport } from '../../db/report-summary';
+import { ZCreateReportSubscription, ZReportSubscription, ZReportSubscriptionId, ZUpdateReportSubscription } from '../reports/subscription-schemas';
+import { asForbidden, createReportSubscription, deleteReportSubscription, listReportSubscriptions, updateReportSubscription } from '../reports/subscriptions';
 import { agentProcedure, createTRPCRouter, protectedProcedure, publicProcedure } from '../trpc';
 
 const ZScore = z.number().int('must be a whole number').min(1, 'must be 1 to 5').max(5, 'must be 1 to 5');
@@ -16,14 +18,39 @@ const ZRatingView = z.object({
   changeableUntil: z.date(),
 });
 
-/** Reports over the maintained aggregates (api/reports/service.ts), satisfaction ratings and AI suggestion ratings (api/reports/ratings.ts). */
+/** The caller's reports mailed weekly or monthly, each with its Temporal Schedule (api/reports/subscriptions.ts). */
+const subscriptionsRouter = createTRPCRouter({
+  list: agentProcedure
+    .meta({ openapi: { method: 'GET', path: '/reports/subscriptions', tags: ['reports'], summary: 'My scheduled reports' } })
+    .input(z.void())
+    .output(z.array(ZReportSubscription))
+    .query(({ ctx }) => listReportSubscriptions(ctx)),
+  create: agentProcedure
+    .meta({ openapi: { method: 'POST', path: '/reports/subscriptions', tags: ['reports'], summary: 'Schedule a report by mail (weekly or monthly)' } })
+    .input(ZCreateReportSubscription)
+    .output(ZReportSubscription)
+    .mutation(({ ctx, input }) => createReportSubscription(ctx, input)),
+  update: agentProcedure
+    .meta({ openapi: { method: 'PATCH', path: '/reports/subscriptions/{id}', tags: ['reports'], summary: 'Change, pause or resume a scheduled report' } })
+    .input(ZUpdateReportSubscription)
+    .output(ZReportSubscription)
+    .mutation(({ ctx, input }) => updateReportSubscription(ctx, input)),
+  delete: agentProcedure
+    .meta({ openapi: { method: 'DELETE', path: '/reports/subscriptions/{id}', tags: ['reports'], summary: 'Delete a scheduled report' } })
+    .input(ZReportSubscriptionId)
+    .output(z.object({ id: z.uuid(), deleted: z.literal(true) }))
+    .mutation(({ ctx, input }) => deleteReportSubscription(ctx, input)),
+});
+
+/** Reports over the maintained aggregates (db/report-summary.ts), satisfaction ratings and AI suggestion ratings (api/reports/ratings.ts). */
 export const reportRouter = createTRPCRouter({
   /** Every figure for a period and filters: supervisors and admins for their scope, agents their own. */
   summary: agentProcedure
     .meta({ openapi: { method: 'GET', path: '/reports/summary', tags: ['reports'], summary: 'Every report figure for a period and filters' } })
     .input(ZReportFilters)
     .output(ZReport)
-    .query(({ ctx, input }) => buildReport(ctx.db, ctx.user, input)),
+    .query(({ ctx, input }) => buildReport(ctx.db, ctx.user, input).catch(asForbidden)),
+  subscriptions: subscriptionsRouter,
   /** Whether the caller may rate the ticket now, and their rating of its current resolution. */
   rating: protectedProcedure
     .meta({ openapi: { method: 'GET', path: '/tickets/{ticketId}/rating', tags: ['ratings'], summary: 'The requester’s rating of the current resolution' } })

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, smallint, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { reportSubscriptionFormats, reportSubscriptionPeriods } from '../../domain/report-subscriptions';
 import { OPEN_STATUSES } from '../../domain/vocabulary';
+import type { ReportDimensions } from '../report-schemas';
 import { createdAt, timestamptz, updatedAt } from './columns';
 import { priorityEnum, ticketStatusEnum } from './enums';
 import { users } from './org';
@@ -223,5 +225,34 @@ export const aiSuggestionRatings = pgTable(
   (t) => [primaryKey({ columns: [t.suggestionId, t.userId] })],
 );
 
+/**
+ * A report mailed to its owner weekly or monthly (api/reports/subscriptions.ts): the report's
+ * filters (validated by ZReportDimensions), when (day and HH:MM in the organisation's timezone) and
+ * what the mail carries. Each has one Temporal Schedule, `report-subscription-<id>`, kept in step
+ * with the row; the report is computed at run time with the owner's scope then.
+ */
+export const reportSubscriptions = pgTable(
+  'report_subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    filters: jsonb('filters').$type<ReportDimensions>().notNull(),
+    period: text('period', { enum: reportSubscriptionPeriods }).notNull(),
+    /** Weekly: 1 (Monday) to 7 (Sunday); monthly: 1 to 28. */
+    day: smallint('day').notNull(),
+    /** Local time of day, HH:MM, in the organisation's timezone. */
+    time: text('time').notNull(),
+    format: text('format', { enum: reportSubscriptionFormats }).notNull().default('summary'),
+    /** Set while paused (its Schedule is paused too). */
+    pausedAt: timestamptz('paused_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('report_subscriptions_owner_idx').on(t.ownerId, t.createdAt), check('report_subscriptions_day_range', sql`${t.day} between 1 and case ${t.period} when 'weekly' then 7 else 28 end`)],
+);
+
 export type TicketFacts = typeof ticketFacts.$inferSelect;
+export type ReportSubscription = typeof reportSubscriptions.$inferSelect;
 export type TicketRating = typeof ticketRatings.$inferSelect;

@@ -334,6 +334,11 @@ export const accessMatrix: Record<string, MatrixEntry> = {
 
   // reports: staff for their scope (report.test.ts covers the scopes: supervisors' departments, agents' own) ----------
   'report.summary': { allow: rules.staff, input: () => ({ from: '2026-01-01', to: '2026-01-31' }) },
+  // Scheduled reports: whoever may read reports, each their own subscriptions (report-subscriptions.test.ts covers ownership, scope and the Schedules).
+  'report.subscriptions.list': { allow: rules.staff },
+  'report.subscriptions.create': { allow: rules.staff, input: () => ({ period: 'weekly', day: 1, time: '07:30' }) },
+  'report.subscriptions.update': { allow: rules.staff, input: () => ({ id: '00000000-0000-4000-8000-000000000000', paused: true }), allowedErrors: ['NOT_FOUND'] },
+  'report.subscriptions.delete': { allow: rules.staff, input: () => ({ id: '00000000-0000-4000-8000-000000000000' }), allowedErrors: ['NOT_FOUND'] },
   'report.rating': { allow: rules.seesTicket, input: (c) => ({ ticketId: c.ticket.id }) },
   // Only the requester rates, and only a resolved ticket: the matrix's tickets wait on the customer, so the requester is refused for that (BAD_REQUEST).
   'report.rate': { allow: ratesTicket, input: (c) => ({ ticketId: c.ticket.id, score: 4 }), allowedErrors: ['BAD_REQUEST'] },

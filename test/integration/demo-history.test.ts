@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSessionUser } from '../../api/auth/session';
-import { buildReport } from '../../api/reports/service';
+import { buildReport } from '../../db/report-summary';
 import type { Database } from '../../db/client';
 import { users } from '../../db/schema';
 import { seedDemo } from '../../db/seed';

@@ -16,6 +16,22 @@ const samples: MailRequest[] = [
   { kind: 'notification', data: { name: 'Ivy', ticket, title: 'Ticket #1234 was assigned to you', body: 'VPN drops', link: '/tickets/1234' } },
   { kind: 'digest', data: { name: 'Rita', date: '2026-12-01', items: [{ title: 'New message on ticket #1234', body: 'Please restart', link: '/tickets/1234', at: '2026-11-30T16:00:00Z' }] } },
   { kind: 'mail_refused', data: { subject: 'Can you fix my laptop?' } },
+  {
+    kind: 'report_digest',
+    data: {
+      name: 'Sam',
+      period: { kind: 'weekly', from: '2026-11-23', to: '2026-11-29', timezone: 'Europe/Berlin' },
+      scope: 'departments',
+      figures: [
+        { key: 'created', label: 'Tickets opened', unit: 'count', value: 1234 },
+        { key: 'resolutionMetRate', label: 'Resolution SLA met', unit: 'rate', value: 0.875 },
+        { key: 'firstResponseP50', label: 'First response, median (business time)', unit: 'duration', value: 5_400_000 },
+        { key: 'satisfaction', label: 'Satisfaction (1–5)', unit: 'count', value: null },
+      ],
+      link: '/reports?from=2026-11-23&to=2026-11-29',
+      download: { label: 'Download the report as XLSX', link: '/api/exports/report.xlsx?from=2026-11-23&to=2026-11-29' },
+    },
+  },
 ];
 
 it('has a sample for every kind of mail', () => {
@@ -41,6 +57,14 @@ describe('mail templates (React Email): HTML and plain text from one component',
     expect(resolved.html).toContain('https://desk.example/tickets/1234?action=confirm');
     expect(resolved.html).toContain('https://desk.example/tickets/1234?action=reopen');
     expect(resolved.html).toContain('https://desk.example/mail/unsubscribe?token=abc');
+    const report = await renderMail(samples[10]!, ctx);
+    expect(report.subject).toBe('Weekly Deskflow report, 2026-11-23 to 2026-11-29');
+    for (const shown of ['Tickets opened', '1,234', '87.5 %', '1 h 30 min']) {
+      expect(report.html).toContain(shown);
+      expect(report.text).toContain(shown);
+    }
+    expect(report.html).toContain('https://desk.example/reports?from=2026-11-23&amp;to=2026-11-29');
+    expect(report.html).toContain('https://desk.example/api/exports/report.xlsx?from=2026-11-23&amp;to=2026-11-29');
     const noUnsubscribe = await renderMail(samples[0]!, { ...ctx, unsubscribeUrl: null });
     expect(noUnsubscribe.html).not.toContain('unsubscribe');
   });

@@ -99,7 +99,13 @@ const queueRoute = createRoute({
 const reportsRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/reports',
-  validateSearch: (search: { days?: 7 | 30 | 90 } & SearchSchemaInput) => ({ days: oneOf(search.days, [7, 30, 90], 30) }),
+  // `from`/`to` (both, as dates): a fixed period, as the scheduled report mails link to it; otherwise the last `days`.
+  validateSearch: (search: { days?: 7 | 30 | 90; from?: string; to?: string } & SearchSchemaInput) => {
+    const date = (value: unknown) => (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined);
+    const from = date(search.from);
+    const to = date(search.to);
+    return { days: oneOf(search.days, [7, 30, 90], 30), ...(from && to && from <= to ? { from, to } : {}) };
+  },
   beforeLoad: ({ context }) => {
     if (context.me.role !== 'supervisor' && context.me.role !== 'admin') throw redirect({ to: '/' });
   },

@@ -15,6 +15,7 @@ import { liveActivities, type Notifier } from './live';
 import { mailboxActivities, type MailboxDeps } from './mailbox';
 import { maintenanceActivities } from './maintenance';
 import { misuseActivities } from './misuse';
+import { reportDigestActivities } from './report-digest';
 import { mailActivities } from '../mail/activities';
 import type { MailTransport } from '../mail/transport';
 import { slaActivities } from './sla';
@@ -55,6 +56,7 @@ export function createActivities({ db, ai, model, modelAttempts, notifier, tempo
     ...mailboxActivities(inbound),
     ...embeddingActivities(db, embedder),
     ...misuseActivities(db),
+    ...reportDigestActivities(db, mail ? temporal : undefined),
     // Articles are always embedded (the default model folder unless the worker names one); tickets only by workers given the model.
     ...knowledgeActivities(db, embedder ?? (() => sentenceEmbedder())),
   };

@@ -10,6 +10,7 @@ import type { ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Empty, Failed, Loading } from '../components/states';
 import { trpc, type RouterOutputs } from '../trpc';
+import { MyScheduledReports, ScheduleByMail } from './report-schedules';
 
 export const Route = createLazyRoute('/_authed/reports')({ component: Reports });
 
@@ -30,10 +31,12 @@ const duration = (ms: number | null) => {
 };
 
 function Reports() {
-  const { days } = route.useSearch();
-  const to = day(Date.now());
-  const from = day(Date.now() - (days - 1) * 86_400_000);
-  const interval = days > 31 ? 'week' : 'day';
+  const search = route.useSearch();
+  const { days } = search;
+  // A fixed period (a scheduled report's mail links here with one), else the last `days` days.
+  const to = search.to ?? day(Date.now());
+  const from = search.from ?? day(Date.now() - (days - 1) * 86_400_000);
+  const interval = (Date.parse(to) - Date.parse(from)) / 86_400_000 >= 31 ? 'week' : 'day';
   const report = useQuery(trpc.report.summary.queryOptions({ from, to, interval }));
   const csv = (section: string) => `/api/exports/report.csv?section=${section}&from=${from}&to=${to}&interval=${interval}`;
   return (
@@ -58,6 +61,7 @@ function Reports() {
             Excel workbook
           </a>
         </nav>
+        <ScheduleByMail filters={{ interval }} timezone={report.data?.period.timezone ?? 'the organisation’s timezone'} />
       </div>
       {report.isPending ? (
         <Loading what="the reports" />
@@ -68,6 +72,7 @@ function Reports() {
       ) : (
         <Dashboard report={report.data} csv={csv} />
       )}
+      <MyScheduledReports />
     </section>
   );
 }

@@ -12,6 +12,7 @@ import type { MailContext } from './layout';
 import { NotificationMail, notificationSubject } from './notification';
 import { AccountExistsMail, accountExistsSubject, PasswordResetMail, passwordResetSubject } from './password-reset';
 import { PublicReplyMail, publicReplySubject } from './public-reply';
+import { ReportDigestMail, reportDigestSubject } from './report-digest';
 import { ResolvedMail, resolvedSubject } from './resolved';
 import { SlaBreachedMail, slaBreachedSubject } from './sla-breached';
 import { TicketReceivedMail, ticketReceivedSubject } from './ticket-received';
@@ -31,13 +32,17 @@ const templates: { [K in MailKind]: Template<K> } = {
   notification: { subject: notificationSubject, element: (data, ctx) => <NotificationMail data={data} ctx={ctx} /> },
   digest: { subject: digestSubject, element: (data, ctx) => <DigestMail data={data} ctx={ctx} /> },
   mail_refused: { subject: mailRefusedSubject, element: (data, ctx) => <MailRefusedMail data={data} ctx={ctx} /> },
+  report_digest: { subject: reportDigestSubject, element: (data, ctx) => <ReportDigestMail data={data} ctx={ctx} /> },
 };
+
+/** Data tables (class `data`, e.g. a report's figures) as aligned columns in the text part; the layout's tables stay plain blocks. */
+const htmlToTextOptions = { selectors: [{ selector: 'table.data', format: 'dataTable', options: { uppercaseHeaderCells: false } }] };
 
 export type RenderedMail = { subject: string; html: string; text: string };
 
 export async function renderMail(request: MailRequest, ctx: MailContext): Promise<RenderedMail> {
   const template = templates[request.kind] as Template<typeof request.kind>;
   const element = template.element(request.data as never, ctx);
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true, htmlToTextOptions })]);
   return { subject: template.subject(request.data as never), html, text };
 }

@@ -1,6 +1,6 @@
 /**
  * Knowledge-base deflections in the report: the drafts a requester dropped because an article
- * solved it (kb_deflections, api/knowledge/deflection.ts). Rare next to tickets, so a direct count
+ * solved it (kb_deflections, recorded by api/knowledge/deflection.ts). Rare next to tickets, so a direct count
  * over the period's rows (created_at index) rather than a rollup.
  *
  * A deflection has no ticket: it belongs to a department through its article (the article's
@@ -10,21 +10,21 @@
  * agent's own report, has no deflection figure (null) rather than a wrong one.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client';
-import type { SessionUser } from '../auth/session';
-import type { Report, ReportFilters } from './schemas';
+import type { Db } from './client';
+import type { Report, ReportFilters } from './report-schemas';
+import type { ReportViewer } from './report-summary';
 
 /** How many of the most deflecting articles the report lists. */
 export const TOP_DEFLECTING_ARTICLES = 5;
 
-const uuidList = (values: string[]) =>
+const uuidList = (values: readonly string[]) =>
   sql.join(
     values.map((v) => sql`${v}::uuid`),
     sql`, `,
   );
 
-/** `period`: the report's bounds as instants (service.ts periodStart and periodEnd, in the organisation's timezone). */
-export async function deflectionFigures(db: Db, user: SessionUser, filters: ReportFilters, period: { start: SQL; end: SQL }): Promise<Report['deflections']> {
+/** `period`: the report's bounds as instants (report-summary.ts periodStart and periodEnd, in the organisation's timezone). */
+export async function deflectionFigures(db: Db, user: ReportViewer, filters: ReportFilters, period: { start: SQL; end: SQL }): Promise<Report['deflections']> {
   if (user.role !== 'admin' && user.role !== 'supervisor') return null;
   if (filters.assigneeId || filters.category || filters.priority || filters.buildingId || filters.slaPolicyId) return null;
   const conditions: SQL[] = [sql`d.created_at >= ${period.start}`, sql`d.created_at < ${period.end}`];

@@ -1,5 +1,6 @@
 /**
- * Reports over the maintained aggregates (ARCHITECTURE.md, "Reports"): `report_rollup` (the counts
+ * Reports over the maintained aggregates (ARCHITECTURE.md, "Reports"), here in db/ because the
+ * API (report.summary, exports) and the worker (scheduled report mail) both compute them: `report_rollup` (the counts
  * of the tickets opened per day and filter combination) and `report_rollup_values` (their
  * duration histograms and escalation levels per day, department and assignee), both kept from
  * `ticket_facts` (one row per ticket, kept current by the workflow's activities) by a trigger;
@@ -16,26 +17,37 @@
  * breakdowns count them as they are now. The volume series counts events on their day. The
  * backlog is the open tickets now, whatever the period.
  */
-import { TRPCError } from '@trpc/server';
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client';
-import { organisationTimezone } from '../../db/reports';
-import { OPEN_STATUSES } from '../../domain/vocabulary';
-import type { SessionUser } from '../auth/session';
-import { deflectionFigures } from './deflections';
-import { agingBuckets, type Report, type ReportFilters } from './schemas';
+import type { Role } from '../domain/vocabulary';
+import { OPEN_STATUSES } from '../domain/vocabulary';
+import type { Db } from './client';
+import { agingBuckets, type Report, type ReportFilters } from './report-schemas';
+import { organisationTimezone } from './reports';
+import { deflectionFigures } from './report-deflections';
 
 export type ReportScope = Report['scope'];
+
+/** Whose report it is: the signed-in caller (api/reports) or a scheduled report's owner as they are now (worker/activities/report-digest.ts). */
+export type ReportViewer = { id: string; role: Role; staffDepartmentIds: readonly string[] };
+
+/** A filter outside the viewer's scope, or a viewer who may not see reports: the API answers FORBIDDEN with its message. */
+export class ReportScopeError extends Error {
+  readonly code = 'FORBIDDEN';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportScopeError';
+  }
+}
 
 const openStatuses = sql.raw(`(${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`);
 
 /** Who the caller may report on, as a condition on a table with the facts' dimension columns (alias `a`). */
-export function reportScope(user: SessionUser, filters: Pick<ReportFilters, 'departmentId' | 'assigneeId'>, alias: string): { scope: ReportScope; condition: SQL } {
+export function reportScope(user: ReportViewer, filters: Pick<ReportFilters, 'departmentId' | 'assigneeId'>, alias: string): { scope: ReportScope; condition: SQL } {
   const col = (name: string) => sql.raw(`${alias}.${name}`);
   if (user.role === 'admin') return { scope: 'all', condition: sql`true` };
   if (user.role === 'supervisor') {
     const outside = (filters.departmentId ?? []).filter((id) => !user.staffDepartmentIds.includes(id));
-    if (outside.length > 0) throw new TRPCError({ code: 'FORBIDDEN', message: 'departmentId: you may report only on the departments you supervise.' });
+    if (outside.length > 0) throw new ReportScopeError('departmentId: you may report only on the departments you supervise.');
     if (user.staffDepartmentIds.length === 0) return { scope: 'departments', condition: sql`false` };
     return {
       scope: 'departments',
@@ -46,10 +58,10 @@ export function reportScope(user: SessionUser, filters: Pick<ReportFilters, 'dep
     };
   }
   if (user.role === 'agent') {
-    if ((filters.assigneeId ?? []).some((id) => id !== user.id)) throw new TRPCError({ code: 'FORBIDDEN', message: 'assigneeId: agents see their own figures only.' });
+    if ((filters.assigneeId ?? []).some((id) => id !== user.id)) throw new ReportScopeError('assigneeId: agents see their own figures only.');
     return { scope: 'own', condition: sql`${col('assignee_id')} = ${user.id}::uuid` };
   }
-  throw new TRPCError({ code: 'FORBIDDEN', message: 'Reports are for staff.' });
+  throw new ReportScopeError('Reports are for staff.');
 }
 
 const uuidList = (values: string[]) =>
@@ -93,7 +105,7 @@ const numOrNull = (value: unknown): number | null => (value === null || value ==
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
 /** The conditions every facts query of the report shares: scope, filters and (unless `anyTime`) the period. */
-function factsWhere(user: SessionUser, filters: ReportFilters, timezone: string, anyTime = false): { scope: ReportScope; where: SQL } {
+function factsWhere(user: ReportViewer, filters: ReportFilters, timezone: string, anyTime = false): { scope: ReportScope; where: SQL } {
   const { scope, condition } = reportScope(user, filters, 'f');
   const parts = [condition, ...dimensionFilters(filters, 'f')];
   if (!anyTime) parts.push(sql`f.created_at >= ${periodStart(filters, timezone)} and f.created_at < ${periodEnd(filters, timezone)}`);
@@ -120,7 +132,7 @@ type Distributions = {
 };
 
 /** Percentiles and escalation levels from the maintained distributions (scope, department and assignee filters only). */
-async function distributionsFromRollups(db: Db, user: SessionUser, filters: ReportFilters): Promise<Distributions> {
+async function distributionsFromRollups(db: Db, user: ReportViewer, filters: ReportFilters): Promise<Distributions> {
   const scoped = reportScope(user, filters, 'v');
   const conditions = [scoped.condition, sql`v.day between ${filters.from}::date and ${filters.to}::date`];
   if (filters.departmentId) conditions.push(sql`v.department_id in (${uuidList(filters.departmentId)})`);
@@ -196,7 +208,7 @@ const GROUPED_BY_ASSIGNEE = 3;
 const GROUPED_BY_DEPARTMENT = 5;
 const GROUPED_BY_BUILDING = 6;
 
-export async function buildReport(db: Db, user: SessionUser, filters: ReportFilters, now: Date = new Date()): Promise<Report> {
+export async function buildReport(db: Db, user: ReportViewer, filters: ReportFilters, now: Date = new Date()): Promise<Report> {
   const timezone = await organisationTimezone(db);
   const { scope, where } = factsWhere(user, filters, timezone);
   const backlogWhere = factsWhere(user, filters, timezone, true).where;

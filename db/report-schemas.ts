@@ -1,6 +1,6 @@
-/** Report inputs and outputs (api/reports/service.ts). */
+/** Report inputs and outputs (db/report-summary.ts), validated by the API's report procedures and scheduled reports. */
 import { z } from 'zod';
-import { priorities } from '../../domain/vocabulary';
+import { priorities } from '../domain/vocabulary';
 
 const isoDate = z.iso.date('must be a date YYYY-MM-DD');
 const ids = (what: string) =>
@@ -12,25 +12,28 @@ const ids = (what: string) =>
 /** The longest period one report covers. */
 export const MAX_REPORT_DAYS = 400;
 
-export const ZReportFilters = z
-  .object({
-    /** First and last day of the period (inclusive), in the organisation's timezone. */
-    from: isoDate,
-    to: isoDate,
-    departmentId: ids('department').optional(),
-    category: z.array(z.string().trim().min(1).max(100)).min(1).max(100).optional(),
-    priority: z.array(z.enum(priorities)).min(1).optional(),
-    buildingId: ids('building').optional(),
-    assigneeId: ids('user').optional(),
-    slaPolicyId: ids('SLA policy').optional(),
-    /** Buckets of the volume series. */
-    interval: z.enum(['day', 'week']).default('day'),
-  })
-  .superRefine((input, ctx) => {
-    const days = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000;
-    if (days < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    if (days >= MAX_REPORT_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `a report covers at most ${MAX_REPORT_DAYS} days` });
-  });
+/** What a report is about, whatever its period: the filters a scheduled report keeps (api/reports/subscriptions.ts). */
+export const ZReportDimensions = z.object({
+  departmentId: ids('department').optional(),
+  category: z.array(z.string().trim().min(1).max(100)).min(1).max(100).optional(),
+  priority: z.array(z.enum(priorities)).min(1).optional(),
+  buildingId: ids('building').optional(),
+  assigneeId: ids('user').optional(),
+  slaPolicyId: ids('SLA policy').optional(),
+  /** Buckets of the volume series. */
+  interval: z.enum(['day', 'week']).default('day'),
+});
+export type ReportDimensions = z.infer<typeof ZReportDimensions>;
+
+export const ZReportFilters = ZReportDimensions.extend({
+  /** First and last day of the period (inclusive), in the organisation's timezone. */
+  from: isoDate,
+  to: isoDate,
+}).superRefine((input, ctx) => {
+  const days = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000;
+  if (days < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  if (days >= MAX_REPORT_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `a report covers at most ${MAX_REPORT_DAYS} days` });
+});
 export type ReportFilters = z.infer<typeof ZReportFilters>;
 
 const ZCompliance = z.object({
