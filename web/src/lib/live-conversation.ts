@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { connectTicketRoom, type RoomClient } from '../../../realtime/client';
-import type { StoredMessage } from '../../../realtime/protocol';
+import type { StoredMessage } from '../../../realtime/frames';
 import { queryClient, trpc, trpcClient, type CommentView } from '../trpc';
 
 export type LiveState = 'connecting' | 'live' | 'offline';
