@@ -24,7 +24,7 @@ const elements = [
   { type: 'api-client', pattern: ['api/client.ts', 'api/transformer.ts'], mode: 'full' },
   { type: 'api', pattern: 'api/**', mode: 'full' },
   // The rooms' protocol and room tokens: shared with the API and the worker.
-  { type: 'realtime-contract', pattern: ['realtime/protocol.ts', 'realtime/token.ts'], mode: 'full' },
+  { type: 'realtime-contract', pattern: ['realtime/protocol.ts', 'realtime/frames.ts', 'realtime/token.ts', 'realtime/room-names.ts'], mode: 'full' },
   // The rooms' client (partysocket), for browsers and tests.
   { type: 'realtime-client', pattern: ['realtime/client.ts'], mode: 'full' },
   { type: 'realtime', pattern: 'realtime/**', mode: 'full' },

@@ -7,7 +7,7 @@
  * In a browser, omit the token to use the session cookie (same origin or an allowed CORS origin).
  */
 import { createTRPCClient, httpBatchLink, httpBatchStreamLink, httpLink, isNonJsonSerializable, splitLink } from '@trpc/client';
-import { transformer } from './transformer';
+import { clientTransformer as transformer } from './transformer';
 import type { AppRouter } from './router';
 
 export type { AppRouter } from './router';

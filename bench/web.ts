@@ -4,8 +4,9 @@
  * (test/api/support.ts startApi: PGlite, Temporal's dev server and the worker, the rooms in workerd).
  *
  *   1. JavaScript of the requester's first page (/tickets after sign-in) and of the agent
- *      workspace (/queue): every script response, gzipped here (level 9) whatever the server sent.
- *      Budgets: ≤ 150 KB and ≤ 300 KB.
+ *      workspace (/queue): every script requested until the page shows its content, gzipped here
+ *      (level 9) whatever the server sent; beside it, what the page loads after its first paint
+ *      until the network is idle (the live channels), and the sum. Budgets: ≤ 150 KB and ≤ 300 KB.
  *   2. With BENCH_TICKETS (default 10,000) open tickets in the agent's department (seeded in one
  *      set-based INSERT … SELECT): navigation to /queue until the first row is visible and
  *      clickable, beside the API's own latency for the same ticket.list call. Budget ≤ 1 s.
@@ -14,12 +15,20 @@
  *      room) until the queue row shows it, beside the API call's own duration (it returns once
  *      the workflow has written the row). Budget ≤ 300 ms.
  *
+ *   Beside the queue figures: the list query's plan (EXPLAIN ANALYZE on the seeded data) and one
+ *   traced load of /queue (each request's start and end, ms after navigation), to show where the
+ *   time to the first row goes; and the machine's load average, since it shares its CPUs.
+ *
  *   BENCH_TICKETS=10000 BENCH_RUNS=10 BENCH_CHANGES=20 npm run bench:web
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
-import { sql } from 'drizzle-orm';
-import { chromium, type Browser, type Page, type Response } from 'playwright-core';
+import { eq, sql } from 'drizzle-orm';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { sessionUserColumns, toSessionUser } from '../api/auth/session';
+import { listTicketsQuery } from '../api/tickets/service';
+import { users } from '../db/schema';
 import { ensureWebConsoleBuilt } from '../dev-support/web-console';
 import { OPEN_STATUSES } from '../domain/vocabulary';
 // Follow-up: dev-support/stack.ts has no rooms and no route(); until test/api/support.ts's startApi moves there, the bench borrows it.
@@ -39,6 +48,10 @@ const agentEmail = 'ivy.it@deskflow.test';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')} on this machine`;
 const stats = (samples: number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);
   return `p50 ${ms(percentile(sorted, 50))}, p95 ${ms(percentile(sorted, 95))} (n=${sorted.length})`;
@@ -57,24 +70,69 @@ async function signedInState(browser: Browser, url: string, email: string) {
   return state;
 }
 
-/** Loads `path` in a fresh signed-in context; sums the gzipped size of every script it fetched. */
+type ScriptTotals = { count: number; raw: number; gzipped: number };
+
+/**
+ * Loads `path` in a fresh signed-in context and sums the gzipped size of its scripts: those
+ * requested until the page showed its content (`ready`: the first page), and those requested
+ * after, until the network is idle (what the page defers past its first paint, e.g. the live
+ * channel). A script requested just before `ready` noticed the content counts as first page.
+ */
 async function scriptBytes(browser: Browser, state: Awaited<ReturnType<typeof signedInState>>, url: string, path: string, ready: (page: Page) => Promise<void>) {
   const context = await browser.newContext({ storageState: state });
   const page = await context.newPage();
-  const bodies: Promise<Buffer | null>[] = [];
-  const onResponse = (response: Response) => {
-    if (response.request().resourceType() === 'script') bodies.push(response.body().catch(() => null));
+  const bodies: { afterReady: boolean; body: Promise<Buffer | null> }[] = [];
+  let afterReady = false;
+  const onRequest = (request: Request) => {
+    if (request.resourceType() !== 'script') return;
+    const phase = afterReady;
+    bodies.push({
+      afterReady: phase,
+      body: request.response().then(
+        (response) => response?.body() ?? null,
+        () => null,
+      ),
+    });
   };
-  page.on('response', onResponse);
+  page.on('request', onRequest);
   await page.goto(`${url}${path}`);
   await ready(page);
+  afterReady = true;
   await page.waitForLoadState('networkidle');
-  page.off('response', onResponse);
-  const read = await Promise.all(bodies);
-  const scripts = read.filter((body): body is Buffer => body !== null);
-  if (scripts.length < read.length) say(`  (${read.length - scripts.length} script bodies could not be read)`);
+  page.off('request', onRequest);
+  const read = await Promise.all(bodies.map(async ({ afterReady: late, body }) => ({ late, body: await body.catch(() => null) })));
+  const unread = read.filter((r) => r.body === null).length;
+  if (unread > 0) say(`  (${unread} script bodies could not be read)`);
   await context.close();
-  return { count: scripts.length, raw: scripts.reduce((sum, b) => sum + b.length, 0), gzipped: scripts.reduce((sum, b) => sum + gzipSync(b, { level: 9 }).length, 0) };
+  const total = (late: boolean | null): ScriptTotals => {
+    const scripts = read.filter((r): r is { late: boolean; body: Buffer } => r.body !== null && (late === null || r.late === late)).map((r) => r.body);
+    return { count: scripts.length, raw: scripts.reduce((sum, b) => sum + b.length, 0), gzipped: scripts.reduce((sum, b) => sum + gzipSync(b, { level: 9 }).length, 0) };
+  };
+  return { firstPage: total(false), deferred: total(true), all: total(null) };
+}
+
+const describeJs = (js: Awaited<ReturnType<typeof scriptBytes>>, budget: string) =>
+  `${js.firstPage.count} scripts, ${kb(js.firstPage.gzipped)} gzipped (${kb(js.firstPage.raw)} raw); budget ${budget}. ` +
+  `Then, after its first paint: ${js.deferred.count} scripts, ${kb(js.deferred.gzipped)}; all until the network is idle: ${kb(js.all.gzipped)}`;
+
+/** One load of /queue, request by request (ms after the navigation started): where the time to the first row goes. */
+async function traceQueueLoad(context: BrowserContext, url: string) {
+  const page = await context.newPage();
+  const lines: [number, string][] = [];
+  const t0 = performance.now();
+  const note = (what: string) => lines.push([performance.now() - t0, what]);
+  const label = (request: Request) => {
+    const { pathname, search } = new URL(request.url());
+    return pathname.startsWith('/trpc/') ? `tRPC ${decodeURIComponent(pathname.slice('/trpc/'.length))}${search.includes('batch=1') ? ' (batch)' : ''}` : pathname;
+  };
+  page.on('request', (request) => note(`→ ${label(request)}`));
+  page.on('requestfinished', (request) => note(`← ${label(request)}`));
+  await page.goto(`${url}/queue`);
+  note('page loaded (load event)');
+  await page.locator('a[data-row]').first().click({ trial: true });
+  note('first row clickable');
+  await page.close();
+  for (const [at, what] of lines.sort((a, b) => a[0] - b[0])) say(`    ${ms(at).padStart(8)}  ${what}`);
 }
 
 async function main() {
@@ -105,15 +163,23 @@ async function main() {
     const requesterState = await signedInState(browser, api.url, requesterEmail);
     const agentState = await signedInState(browser, api.url, agentEmail);
 
-    say('measuring JavaScript per page…');
+    say(`measuring JavaScript per page… (${load()})`);
     const requesterJs = await scriptBytes(browser, requesterState, api.url, '/tickets', (p) => p.getByRole('heading', { name: 'My tickets' }).waitFor());
     const agentJs = await scriptBytes(browser, agentState, api.url, '/queue', (p) => p.locator('a[data-row]').first().waitFor());
-    say(`  requester /tickets: ${requesterJs.count} scripts, ${kb(requesterJs.gzipped)} gzipped (${kb(requesterJs.raw)} raw); budget 150 KB`);
-    say(`  agent /queue:       ${agentJs.count} scripts, ${kb(agentJs.gzipped)} gzipped (${kb(agentJs.raw)} raw); budget 300 KB`);
+    say(`  requester /tickets: ${describeJs(requesterJs, '150 KB')}`);
+    say(`  agent /queue:       ${describeJs(agentJs, '300 KB')}`);
 
-    say(`measuring /queue to the first clickable row, ${RUNS} runs…`);
+    say(`measuring /queue to the first clickable row, ${RUNS} runs (${load()})…`);
     const agent = await api.signIn(agentEmail);
     const listInput = { status: [...OPEN_STATUSES], sort: 'due' as const, limit: 50 };
+    const [agentRow] = await api.db
+      .select(sessionUserColumns)
+      .from(users)
+      .where(eq(users.id, api.userId(agentEmail)));
+    const plan = await api.db.execute<{ 'QUERY PLAN': string }>(sql`explain (analyze, buffers) ${listTicketsQuery(api.db, toSessionUser(agentRow!), listInput).query.getSQL()}`);
+    const planLines = (plan as unknown as { rows: { 'QUERY PLAN': string }[] }).rows.map((row) => row['QUERY PLAN']);
+    say(`  the list's query (EXPLAIN ANALYZE, ${TICKETS.toLocaleString('en')} open tickets): ${planLines.filter((line) => /^(Planning|Execution) Time/.test(line)).join('; ')}`);
+    if (process.env.BENCH_PLAN) for (const line of planLines) say(`    ${line}`);
     const apiList: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const t0 = performance.now();
@@ -134,6 +200,8 @@ async function main() {
     }
     say(`  /queue interactive: ${stats(interactive)}; budget 1,000 ms`);
     say(`  API ticket.list (same query, typed client over loopback): ${stats(apiList)}`);
+    say(`  one more load of /queue, traced (${load()}):`);
+    await traceQueueLoad(context, api.url);
 
     say(`measuring live updates, ${CHANGES} changes…`);
     const requester = await api.signIn(requesterEmail);
@@ -164,7 +232,7 @@ async function main() {
     say(`  API call (workflow Update; row written when it returns): ${stats(apiWrite)}`);
     say(`  row after the write returned: ${stats(afterWrite)}; budget 300 ms`);
     await context.close();
-    say(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    say(`done in ${((performance.now() - started) / 1000).toFixed(0)} s (${load()})`);
   } finally {
     await browser.close();
     await api.stop();

@@ -16,7 +16,7 @@ export const WEB_DIST = join(WEB_DIR, 'dist');
 const HASH_FILE = join(WEB_DIR, '.dist-source-hash');
 
 /** What the console's build depends on besides web/ itself. */
-const SHARED_SOURCES = ['domain', 'api/client.ts', 'api/transformer.ts', 'realtime/client.ts', 'realtime/protocol.ts', 'realtime/token.ts', 'realtime/room-state.ts', 'package-lock.json'];
+const SHARED_SOURCES = ['domain', 'api/client.ts', 'api/transformer.ts', 'realtime/client.ts', 'realtime/frames.ts', 'realtime/room-names.ts', 'realtime/room-state.ts', 'package-lock.json'];
 
 function filesUnder(path: string): string[] {
   if (!existsSync(path)) return [];

@@ -11,9 +11,10 @@
  * last-seen id, so nothing is lost. After 4003 (access revoked) or 1008 (flooding) it stops.
  */
 import { PartySocket } from 'partysocket';
-import { CloseCode, ClientFrame, decodeServerFrame, type ParsedClientFrame, type PresenceState, type ServerFrame, type ServerFrameOf, type StoredMessage } from './protocol';
+// frames.ts, not protocol.ts: zod/mini only, so a browser that joins a room loads no full zod.
+import { CloseCode, ClientFrame, decodeServerFrame, type ParsedClientFrame, type PresenceState, type ServerFrame, type ServerFrameOf, type StoredMessage } from './frames';
 import { TokenBucket } from './room-state';
-import { ticketRoomName } from './token';
+import { ticketRoomName } from './room-names';
 
 export type RoomClientOptions = {
   /** Rooms base URL, e.g. http://127.0.0.1:1999 (https → wss). */

@@ -3,7 +3,7 @@
  * tested) anywhere: a per-connection token bucket, the flood guard, the ordered message log,
  * an async mutex, a bounded set of recently seen ids and a batcher for lookups by key.
  */
-import { forRequesters, isStaffOnlyMessage, type StoredMessage } from './protocol';
+import { forRequesters, isStaffOnlyMessage, type StoredMessage } from './frames';
 
 /** Token bucket: `ratePerSecond` refill, `burst` capacity. */
 export class TokenBucket {

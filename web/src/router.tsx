@@ -7,7 +7,7 @@ import { createRootRoute, createRoute, createRouter, Outlet, redirect, type Sear
 import { articleStatuses, roles, ticketStatuses, type ArticleStatus, type Role, type TicketStatus } from '../../domain/vocabulary';
 import { NotFound } from './components/not-found';
 import { auditTargetTypes, type AuditTargetType } from './lib/admin-vocabulary';
-import { queueViews, type QueueView } from './lib/queue-views';
+import { queueListOptions, queueViews, type QueueView } from './lib/queue-views';
 import { booleanOr, intIn, oneOf, optionalString, optionalUuid, returnToOf, slugParam, ticketParam, uuidParam } from './lib/search-params';
 import { httpStatusOf, queryClient, trpc } from './trpc';
 
@@ -92,6 +92,11 @@ const queueRoute = createRoute({
   }),
   beforeLoad: ({ context }) => {
     if (context.me.role === 'requester') throw redirect({ to: '/tickets' });
+  },
+  // The list's request starts now, beside the page's chunk, not after the page has rendered; not awaited: the page shows it loading.
+  loaderDeps: ({ search }) => ({ view: search.view, q: search.q }),
+  loader: ({ deps }) => {
+    if (!deps.q) void queryClient.prefetchInfiniteQuery(queueListOptions(deps.view));
   },
 }).lazy(() => import('./pages/queue').then((m) => m.Route));
 

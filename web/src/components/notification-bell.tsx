@@ -1,26 +1,34 @@
 /**
  * The bell in the header: a link to the notification center with the live unread count. The
  * count comes from notification.unreadCount and is kept current by the user's channel
- * (lib/notification-channel.ts, loaded after the page), and read again when the window regains focus.
+ * (lib/notification-channel.ts: the room client with partysocket and the frame schemas), and read
+ * again when the window regains focus. The channel is not needed to show the page: it is loaded and
+ * opened once the first count has arrived and the browser is idle, after the page's first paint.
  */
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useEffect } from 'react';
+import { whenIdle } from '../lib/idle';
 import { trpc } from '../trpc';
 
 export function NotificationBell() {
   const count = useQuery({ ...trpc.notification.unreadCount.queryOptions(), refetchOnWindowFocus: true, staleTime: 60_000 });
+  const firstAnswer = !count.isPending;
   useEffect(() => {
+    if (!firstAnswer) return;
     let disconnect: (() => void) | null = null;
     let cancelled = false;
-    void import('../lib/notification-channel').then(({ connectNotificationChannel }) => {
-      if (!cancelled) disconnect = connectNotificationChannel();
+    const cancelIdle = whenIdle(() => {
+      void import('../lib/notification-channel').then(({ connectNotificationChannel }) => {
+        if (!cancelled) disconnect = connectNotificationChannel();
+      });
     });
     return () => {
       cancelled = true;
+      cancelIdle();
       disconnect?.();
     };
-  }, []);
+  }, [firstAnswer]);
   const unread = count.data?.unread ?? 0;
   const label = unread === 0 ? 'Notifications, none unread' : `Notifications, ${unread} unread`;
   return (

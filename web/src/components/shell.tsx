@@ -1,7 +1,7 @@
 /** The signed-in frame: a skip link, the header (navigation by role, who is signed in, sign out) and the page. */
 import { useMutation } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi, Link, Outlet, useNavigate } from '@tanstack/react-router';
-import { Button } from './fields';
+import { Button } from './button';
 import { NotificationBell } from './notification-bell';
 import { queryClient, trpc } from '../trpc';
 

@@ -1,7 +1,7 @@
 /** Loading, empty and error states, the same on every page. */
 import type { ReactNode } from 'react';
 import { apiProblem } from '../lib/errors';
-import { Button } from './fields';
+import { Button } from './button';
 
 export function Loading({ what }: { what: string }) {
   return (

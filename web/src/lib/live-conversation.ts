@@ -12,7 +12,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Role } from '../../../domain/vocabulary';
 import { connectTicketRoom, type RoomClient } from '../../../realtime/client';
-import { DEFAULT_TYPING_TTL_MS, type ServerFrame, type StoredMessage } from '../../../realtime/protocol';
+import { DEFAULT_TYPING_TTL_MS, type ServerFrame, type StoredMessage } from '../../../realtime/frames';
 import { queryClient, trpc, trpcClient, type CommentView } from '../trpc';
 
 export type LiveState = 'connecting' | 'live' | 'offline';

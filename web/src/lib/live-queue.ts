@@ -8,7 +8,7 @@
  */
 import { useEffect, useState } from 'react';
 import { connectRoom, type RoomClient } from '../../../realtime/client';
-import type { LiveEvent } from '../../../realtime/protocol';
+import type { LiveEvent } from '../../../realtime/frames';
 import { queryClient, trpc, trpcClient, type TicketView } from '../trpc';
 
 export type LiveQueueState = 'connecting' | 'live' | 'offline';

@@ -1,7 +1,7 @@
 /** The requester's tickets (or those they watch), newest first, a page at a time. */
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi, Link } from '@tanstack/react-router';
-import { Button } from '../components/fields';
+import { Button } from '../components/button';
 import { Empty, Failed, Loading } from '../components/states';
 import { StatusBadge, Time } from '../components/ticket-bits';
 import { trpc, type TicketView } from '../trpc';

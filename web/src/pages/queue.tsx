@@ -4,63 +4,42 @@
  * arrive and leave live (lib/live-queue.ts). Rows can be selected for bulk changes
  * (ticket.bulkUpdate). Keys: j / k move, Enter opens, x selects, ? lists the shortcuts.
  */
-import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi, Link, useNavigate } from '@tanstack/react-router';
-import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import { Dialog, Heading, Input, Label, Modal, ModalOverlay, SearchField } from 'react-aria-components';
-import { OPEN_STATUSES, priorities, TRANSITION_TARGET_STATUSES } from '../../../domain/vocabulary';
-import { Button, inputClass, labelClass } from '../components/fields';
-import { SelectInput } from '../components/select';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { Input, Label, SearchField } from 'react-aria-components';
+import { Button } from '../components/button';
+import { inputClass, labelClass } from '../components/fields';
 import { Empty, Failed, Loading } from '../components/states';
 import { StatusBadge, Time } from '../components/ticket-bits';
-import { apiProblem } from '../lib/errors';
-import { priorityWords, slaWords, statusLabel } from '../lib/format';
+import { priorityWords, slaWords } from '../lib/format';
+import { whenIdle } from '../lib/idle';
 import { useLiveQueue } from '../lib/live-queue';
-import { queueViews, type QueueView } from '../lib/queue-views';
-import { queryClient, trpc, type RouterInputs, type RouterOutputs, type TicketView } from '../trpc';
+import { queueListOptions, queueViews, type QueueView } from '../lib/queue-views';
+import { trpc, type TicketView } from '../trpc';
+
+// Not needed for the first render: each its own chunk, loaded when first shown (the bulk bar's also once the page is idle).
+const loadBulkBar = () => import('../components/queue-bulk-bar');
+const BulkBar = lazy(() => loadBulkBar().then((m) => ({ default: m.BulkBar })));
+const ShortcutSheet = lazy(() => import('../components/shortcut-sheet').then((m) => ({ default: m.ShortcutSheet })));
 
 export const Route = createLazyRoute('/_authed/queue')({ component: Queue });
 
 const route = getRouteApi('/_authed/queue');
 const authed = getRouteApi('/_authed');
 
-type ListInput = NonNullable<RouterInputs['ticket']['list']>;
-type BulkChange = RouterInputs['ticket']['bulkUpdate']['change'];
-
 const viewWords: Record<QueueView, string> = { open: 'All open', mine: 'Mine', unassigned: 'Unassigned', at_risk: 'At risk', breached: 'Breached', waiting: 'Waiting' };
-
-const open = [...OPEN_STATUSES];
-const viewFilters: Record<QueueView, Omit<ListInput, 'cursor'>> = {
-  open: { status: open, sort: 'due', limit: 50 },
-  mine: { status: open, assigneeId: 'me', sort: 'due', limit: 50 },
-  unassigned: { status: ['new', 'triaged'], sort: 'due', limit: 50 },
-  at_risk: { status: open, slaState: ['at_risk'], sort: 'due', limit: 50 },
-  breached: { status: open, slaState: ['breached'], sort: 'due', limit: 50 },
-  waiting: { status: ['waiting_on_customer', 'waiting_on_third_party'], sort: 'updated', limit: 50 },
-};
 
 const tab =
   'rounded-md px-3 py-1.5 text-sm font-medium data-[status=active]:bg-slate-900 data-[status=active]:text-white dark:data-[status=active]:bg-slate-100 dark:data-[status=active]:text-slate-900';
-
-const shortcuts: [keys: string[], what: string][] = [
-  [['j'], 'Next ticket'],
-  [['k'], 'Previous ticket'],
-  [['Enter'], 'Open the focused ticket'],
-  [['x'], 'Select or unselect the focused ticket'],
-  [['/'], 'Search'],
-  [['?'], 'This list of shortcuts'],
-  [['Esc'], 'Close this list'],
-];
 
 const liveWords = { connecting: 'Connecting to live updates…', live: 'Live', offline: 'Live updates off: the list refreshes when you come back to the window' } as const;
 
 function Queue() {
   const { view, q } = route.useSearch();
   const { me } = authed.useRouteContext();
-  const listing = useInfiniteQuery({
-    ...trpc.ticket.list.infiniteQueryOptions(viewFilters[view], { getNextPageParam: (page: RouterOutputs['ticket']['list']) => page.nextCursor ?? undefined }),
-    enabled: !q,
-  });
+  // Already requested by the route's loader (router.tsx), while this chunk loaded.
+  const listing = useInfiniteQuery({ ...queueListOptions(view), enabled: !q });
   const searching = useQuery({ ...trpc.ticket.search.queryOptions({ q: q ?? '', limit: 50 }), enabled: Boolean(q) });
   const items: TicketView[] = useMemo(() => (q ? (searching.data?.items ?? []) : (listing.data?.pages.flatMap((page) => page.items) ?? [])), [q, searching.data, listing.data]);
   const current = q ? searching : listing;
@@ -82,6 +61,8 @@ function Queue() {
   const [bulkOutcome, setBulkOutcome] = useState<string | null>(null);
   const [sheetOpen, setSheetOpen] = useState(false);
   const searchInput = useRef<HTMLInputElement>(null);
+  // Ready before the first selection, without delaying the first rows.
+  useEffect(() => whenIdle(() => void loadBulkBar()), []);
   const rows = useRowKeys({ count: items.length, toggle, openSheet: () => setSheetOpen(true), focusSearch: () => searchInput.current?.focus() });
 
   return (
@@ -113,7 +94,9 @@ function Queue() {
         </nav>
       )}
       {visibleSelected.length > 0 && (
-        <BulkBar ticketIds={visibleSelected} meId={me.id} onOutcome={setBulkOutcome} onDone={(succeeded) => setSelected((now) => new Set([...now].filter((id) => !succeeded.has(id))))} />
+        <Suspense fallback={<p className="text-sm">Loading bulk actions…</p>}>
+          <BulkBar ticketIds={visibleSelected} meId={me.id} onOutcome={setBulkOutcome} onDone={(succeeded) => setSelected((now) => new Set([...now].filter((id) => !succeeded.has(id))))} />
+        </Suspense>
       )}
       <p role="status" className="text-sm empty:hidden">
         {bulkOutcome}
@@ -155,7 +138,11 @@ function Queue() {
           {q && searching.data?.hasMore && <p className="text-center text-sm text-slate-600 dark:text-slate-400">The best 50 matches are shown; add words to narrow the search.</p>}
         </>
       )}
-      <ShortcutSheet isOpen={sheetOpen} onOpenChange={setSheetOpen} />
+      {sheetOpen && (
+        <Suspense fallback={null}>
+          <ShortcutSheet isOpen onOpenChange={setSheetOpen} />
+        </Suspense>
+      )}
     </section>
   );
 }
@@ -185,113 +172,6 @@ function SearchBox({ q, inputRef }: { q: string | undefined; inputRef: RefObject
       <Label className={labelClass}>Search tickets</Label>
       <Input ref={inputRef} placeholder="Words, “a phrase”, -excluded" maxLength={200} className={`${inputClass} [&::-webkit-search-cancel-button]:hidden`} />
     </SearchField>
-  );
-}
-
-function BulkBar({ ticketIds, meId, onDone, onOutcome: setOutcome }: { ticketIds: string[]; meId: string; onDone: (succeeded: Set<string>) => void; onOutcome: (message: string | null) => void }) {
-  const agents = useQuery(trpc.directory.agents.queryOptions({}));
-  // Remounts the pickers after each change, so each shows its placeholder again.
-  const [round, setRound] = useState(0);
-  const bulk = useMutation(
-    trpc.ticket.bulkUpdate.mutationOptions({
-      onSuccess: (result) => {
-        const refused = result.results.filter((r) => !r.ok);
-        setOutcome(`Changed ${result.succeeded} of ${result.results.length}.` + (refused.length ? ` Not changed: ${refused.map((r) => ('message' in r ? r.message : '')).join(' ')}` : ''));
-        onDone(new Set(result.results.filter((r) => r.ok).map((r) => r.ticketId)));
-      },
-      onError: (error) => setOutcome(apiProblem(error).message),
-      onSettled: () => {
-        setRound((n) => n + 1);
-        void queryClient.invalidateQueries({ queryKey: trpc.ticket.list.pathKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.ticket.search.pathKey() });
-      },
-    }),
-  );
-  const apply = (change: BulkChange) => {
-    setOutcome(null);
-    bulk.mutate({ ticketIds, change });
-  };
-  return (
-    <div role="region" aria-label="Bulk actions" className="flex flex-col gap-3 rounded-lg border border-indigo-200 bg-indigo-50 p-3 dark:border-indigo-800 dark:bg-indigo-950">
-      <div className="flex flex-wrap items-end gap-3" key={round}>
-        <p className="self-center text-sm font-semibold">{ticketIds.length} selected</p>
-        <Button onPress={() => apply({ action: 'assign', assigneeId: meId })} isPending={bulk.isPending}>
-          Assign to me
-        </Button>
-        <div className="w-48">
-          <SelectInput
-            name="bulk-assignee"
-            label="Assign to"
-            placeholder={agents.isPending ? 'Loading…' : 'Choose someone'}
-            choices={(agents.data ?? []).map((agent) => ({ id: agent.id, name: agent.away ? `${agent.name} (away)` : agent.name }))}
-            onChange={(id) => id && apply({ action: 'assign', assigneeId: id })}
-          />
-        </div>
-        <div className="w-40">
-          <SelectInput
-            name="bulk-priority"
-            label="Set priority"
-            placeholder="Choose"
-            choices={priorities.map((p) => ({ id: p, name: priorityWords[p] }))}
-            onChange={(id) => {
-              const priority = priorities.find((p) => p === id);
-              if (priority) apply({ action: 'priority', priority });
-            }}
-          />
-        </div>
-        <div className="w-52">
-          <SelectInput
-            name="bulk-status"
-            label="Move to"
-            placeholder="Choose a status"
-            description="Tickets that cannot make this move are left as they are."
-            choices={TRANSITION_TARGET_STATUSES.map((s) => ({ id: s, name: statusLabel(s, true) }))}
-            onChange={(id) => {
-              const status = TRANSITION_TARGET_STATUSES.find((s) => s === id);
-              if (status) apply({ action: 'status', status });
-            }}
-          />
-        </div>
-      </div>
-      <p role="status" className="text-sm">
-        {bulk.isPending ? 'Changing…' : null}
-      </p>
-    </div>
-  );
-}
-
-function ShortcutSheet({ isOpen, onOpenChange }: { isOpen: boolean; onOpenChange: (open: boolean) => void }) {
-  return (
-    <ModalOverlay isOpen={isOpen} onOpenChange={onOpenChange} isDismissable className="fixed inset-0 z-20 flex items-center justify-center bg-slate-950/50 p-4">
-      <Modal className="w-full max-w-md rounded-lg border border-slate-200 bg-white p-5 shadow-xl dark:border-slate-700 dark:bg-slate-900">
-        <Dialog className="flex flex-col gap-4 outline-none">
-          {({ close }) => (
-            <>
-              <Heading slot="title" className="text-lg font-semibold">
-                Keyboard shortcuts
-              </Heading>
-              <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
-                {shortcuts.map(([keys, what]) => (
-                  <div key={what} className="contents">
-                    <dt>
-                      {keys.map((key) => (
-                        <kbd key={key} className="rounded border border-slate-300 px-1.5 py-0.5 font-mono dark:border-slate-600">
-                          {key}
-                        </kbd>
-                      ))}
-                    </dt>
-                    <dd>{what}</dd>
-                  </div>
-                ))}
-              </dl>
-              <Button tone="secondary" onPress={close} className="self-end">
-                Close
-              </Button>
-            </>
-          )}
-        </Dialog>
-      </Modal>
-    </ModalOverlay>
   );
 }
 
