@@ -6,7 +6,7 @@
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createLazyRoute, getRouteApi, Link, useNavigate } from '@tanstack/react-router';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Input, Label, SearchField } from 'react-aria-components';
 import { articleStatuses, type ArticleStatus } from '../../../domain/vocabulary';
 import { ControlledSelect, cardClass, mutedClass } from '../components/controls';
@@ -15,6 +15,7 @@ import { ArticleBadges, articleStatusWords } from '../components/kb-bits';
 import { Empty, Failed, Loading } from '../components/states';
 import { Time } from '../components/ticket-bits';
 import { trpc } from '../trpc';
+import { useSearchText } from '../lib/use-search-text';
 
 export const Route = createLazyRoute('/_authed/kb')({ component: KnowledgeBase });
 
@@ -77,22 +78,7 @@ function KnowledgeBase() {
 /** Types into the URL's `q` after a short pause (or on Enter), like the queue's search. */
 function SearchBox({ q }: { q: string | undefined }) {
   const navigate = useNavigate({ from: '/kb' });
-  const [text, setText] = useState(q ?? '');
-  const sent = useRef(q);
-  useEffect(() => {
-    if (q === sent.current) return;
-    sent.current = q;
-    setText(q ?? '');
-  }, [q]);
-  const go = (value: string) => {
-    sent.current = value.trim() || undefined;
-    void navigate({ search: (prev) => ({ ...prev, q: sent.current }), replace: true });
-  };
-  useEffect(() => {
-    if (text.trim() === (q ?? '')) return;
-    const timer = setTimeout(() => go(text), 300);
-    return () => clearTimeout(timer);
-  }, [text, q]);
+  const { text, setText, go } = useSearchText(q, (value) => void navigate({ search: (prev) => ({ ...prev, q: value }), replace: true }));
   return (
     <SearchField value={text} onChange={setText} onSubmit={go} onClear={() => go('')} className="flex min-w-64 flex-1 flex-col gap-1">
       <Label className={labelClass}>Search articles</Label>

@@ -17,6 +17,7 @@ import { whenIdle } from '../lib/idle';
 import { useLiveQueue } from '../lib/live-queue';
 import { queueListOptions, queueViews, type QueueView } from '../lib/queue-views';
 import { trpc, type TicketView } from '../trpc';
+import { useSearchText } from '../lib/use-search-text';
 
 // Not needed for the first render: each its own chunk, loaded when first shown (the bulk bar's also once the page is idle).
 const loadBulkBar = () => import('../components/queue-bulk-bar');
@@ -150,23 +151,7 @@ function Queue() {
 /** Debounced: the URL (and so the query) changes 300 ms after the last keystroke; Enter searches at once. */
 function SearchBox({ q, inputRef }: { q: string | undefined; inputRef: RefObject<HTMLInputElement | null> }) {
   const navigate = useNavigate({ from: '/queue' });
-  const [text, setText] = useState(q ?? '');
-  // What this box last put in the URL: only a change from elsewhere (a view link, back) replaces what is typed.
-  const sent = useRef(q);
-  useEffect(() => {
-    if (q === sent.current) return;
-    sent.current = q;
-    setText(q ?? '');
-  }, [q]);
-  const go = (value: string) => {
-    sent.current = value.trim() || undefined;
-    void navigate({ search: (prev) => ({ ...prev, q: sent.current }), replace: true });
-  };
-  useEffect(() => {
-    if (text.trim() === (q ?? '')) return;
-    const timer = setTimeout(() => go(text), 300);
-    return () => clearTimeout(timer);
-  }, [text, q]);
+  const { text, setText, go } = useSearchText(q, (value) => void navigate({ search: (prev) => ({ ...prev, q: value }), replace: true }));
   return (
     <SearchField value={text} onChange={setText} onSubmit={go} onClear={() => go('')} className="flex max-w-xl flex-col gap-1">
       <Label className={labelClass}>Search tickets</Label>
