@@ -174,7 +174,7 @@ describe('the web console', () => {
 
       await signIn(supervisorPage, demo.supervisor);
       await supervisorPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
-      await supervisorPage.getByRole('heading', { name: 'Reports' }).waitFor();
+      await supervisorPage.getByRole('heading', { name: 'Reports', exact: true }).waitFor();
       await supervisorPage.getByRole('link', { name: 'Last 90 days' }).click();
       await supervisorPage.getByRole('region', { name: 'Volume', exact: true }).getByText('Show the numbers').click();
       await supervisorPage.getByRole('table', { name: 'Tickets per period' }).waitFor();

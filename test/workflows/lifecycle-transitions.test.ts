@@ -333,8 +333,10 @@ describe('notifications', () => {
       description: 'Click here for casino bonuses https://spam.example/a https://spam.example/b https://spam.example/c https://spam.example/d',
     });
     expect(ticket.view.review?.flags).toEqual(['spam']);
-    const held = (await h.notifications(ticket.id)).filter((n) => n.kind === 'review_needed');
-    expect(held.map((n) => n.userId)).toEqual(expect.arrayContaining([ivy.id, otto.id, sam.id]));
+    // The notifications are written by an activity after the hold: wait for them (one insert for all), then check who got one.
+    const reviewNotifications = async () => (await h.notifications(ticket.id)).filter((n) => n.kind === 'review_needed');
+    await expect.poll(async () => (await reviewNotifications()).map((n) => n.userId), { timeout: 15_000 }).toEqual(expect.arrayContaining([ivy.id, otto.id, sam.id]));
+    const held = await reviewNotifications();
     expect(held.map((n) => n.userId)).not.toContain(hana.id);
     expect(held.map((n) => n.userId)).not.toContain(raj.id);
     expect(held.every((n) => (n.data as { link?: string }).link === `/tickets/${ticket.number}`)).toBe(true);
