@@ -12,16 +12,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import type { Report, ReportFilters } from './report-schemas';
-import type { ReportViewer } from './report-summary';
+import { uuidList, type ReportViewer } from './report-summary';
 
 /** How many of the most deflecting articles the report lists. */
 export const TOP_DEFLECTING_ARTICLES = 5;
-
-const uuidList = (values: readonly string[]) =>
-  sql.join(
-    values.map((v) => sql`${v}::uuid`),
-    sql`, `,
-  );
 
 /** `period`: the report's bounds as instants (report-summary.ts periodStart and periodEnd, in the organisation's timezone). */
 export async function deflectionFigures(db: Db, user: ReportViewer, filters: ReportFilters, period: { start: SQL; end: SQL }): Promise<Report['deflections']> {

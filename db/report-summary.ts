@@ -64,7 +64,8 @@ export function reportScope(user: ReportViewer, filters: Pick<ReportFilters, 'de
   throw new ReportScopeError('Reports are for staff.');
 }
 
-const uuidList = (values: string[]) =>
+/** A list of uuids as SQL parameters, for `in (…)`. */
+export const uuidList = (values: readonly string[]) =>
   sql.join(
     values.map((v) => sql`${v}::uuid`),
     sql`, `,
