@@ -63,11 +63,11 @@ describe('scheduled reports and their Temporal Schedules', () => {
 
     const updated = await sam.report.subscriptions.update.mutate({ id: created.id, period: 'monthly', day: 15, time: '18:05', paused: true });
     expect(updated).toMatchObject({ period: 'monthly', day: 15, time: '18:05', paused: true });
-    described = await handle.describe();
-    expect(described.state.paused).toBe(true);
+    // A Schedule update is a signal to Temporal's scheduler workflow; describe() reads its state a moment later.
+    await expect.poll(async () => (await handle.describe()).state.paused, { timeout: 15_000 }).toBe(true);
     await sam.report.subscriptions.update.mutate({ id: created.id, paused: false });
+    await expect.poll(async () => (await handle.describe()).state.paused, { timeout: 15_000 }).toBe(false);
     described = await handle.describe();
-    expect(described.state.paused).toBe(false);
     for (const next of described.info.nextActionTimes) expect(local(next)).toMatchObject({ day: 15, time: '18:05' });
     expect((await sam.report.subscriptions.list.query()).map((s) => s.id)).toContain(created.id);
 

@@ -47,7 +47,9 @@ describe('scheduled reports on the reports page', () => {
         await expectAccessible(page, 'my scheduled reports');
         await row.getByRole('button', { name: /^Pause the report mailed Mondays at 07:45/ }).press('Enter');
         await row.getByText('Paused').waitFor();
-        expect((await schedule.describe()).state.paused).toBe(true);
+        // A Schedule update is a signal to Temporal's scheduler workflow, and describe() reads that
+        // workflow's state: it follows the accepted update a moment later.
+        await expect.poll(async () => (await schedule.describe()).state.paused, { timeout: 15_000 }).toBe(true);
       });
 
       await step(page, 'deleted', async () => {
