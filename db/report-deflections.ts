@@ -12,7 +12,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import type { Report, ReportFilters } from './report-schemas';
-import { uuidList, type ReportViewer } from './report-summary';
+import { uuidList, type ReportViewer } from './report-scope';
 
 /** How many of the most deflecting articles the report lists. */
 export const TOP_DEFLECTING_ARTICLES = 5;

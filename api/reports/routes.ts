@@ -14,7 +14,8 @@ import type { SessionUser } from '../auth/session';
 import { ZListTicketsInput } from '../tickets/schemas';
 import { reportCsv, reportSections, reportXlsx, ticketsCsv } from './exports';
 import { ZReportFilters } from '../../db/report-schemas';
-import { buildReport, ReportScopeError } from '../../db/report-summary';
+import { ReportScopeError } from '../../db/report-scope';
+import { buildReport } from '../../db/report-summary';
 
 type Caller = (c: HonoContext) => Promise<{ user: SessionUser } | Response>;
 

@@ -15,7 +15,7 @@ import { and, asc, count, eq, like, max } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../db/client';
 import type { ReportDimensions } from '../../db/report-schemas';
-import { reportScope, ReportScopeError, type ReportViewer } from '../../db/report-summary';
+import { reportScope, ReportScopeError, type ReportViewer } from '../../db/report-scope';
 import { organisationTimezone } from '../../db/reports';
 import { mailOutbox, reportSubscriptions, type ReportSubscription } from '../../db/schema';
 import { MAX_MONTH_DAY, MAX_REPORT_SUBSCRIPTIONS } from '../../domain/report-subscriptions';

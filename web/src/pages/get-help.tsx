@@ -9,6 +9,7 @@ import { createLazyRoute, Link } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Input, Label, TextField } from 'react-aria-components';
 import { Button, FormAlert, hintClass, inputClass, labelClass } from '../components/fields';
+import { Markdown } from '../components/markdown';
 import { apiProblem } from '../lib/errors';
 import { trpcClient, type RouterOutputs } from '../trpc';
 
@@ -22,8 +23,6 @@ type Exchange = { key: number; question: string; text: string; state: 'streaming
 const MAX_EARLIER_EXCHANGES = 9;
 /** Where a cited article opens (the knowledge base's reading page). */
 const articleHref = (slug: string) => `/kb/${slug}`;
-/** The answers quote Markdown; the page shows it as plain text, without the emphasis markers. */
-const plain = (text: string) => text.replace(/\*\*(.+?)\*\*/g, '$1').replace(/`([^`]+)`/g, '$1');
 
 function GetHelpPage() {
   const [exchanges, setExchanges] = useState<Exchange[]>([]);
@@ -99,10 +98,11 @@ function GetHelpPage() {
                 {exchange.question}
               </p>
               <div aria-busy={exchange.state === 'streaming'} className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900">
-                <p className="whitespace-pre-wrap text-slate-900 dark:text-slate-100">
+                <div className="text-slate-900 dark:text-slate-100">
                   <span className="sr-only">Answer: </span>
-                  {exchange.text ? plain(exchange.text) : exchange.state === 'streaming' ? 'Looking in the knowledge base…' : ''}
-                </p>
+                  {/* The answers quote the articles' Markdown: rendered and sanitised like the articles themselves, as it streams. */}
+                  {exchange.text ? <Markdown>{exchange.text}</Markdown> : exchange.state === 'streaming' ? <p>Looking in the knowledge base…</p> : null}
+                </div>
                 {exchange.state === 'failed' && <FormAlert message={exchange.error ?? 'Something went wrong.'} />}
                 {exchange.done && exchange.done.citations.length > 0 && (
                   <div>
