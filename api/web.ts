@@ -67,7 +67,8 @@ export function mountWebConsole(app: Hono, options: WebConsoleOptions) {
   let files: { assets: MiddlewareHandler; topLevel: MiddlewareHandler } | null = null;
   const served = () => files ?? (files = staticFiles());
   const staticFiles = () => {
-    const serve = serveStatic({ root: distDir });
+    // The build writes .br and .gz copies of the scripts and styles (web/vite.config.ts): sent to browsers that accept them.
+    const serve = serveStatic({ root: distDir, precompressed: true });
     // The header goes on the file's own response (serveStatic's onFound runs after the response is made); a miss falls through to the 404.
     const cached =
       (cacheControl: string): MiddlewareHandler =>

@@ -28,9 +28,11 @@ describe('the web console', () => {
     expect(html.headers.get('x-content-type-options')).toBe('nosniff');
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(await html.text())?.[1];
     expect(script).toBeDefined();
-    const asset = await fetch(`${harness.api.url}${script}`);
+    const asset = await fetch(`${harness.api.url}${script}`, { headers: { 'accept-encoding': 'br' } });
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // The build's brotli copy, not compressed per request.
+    expect(asset.headers.get('content-encoding')).toBe('br');
     const unknownApi = await fetch(`${harness.api.url}/api/nothing-here`, { headers: { accept: 'text/html' } });
     expect(unknownApi.status).toBe(404);
     expect(unknownApi.headers.get('content-type')).toContain('application/json');

@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { afterAll, describe, expect, it } from 'vitest';
 import { consoleCsp, IMMUTABLE, mountWebConsole } from '../../api/web';
@@ -14,6 +15,11 @@ const dist = mkdtempSync(join(tmpdir(), 'deskflow-web-'));
 mkdirSync(join(dist, 'assets'));
 writeFileSync(join(dist, 'index.html'), '<!doctype html><html><head><title>Deskflow</title><script type="module" src="/assets/index-abc123.js"></script></head><body></body></html>');
 writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1);');
+// The build's precompressed copies (web/vite.config.ts) of a larger script.
+const bigScript = `export const words = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => `word-${i}`))};`;
+writeFileSync(join(dist, 'assets', 'big-def456.js'), bigScript);
+writeFileSync(join(dist, 'assets', 'big-def456.js.br'), brotliCompressSync(bigScript));
+writeFileSync(join(dist, 'assets', 'big-def456.js.gz'), gzipSync(bigScript));
 writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
@@ -56,6 +62,30 @@ describe('the console as the API serves it', () => {
     const icon = await app().request('/favicon.svg');
     expect(icon.status).toBe(200);
     expect(icon.headers.get('cache-control')).toBe('public, max-age=3600');
+  });
+
+  it("sends the build's brotli or gzip copy to a browser that accepts it, and the plain file to one that does not", async () => {
+    const brotli = await app().request('/assets/big-def456.js', { headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+    expect(brotli.status).toBe(200);
+    expect(brotli.headers.get('content-encoding')).toBe('br');
+    expect(brotli.headers.get('vary')).toContain('Accept-Encoding');
+    expect(brotli.headers.get('content-type')).toContain('javascript');
+    expect(brotli.headers.get('cache-control')).toBe(IMMUTABLE);
+    const brotliBytes = Buffer.from(await brotli.arrayBuffer());
+    expect(brotliBytes.length).toBeLessThan(bigScript.length / 3);
+    expect(brotliDecompressSync(brotliBytes).toString()).toBe(bigScript);
+
+    const gzip = await app().request('/assets/big-def456.js', { headers: { 'accept-encoding': 'gzip' } });
+    expect(gzip.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await gzip.arrayBuffer())).toString()).toBe(bigScript);
+
+    const plain = await app().request('/assets/big-def456.js');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe(bigScript);
+    // A file the build left uncompressed (too small to gain) is sent as it is.
+    const small = await app().request('/assets/index-abc123.js', { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(small.headers.get('content-encoding')).toBeNull();
+    expect(await small.text()).toBe('console.log(1);');
   });
 
   it('leaves the API and missing files to the JSON 404', async () => {
