@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { ensureMailpit } from '../scripts/tools';
-import { freePort } from '../scripts/pg';
+import { freePort } from '../lib/ports';
 
 export type MailpitOptions = {
   /** SMTP port (default: a free one). */

@@ -23,7 +23,8 @@ import { departments, ticketIntake, tickets, users, type Role } from '../db/sche
 import { createLogger } from '../lib/logger';
 import { hashPassword } from '../lib/password';
 import { connectRoom, connectTicketRoom, type RoomClient, type RoomClientOptions } from '../realtime/client';
-import { freePort, startRooms } from '../realtime/dev';
+import { freePort } from '../lib/ports';
+import { startRooms } from '../realtime/dev';
 import { ROOM_TOKEN_TTL_SECONDS, signRoomToken, ticketRoomName } from '../realtime/token';
 import { ensureTestServer } from '../scripts/tools';
 import { createRoomsNotifier } from '../worker/rooms-notifier';

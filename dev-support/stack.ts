@@ -14,7 +14,7 @@ import { createLogger } from '../lib/logger';
 import { defaultSentenceModelDir } from '../lib/sentence-model';
 import { ensureTemporalCli } from '../scripts/tools';
 import { searchAttributes } from '../temporal.config';
-import { freePort } from '../scripts/pg';
+import { freePort } from '../lib/ports';
 import { freshPglite } from './databases';
 import type { MailSettings } from '../worker/mail/transport';
 import type { AiProvider } from '../worker/ai/provider';

@@ -6,12 +6,12 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
+import { freePort, portIsFree } from '../lib/ports';
 
 export type StartRoomsOptions = {
   port: number;
@@ -54,26 +54,6 @@ const SAFE_VALUE = /^[A-Za-z0-9_\-+/=.~:]+$/;
 function assertSafe(name: string, value: string, minLength = 1) {
   if (value.length < minLength) throw new RoomsStartError(`${name} must be at least ${minLength} characters (openssl rand -hex 32)`);
   if (!SAFE_VALUE.test(value)) throw new RoomsStartError(`${name} may only contain letters, digits and - _ + / = . ~ : (openssl rand -hex 32)`);
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host: HOST, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-/** A port nobody listens on right now (loopback). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: HOST }, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 // Banner and box-drawing lines, the log-file notice, and the "Network connection lost" that

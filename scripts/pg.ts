@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { neonConfig } from '@neondatabase/serverless';
 import ws from 'ws';
+import { freePort } from '../lib/ports';
 import { POSTGRES_MISSING_MESSAGE, ToolError, ensureWsproxy, findPostgresBin } from './tools';
 
 export interface PostgresOptions {
@@ -160,19 +161,6 @@ function captureTail(child: ChildProcess, max = 40): { lines: string[]; onLine(f
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   return { lines, onLine: (fn) => listeners.push(fn) };
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function canConnect(port: number): Promise<boolean> {

@@ -10,7 +10,7 @@ import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Settings } from '../../api/admin/settings/schemas';
 import { adminAudit, oidcAccounts, sessions, users } from '../../db/schema';
-import { freePort } from '../../scripts/pg';
+import { freePort } from '../../lib/ports';
 import { demo, outcome, rawCall, startApi, type ApiHarness } from './support';
 
 type Account = { email: string; email_verified: boolean; name: string };

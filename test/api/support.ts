@@ -23,7 +23,7 @@ import { transformer } from '../../api/transformer';
 import type { Database } from '../../db/client';
 import { departments, ticketIntake, tickets, users, type Priority, type TicketStatus } from '../../db/schema';
 import { seedDemo } from '../../db/seed';
-import { freePort } from '../../scripts/pg';
+import { freePort } from '../../lib/ports';
 import { createInternalApp } from '../../api/internal/app';
 import { createRoomsAccessNotifier } from '../../api/internal/rooms-push';
 import { startRooms } from '../../realtime/dev';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/pg';
+import { freePort } from '../../lib/ports';
 import { TEMPORAL_CLI_VERSION, TEST_SERVER_VERSION, cacheRoot, ensureTemporalCli, ensureTestServer, ensureWsproxy, findPostgresBin, toolDir } from '../../scripts/tools';
 
 const quiet = { log: () => {} };
