@@ -118,7 +118,7 @@ describe('the knowledge base in the console', () => {
         await page.getByRole('region', { name: 'Preview' }).locator('strong', { hasText: 'USB-C' }).waitFor();
         await expectAccessible(page, 'new article');
         await page.getByRole('button', { name: 'Save draft' }).click();
-        await page.getByRole('heading', { level: 1, name: 'Connect to the meeting room screen' }).waitFor();
+        await page.getByRole('heading', { level: 1, name: 'Connect to the meeting room screen', exact: true }).waitFor();
         await page.getByText('Draft', { exact: true }).first().waitFor();
         slug = new URL(page.url()).pathname.split('/').pop()!;
       });
@@ -137,7 +137,7 @@ describe('the knowledge base in the console', () => {
         await page.getByLabel('What changed').fill('Add the restart step and a photo of the ports');
         await expectAccessible(page, 'editor');
         await page.getByRole('button', { name: 'Save', exact: true }).click();
-        await page.getByRole('heading', { level: 1, name: 'Connect to the meeting room screen' }).waitFor();
+        await page.getByRole('heading', { level: 1, name: 'Connect to the meeting room screen', exact: true }).waitFor();
         await page.getByText('restart the screen').waitFor();
         // The image is served to the article's readers and shows in the article.
         await expect.poll(() => page.getByRole('img', { name: 'screen-ports.png' }).evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
