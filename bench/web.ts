@@ -9,7 +9,10 @@
  *      until the network is idle (the live channels), and the sum. Budgets: ≤ 150 KB and ≤ 300 KB.
  *   2. With BENCH_TICKETS (default 10,000) open tickets in the agent's department (seeded in one
  *      set-based INSERT … SELECT): navigation to /queue until the first row is visible and
- *      clickable, beside the API's own latency for the same ticket.list call. Budget ≤ 1 s.
+ *      clickable, beside the API's own latency for the same ticket.list call. Budget ≤ 1 s. Two
+ *      clocks: the driver's (goto until Playwright finds the row clickable; it hears of the page
+ *      over CDP, late when this process is busy serving the API in PGlite) and the browser's own
+ *      (performance.now() when a MutationObserver first sees a row, from the navigation's start).
  *   3. A live update: a ticket's priority changed through the API (ticket.bulkUpdate → the
  *      workflow's Update → its activity writes the row and pushes the event to the department's
  *      room) until the queue row shows it, beside the API call's own duration (it returns once
@@ -187,7 +190,19 @@ async function main() {
       apiList.push(performance.now() - t0);
     }
     const interactive: number[] = [];
+    const inBrowser: number[] = [];
     const context = await browser.newContext({ storageState: agentState });
+    // The browser's own clock: ms from the navigation's start until the first row is in the page
+    // (performance.now() starts at navigation), unaffected by how late the driver hears of it.
+    await context.addInitScript(() => {
+      const w = window as unknown as { deskflowFirstRow?: number };
+      new MutationObserver((_records, observer) => {
+        if (document.querySelector('a[data-row]')) {
+          w.deskflowFirstRow = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
     for (let i = 0; i < RUNS; i++) {
       const page = await context.newPage();
       const t0 = performance.now();
@@ -195,10 +210,12 @@ async function main() {
       const row = page.locator('a[data-row]').first();
       await row.click({ trial: true }); // waits until visible, stable, enabled and hit-testable
       interactive.push(performance.now() - t0);
+      inBrowser.push(await page.evaluate(() => (window as unknown as { deskflowFirstRow: number }).deskflowFirstRow));
       await page.close();
-      say(`  run ${i + 1}/${RUNS}: ${ms(interactive.at(-1)!)}`);
+      say(`  run ${i + 1}/${RUNS}: ${ms(interactive.at(-1)!)} as the driver saw it; first row in the page ${ms(inBrowser.at(-1)!)} after the navigation started (browser clock)`);
     }
-    say(`  /queue interactive: ${stats(interactive)}; budget 1,000 ms`);
+    say(`  /queue interactive (driver: goto → first row clickable): ${stats(interactive)}; budget 1,000 ms`);
+    say(`  /queue first row rendered (browser clock, from navigation start): ${stats(inBrowser)}; budget 1,000 ms`);
     say(`  API ticket.list (same query, typed client over loopback): ${stats(apiList)}`);
     say(`  one more load of /queue, traced (${load()}):`);
     await traceQueueLoad(context, api.url);
