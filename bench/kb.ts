@@ -126,10 +126,12 @@ async function main() {
   }
   say(`inserted ${TICKETS} ticket embeddings in ${seconds(started)}`);
   started = Date.now();
+  say(`building their HNSW index (one statement, no progress of its own: about ${Math.max(1, Math.round(TICKETS / 25_000))} min here (4.4 min at 100,000))…`);
   await database.db.execute(sql`create index if not exists bench_ticket_embeddings_hnsw on bench_ticket_embeddings using hnsw (embedding vector_cosine_ops)`);
   say(`built their HNSW index in ${seconds(started)}`);
   await database.db.execute(sql`analyze`);
 
+  const dialect = (database.db as unknown as { dialect: { sqlToQuery(s: unknown): { sql: string; params: unknown[] } } }).dialect;
   const questions = (JSON.parse(readFileSync('scripts/eval/kb-questions.json', 'utf8')) as { question: string }[]).map((q) => q.question);
   const queries = Array.from({ length: QUERIES }, (_, i) => questions[i % questions.length]!);
   started = Date.now();
@@ -144,11 +146,20 @@ async function main() {
     queryEmbedding.push(performance.now() - t);
   }
 
+  if (process.env.BENCH_PLAN) {
+    const first = dialect.sqlToQuery(knowledgeSearchSql(queries[0]!, cache.get(queries[0]!)!, { audience: 'everyone', limit: 10, mode: 'combined' }));
+    const plan = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${first.sql}`, first.params);
+    say(`the plan for "${queries[0]}":`);
+    for (const line of plan.rows) say(`  ${line['QUERY PLAN']}`);
+  }
+
   const cached = cachedEmbedder(embedder, cache);
   for (const q of queries.slice(0, 20)) await searchKnowledge({ db: database.db, embedder: cached }, q, { audience: 'everyone' }); // warm up
   const viaFunction: number[] = [];
   const viaRaw: number[] = [];
-  const dialect = (database.db as unknown as { dialect: { sqlToQuery(s: unknown): { sql: string; params: unknown[] } } }).dialect;
+  // Where the time goes: each half of the combined statement on its own.
+  const lexicalOnly: number[] = [];
+  const semanticOnly: number[] = [];
   const searchTick = progress('searching', QUERIES);
   for (const [i, q] of queries.entries()) {
     let t = performance.now();
@@ -158,6 +169,15 @@ async function main() {
     t = performance.now();
     await client.query(raw.sql, raw.params);
     viaRaw.push(performance.now() - t);
+    for (const [mode, samples] of [
+      ['lexical', lexicalOnly],
+      ['semantic', semanticOnly],
+    ] as const) {
+      const half = dialect.sqlToQuery(knowledgeSearchSql(q, cache.get(q)!, { audience: 'everyone', limit: 10, mode }));
+      t = performance.now();
+      await client.query(half.sql, half.params);
+      samples.push(performance.now() - t);
+    }
     searchTick(i + 1);
   }
 
@@ -177,6 +197,8 @@ async function main() {
   say('|----------------------------------------------|--------|--------|--------|');
   say(row('searchKnowledge (combined, query pre-embedded)', viaFunction));
   say(row('same statement, raw SQL through PGlite', viaRaw));
+  say(row('  its full-text half alone (raw SQL)', lexicalOnly));
+  say(row('  its vector half alone (raw SQL)', semanticOnly));
   say(row('embedding one query (in process)', queryEmbedding));
   say('');
   say(`embedding throughput: ${throughput.toFixed(1)} article texts/s (batches of 32, ${texts.length} texts)`);
