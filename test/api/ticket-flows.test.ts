@@ -232,3 +232,24 @@ describe('admin edits', () => {
     await admin.api.admin.sla.settings.update.mutate({ autoCloseBusinessDays: before.autoCloseBusinessDays, reopenWindowDays: before.reopenWindowDays });
   });
 });
+
+describe('escalations', () => {
+  it('lists a ticket escalated through its workflow, at the level it reached, to staff of its department only', async () => {
+    // Filed by an HR agent: she sees the IT ticket as its requester, not as its staff.
+    const hana = await api.signIn(demo.hrAgent);
+    const ticket = await hana.api.ticket.create.mutate({ title: 'Badge reader rejects every card', description: 'The door to floor 2 stays shut.' });
+    await api.route(ticket.id, { department: 'it', assignee: demo.itAgent });
+    const ivy = await api.signIn(demo.itAgent);
+    expect((await ivy.api.ticket.escalate.mutate({ id: ticket.id, reason: 'the whole floor is locked out' })).escalationLevel).toBe(1);
+    expect((await ivy.api.ticket.escalate.mutate({ id: ticket.id, reason: 'still locked out after an hour' })).escalationLevel).toBe(2);
+
+    const levels = (page: { items: { id: string; escalationLevel: number | null }[] }) => page.items.map((t) => [t.id, t.escalationLevel]);
+    const sam = await api.signIn(demo.supervisor);
+    expect(levels(await sam.api.ticket.list.query({ escalated: true, limit: 100 }))).toEqual([[ticket.id, 2]]);
+    const admin = await api.signIn(demo.admin);
+    expect(levels(await admin.api.ticket.list.query({ escalated: true, limit: 100 }))).toEqual([[ticket.id, 2]]);
+    expect(levels(await hana.api.ticket.list.query({ escalated: true, limit: 100 }))).toEqual([]);
+    expect((await hana.api.ticket.get.query({ id: ticket.id })).escalationLevel).toBeNull();
+    expect(levels(await hana.api.ticket.list.query({ escalated: false, limit: 100 }))).toContainEqual([ticket.id, null]);
+  });
+});
