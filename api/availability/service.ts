@@ -18,9 +18,15 @@ import type { SessionUser } from '../auth/session';
 import type { AuthedContext } from '../trpc';
 import type { AvailabilityChange, AvailabilityView } from './schemas';
 
-/** Open tickets assigned to the user now, all of them or those in one SLA state (tickets_assignee_idx, then the rows). */
+/**
+ * Open tickets assigned to the user now, all of them or those in one SLA state (tickets_assignee_idx, then the rows).
+ * The user's id is spelled out as "users"."id": in a select from one table Drizzle writes a column
+ * of a selected SQL expression unqualified, and a bare "id" here would be the subquery's own t.id
+ * (every count was 0).
+ */
+const userIdOuter = sql`${users}.${sql.identifier(users.id.name)}`;
 const openAssignedCount = (slaState?: 'breached' | 'at_risk') =>
-  sql<number>`(select count(*) from ${tickets} t where t.assignee_id = ${users.id} and t.status in (${sql.join(
+  sql<number>`(select count(*) from ${tickets} t where t.assignee_id = ${userIdOuter} and t.status in (${sql.join(
     OPEN_STATUSES.map((s) => sql`${s}`),
     sql`, `,
   )})${slaState ? sql` and t.sla_state = ${slaState}` : sql``})::int`;

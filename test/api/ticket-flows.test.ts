@@ -3,9 +3,10 @@
  * creating with templates, categories, buildings and files; the creation limit; comments with
  * mentions, edits and the public-reply signal; watchers; history; bulk updates.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildings, comments, ticketIntake, tickets, ticketTemplates } from '../../db/schema';
+import { OPEN_STATUSES } from '../../domain/vocabulary';
 import { demo, outcome, startApi, type ApiHarness } from './support';
 
 let api: ApiHarness;
@@ -251,5 +252,19 @@ describe('escalations', () => {
     expect(levels(await hana.api.ticket.list.query({ escalated: true, limit: 100 }))).toEqual([]);
     expect((await hana.api.ticket.get.query({ id: ticket.id })).escalationLevel).toBeNull();
     expect(levels(await hana.api.ticket.list.query({ escalated: false, limit: 100 }))).toContainEqual([ticket.id, null]);
+
+    // The supervisor's team workload counts Ivy's open tickets as the tickets table holds them.
+    const ivyId = api.userId(demo.itAgent);
+    const mine = await api.db
+      .select({ slaState: tickets.slaState })
+      .from(tickets)
+      .where(and(eq(tickets.assigneeId, ivyId), inArray(tickets.status, [...OPEN_STATUSES])));
+    expect(mine.length).toBeGreaterThanOrEqual(1);
+    const ivyWorkload = (await sam.api.availability.team.query()).find((member) => member.userId === ivyId);
+    expect(ivyWorkload).toMatchObject({
+      openAssigned: mine.length,
+      breachedAssigned: mine.filter((t) => t.slaState === 'breached').length,
+      atRiskAssigned: mine.filter((t) => t.slaState === 'at_risk').length,
+    });
   });
 });
