@@ -294,7 +294,8 @@ function TeamWorkload({ query }: { query: TeamQuery }) {
       ) : query.data.length === 0 ? (
         <Empty>Nobody works in your departments.</Empty>
       ) : (
-        <div className={`${cardClass} overflow-x-auto`}>
+        // Focusable, so that a narrow screen's keyboard user can scroll it sideways (the table has no links).
+        <div role="group" aria-labelledby="board-team" tabIndex={0} className={`${cardClass} overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600`}>
           <table className={tableClass}>
             <caption className="sr-only">Each team member’s availability and open assigned tickets, of which breached and at risk</caption>
             <thead>
