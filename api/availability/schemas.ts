@@ -31,6 +31,9 @@ export const ZAvailabilityView = z.object({
   maxOpenTickets: z.number().int().nullable(),
   /** Open tickets assigned to them now. */
   openAssigned: z.number().int(),
+  /** Of those, breached and at risk now (the SLA board's team workload). */
+  breachedAssigned: z.number().int(),
+  atRiskAssigned: z.number().int(),
   /** Routing would assign them a ticket now (available and under their cap). */
   routable: z.boolean(),
 });

@@ -3,7 +3,8 @@
  * or supervisor sets their own (available; away, optionally until a time, after which they count
  * as available again with nobody acting; a cap on open assigned tickets). Supervisors see and set
  * their team's (staff of the departments they work in), admins everyone's. Every change is in the
- * admin audit (`availability.set`, target the user).
+ * admin audit (`availability.set`, target the user). Each view counts the person's open assigned
+ * tickets, in every department, and of those the breached and at-risk ones (the SLA board's team workload).
  *
  * Manual assignment ignores availability on purpose: a supervisor may hand a ticket to an away
  * agent or one at their cap (they know something routing does not); only automatic routing skips them.
@@ -17,10 +18,18 @@ import type { SessionUser } from '../auth/session';
 import type { AuthedContext } from '../trpc';
 import type { AvailabilityChange, AvailabilityView } from './schemas';
 
-const openAssigned = sql<number>`(select count(*) from ${tickets} t where t.assignee_id = ${users.id} and t.status in (${sql.join(
-  OPEN_STATUSES.map((s) => sql`${s}`),
-  sql`, `,
-)}))::int`;
+/**
+ * Open tickets assigned to the user now, all of them or those in one SLA state (tickets_assignee_idx, then the rows).
+ * The user's id is spelled out as "users"."id": in a select from one table Drizzle writes a column
+ * of a selected SQL expression unqualified, and a bare "id" here would be the subquery's own t.id
+ * (every count was 0).
+ */
+const userIdOuter = sql`${users}.${sql.identifier(users.id.name)}`;
+const openAssignedCount = (slaState?: 'breached' | 'at_risk') =>
+  sql<number>`(select count(*) from ${tickets} t where t.assignee_id = ${userIdOuter} and t.status in (${sql.join(
+    OPEN_STATUSES.map((s) => sql`${s}`),
+    sql`, `,
+  )})${slaState ? sql` and t.sla_state = ${slaState}` : sql``})::int`;
 
 const columns = {
   userId: users.id,
@@ -30,10 +39,23 @@ const columns = {
   away: users.away,
   awayUntil: users.awayUntil,
   maxOpenTickets: users.maxOpenTickets,
-  openAssigned,
+  openAssigned: openAssignedCount(),
+  breachedAssigned: openAssignedCount('breached'),
+  atRiskAssigned: openAssignedCount('at_risk'),
 };
 
-type Row = { userId: string; name: string; role: string; departmentId: string | null; away: boolean; awayUntil: Date | null; maxOpenTickets: number | null; openAssigned: number };
+type Row = {
+  userId: string;
+  name: string;
+  role: string;
+  departmentId: string | null;
+  away: boolean;
+  awayUntil: Date | null;
+  maxOpenTickets: number | null;
+  openAssigned: number;
+  breachedAssigned: number;
+  atRiskAssigned: number;
+};
 
 function toView(row: Row, now = Date.now()): AvailabilityView {
   const away = row.away && (row.awayUntil === null || row.awayUntil.getTime() > now);
@@ -46,6 +68,8 @@ function toView(row: Row, now = Date.now()): AvailabilityView {
     awayUntil: away ? row.awayUntil : null,
     maxOpenTickets: row.maxOpenTickets,
     openAssigned: row.openAssigned,
+    breachedAssigned: row.breachedAssigned,
+    atRiskAssigned: row.atRiskAssigned,
     routable: !away && (row.maxOpenTickets === null || row.openAssigned < row.maxOpenTickets),
   };
 }

@@ -65,6 +65,12 @@ export const ZListTicketsInput = z
     requesterId: z.union([z.uuid(), z.literal('me')], 'must be a user id or "me"').optional(),
     /** Only tickets the caller watches. */
     watchedBy: z.literal('me').optional(),
+    /**
+     * true: open tickets escalated now (escalation level above 0) of which the caller is staff;
+     * false: every other ticket. Escalation is staff-only (like its history events), so a ticket
+     * the caller only filed or watches never counts as escalated to them.
+     */
+    escalated: z.boolean().optional(),
     createdFrom: z.date().optional(),
     createdTo: z.date().optional(),
     dueFrom: z.date().optional(),
@@ -102,6 +108,8 @@ export const ZTicketView = z.object({
   category: z.string().nullable(),
   requestedCategory: z.string().nullable(),
   slaState: z.enum(slaStates),
+  /** 0: not escalated; 1, 2…: the escalation level. Null for a viewer who is not staff of the ticket (escalation is staff-only). */
+  escalationLevel: z.number().int().min(0).nullable(),
   responseDueAt: z.date().nullable(),
   resolutionDueAt: z.date().nullable(),
   createdAt: z.date(),

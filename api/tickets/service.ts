@@ -5,10 +5,11 @@
  */
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TRPCError } from '@trpc/server';
-import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, not, or, sql, type SQL } from 'drizzle-orm';
 import { alias, unionAll } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client';
 import { attachments, buildings, categories, comments, departments, ticketFacts, ticketIntake, tickets, ticketTemplates, users } from '../../db/schema';
+import { OPEN_STATUSES } from '../../domain/vocabulary';
 import { searchAttributes as sa } from '../../temporal.config';
 import { awaitPersistedUpdate, TICKET_WORKFLOW_TYPE, ticketWorkflowId } from '../../workflows/messages';
 import type { ticketWorkflow } from '../../workflows/ticket/workflow';
@@ -44,9 +45,12 @@ const ticketColumns = {
   requester: { id: requester.id, name: requester.name },
 };
 
-function selectTickets<Extra extends Record<string, SQL.Aliased | SQL>>(db: Db, extra?: Extra) {
+/** Escalation is staff-only (a requester's history leaves out its events): the level for staff of the ticket, null for anyone else who sees it. */
+const escalationLevelFor = (user: SessionUser) => sql<number | null>`case when ${staffTickets(user)} then ${tickets.escalationLevel} end`.mapWith(Number);
+
+function selectTickets<Extra extends Record<string, SQL.Aliased | SQL>>(db: Db, user: SessionUser, extra?: Extra) {
   return db
-    .select({ ...ticketColumns, ...(extra ?? ({} as Extra)) })
+    .select({ ...ticketColumns, escalationLevel: escalationLevelFor(user), ...(extra ?? ({} as Extra)) })
     .from(tickets)
     .leftJoin(departments, eq(departments.id, tickets.departmentId))
     .leftJoin(buildings, eq(buildings.id, tickets.buildingId))
@@ -55,7 +59,7 @@ function selectTickets<Extra extends Record<string, SQL.Aliased | SQL>>(db: Db, 
 }
 
 export async function getTicket(db: Db, user: SessionUser, id: string): Promise<TicketView> {
-  const [row] = await selectTickets(db).where(and(eq(tickets.id, id), visibleTickets(user)));
+  const [row] = await selectTickets(db, user).where(and(eq(tickets.id, id), visibleTickets(user)));
   // Not visible and not existing look the same, so ids cannot be probed.
   if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Ticket ${id} was not found.` });
   return row;
@@ -63,7 +67,7 @@ export async function getTicket(db: Db, user: SessionUser, id: string): Promise<
 
 /** A ticket by its number (the links in mail name tickets by number): same visibility rule, same answer for hidden and missing. */
 export async function getTicketByNumber(db: Db, user: SessionUser, number: number): Promise<TicketView> {
-  const [row] = await selectTickets(db).where(and(eq(tickets.number, number), visibleTickets(user)));
+  const [row] = await selectTickets(db, user).where(and(eq(tickets.number, number), visibleTickets(user)));
   if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Ticket #${number} was not found.` });
   return row;
 }
@@ -100,6 +104,16 @@ function afterCursor(sort: TicketSort, order: 'asc' | 'desc', c: Cursor): SQL {
   return sort === 'due' && order === 'asc' ? sql`(${tuple} or ${column} is null)` : tuple;
 }
 
+/**
+ * Open and escalated now, for staff of the ticket (the list's `escalated` filter). Constants, not
+ * parameters, so that a partial index on exactly this predicate could serve it; on the tickets
+ * table alone, so the keyset page (and its cursor) works as for any other filter.
+ */
+function escalatedNow(user: SessionUser): SQL {
+  const open = sql.raw(OPEN_STATUSES.map((s) => `'${s}'`).join(', '));
+  return sql`(${staffTickets(user)} and ${tickets.escalationLevel} > 0 and ${tickets.status} in (${open}))`;
+}
+
 export function listFilters(user: SessionUser, input: ListTicketsInput): SQL[] {
   const me = (value: string) => (value === 'me' ? user.id : value);
   const filters: (SQL | undefined)[] = [
@@ -117,6 +131,8 @@ export function listFilters(user: SessionUser, input: ListTicketsInput): SQL[] {
     input.assigneeId === 'none' ? isNull(tickets.assigneeId) : input.assigneeId ? eq(tickets.assigneeId, me(input.assigneeId)) : undefined,
     input.requesterId ? eq(tickets.requesterId, me(input.requesterId)) : undefined,
     input.watchedBy ? sql`exists (select 1 from ticket_watchers w where w.ticket_id = ${tickets.id} and w.user_id = ${user.id})` : undefined,
+    // Staff powers by department are null for a ticket without one: coalesce, so "not escalated" keeps it.
+    input.escalated === true ? escalatedNow(user) : input.escalated === false ? not(sql`coalesce(${escalatedNow(user)}, false)`) : undefined,
     input.createdFrom && gte(tickets.createdAt, input.createdFrom),
     input.createdTo && lt(tickets.createdAt, input.createdTo),
     input.dueFrom && gte(tickets.resolutionDueAt, input.dueFrom),
@@ -143,7 +159,7 @@ export function listTicketsQuery(db: Db, user: SessionUser, input: ListTicketsIn
     .limit(input.limit + 1)
     .as('page');
   // The sort key as Postgres text keeps microseconds, which a JS Date would drop (and skip rows).
-  const query = selectTickets(db, { sortKey: sql<string | null>`${page.sortKey}`.as('page_sort_key') })
+  const query = selectTickets(db, user, { sortKey: sql<string | null>`${page.sortKey}`.as('page_sort_key') })
     .innerJoin(page, eq(page.id, tickets.id))
     .orderBy(direction(column), direction(tickets.id));
   return { query, sort, order };
@@ -204,7 +220,7 @@ export function searchTicketsQuery(db: Db, user: SessionUser, input: SearchTicke
     .limit(input.limit + 1)
     .offset(input.offset)
     .as('page');
-  return selectTickets(db, {
+  return selectTickets(db, user, {
     rank: sql<number>`${page.rank}`.as('page_rank'),
     snippet: sql<string>`ts_headline('english', ${tickets.title} || ' — ' || left(${tickets.description}, 2000), ${query}, 'MaxWords=24, MinWords=8, StartSel=«, StopSel=»')`.as('snippet'),
   })

@@ -3,9 +3,10 @@
  * creating with templates, categories, buildings and files; the creation limit; comments with
  * mentions, edits and the public-reply signal; watchers; history; bulk updates.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildings, comments, ticketIntake, tickets, ticketTemplates } from '../../db/schema';
+import { OPEN_STATUSES } from '../../domain/vocabulary';
 import { demo, outcome, startApi, type ApiHarness } from './support';
 
 let api: ApiHarness;
@@ -230,5 +231,40 @@ describe('admin edits', () => {
     expect(changed).toMatchObject({ autoCloseBusinessDays: before.autoCloseBusinessDays + 2, reopenWindowDays: before.reopenWindowDays + 1, triageMinConfidence: before.triageMinConfidence });
     expect(code(await admin.api.admin.sla.settings.update.mutate({ reopenWindowDays: 900 }).catch((e: Error) => e))).toBe('BAD_REQUEST');
     await admin.api.admin.sla.settings.update.mutate({ autoCloseBusinessDays: before.autoCloseBusinessDays, reopenWindowDays: before.reopenWindowDays });
+  });
+});
+
+describe('escalations', () => {
+  it('lists a ticket escalated through its workflow, at the level it reached, to staff of its department only', async () => {
+    // Filed by an HR agent: she sees the IT ticket as its requester, not as its staff.
+    const hana = await api.signIn(demo.hrAgent);
+    const ticket = await hana.api.ticket.create.mutate({ title: 'Badge reader rejects every card', description: 'The door to floor 2 stays shut.' });
+    await api.route(ticket.id, { department: 'it', assignee: demo.itAgent });
+    const ivy = await api.signIn(demo.itAgent);
+    expect((await ivy.api.ticket.escalate.mutate({ id: ticket.id, reason: 'the whole floor is locked out' })).escalationLevel).toBe(1);
+    expect((await ivy.api.ticket.escalate.mutate({ id: ticket.id, reason: 'still locked out after an hour' })).escalationLevel).toBe(2);
+
+    const levels = (page: { items: { id: string; escalationLevel: number | null }[] }) => page.items.map((t) => [t.id, t.escalationLevel]);
+    const sam = await api.signIn(demo.supervisor);
+    expect(levels(await sam.api.ticket.list.query({ escalated: true, limit: 100 }))).toEqual([[ticket.id, 2]]);
+    const admin = await api.signIn(demo.admin);
+    expect(levels(await admin.api.ticket.list.query({ escalated: true, limit: 100 }))).toEqual([[ticket.id, 2]]);
+    expect(levels(await hana.api.ticket.list.query({ escalated: true, limit: 100 }))).toEqual([]);
+    expect((await hana.api.ticket.get.query({ id: ticket.id })).escalationLevel).toBeNull();
+    expect(levels(await hana.api.ticket.list.query({ escalated: false, limit: 100 }))).toContainEqual([ticket.id, null]);
+
+    // The supervisor's team workload counts Ivy's open tickets as the tickets table holds them.
+    const ivyId = api.userId(demo.itAgent);
+    const mine = await api.db
+      .select({ slaState: tickets.slaState })
+      .from(tickets)
+      .where(and(eq(tickets.assigneeId, ivyId), inArray(tickets.status, [...OPEN_STATUSES])));
+    expect(mine.length).toBeGreaterThanOrEqual(1);
+    const ivyWorkload = (await sam.api.availability.team.query()).find((member) => member.userId === ivyId);
+    expect(ivyWorkload).toMatchObject({
+      openAssigned: mine.length,
+      breachedAssigned: mine.filter((t) => t.slaState === 'breached').length,
+      atRiskAssigned: mine.filter((t) => t.slaState === 'at_risk').length,
+    });
   });
 });

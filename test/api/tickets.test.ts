@@ -24,7 +24,7 @@ describe.each([{ kind: pgliteKind }, { kind: postgresKind() }])('on $kind.name',
     await make(
       'printer',
       { requester: demo.requester, title: 'Printer jams on every page', description: 'The printer on floor 3 jams.', department: 'it', assignee: demo.itAgent, priority: 'high', createdAt: at(0) },
-      { resolutionDueAt: at(600), buildingId: hq!.id, category: 'Hardware' },
+      { resolutionDueAt: at(600), buildingId: hq!.id, category: 'Hardware', escalationLevel: 1 },
     );
     await make(
       'vpn',
@@ -34,7 +34,7 @@ describe.each([{ kind: pgliteKind }, { kind: postgresKind() }])('on $kind.name',
     await make(
       'payroll',
       { requester: demo.requester2, title: 'Payslip missing for March', description: 'I did not get my payslip.', department: 'hr', assignee: demo.hrAgent, createdAt: at(2) },
-      { resolutionDueAt: null },
+      { resolutionDueAt: null, escalationLevel: 1 },
     );
     await make(
       'laptop',
@@ -48,12 +48,13 @@ describe.each([{ kind: pgliteKind }, { kind: postgresKind() }])('on $kind.name',
         status: 'in_progress',
         createdAt: at(3),
       },
-      { resolutionDueAt: at(120), slaState: 'at_risk' },
+      { resolutionDueAt: at(120), slaState: 'at_risk', escalationLevel: 2 },
     );
     await make(
       'desk',
       { requester: demo.requester3, title: 'Desk is wobbly', description: 'My standing desk wobbles.', department: 'facilities', createdAt: at(4), status: 'resolved' },
-      { resolutionDueAt: at(900) },
+      // Escalated once, but resolved since: no longer an open escalation.
+      { resolutionDueAt: at(900), escalationLevel: 3 },
     );
     // Same creation instant, to prove the keyset never skips or repeats ties.
     for (let i = 0; i < 5; i++) await make(`tie${i}`, { requester: demo.requester3, title: `Monitor ${i} flickers`, description: 'Flicker.', department: 'it', createdAt: at(10) });
@@ -107,6 +108,43 @@ describe.each([{ kind: pgliteKind }, { kind: postgresKind() }])('on $kind.name',
       expect(titles(await sam.ticket.list.query({ dueFrom: at(100), dueTo: at(400), sort: 'due' }))).toEqual(['Laptop battery swollen', 'VPN disconnects hourly']);
       const ivy = await api.signIn(demo.itAgent);
       expect(titles(await ivy.api.ticket.list.query({ assigneeId: 'me' }))).toEqual(['Printer jams on every page']);
+    });
+
+    it('lists the open escalated tickets each viewer is staff of, with their levels; escalation stays hidden from requesters', async () => {
+      const escalations = (page: { items: { title: string; escalationLevel: number | null }[] }) => page.items.map((t) => [t.title, t.escalationLevel]);
+      const { api: ada } = await api.signIn(demo.admin);
+      // Soonest due first (undated last); the resolved desk ticket is escalated but no longer open.
+      expect(escalations(await ada.ticket.list.query({ escalated: true, sort: 'due' }))).toEqual([
+        ['Laptop battery swollen', 2],
+        ['Printer jams on every page', 1],
+        ['Payslip missing for March', 1],
+      ]);
+      // Keyset pages under the filter: the same three, once each.
+      const first = await ada.ticket.list.query({ escalated: true, sort: 'due', limit: 2 });
+      const second = await ada.ticket.list.query({ escalated: true, sort: 'due', limit: 2, cursor: first.nextCursor! });
+      expect([...titles(first), ...titles(second)]).toEqual(['Laptop battery swollen', 'Printer jams on every page', 'Payslip missing for March']);
+      expect(second.nextCursor).toBeNull();
+      const notEscalated = await ada.ticket.list.query({ escalated: false, limit: 100 });
+      expect(notEscalated.items).toHaveLength(7);
+      expect(titles(notEscalated)).toContain('Desk is wobbly');
+      expect(notEscalated.items.find((t) => t.title === 'Desk is wobbly')?.escalationLevel).toBe(3);
+      // A supervisor and an agent: their departments' escalations only.
+      const { api: sam } = await api.signIn(demo.supervisor);
+      expect(escalations(await sam.ticket.list.query({ escalated: true, sort: 'due' }))).toEqual([
+        ['Laptop battery swollen', 2],
+        ['Printer jams on every page', 1],
+      ]);
+      const { api: hana } = await api.signIn(demo.hrAgent);
+      expect(escalations(await hana.ticket.list.query({ escalated: true }))).toEqual([['Payslip missing for March', 1]]);
+      // The requester who filed escalated tickets sees them, but not that they are escalated.
+      const { api: rita } = await api.signIn(demo.requester);
+      expect((await rita.ticket.list.query({ escalated: true })).items).toEqual([]);
+      expect(escalations(await rita.ticket.list.query({ escalated: false }))).toEqual([
+        ['VPN disconnects hourly', null],
+        ['Printer jams on every page', null],
+      ]);
+      expect((await rita.ticket.get.query({ id: ids.printer! })).escalationLevel).toBeNull();
+      expect((await sam.ticket.get.query({ id: ids.printer! })).escalationLevel).toBe(1);
     });
 
     it('sorts by due date soonest first with undated tickets last, and by update time', async () => {

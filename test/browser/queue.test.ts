@@ -3,11 +3,14 @@
  * Temporal and the worker, the rooms in workerd). The queue: a change made elsewhere reaches its
  * row live, full-text search finds a ticket, rows are selected by keyboard and assigned in bulk,
  * `?` opens the shortcut sheet and Escape closes it. The SLA board shows a breached ticket, counted
- * by department and assignee. Both pages are scanned with axe (no serious or critical violations).
+ * by department and assignee; a ticket escalated twice through the API under Escalations at level 2;
+ * and the team's workload, an away agent with their open tickets. Both pages are scanned with axe
+ * (no serious or critical violations).
  */
-import { eq } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tickets } from '../../db/schema';
+import { OPEN_STATUSES } from '../../domain/vocabulary';
 import { demo } from '../api/support';
 import { SCREENSHOTS, useBrowserHarness } from '../support/browser';
 
@@ -88,12 +91,26 @@ describe('the agent queue and the SLA board', () => {
     }
   }, 240_000);
 
-  it('shows supervisors the SLA board: a breached ticket, counted by department and assignee, linking to the ticket', async () => {
+  it('shows supervisors the SLA board: a breached ticket, counted by department and assignee, linking to the ticket; escalations; the team’s workload', async () => {
     const breached = await harness.api.insertTicket({ requester: demo.requester2, title: 'Payroll share unreachable', department: 'it', assignee: demo.itAgent, status: 'in_progress' });
     await harness.api.db
       .update(tickets)
       .set({ slaState: 'breached', resolutionDueAt: new Date(Date.now() - 3_600_000) })
       .where(eq(tickets.id, breached.id));
+    // Escalated twice by the supervisor through its workflow; its assignee, Otto, is away.
+    const requester = await harness.api.signIn(demo.requester);
+    const projector = await requester.api.ticket.create.mutate({ title: 'Projector in room 4 shows no signal', description: 'The board meeting starts at ten.' });
+    await harness.api.route(projector.id, { department: 'it', assignee: demo.itAgent2 });
+    const supervisor = await harness.api.signIn(demo.supervisor);
+    await supervisor.api.ticket.escalate.mutate({ id: projector.id, reason: 'the board meets there at ten' });
+    expect((await supervisor.api.ticket.escalate.mutate({ id: projector.id, reason: 'still no picture' })).escalationLevel).toBe(2);
+    const otto = harness.api.userId(demo.itAgent2);
+    await supervisor.api.availability.set.mutate({ userId: otto, status: 'away' });
+    const [ottosOpen] = await harness.api.db
+      .select({ n: count() })
+      .from(tickets)
+      .where(and(eq(tickets.assigneeId, otto), inArray(tickets.status, [...OPEN_STATUSES])));
+    expect(ottosOpen!.n).toBeGreaterThanOrEqual(1);
     const { context, page } = await newPage();
     try {
       await step(page, 'sla-board', async () => {
@@ -111,11 +128,40 @@ describe('the agent queue and the SLA board', () => {
             .first()
             .textContent(),
         ).toBe('1');
+
+        const escalations = page.getByRole('region', { name: /^Escalations/ });
+        const projectorRow = escalations.getByRole('row', { name: /Projector in room 4 shows no signal/ });
+        await projectorRow.getByRole('cell', { name: 'Level 2' }).waitFor();
+        await projectorRow.getByRole('cell', { name: 'Otto Okafor' }).waitFor();
+        const ottoRow = page.getByRole('region', { name: 'Team workload' }).getByRole('row', { name: /Otto Okafor/ });
+        const ottoCells = ottoRow.getByRole('cell');
+        expect(await ottoCells.nth(0).textContent()).toMatch(/^Away until set back/);
+        expect(await ottoCells.nth(1).textContent()).toBe(String(ottosOpen!.n));
         await expectAccessible(page, 'SLA board');
+        // Keyboard: the escalated ticket's link takes focus and opens the ticket with Enter.
+        await escalations.getByRole('link', { name: /Projector in room 4/ }).focus();
+        await page.keyboard.press('Enter');
+        await page.getByRole('heading', { name: 'Projector in room 4 shows no signal' }).waitFor();
+        await page.goBack();
+        await page.getByRole('heading', { name: 'SLA board' }).waitFor();
         await breachedList.getByRole('link', { name: /Payroll share unreachable/ }).click();
         await page.getByRole('heading', { name: 'Payroll share unreachable' }).waitFor();
       });
-      await checkPage(context, '/sla-board', 'sla-board', (p) => p.getByRole('link', { name: /Payroll share unreachable/ }).waitFor(), { photos: true });
+      await checkPage(
+        context,
+        '/sla-board',
+        'sla-board',
+        async (p) => {
+          await p.getByRole('link', { name: /Payroll share unreachable/ }).waitFor();
+          await p.getByRole('link', { name: /Projector in room 4/ }).waitFor();
+          await p
+            .getByRole('region', { name: 'Team workload' })
+            .getByRole('row', { name: /Otto Okafor/ })
+            .waitFor();
+        },
+        { photos: true },
+      );
+      await supervisor.api.availability.set.mutate({ userId: otto, status: 'available' });
     } catch (error) {
       await page.screenshot({ path: `${SCREENSHOTS}/failure-sla-board.png`, fullPage: true }).catch(() => undefined);
       throw error;

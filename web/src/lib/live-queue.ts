@@ -6,7 +6,8 @@
  * read again shortly after (coalesced), so rows reorder, arrive and leave as the server sorts
  * and filters them. A (re)connect reads the lists again: what was pushed meanwhile was missed.
  */
-import { useEffect, useState } from 'react';
+import type { QueryKey } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { connectRoom, type RoomClient } from '../../../realtime/client';
 import type { LiveEvent } from '../../../realtime/frames';
 import { queryClient, trpc, trpcClient, type TicketView } from '../trpc';
@@ -44,24 +45,36 @@ function mapCachedRows(data: unknown, map: (ticket: TicketView) => TicketView): 
 const listKeys = () => [trpc.ticket.list.pathKey(), trpc.ticket.search.pathKey()];
 
 let refetchTimer: ReturnType<typeof setTimeout> | null = null;
+/** Further queries to read again with the lists, by their serialised key (the SLA board's team workload). */
+const alsoPending = new Map<string, QueryKey>();
 /** A burst of events (a bulk change of 50 tickets) reads the lists once. */
-function refetchListsSoon() {
+function refetchListsSoon(also: readonly QueryKey[] = []) {
+  for (const queryKey of also) alsoPending.set(JSON.stringify(queryKey), queryKey);
   if (refetchTimer) return;
   refetchTimer = setTimeout(() => {
     refetchTimer = null;
-    for (const queryKey of listKeys()) void queryClient.invalidateQueries({ queryKey });
+    const queryKeys = [...listKeys(), ...alsoPending.values()];
+    alsoPending.clear();
+    for (const queryKey of queryKeys) void queryClient.invalidateQueries({ queryKey });
   }, 250);
 }
 
-export function applyToCachedLists(event: LiveEvent) {
+export function applyToCachedLists(event: LiveEvent, also: readonly QueryKey[] = []) {
   for (const queryKey of listKeys()) queryClient.setQueriesData({ queryKey }, (data: unknown) => mapCachedRows(data, (ticket) => applyLiveEvent(ticket, event)));
-  refetchListsSoon();
+  refetchListsSoon(also);
 }
 
-/** Follows the live queues of `departmentIds` while mounted; departments the API refuses are skipped. */
-export function useLiveQueue(departmentIds: readonly string[]): LiveQueueState {
+/**
+ * Follows the live queues of `departmentIds` while mounted; departments the API refuses are skipped.
+ * `alsoRead`: queries besides the ticket lists that an event (or a reconnect) makes stale, read again with them.
+ */
+export function useLiveQueue(departmentIds: readonly string[], alsoRead: readonly QueryKey[] = []): LiveQueueState {
   const [state, setState] = useState<LiveQueueState>('connecting');
   const key = [...new Set(departmentIds)].sort().join(',');
+  const also = useRef(alsoRead);
+  useEffect(() => {
+    also.current = alsoRead;
+  });
   useEffect(() => {
     const ids = key ? key.split(',') : [];
     if (ids.length === 0) {
@@ -92,10 +105,10 @@ export function useLiveQueue(departmentIds: readonly string[]): LiveQueueState {
         if (frame.type === 'welcome') {
           if (!welcomed) connected++;
           // Reconnected: what was pushed meanwhile was missed.
-          if (welcomed) refetchListsSoon();
+          if (welcomed) refetchListsSoon(also.current);
           welcomed = true;
           setState('live');
-        } else if (frame.type === 'event') applyToCachedLists(frame.event);
+        } else if (frame.type === 'event') applyToCachedLists(frame.event, also.current);
       });
       client.socket.addEventListener('close', () => {
         if (welcomed) connected--;
