@@ -21,13 +21,15 @@ type Caller = (c: HonoContext) => Promise<{ user: SessionUser } | Response>;
 
 const listKeys = new Set(['status', 'priority', 'slaState', 'departmentId', 'category', 'buildingId', 'assigneeId', 'slaPolicyId']);
 const dateKeys = new Set(['createdFrom', 'createdTo', 'dueFrom', 'dueTo']);
+const booleanKeys = new Set(['escalated']);
 
-/** The query string as the procedures' input: repeated keys (and the list filters) as arrays, dates as Dates. */
+/** The query string as the procedures' input: repeated keys (and the list filters) as arrays, dates as Dates, true/false as booleans (anything else is left for zod to refuse). */
 function queryInput(c: HonoContext, arrays: ReadonlySet<string>): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   for (const [key, values] of Object.entries(c.req.queries())) {
     if (arrays.has(key)) input[key] = values;
     else if (dateKeys.has(key)) input[key] = new Date(values[0]!);
+    else if (booleanKeys.has(key)) input[key] = values[0] === 'true' ? true : values[0] === 'false' ? false : values[0];
     else input[key] = values[0];
   }
   return input;

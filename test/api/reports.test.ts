@@ -96,6 +96,18 @@ describe('exports', () => {
     expect(agent.slice(1).every((r) => r[6] === 'IT')).toBe(true);
     expect(agent.length - 1).toBeGreaterThanOrEqual(5);
 
+    // The SLA board's escalated filter, as the query string spells it.
+    await api.db.execute(
+      sql`update tickets set escalation_level = 2 where department_id = ${hr}::uuid and number in (select number from tickets where department_id = ${hr}::uuid order by number limit 3)`,
+    );
+    const escalated = parse(await (await fetch(`${api.url}/api/exports/tickets.csv?escalated=true&departmentId=${hr}`, { headers: await bearer(demo.admin) })).text()) as string[][];
+    expect(escalated).toHaveLength(1 + 3);
+    const notEscalated = parse(await (await fetch(`${api.url}/api/exports/tickets.csv?escalated=false&departmentId=${hr}`, { headers: await bearer(demo.admin) })).text()) as string[][];
+    expect(notEscalated.length - 1).toBe(hrCount - 3);
+    const unclear = await fetch(`${api.url}/api/exports/tickets.csv?escalated=yes`, { headers: await bearer(demo.admin) });
+    expect(unclear.status).toBe(400);
+    expect(await unclear.json()).toMatchObject({ error: 'BAD_REQUEST', fieldErrors: { escalated: expect.any(Array) } });
+
     expect((await fetch(`${api.url}/api/exports/tickets.csv`)).status).toBe(401);
     const bad = await fetch(`${api.url}/api/exports/tickets.csv?status=nonsense`, { headers: await bearer(demo.admin) });
     expect(bad.status).toBe(400);
