@@ -7,7 +7,7 @@
  */
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
-import { z, ZodError } from 'zod';
+import { z, ZodRealError } from 'zod';
 import type { Db, Tx } from '../../db/client';
 import { adminAudit, businessCalendars, departments, escalationGroupMembers, slaPolicies, users, type BusinessCalendarRow, type SlaPolicyRow } from '../../db/schema';
 import { bumpSlaConfigVersion, LIFECYCLE_SETTINGS_KEY, readLifecycleSettings, writeSettingValues } from '../../db/settings';
@@ -80,8 +80,13 @@ export const ZEscalationGroup = z.object({ departmentId: z.uuid(), userIds: z.ar
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
+/**
+ * A field error the console shows beside its field (the errorFormatter's zodError). ZodRealError,
+ * not ZodError: zod 4's ZodError is no Error, so TRPCError would wrap it as an unknown cause and the
+ * client would get the message without the field.
+ */
 const invalid = (path: (string | number)[], message: string) =>
-  new TRPCError({ code: 'BAD_REQUEST', message: `${path.join('.')}: ${message}`, cause: new ZodError([{ code: 'custom', path, message, input: undefined }]) });
+  new TRPCError({ code: 'BAD_REQUEST', message: `${path.join('.')}: ${message}`, cause: new ZodRealError([{ code: 'custom', path, message, input: undefined }]) });
 
 const seconds = (m: number) => Math.round(m * 60);
 

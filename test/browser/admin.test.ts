@@ -3,8 +3,10 @@
  * Chromium via playwright-core) on the real stack (API with Temporal and the worker, rooms in
  * workerd, the console built by Vite and served at /), with the same harness as console.test.ts:
  * an admin invites someone (the link the API returns works) and edits a business calendar
- * (weekly hours, a holiday, the timezone; the API's validation error beside the open hours); a
- * requester sees a notification arrive live and marks it read; a supervisor sets availability.
+ * (weekly hours, a holiday, the timezone; the API's validation error beside the open hours) and a
+ * department's escalation group (people found by name, requesters not offered, the API's refusal
+ * beside the group, saved and still there after a reload); a requester sees a notification arrive
+ * live and marks it read; a supervisor sets availability.
  * Every new page is scanned with axe (no serious or critical violations) in light and dark, and
  * the main ones photographed on desktop and phone into test-results/screenshots/.
  */
@@ -151,6 +153,89 @@ describe('the console for admins, notifications and availability', () => {
       await context.close();
     }
   }, 400_000);
+
+  it('lets an admin choose a department’s escalation group, with the API’s refusal beside the group, and keeps it after a reload', async () => {
+    const admin = await harness.api.signIn(demo.admin);
+    const facilities = (await admin.api.admin.departments.list.query()).find((d) => d.slug === 'facilities')!;
+    const hugo = (await admin.api.admin.users.list.query({ q: 'Hugo Hansen' })).items[0]!;
+    expect(await admin.api.admin.sla.escalationGroup.get.query({ departmentId: facilities.id })).toEqual([]);
+    const { context, page } = await newPage();
+    try {
+      await step(page, 'escalation groups', async () => {
+        await signIn(page, demo.admin);
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+        await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'SLA and calendars' }).click();
+        const section = page.getByRole('region', { name: 'Escalation groups' });
+        await section.getByRole('button', { name: /Department/ }).click();
+        await page.getByRole('option', { name: 'Facilities', exact: true }).click();
+        await section.getByText('No escalation group: when an escalation hands a ticket to the group', { exact: false }).waitFor();
+        await expectAccessible(page, 'escalation groups (none yet)');
+
+        // Requesters are not offered (the API refuses them); staff of any department are.
+        const picker = section.getByRole('combobox', { name: 'Add a person' });
+        // As a person would: click into the field (Playwright scrolls it into view first), then type. A
+        // scroll while the list is open closes it (React Aria), as fill()'s own late scroll event did.
+        const search = async (typed: string) => {
+          await picker.click();
+          await picker.fill('');
+          await picker.pressSequentially(typed);
+        };
+        await search('Rita');
+        await page.getByText('No active agent, supervisor or admin matches “Rita”.').waitFor();
+        const group = section.getByRole('list', { name: 'Escalation group of Facilities' });
+        for (const [typed, name] of [
+          ['Sam', 'Sam Supervisor'],
+          ['fred.facilities', 'Fred Fontaine'],
+          ['Hugo', 'Hugo Hansen'],
+        ] as const) {
+          await search(typed);
+          await page.getByRole('option', { name }).click();
+          await group.getByText(name, { exact: true }).waitFor();
+          expect(await picker.inputValue()).toBe('');
+        }
+        const removeButtons = async () => Promise.all((await group.getByRole('button').all()).map((button) => button.getAttribute('aria-label')));
+        // Listed by name: the API keeps a set, not a ranking.
+        expect(await removeButtons()).toEqual(['Remove Fred Fontaine', 'Remove Hugo Hansen', 'Remove Sam Supervisor']);
+        await section.getByText('Unsaved changes').waitFor();
+
+        // Meanwhile Hugo is deactivated: the API refuses the group, and the page says so beside it.
+        await admin.api.admin.users.deactivate.mutate({ id: hugo.id });
+        await section.getByRole('button', { name: 'Save escalation group' }).click();
+        const members = section.getByRole('group', { name: 'Escalation group of Facilities' });
+        await members.getByRole('alert').filter({ hasText: 'only active agents, supervisors and admins can take escalations: Hugo Hansen' }).waitFor();
+        expect(await members.getAttribute('aria-describedby')).toBe('escalation-group-error');
+        expect(await admin.api.admin.sla.escalationGroup.get.query({ departmentId: facilities.id })).toEqual([]);
+        await expectAccessible(page, 'escalation groups with an error');
+
+        // Without him (by keyboard): saved.
+        await group.getByRole('button', { name: 'Remove Hugo Hansen' }).focus();
+        await page.keyboard.press('Enter');
+        await expect.poll(removeButtons).toEqual(['Remove Fred Fontaine', 'Remove Sam Supervisor']);
+        await section.getByRole('button', { name: 'Save escalation group' }).click();
+        await section.getByRole('status').filter({ hasText: 'Saved. Escalations in Facilities go to Fred Fontaine and Sam Supervisor from now on.' }).waitFor();
+        expect(await members.getByRole('alert').count()).toBe(0);
+        expect(await section.getByText('Unsaved changes').count()).toBe(0);
+
+        // After a reload: the same group, as the API has it.
+        await page.reload();
+        await section.getByRole('button', { name: /Department/ }).click();
+        await page.getByRole('option', { name: 'Facilities', exact: true }).click();
+        await group.getByText('Sam Supervisor', { exact: true }).waitFor();
+        const saved = await admin.api.admin.sla.escalationGroup.get.query({ departmentId: facilities.id });
+        expect(saved.map((m) => m.name)).toEqual(['Fred Fontaine', 'Sam Supervisor']);
+        expect(await removeButtons()).toEqual(saved.map((m) => `Remove ${m.name}`));
+        await expectAccessible(page, 'escalation groups');
+        await page.screenshot({ path: `${SCREENSHOTS}/admin-escalation-groups-light-desktop.png`, fullPage: true, caret: 'initial' });
+      });
+      const audit = await admin.api.admin.audit.query({ targetType: 'department', targetId: facilities.id });
+      expect(audit.map((entry) => entry.action)).toContain('sla.escalation_group.set');
+      await checkPage(context, '/admin/sla', 'admin-sla-escalation-groups', (p) => p.getByRole('list', { name: 'Escalation group of Facilities' }).waitFor());
+      expect(cspViolations).toEqual([]);
+    } finally {
+      await admin.api.admin.users.reactivate.mutate({ id: hugo.id });
+      await context.close();
+    }
+  }, 240_000);
 
   it('shows a requester a notification as it arrives; they mark it read, and set their preferences', async () => {
     const ticket = await harness.api.insertTicket({ requester: demo.requester, department: 'it', assignee: demo.itAgent, title: 'Laptop battery is swelling' });

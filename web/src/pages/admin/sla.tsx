@@ -1,7 +1,8 @@
 /**
- * SLA policies (which tickets they match, their targets, their business calendar) and the
- * business calendars (each edited on its own page). Edits apply to open tickets from then on:
- * the API tells their workflows to re-resolve their policy.
+ * SLA policies (which tickets they match, their targets, their business calendar), each
+ * department's escalation group (escalation-groups.tsx) and the business calendars (each edited on
+ * its own page). Edits apply to open tickets from then on: the API tells their workflows to
+ * re-resolve their policy.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { createLazyRoute, Link, useNavigate } from '@tanstack/react-router';
@@ -14,6 +15,7 @@ import { apiProblem } from '../../lib/errors';
 import { priorityWords, statusLabel } from '../../lib/format';
 import { queryClient, trpc, type RouterOutputs } from '../../trpc';
 import { CalendarTimezonePicker, describeWeek } from './calendar-bits';
+import { EscalationGroups } from './escalation-groups';
 
 export const Route = createLazyRoute('/_authed/admin/sla')({ component: Sla });
 
@@ -26,6 +28,7 @@ function Sla() {
   return (
     <div className="flex flex-col gap-10">
       <Policies />
+      <EscalationGroups />
       <Calendars />
     </div>
   );
