@@ -28,7 +28,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { eq, sql } from 'drizzle-orm';
-import { chromium, type Browser, type BrowserContext, type Request } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { sessionUserColumns, toSessionUser } from '../api/auth/session';
 import { listTicketsQuery } from '../api/tickets/service';
 import { users } from '../db/schema';
@@ -83,16 +83,23 @@ type ContentMark = { selector: string; text?: string };
  * kept in `window.deskflowContentAt` by a MutationObserver installed before any script runs.
  */
 async function markContent(context: BrowserContext, mark: ContentMark) {
-  // No named functions inside: tsx (esbuild keepNames) would wrap them in a __name() the page lacks.
-  await context.addInitScript((m: ContentMark) => {
-    new MutationObserver((_records, observer) => {
-      if ([...document.querySelectorAll(m.selector)].some((el) => m.text === undefined || (el.textContent ?? '').includes(m.text))) {
-        (window as unknown as { deskflowContentAt?: number }).deskflowContentAt = performance.now();
+  // Page code as text: this file is type-checked without the DOM's types, and tsx would wrap
+  // named functions in a __name() helper the page lacks.
+  const wanted = JSON.stringify(mark.text ?? null);
+  await context.addInitScript({
+    content: `new MutationObserver((records, observer) => {
+      const text = ${wanted};
+      if ([...document.querySelectorAll(${JSON.stringify(mark.selector)})].some((el) => text === null || (el.textContent || '').includes(text))) {
+        window.deskflowContentAt = performance.now();
         observer.disconnect();
       }
-    }).observe(document, { childList: true, subtree: true });
-  }, mark);
+    }).observe(document, { childList: true, subtree: true });`,
+  });
 }
+
+// Functions, not strings, for the page (the console's CSP forbids eval); globalThis is the page's window.
+type Marked = { deskflowContentAt?: number };
+const contentAt = (page: Page) => page.evaluate(() => (globalThis as Marked).deskflowContentAt!);
 
 /**
  * Loads `path` in a fresh signed-in context and sums the gzipped size of its scripts: those the
@@ -118,14 +125,12 @@ async function scriptBytes(browser: Browser, state: Awaited<ReturnType<typeof si
   };
   page.on('request', onRequest);
   await page.goto(`${url}${path}`);
-  await page.waitForFunction(() => (window as unknown as { deskflowContentAt?: number }).deskflowContentAt !== undefined);
+  await page.waitForFunction(() => (globalThis as Marked).deskflowContentAt !== undefined);
   await page.waitForLoadState('networkidle');
   page.off('request', onRequest);
-  const { contentAt, started } = await page.evaluate(() => ({
-    contentAt: (window as unknown as { deskflowContentAt: number }).deskflowContentAt,
-    started: Object.fromEntries(performance.getEntriesByType('resource').map((entry) => [entry.name, entry.startTime])),
-  }));
-  const read = await Promise.all(bodies.map(async ({ url: scriptUrl, body }) => ({ late: (started[scriptUrl] ?? Infinity) > contentAt, body: await body.catch(() => null) })));
+  const shownAt = await contentAt(page);
+  const started = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('resource').map((entry) => [entry.name, entry.startTime])));
+  const read = await Promise.all(bodies.map(async ({ url: scriptUrl, body }) => ({ late: (started[scriptUrl] ?? Infinity) > shownAt, body: await body.catch(() => null) })));
   const unread = read.filter((r) => r.body === null).length;
   if (unread > 0) say(`  (${unread} script bodies could not be read)`);
   await context.close();
@@ -133,7 +138,7 @@ async function scriptBytes(browser: Browser, state: Awaited<ReturnType<typeof si
     const scripts = read.filter((r): r is { late: boolean; body: Buffer } => r.body !== null && (late === null || r.late === late)).map((r) => r.body);
     return { count: scripts.length, raw: scripts.reduce((sum, b) => sum + b.length, 0), gzipped: scripts.reduce((sum, b) => sum + gzipSync(b, { level: 9 }).length, 0) };
   };
-  return { contentAt, firstPage: total(false), deferred: total(true), all: total(null) };
+  return { contentAt: shownAt, firstPage: total(false), deferred: total(true), all: total(null) };
 }
 
 const describeJs = (js: Awaited<ReturnType<typeof scriptBytes>>, budget: string) =>
@@ -223,7 +228,7 @@ async function main() {
       const row = page.locator('a[data-row]').first();
       await row.click({ trial: true }); // waits until visible, stable, enabled and hit-testable
       interactive.push(performance.now() - t0);
-      inBrowser.push(await page.evaluate(() => (window as unknown as { deskflowContentAt: number }).deskflowContentAt));
+      inBrowser.push(await contentAt(page));
       await page.close();
       say(`  run ${i + 1}/${RUNS}: ${ms(interactive.at(-1)!)} as the driver saw it; first row in the page ${ms(inBrowser.at(-1)!)} after the navigation started (browser clock)`);
     }
