@@ -136,7 +136,12 @@ const t = initTRPC
     // Never ship stack traces to clients, whatever NODE_ENV says.
     isDev: false,
     errorFormatter({ shape, error }) {
-      const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+      // flattenError keys errors by the first path element only; `issues` keeps each whole path
+      // (escalation.1.trigger) so a form can place an error inside a list's row.
+      const zodError =
+        error.cause instanceof ZodError
+          ? { ...z.flattenError(error.cause), issues: error.cause.issues.map((issue) => ({ path: issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)), message: issue.message })) }
+          : null;
       const hidden = error.code === 'INTERNAL_SERVER_ERROR';
       const retryAfterSeconds = error.cause instanceof RetryLater ? error.cause.retryAfterSeconds : null;
       return {

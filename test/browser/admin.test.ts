@@ -237,6 +237,88 @@ describe('the console for admins, notifications and availability', () => {
     }
   }, 240_000);
 
+  it('lets an admin edit a policy’s escalation chain, with the API’s refusal inside the step it concerns', async () => {
+    const admin = await harness.api.signIn(demo.admin);
+    const calendar = await admin.api.admin.sla.calendar.create.mutate({ name: 'Chained hours', timezone: 'Europe/London', alwaysOpen: true, weeklyHours: [], holidays: [] });
+    const created = await admin.api.admin.sla.policy.create.mutate({
+      name: 'Chained',
+      category: 'Chained escalations',
+      calendarId: calendar.id,
+      firstResponseMinutes: 60,
+      nextResponseMinutes: 240,
+      resolutionMinutes: 1440,
+      escalation: [
+        { level: 1, target: 'any', trigger: { atPercent: 75 }, notify: ['assignee'], raisePriority: false, reassignToEscalationGroup: false },
+        { level: 2, target: 'first_response', trigger: { afterBreachMinutes: 30 }, notify: ['supervisor'], raisePriority: true, reassignToEscalationGroup: false },
+      ],
+    });
+    const saved = async () => (await admin.api.admin.sla.policy.list.query()).find((p) => p.id === created.id)!.escalation;
+    const { context, page } = await newPage();
+    // By keyboard, as the visual box sits over React Aria's hidden input.
+    const press = async (box: ReturnType<typeof page.getByRole>) => {
+      await box.focus();
+      await page.keyboard.press('Space');
+    };
+    try {
+      await step(page, 'escalation chain', async () => {
+        await signIn(page, demo.admin);
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+        await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'SLA and calendars' }).click();
+        const policies = page.getByRole('list', { name: 'SLA policies' });
+        const summary = policies.getByRole('listitem').filter({ hasText: 'Chained' });
+        await summary.getByText('Escalates: level 1 at 75 % (notify assignee), level 2 at breach + 30 min of first response (notify supervisors, raise priority)').waitFor();
+
+        await page.getByRole('button', { name: 'Edit Chained' }).click();
+        const chain = page.getByRole('group', { name: 'Escalation chain' });
+        await chain.getByRole('group', { name: 'Level 2', exact: true }).waitFor();
+        await chain.getByRole('button', { name: 'Add a step' }).click();
+        const level3 = chain.getByRole('group', { name: 'Level 3', exact: true });
+        expect(await level3.getByLabel('Level', { exact: true }).inputValue()).toBe('3');
+        await level3.getByRole('button', { name: /When/ }).click();
+        await page.getByRole('option', { name: 'N minutes after the breach' }).click();
+        await level3.getByLabel('Minutes after the breach', { exact: true }).fill('60');
+        await press(level3.getByRole('checkbox', { name: 'Assignee', exact: true }));
+        await press(level3.getByRole('checkbox', { name: 'Supervisors', exact: true }));
+        await press(level3.getByRole('checkbox', { name: 'Reassign to the escalation group', exact: true }));
+        await expectAccessible(page, 'SLA policy form with its escalation chain');
+        // Level 1 goes, by keyboard.
+        await chain.getByRole('button', { name: 'Remove level 1' }).focus();
+        await page.keyboard.press('Enter');
+        await expect.poll(() => chain.getByRole('group', { name: /^Level \d$/ }).count()).toBe(2);
+        await page.getByRole('button', { name: 'Save policy' }).click();
+        await summary
+          .getByText('Escalates: level 2 at breach + 30 min of first response (notify supervisors, raise priority), level 3 at breach + 1 h (notify supervisors, reassign to escalation group)')
+          .waitFor();
+      });
+      expect(await saved()).toEqual([
+        { level: 2, target: 'first_response', trigger: { afterBreachMinutes: 30 }, notify: ['supervisor'], raisePriority: true, reassignToEscalationGroup: false },
+        { level: 3, target: 'any', trigger: { afterBreachMinutes: 60 }, notify: ['supervisor'], raisePriority: false, reassignToEscalationGroup: true },
+      ]);
+
+      await step(page, 'escalation chain refused', async () => {
+        // A step that does nothing: the API refuses it, and the page says so inside that step.
+        await page.getByRole('button', { name: 'Edit Chained' }).click();
+        const level2 = page.getByRole('group', { name: 'Escalation chain' }).getByRole('group', { name: 'Level 2', exact: true });
+        await press(level2.getByRole('checkbox', { name: 'Supervisors', exact: true }));
+        await press(level2.getByRole('checkbox', { name: 'Raise the priority', exact: true }));
+        await page.getByRole('button', { name: 'Save policy' }).click();
+        await level2.getByRole('alert').filter({ hasText: 'A step must notify someone, raise the priority or reassign.' }).waitFor();
+        const errorId = await level2.getByRole('alert').getAttribute('id');
+        expect(await level2.getAttribute('aria-describedby')).toBe(errorId);
+        expect(await page.getByRole('group', { name: 'Level 3', exact: true }).getByRole('alert').count()).toBe(0);
+        await expectAccessible(page, 'SLA policy form with a refused escalation step');
+        await page.getByRole('button', { name: 'Cancel' }).click();
+      });
+      expect((await saved()).map((s) => s.level)).toEqual([2, 3]);
+      expect((await saved())[0]!.notify).toEqual(['supervisor']);
+      expect(cspViolations).toEqual([]);
+    } finally {
+      await admin.api.admin.sla.policy.delete.mutate({ id: created.id });
+      await admin.api.admin.sla.calendar.delete.mutate({ id: calendar.id });
+      await context.close();
+    }
+  }, 240_000);
+
   it('shows a requester a notification as it arrives; they mark it read, and set their preferences', async () => {
     const ticket = await harness.api.insertTicket({ requester: demo.requester, department: 'it', assignee: demo.itAgent, title: 'Laptop battery is swelling' });
     const { context, page } = await newPage();

@@ -7,11 +7,11 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { createLazyRoute, Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import { DEFAULT_PAUSED_STATUSES, PAUSABLE_STATUSES, priorities, type TicketStatus } from '../../../../domain/vocabulary';
+import { DEFAULT_PAUSED_STATUSES, PAUSABLE_STATUSES, escalationAudiences, priorities, type EscalationAudience, type EscalationStep, type TicketStatus } from '../../../../domain/vocabulary';
 import { ConfirmButton, ControlledSelect, ControlledText, Toggle, cardClass, mutedClass, type Option } from '../../components/controls';
-import { Button, FormAlert } from '../../components/fields';
+import { Button, FormAlert, errorClass } from '../../components/fields';
 import { Empty, Failed, Loading } from '../../components/states';
-import { apiProblem } from '../../lib/errors';
+import { apiProblem, issuesUnder, type ApiProblem } from '../../lib/errors';
 import { priorityWords, statusLabel } from '../../lib/format';
 import { queryClient, trpc, type RouterOutputs } from '../../trpc';
 import { CalendarTimezonePicker, describeWeek } from './calendar-bits';
@@ -120,6 +120,7 @@ function PolicyItem({ policy, calendars, departments }: { policy: Policy; calend
               Calendar: {calendar?.name ?? 'unknown'} · warns at {policy.thresholds.map((t) => `${t} %`).join(', ')}
               {policy.pausedStatuses.length > 0 && ` · paused while ${policy.pausedStatuses.map((status) => statusLabel(status, true).toLowerCase()).join(' or ')}`}
             </p>
+            <p className={mutedClass}>{describeChain(policy.escalation)}</p>
           </div>
           <div className="flex flex-wrap items-start gap-2">
             <Button tone="secondary" onPress={() => setEditing(true)} aria-label={`Edit ${policy.name}`}>
@@ -157,6 +158,8 @@ function PolicyForm({ policy, calendars, departments, onDone }: { policy: Policy
   const [resolution, setResolution] = useState(String(policy?.resolutionMinutes ?? 1440));
   const [thresholds, setThresholds] = useState((policy?.thresholds ?? [80, 100]).join(', '));
   const [paused, setPaused] = useState<TicketStatus[]>(policy?.pausedStatuses ?? [...DEFAULT_PAUSED_STATUSES]);
+  // A new policy sends no chain: the API gives it the default one.
+  const [chain, setChain] = useState<StepDraft[] | null>(policy ? policy.escalation.map(draftOf) : null);
   const done = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.admin.sla.policy.list.queryKey() });
     onDone();
@@ -194,6 +197,7 @@ function PolicyForm({ policy, calendars, departments, onDone }: { policy: Policy
             .filter(Boolean)
             .map(Number),
           pausedStatuses: PAUSABLE_STATUSES.filter((status) => paused.includes(status)),
+          ...(chain ? { escalation: chain.map(stepOf) } : {}),
         };
         if (policy) update.mutate({ id: policy.id, ...fields });
         else create.mutate(fields);
@@ -239,6 +243,16 @@ function PolicyForm({ policy, calendars, departments, onDone }: { policy: Policy
           {problem?.fields.pausedStatuses && <p className="text-sm text-red-700 dark:text-red-300">{problem.fields.pausedStatuses}</p>}
         </fieldset>
       </div>
+      {chain ? (
+        <ChainEditor steps={chain} onChange={setChain} problem={problem} />
+      ) : (
+        <div className="flex flex-wrap items-center gap-2 text-sm">
+          <span className={mutedClass}>Escalation chain: the default ({describeChain(DEFAULT_CHAIN)}).</span>
+          <Button tone="secondary" onPress={() => setChain(DEFAULT_CHAIN.map(draftOf))}>
+            Edit the escalation chain
+          </Button>
+        </div>
+      )}
       <Toggle label="Active" isSelected={active} onChange={setActive} />
       <div className="flex gap-2">
         <Button type="submit" isPending={save.isPending}>
@@ -249,6 +263,182 @@ function PolicyForm({ policy, calendars, departments, onDone }: { policy: Policy
         </Button>
       </div>
     </form>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The escalation chain: what happens, level by level, as a target's time runs out.
+
+type Trigger = 'percent' | 'breach';
+type StepDraft = {
+  /** React's key for the row: stays when the level is edited. */
+  key: number;
+  level: string;
+  target: EscalationStep['target'];
+  when: Trigger;
+  amount: string;
+  notify: EscalationAudience[];
+  raisePriority: boolean;
+  reassign: boolean;
+};
+
+/** The API's default chain (workflows/sla/policy.ts), offered when a new policy's chain is opened. */
+const DEFAULT_CHAIN: EscalationStep[] = [
+  { level: 1, target: 'any', trigger: { atPercent: 80 }, notify: ['assignee'], raisePriority: false, reassignToEscalationGroup: false },
+  { level: 2, target: 'any', trigger: { atPercent: 100 }, notify: ['assignee', 'supervisor'], raisePriority: true, reassignToEscalationGroup: false },
+  { level: 3, target: 'resolution', trigger: { afterBreachMinutes: 240 }, notify: ['supervisor', 'escalation_group'], raisePriority: false, reassignToEscalationGroup: true },
+];
+
+const targetOptions: Option[] = [
+  { id: 'any', name: 'Any target' },
+  { id: 'first_response', name: 'First response' },
+  { id: 'next_response', name: 'Next response' },
+  { id: 'resolution', name: 'Resolution' },
+];
+const whenOptions: Option[] = [
+  { id: 'percent', name: 'At N % of the target’s time' },
+  { id: 'breach', name: 'N minutes after the breach' },
+];
+const audienceWords: Record<EscalationAudience, string> = { assignee: 'Assignee', supervisor: 'Supervisors', escalation_group: 'Escalation group' };
+
+let nextKey = 0;
+function draftOf(step: EscalationStep): StepDraft {
+  const breach = 'afterBreachMinutes' in step.trigger;
+  return {
+    key: nextKey++,
+    level: String(step.level),
+    target: step.target,
+    when: breach ? 'breach' : 'percent',
+    amount: String('afterBreachMinutes' in step.trigger ? step.trigger.afterBreachMinutes : step.trigger.atPercent),
+    notify: [...step.notify],
+    raisePriority: step.raisePriority,
+    reassign: step.reassignToEscalationGroup,
+  };
+}
+
+/** As the API takes it; an empty number is NaN, which the API refuses beside its field. */
+function stepOf(draft: StepDraft): EscalationStep {
+  const number = (value: string) => (value.trim() === '' ? Number.NaN : Number(value));
+  const amount = number(draft.amount);
+  return {
+    level: number(draft.level),
+    target: draft.target,
+    trigger: draft.when === 'breach' ? { afterBreachMinutes: amount } : { atPercent: amount },
+    notify: escalationAudiences.filter((a) => draft.notify.includes(a)),
+    raisePriority: draft.raisePriority,
+    reassignToEscalationGroup: draft.reassign,
+  };
+}
+
+/** "Escalates: level 1 at 75 % (notify assignee), level 2 at breach + 30 min (supervisors, raise priority)". */
+function describeChain(chain: readonly EscalationStep[]): string {
+  if (chain.length === 0) return 'Never escalates.';
+  const audience: Record<EscalationAudience, string> = { assignee: 'assignee', supervisor: 'supervisors', escalation_group: 'escalation group' };
+  const steps = [...chain]
+    .sort((a, b) => a.level - b.level)
+    .map((step) => {
+      const when = 'afterBreachMinutes' in step.trigger ? `at breach + ${duration(step.trigger.afterBreachMinutes)}` : `at ${step.trigger.atPercent} %`;
+      const clock = step.target === 'any' ? '' : ` of ${targetOptions.find((o) => o.id === step.target)?.name.toLowerCase() ?? step.target}`;
+      const actions = [
+        step.notify.length > 0 ? `notify ${step.notify.map((a) => audience[a]).join(' and ')}` : null,
+        step.raisePriority ? 'raise priority' : null,
+        step.reassignToEscalationGroup ? 'reassign to escalation group' : null,
+      ].filter(Boolean);
+      return `level ${step.level} ${when}${clock} (${actions.join(', ')})`;
+    });
+  return `Escalates: ${steps.join(', ')}`;
+}
+
+function ChainEditor({ steps, onChange, problem }: { steps: StepDraft[]; onChange: (steps: StepDraft[]) => void; problem: ApiProblem | null }) {
+  const chainError = issuesUnder(problem, ['escalation'])[''] ?? null;
+  const change = (key: number, patch: Partial<StepDraft>) => onChange(steps.map((s) => (s.key === key ? { ...s, ...patch } : s)));
+  const used = new Set(steps.map((s) => Number(s.level)));
+  const freeLevel = [1, 2, 3, 4, 5, 6, 7, 8, 9].find((level) => !used.has(level));
+  return (
+    <fieldset className="flex flex-col gap-3" aria-describedby={chainError ? 'escalation-chain-error' : undefined}>
+      <legend className="mb-1 text-sm font-semibold">Escalation chain</legend>
+      <p className={`text-sm ${mutedClass}`}>Each level fires once per cycle of the clock it watches. A step must notify someone, raise the priority or reassign.</p>
+      {chainError && (
+        <p id="escalation-chain-error" role="alert" className={errorClass}>
+          {chainError}
+        </p>
+      )}
+      {steps.length === 0 && <p className="text-sm">No steps: tickets under this policy never escalate.</p>}
+      {steps.map((step, index) => (
+        <StepEditor
+          key={step.key}
+          step={step}
+          errors={issuesUnder(problem, ['escalation', index])}
+          onChange={(patch) => change(step.key, patch)}
+          onRemove={() => onChange(steps.filter((s) => s.key !== step.key))}
+        />
+      ))}
+      {freeLevel !== undefined && (
+        <Button
+          tone="secondary"
+          className="self-start"
+          onPress={() => onChange([...steps, { key: nextKey++, level: String(freeLevel), target: 'any', when: 'percent', amount: '100', notify: ['assignee'], raisePriority: false, reassign: false }])}
+        >
+          Add a step
+        </Button>
+      )}
+    </fieldset>
+  );
+}
+
+function StepEditor({ step, errors, onChange, onRemove }: { step: StepDraft; errors: Record<string, string>; onChange: (patch: Partial<StepDraft>) => void; onRemove: () => void }) {
+  const name = `Level ${step.level.trim() || '(no number)'}`;
+  const id = `escalation-step-${step.key}`;
+  const stepError = errors[''] ?? errors.notify ?? errors.raisePriority ?? errors.reassignToEscalationGroup ?? null;
+  return (
+    <fieldset className={`${cardClass} flex flex-col gap-3`} aria-describedby={stepError ? `${id}-error` : undefined}>
+      <legend className="px-1 text-sm font-semibold">{name}</legend>
+      {stepError && (
+        <p id={`${id}-error`} role="alert" className={errorClass}>
+          {stepError}
+        </p>
+      )}
+      <div className="grid gap-3 sm:grid-cols-4">
+        <ControlledText label="Level" type="number" inputMode="numeric" value={step.level} onChange={(level) => onChange({ level })} error={errors.level} />
+        <ControlledSelect
+          label="Which clock"
+          value={step.target}
+          onChange={(target) => onChange({ target: targetOptions.find((o) => o.id === target) ? (target as StepDraft['target']) : 'any' })}
+          options={targetOptions}
+          error={errors.target}
+        />
+        <ControlledSelect label="When" value={step.when} onChange={(when) => onChange({ when: when === 'breach' ? 'breach' : 'percent' })} options={whenOptions} />
+        <ControlledText
+          label={step.when === 'breach' ? 'Minutes after the breach' : 'Percent of the target’s time'}
+          type="number"
+          inputMode="numeric"
+          value={step.amount}
+          onChange={(amount) => onChange({ amount })}
+          error={errors.trigger}
+          description={step.when === 'percent' ? '100 is the breach.' : undefined}
+        />
+      </div>
+      <div className="flex flex-wrap gap-x-6 gap-y-2">
+        <fieldset className="flex flex-col gap-1">
+          <legend className="mb-1 text-sm font-medium">Who is told</legend>
+          {escalationAudiences.map((audience) => (
+            <Toggle
+              key={audience}
+              label={audienceWords[audience]}
+              isSelected={step.notify.includes(audience)}
+              onChange={(on) => onChange({ notify: on ? [...step.notify, audience] : step.notify.filter((a) => a !== audience) })}
+            />
+          ))}
+        </fieldset>
+        <div className="flex flex-col gap-1 sm:pt-6">
+          <Toggle label="Raise the priority" isSelected={step.raisePriority} onChange={(raisePriority) => onChange({ raisePriority })} />
+          <Toggle label="Reassign to the escalation group" isSelected={step.reassign} onChange={(reassign) => onChange({ reassign })} />
+        </div>
+      </div>
+      <Button tone="secondary" className="self-start" onPress={onRemove} aria-label={`Remove ${name.toLowerCase()}`}>
+        Remove
+      </Button>
+    </fieldset>
   );
 }
 
