@@ -8,7 +8,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { DEFAULT_PAUSED_STATUSES, priorities } from '../domain/vocabulary';
 import { BREACH_PERCENT, DEFAULT_SLA_TARGETS, DEFAULT_THRESHOLDS } from '../workflows/sla/clock';
-import { DEFAULT_ESCALATION_CHAIN, DEFAULT_LIFECYCLE_SETTINGS } from '../workflows/sla/policy';
+import { DEFAULT_ESCALATION_CHAIN } from '../domain/vocabulary';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../workflows/sla/policy';
 import { LIFECYCLE_SETTINGS_KEY, SLA_CONFIG_VERSION_KEY } from './settings';
 import type { Db } from './client';
 import { businessCalendars, DEFAULT_CALENDAR_NAME, departments, escalationGroupMembers, settings, slaPolicies, users } from './schema';

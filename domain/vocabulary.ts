@@ -72,6 +72,16 @@ export type EscalationStep = {
   reassignToEscalationGroup: boolean;
 };
 
+/** An SLA clock's elapsed share, in percent, at which it breaches. */
+export const BREACH_PERCENT = 100;
+
+/** Default chain: L1 at warning notifies the assignee; L2 at breach tells the supervisor and raises the priority; L3 four business hours after the resolution breach hands the ticket to the department's escalation group. Here, not in workflows/, so the console offers the same chain the API applies. */
+export const DEFAULT_ESCALATION_CHAIN: readonly EscalationStep[] = Object.freeze([
+  { level: 1, target: 'any', trigger: { atPercent: 80 }, notify: ['assignee'], raisePriority: false, reassignToEscalationGroup: false },
+  { level: 2, target: 'any', trigger: { atPercent: BREACH_PERCENT }, notify: ['assignee', 'supervisor'], raisePriority: true, reassignToEscalationGroup: false },
+  { level: 3, target: 'resolution', trigger: { afterBreachMinutes: 240 }, notify: ['supervisor', 'escalation_group'], raisePriority: false, reassignToEscalationGroup: true },
+] satisfies EscalationStep[]);
+
 /** ISO weekday: 1 is Monday, 7 is Sunday. */
 export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 

@@ -15,7 +15,8 @@ import { DEFAULT_PAUSED_STATUSES, PAUSABLE_STATUSES, priorities } from '../../do
 import { SLA_RECONCILE_WORKFLOW_TYPE } from '../../workflows/messages';
 import { businessCalendarSchema } from '../../workflows/sla/calendar-schema';
 import { BREACH_PERCENT } from '../../workflows/sla/clock';
-import { DEFAULT_ESCALATION_CHAIN, matchPolicy } from '../../workflows/sla/policy';
+import { DEFAULT_ESCALATION_CHAIN } from '../../domain/vocabulary';
+import { matchPolicy } from '../../workflows/sla/policy';
 import { escalationChainSchema, lifecycleSettingsOrDefaults, lifecycleSettingsSchema, lifecycleSettingsUpdateSchema } from '../../workflows/sla/policy-schema';
 import type { LifecycleSettings } from '../../workflows/types';
 import type { AuthedContext } from '../trpc';

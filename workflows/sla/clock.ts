@@ -11,11 +11,11 @@
  * Before pausing or stopping, fire whatever `overdueThresholds` reports, so a breach that came due while the
  * workflow was busy is never lost.
  */
-import type { Priority, SlaState } from '../../domain/vocabulary';
+import { BREACH_PERCENT, type Priority, type SlaState } from '../../domain/vocabulary';
 import { addBusinessMs, businessMsBetween, type BusinessCalendar } from './calendar';
 
 /** The percentage at which an SLA is breached. Thresholds above it (e.g. 150) are post-breach escalations. */
-export const BREACH_PERCENT = 100;
+export { BREACH_PERCENT };
 
 /** Default thresholds: 80 % warning, 100 % breach. */
 export const DEFAULT_THRESHOLDS: readonly number[] = Object.freeze([80, BREACH_PERCENT]);

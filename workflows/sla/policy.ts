@@ -3,17 +3,10 @@
  * match wins). Pure and zod-free, for the workflow sandbox; the schemas the admin API and the
  * worker validate with are in policy-schema.ts.
  */
-import { DEFAULT_PAUSED_STATUSES, type Priority } from '../../domain/vocabulary';
-import type { EscalationStep, LifecycleSettings, SlaPolicySnapshot } from '../types';
+import { DEFAULT_ESCALATION_CHAIN, DEFAULT_PAUSED_STATUSES, type Priority } from '../../domain/vocabulary';
+import type { LifecycleSettings, SlaPolicySnapshot } from '../types';
 import type { BusinessCalendar } from './calendar';
-import { BREACH_PERCENT, DEFAULT_SLA_TARGETS, DEFAULT_THRESHOLDS } from './clock';
-
-/** Default chain: L1 at warning notifies the assignee; L2 at breach tells the supervisor and raises the priority; L3 four business hours after the resolution breach hands the ticket to the department's escalation group. */
-export const DEFAULT_ESCALATION_CHAIN: readonly EscalationStep[] = Object.freeze([
-  { level: 1, target: 'any', trigger: { atPercent: 80 }, notify: ['assignee'], raisePriority: false, reassignToEscalationGroup: false },
-  { level: 2, target: 'any', trigger: { atPercent: BREACH_PERCENT }, notify: ['assignee', 'supervisor'], raisePriority: true, reassignToEscalationGroup: false },
-  { level: 3, target: 'resolution', trigger: { afterBreachMinutes: 240 }, notify: ['supervisor', 'escalation_group'], raisePriority: false, reassignToEscalationGroup: true },
-] satisfies EscalationStep[]);
+import { DEFAULT_SLA_TARGETS, DEFAULT_THRESHOLDS } from './clock';
 
 /** The lifecycle settings when nothing is configured (policy-schema.ts's lifecycleSettingsSchema defaults to these). */
 export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = Object.freeze({

@@ -7,7 +7,16 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { createLazyRoute, Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import { DEFAULT_PAUSED_STATUSES, PAUSABLE_STATUSES, escalationAudiences, priorities, type EscalationAudience, type EscalationStep, type TicketStatus } from '../../../../domain/vocabulary';
+import {
+  DEFAULT_ESCALATION_CHAIN,
+  DEFAULT_PAUSED_STATUSES,
+  PAUSABLE_STATUSES,
+  escalationAudiences,
+  priorities,
+  type EscalationAudience,
+  type EscalationStep,
+  type TicketStatus,
+} from '../../../../domain/vocabulary';
 import { ConfirmButton, ControlledSelect, ControlledText, Toggle, cardClass, mutedClass, type Option } from '../../components/controls';
 import { Button, FormAlert, errorClass } from '../../components/fields';
 import { Empty, Failed, Loading } from '../../components/states';
@@ -247,8 +256,8 @@ function PolicyForm({ policy, calendars, departments, onDone }: { policy: Policy
         <ChainEditor steps={chain} onChange={setChain} problem={problem} />
       ) : (
         <div className="flex flex-wrap items-center gap-2 text-sm">
-          <span className={mutedClass}>Escalation chain: the default ({describeChain(DEFAULT_CHAIN)}).</span>
-          <Button tone="secondary" onPress={() => setChain(DEFAULT_CHAIN.map(draftOf))}>
+          <span className={mutedClass}>Escalation chain: the default ({describeChain(DEFAULT_ESCALATION_CHAIN)}).</span>
+          <Button tone="secondary" onPress={() => setChain(DEFAULT_ESCALATION_CHAIN.map(draftOf))}>
             Edit the escalation chain
           </Button>
         </div>
@@ -281,13 +290,6 @@ type StepDraft = {
   raisePriority: boolean;
   reassign: boolean;
 };
-
-/** The API's default chain (workflows/sla/policy.ts), offered when a new policy's chain is opened. */
-const DEFAULT_CHAIN: EscalationStep[] = [
-  { level: 1, target: 'any', trigger: { atPercent: 80 }, notify: ['assignee'], raisePriority: false, reassignToEscalationGroup: false },
-  { level: 2, target: 'any', trigger: { atPercent: 100 }, notify: ['assignee', 'supervisor'], raisePriority: true, reassignToEscalationGroup: false },
-  { level: 3, target: 'resolution', trigger: { afterBreachMinutes: 240 }, notify: ['supervisor', 'escalation_group'], raisePriority: false, reassignToEscalationGroup: true },
-];
 
 const targetOptions: Option[] = [
   { id: 'any', name: 'Any target' },
