@@ -50,6 +50,10 @@ function NewTicket() {
   if (failed) return <Failed error={failed} retry={() => void Promise.all([templates.refetch(), categories.refetch(), buildings.refetch()])} />;
   if (!templates.data || !categories.data || !buildings.data) return <Loading what="the form" />;
   const problem = create.error ? apiProblem(create.error) : null;
+  // The API's answer concerns what was sent: once the requester edits, it no longer stands (nor holds the next submit).
+  const edited = () => {
+    if (create.isError) create.reset();
+  };
   const optional = (value: FormDataEntryValue | null) => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
   return (
     <section aria-labelledby="new-ticket-title" className="mx-auto flex max-w-2xl flex-col gap-4">
@@ -99,7 +103,10 @@ function NewTicket() {
           isRequired={!template}
           defaultValue={template?.title ?? undefined}
           description="A few words that say what is wrong or what you need."
-          onChange={(title) => setDraft((d) => ({ ...d, title }))}
+          onChange={(title) => {
+            edited();
+            setDraft((d) => ({ ...d, title }));
+          }}
         />
         <TextInput
           name="description"
@@ -108,7 +115,10 @@ function NewTicket() {
           isRequired={!template}
           defaultValue={template?.description ?? undefined}
           description="What happened, since when, and what you already tried."
-          onChange={(description) => setDraft((d) => ({ ...d, description }))}
+          onChange={(description) => {
+            edited();
+            setDraft((d) => ({ ...d, description }));
+          }}
         />
         <SuggestedArticles title={draft.title} description={draft.description} draftKey={idempotencyKey} onSolved={setSolved} />
         <div className="grid gap-4 sm:grid-cols-3">
