@@ -149,6 +149,15 @@ async function main() {
   if (process.env.BENCH_PLAN) {
     const first = dialect.sqlToQuery(knowledgeSearchSql(queries[0]!, cache.get(queries[0]!)!, { audience: 'everyone', limit: 10, mode: 'combined' }));
     const plan = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${first.sql}`, first.params);
+    const words = await client.query<{ lexeme: string; share: number | null }>(
+      `select w.lexeme, (select e.share from pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) as e(lexeme, share)
+                         where s.tablename = 'kb_articles' and s.attname = 'search' and e.lexeme = w.lexeme) as share
+       from unnest(tsvector_to_array(to_tsvector('english', $1))) as w(lexeme)`,
+      [queries[0]],
+    );
+    say(
+      `its words and the share of articles holding each (pg_stats; none: rarer than every listed word): ${words.rows.map((w) => `${w.lexeme} ${w.share === null ? 'none' : w.share.toFixed(3)}`).join(', ')}`,
+    );
     say(`the plan for "${queries[0]}":`);
     for (const line of plan.rows) say(`  ${line['QUERY PLAN']}`);
   }

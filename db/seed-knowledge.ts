@@ -6,6 +6,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { articleEmbeddingText, slugFromTitle, summaryFromMarkdown } from '../domain/knowledge';
 import type { SentenceEmbedder } from '../lib/sentence-embedder';
+import { refreshKnowledgeSearchStatistics } from './knowledge-statistics';
 import type { Db } from './client';
 import { starterArticles, type StarterArticle } from './demo/knowledge-base';
 import { departments, kbArticles, kbArticleVersions, kbCategories, users } from './schema';
@@ -75,5 +76,6 @@ export async function seedKnowledgeBase(db: Db, options: KnowledgeSeedOptions = 
       .insert(kbArticleVersions)
       .values(rows.map((row) => ({ articleId: ids.get(row.slug)!, version: 1, title: row.title, summary: row.summary, body: row.body, authorId: author?.id ?? null, note: 'Starter knowledge base' })));
   });
+  await refreshKnowledgeSearchStatistics(db);
   return fresh.length;
 }

@@ -8,7 +8,9 @@
  * requesters describe a problem in more words than any one article shares (scripts/eval-kb.ts
  * measured this: AND finds almost nothing for a question in a requester's words); quoted phrases
  * and `-word` keep websearch's strict meaning. Ranked by `ts_rank_cd` over the weighted document
- * (title A, summary B, body C), normalised by document length.
+ * (title A, summary B, body C), normalised by document length; for ORed words only the best
+ * `lexicalRanked` articles by the rarity of the words they hold are ranked (lexicalCandidatesSql),
+ * so a search reads a few hundred index entries, not every article a common word matches.
  * Semantic: cosine distance to the query's sentence embedding, on the HNSW index.
  * Combined: each list's top `candidates`, scored Σ weight / (rrfK + rank), then scaled so that
  * rank 1 in both lists is 1.0.
@@ -45,6 +47,12 @@ export const KNOWLEDGE_SEARCH_TUNING = {
   semanticWeight: 1,
   /** ts_rank_cd normalisation: 1 divides by 1 + log(document length), so long articles do not win by length. */
   rankNormalization: 1,
+  /**
+   * For an ORed query: how many matching articles the word lookups may visit (rarest words first)
+   * and how many of the best by word rarity are ranked by ts_rank_cd (lexicalCandidatesSql).
+   */
+  lexicalScanBudget: 2000,
+  lexicalRanked: 100,
   /** 'any': an article matches with any of the query's words (OR); 'all': websearch_to_tsquery's AND. */
   lexicalMatch: 'any' as 'any' | 'all',
   /**
@@ -120,13 +128,20 @@ export function knowledgeSearchSql(
   const visible = options.audience === 'staff' ? sql`a.status = 'published'` : sql`a.status = 'published' and a.visibility = 'everyone'`;
   const useLexical = options.mode !== 'semantic';
   const useSemantic = options.mode !== 'lexical' && vector !== null;
-  const lexical = useLexical
-    ? sql`select a.id, row_number() over (order by ts_rank_cd(a.search, q.query, ${sql.raw(String(rankNormalization))}) desc, a.id) as rank
-          from kb_articles a, (select case when ${lexicalMatch === 'all'} or strict::text like '%!%' or ${text} like '%"%' then strict else replace(strict::text, ' & ', ' | ')::tsquery end as query
-                               from websearch_to_tsquery('english', ${text}) as strict) q
-          where ${visible} and a.search @@ q.query
-          order by rank limit ${candidates}`
-    : sql`select null::uuid as id, null::bigint as rank where false`;
+  const strictQuery = sql`(select case when ${lexicalMatch === 'all'} or strict::text like '%!%' or ${text} like '%"%' then strict else replace(strict::text, ' & ', ' | ')::tsquery end as query
+                             from websearch_to_tsquery('english', ${text}) as strict)`;
+  const ored = lexicalMatch === 'any' && !/["]|(^|\s)-\S/.test(text);
+  const lexical = !useLexical
+    ? sql`select null::uuid as id, null::bigint as rank where false`
+    : ored
+      ? sql`select a.id, row_number() over (order by ts_rank_cd(a.search, q.query, ${sql.raw(String(rankNormalization))}) desc, a.id) as rank
+            from (${lexicalCandidatesSql(text, visible, tuning)}) c join kb_articles a on a.id = c.id, ${strictQuery} q
+            where a.search @@ q.query
+            order by rank limit ${candidates}`
+      : sql`select a.id, row_number() over (order by ts_rank_cd(a.search, q.query, ${sql.raw(String(rankNormalization))}) desc, a.id) as rank
+            from kb_articles a, ${strictQuery} q
+            where ${visible} and a.search @@ q.query
+            order by rank limit ${candidates}`;
   const vectorLiteral = vector ? JSON.stringify(vector) : null;
   const semantic = useSemantic
     ? sql`select id, row_number() over (order by distance, id) as rank
@@ -147,4 +162,42 @@ export function knowledgeSearchSql(
     from fused f join kb_articles a on a.id = f.id
     order by f.score desc, coalesce(f.semantic_rank, f.lexical_rank), a.id
     limit ${options.limit}`;
+}
+
+/**
+ * The articles worth ranking for an ORed full-text query, without reading any article's tsvector:
+ * each of the query's words is looked up in the GIN index on its own, the rarest first, until the
+ * matches would pass `lexicalScanBudget` (always at least the rarest word); an article scores the
+ * inverse document frequency of each word it contains, and the best `lexicalRanked` go on to
+ * `ts_rank_cd`. Ranking every match is what made search slow: a question's common words ("make",
+ * "new", "one") match most of a large knowledge base, and ranking reads each match's whole tsvector.
+ * A word's share of the articles comes from `pg_stats` (ANALYZE keeps `most_common_elems` for a
+ * tsvector column); a word not listed there is rarer than every listed one, and without statistics
+ * every word counts as rare, which is correct, only slower.
+ */
+function lexicalCandidatesSql(text: string, visible: SQL, tuning: typeof KNOWLEDGE_SEARCH_TUNING): SQL {
+  return sql`with stats as (
+      select e.lexeme, e.share from pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) as e(lexeme, share)
+      where s.schemaname = current_schema() and s.tablename = 'kb_articles' and s.attname = 'search'
+    ),
+    articles as (select greatest(reltuples, 1)::float8 as n from pg_class where oid = 'kb_articles'::regclass),
+    words as (
+      select w.lexeme, coalesce(st.share, 0) * ar.n as estimate,
+             sum(coalesce(st.share, 0) * ar.n) over (order by coalesce(st.share, 0), w.lexeme) as running
+      from unnest(tsvector_to_array(to_tsvector('english', ${text}))) as w(lexeme)
+      left join stats st on st.lexeme = w.lexeme, articles ar
+    ),
+    chosen as (
+      select lexeme from words where running <= ${tuning.lexicalScanBudget}
+      union select lexeme from (select lexeme from words order by estimate, lexeme limit 1) rarest
+    ),
+    matches as (
+      select w.lexeme, a.id, count(*) over (partition by w.lexeme) as df
+      from chosen w join kb_articles a on a.search @@ plainto_tsquery('simple', w.lexeme)
+      where ${visible}
+    )
+    select m.id from matches m, articles ar
+    group by m.id
+    order by sum(ln(1 + ar.n / m.df)) desc, m.id
+    limit ${tuning.lexicalRanked}`;
 }

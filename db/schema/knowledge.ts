@@ -67,7 +67,8 @@ export const kbArticles = pgTable(
   },
   (t) => [
     uniqueIndex('kb_articles_slug_key').on(t.slug),
-    index('kb_articles_search_idx').using('gin', t.search),
+    // fastupdate off: PGlite has no autovacuum to empty a GIN pending list, and every search would scan it.
+    index('kb_articles_search_idx').using('gin', t.search).with({ fastupdate: false }),
     index('kb_articles_embedding_idx').using('hnsw', t.embedding.op('vector_cosine_ops')),
     index('kb_articles_list_idx').on(t.status, t.visibility, t.updatedAt),
     index('kb_articles_category_idx').on(t.categoryId, t.updatedAt),

@@ -1,11 +1,13 @@
 /**
  * The knowledge base's embedding activity (workflows/knowledge.ts): embeds an article version and
  * stores it only while that version is still current, so a slow run never overwrites a newer
- * article's vector. Idempotent: a version already embedded is left as it is.
+ * article's vector. Idempotent: a version already embedded is left as it is. It also keeps the
+ * word statistics full-text search reads (db/knowledge-statistics.ts), since PGlite has no autovacuum.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { refreshKnowledgeSearchStatistics } from '../../db/knowledge-statistics';
 import { kbArticles } from '../../db/schema';
 import { articleEmbeddingText } from '../../domain/knowledge';
 import { SentenceModelMissingError, type SentenceEmbedder } from '../../lib/sentence-embedder';
@@ -35,7 +37,9 @@ export function knowledgeActivities(db: Db, embedder: () => Promise<SentenceEmbe
         .set({ embedding: vector, embeddedVersion: version, updatedAt: sql`${kbArticles.updatedAt}` })
         .where(and(eq(kbArticles.id, articleId), eq(kbArticles.version, version)))
         .returning({ id: kbArticles.id });
-      return stored.length > 0 ? 'embedded' : 'stale';
+      if (stored.length === 0) return 'stale';
+      await refreshKnowledgeSearchStatistics(db);
+      return 'embedded';
     },
   };
 }
