@@ -5,8 +5,9 @@
  * duration histograms and escalation levels per day, department and assignee), both kept from
  * `ticket_facts` (one row per ticket, kept current by the workflow's activities) by a trigger;
  * `report_daily`, the day's counts of opened, resolved and reopened tickets; and, for the backlog,
- * the open tickets' facts rows through a partial index. A request sums at most (days ×
- * combinations) small rows; only percentiles under a category, priority, building or SLA policy
+ * the open tickets' facts rows through a partial index. The histograms are kept a second time per
+ * priority (`report_rollup_values_by_priority`) for reports filtered by priority. A request sums at
+ * most (days × combinations) small rows; only percentiles under a category, building or SLA policy
  * filter read the period's facts rows. No request reads the audit trail or the ticket rows.
  *
  * Scope: admins see everything; supervisors the departments they work in (home and further);
@@ -47,8 +48,8 @@ function factsWhere(user: ReportViewer, filters: ReportFilters, timezone: string
 /** Business ms the resolution took, across every cycle (reopens included). */
 const resolutionMsSql = sql`(f.resolution_prior_ms + f.resolution_ms)`;
 
-/** Filters the distributions (`report_rollup_values`, kept per department and assignee only) cannot answer. */
-const finerThanDistributions = (filters: ReportFilters) => Boolean(filters.category || filters.priority || filters.buildingId || filters.slaPolicyId);
+/** Filters the distributions (kept per department, assignee and, in a second table, priority) cannot answer. */
+const finerThanDistributions = (filters: ReportFilters) => Boolean(filters.category || filters.buildingId || filters.slaPolicyId);
 
 /**
  * The percentile `p` of one measure's distribution, as percentile_disc picks it (the first bucket
@@ -63,24 +64,36 @@ type Distributions = {
   escalations: { level: number; tickets: number }[];
 };
 
-/** Percentiles and escalation levels from the maintained distributions (scope, department and assignee filters only). */
+/**
+ * Percentiles and escalation levels from the maintained distributions (scope, department, assignee
+ * and priority filters): `report_rollup_values`, or under a priority filter the same kept per
+ * priority (`report_rollup_values_by_priority`).
+ */
 async function distributionsFromRollups(db: Db, user: ReportViewer, filters: ReportFilters): Promise<Distributions> {
   const scoped = reportScope(user, filters, 'v');
   const conditions = [scoped.condition, sql`v.day between ${filters.from}::date and ${filters.to}::date`];
   if (filters.departmentId) conditions.push(sql`v.department_id in (${uuidList(filters.departmentId)})`);
   if (filters.assigneeId) conditions.push(sql`v.assignee_id in (${uuidList(filters.assigneeId)})`);
+  if (filters.priority)
+    conditions.push(
+      sql`v.priority in (${sql.join(
+        filters.priority.map((p) => sql`${p}::priority`),
+        sql`, `,
+      )})`,
+    );
+  const distributionTable = filters.priority ? sql`report_rollup_values_by_priority` : sql`report_rollup_values`;
   const where = sql.join(conditions, sql` and `);
   const [overall, agents, escalations] = await Promise.all([
     db.execute(sql`
-      with b as (select v.measure, v.bucket, sum(v.count) as n, sum(v.sum) as s from report_rollup_values v where ${where} and v.measure in (1, 2) group by v.measure, v.bucket having sum(v.count) > 0),
+      with b as (select v.measure, v.bucket, sum(v.count) as n, sum(v.sum) as s from ${distributionTable} v where ${where} and v.measure in (1, 2) group by v.measure, v.bucket having sum(v.count) > 0),
            h as (select b.*, sum(b.n) over (partition by b.measure order by b.bucket) as cum, sum(b.n) over (partition by b.measure) as total from b)
       select h.measure, ${histogramPercentile(0.5)} as p50, ${histogramPercentile(0.9)} as p90 from h group by h.measure`),
     db.execute(sql`
-      with b as (select v.assignee_id, v.measure, v.bucket, sum(v.count) as n, sum(v.sum) as s from report_rollup_values v
+      with b as (select v.assignee_id, v.measure, v.bucket, sum(v.count) as n, sum(v.sum) as s from ${distributionTable} v
                  where ${where} and v.measure in (1, 2) and v.assignee_id is not null group by v.assignee_id, v.measure, v.bucket having sum(v.count) > 0),
            h as (select b.*, sum(b.n) over (partition by b.assignee_id, b.measure order by b.bucket) as cum, sum(b.n) over (partition by b.assignee_id, b.measure) as total from b)
       select h.assignee_id, h.measure, ${histogramPercentile(0.5)} as p50 from h group by h.assignee_id, h.measure`),
-    db.execute(sql`select v.bucket as level, sum(v.count) as tickets from report_rollup_values v where ${where} and v.measure = 3 group by v.bucket having sum(v.count) > 0 order by v.bucket`),
+    db.execute(sql`select v.bucket as level, sum(v.count) as tickets from ${distributionTable} v where ${where} and v.measure = 3 group by v.bucket having sum(v.count) > 0 order by v.bucket`),
   ]);
   const byMeasure = new Map(rows<Record<string, unknown>>(overall).map((r) => [num(r.measure), r]));
   const agentFigures = new Map<string, { frtP50: number | null; resP50: number | null }>();
@@ -98,27 +111,29 @@ async function distributionsFromRollups(db: Db, user: ReportViewer, filters: Rep
   };
 }
 
-/** The same, exactly, from the period's facts rows: for filters finer than the distributions' keys (category, priority, building, SLA policy). */
+/**
+ * The same, exactly, from the period's facts rows: for filters finer than the distributions' keys
+ * (category, building, SLA policy), read through the index of the filter that narrows
+ * most. Two statements at once: the percentiles (one pass, the totals and per assignee by grouping
+ * sets; one sort per measure gives both its percentiles) and the escalation levels (a count).
+ */
 async function distributionsFromFacts(db: Db, where: SQL): Promise<Distributions> {
-  const [overall, agents, escalations] = await Promise.all([
+  const [percentiles, escalations] = await Promise.all([
     db.execute(sql`
-      select
-        percentile_disc(0.5) within group (order by f.first_response_ms) filter (where f.first_responded_at is not null) as frt_p50,
-        percentile_disc(0.9) within group (order by f.first_response_ms) filter (where f.first_responded_at is not null) as frt_p90,
-        percentile_disc(0.5) within group (order by ${resolutionMsSql}) filter (where f.resolved_at is not null) as res_p50,
-        percentile_disc(0.9) within group (order by ${resolutionMsSql}) filter (where f.resolved_at is not null) as res_p90
-      from ticket_facts f where ${where}`),
-    db.execute(sql`
-      select f.assignee_id,
-        percentile_disc(0.5) within group (order by f.first_response_ms) filter (where f.first_responded_at is not null) as frt_p50,
-        percentile_disc(0.5) within group (order by ${resolutionMsSql}) filter (where f.resolved_at is not null) as res_p50
-      from ticket_facts f where ${where} and f.assignee_id is not null group by f.assignee_id`),
+      select grouping(f.assignee_id) as g, f.assignee_id,
+        percentile_disc(array[0.5, 0.9]) within group (order by f.first_response_ms) filter (where f.first_responded_at is not null) as frt,
+        percentile_disc(array[0.5, 0.9]) within group (order by ${resolutionMsSql}) filter (where f.resolved_at is not null) as res
+      from ticket_facts f where ${where}
+      group by grouping sets ((), (f.assignee_id))`),
     db.execute(sql`select f.escalation_level as level, count(*) as tickets from ticket_facts f where ${where} and f.escalation_level > 0 group by f.escalation_level order by f.escalation_level`),
   ]);
-  const o = rows<Record<string, unknown>>(overall)[0] ?? {};
+  const grouped = rows<{ g: unknown; assignee_id: unknown; frt: unknown[] | null; res: unknown[] | null }>(percentiles);
+  const at = (values: unknown[] | null, i: number) => numOrNull(values?.[i]);
+  // grouping() is 1 for the totals (assignee left out of the set), 0 per assignee.
+  const o = grouped.find((r) => num(r.g) === 1);
   return {
-    overall: { frtP50: numOrNull(o.frt_p50), frtP90: numOrNull(o.frt_p90), resP50: numOrNull(o.res_p50), resP90: numOrNull(o.res_p90) },
-    agents: new Map(rows<Record<string, unknown>>(agents).map((r) => [String(r.assignee_id), { frtP50: numOrNull(r.frt_p50), resP50: numOrNull(r.res_p50) }])),
+    overall: { frtP50: at(o?.frt ?? null, 0), frtP90: at(o?.frt ?? null, 1), resP50: at(o?.res ?? null, 0), resP90: at(o?.res ?? null, 1) },
+    agents: new Map(grouped.filter((r) => num(r.g) === 0 && r.assignee_id !== null).map((r) => [String(r.assignee_id), { frtP50: at(r.frt, 0), resP50: at(r.res, 0) }])),
     escalations: rows<Record<string, unknown>>(escalations).map((r) => ({ level: num(r.level), tickets: num(r.tickets) })),
   };
 }

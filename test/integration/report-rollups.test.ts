@@ -183,6 +183,9 @@ describe.each([pgliteKind, postgres])('on $name', (kind) => {
         .map((r) => JSON.parse(r.row) as Record<string, unknown>)
         .filter((r) => Object.entries(r).some(([k, v]) => typeof v === 'number' && v !== 0 && k !== 'day')),
       values: (await rowsOf<{ row: string }>(sql`select (to_jsonb(v) - 'id')::text as row from report_rollup_values v where v.count <> 0 or v.sum <> 0 order by 1`)).rows.map((r) => r.row),
+      valuesByPriority: (await rowsOf<{ row: string }>(sql`select (to_jsonb(v) - 'id')::text as row from report_rollup_values_by_priority v where v.count <> 0 or v.sum <> 0 order by 1`)).rows.map(
+        (r) => r.row,
+      ),
     });
     const maintained = await snapshot();
     expect(maintained.values.length).toBeGreaterThan(2);
@@ -190,6 +193,16 @@ describe.each([pgliteKind, postgres])('on $name', (kind) => {
     const rebuilt = await snapshot();
     expect(maintained.rollup).toEqual(rebuilt.rollup);
     expect(maintained.values).toEqual(rebuilt.values);
+    expect(maintained.valuesByPriority).toEqual(rebuilt.valuesByPriority);
+    // Tickets moved between priorities: the per-priority distributions still add up to the others.
+    const summedOverPriority = await rowsOf<{ row: string }>(
+      sql`select to_jsonb(x)::text as row from (select day, department_id, assignee_id, measure, bucket, sum(count)::int as count, sum(sum)::bigint as sum
+          from report_rollup_values_by_priority group by 1, 2, 3, 4, 5 having sum(count) <> 0 or sum(sum) <> 0) x order by 1`,
+    );
+    const unsplit = await rowsOf<{ row: string }>(
+      sql`select to_jsonb(x)::text as row from (select day, department_id, assignee_id, measure, bucket, count, sum from report_rollup_values where count <> 0 or sum <> 0) x order by 1`,
+    );
+    expect(summedOverPriority.rows).toEqual(unsplit.rows);
     // And the figures a person would check: everything resolved, the expected escalations, the ratings given.
     const [totals] = (
       await rowsOf<Record<string, number>>(sql`select sum(tickets)::int as tickets, sum(resolved)::int as resolved, sum(ratings)::int as ratings, sum(open)::int as open from report_rollup`)

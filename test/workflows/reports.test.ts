@@ -211,9 +211,23 @@ describe('reports over a known history', () => {
     const byPolicy = await buildReport(h.db, admin, { ...filters, slaPolicyId: [policy.id] }, now);
     expect(byPolicy.volume.created).toBe(3);
     expect(byPolicy.screening.held).toBe(0);
+    // A finer filter computes the percentiles, per-agent times and escalations exactly from the facts rows: the same figures here.
+    const timesOf = (r: typeof report) => [r.times.firstResponse.p50Ms, r.times.firstResponse.p90Ms, r.times.resolution.p50Ms, r.times.resolution.p90Ms].map(minutes);
+    expect(timesOf(byPolicy)).toEqual([30, 120, 120, 600]);
+    expect(byPolicy.escalations).toEqual([{ level: 1, tickets: 1 }]);
+    const agentTimes = (r: typeof report) => r.agents.map((a) => ({ id: a.assigneeId, frt: minutes(a.firstResponseP50Ms), res: minutes(a.resolutionP50Ms) }));
+    expect(agentTimes(byPolicy)).toEqual(expect.arrayContaining(agentTimes(report)));
+    expect(byPolicy.agents).toHaveLength(report.agents.length);
+    // Under a priority filter the distributions come from their per-priority copy: every priority gives the whole report's figures.
+    const everyPriority = await buildReport(h.db, admin, { ...filters, priority: ['low', 'medium', 'high', 'critical'] }, now);
+    expect(timesOf(everyPriority)).toEqual(timesOf(report));
+    expect(everyPriority.times).toEqual(report.times);
+    expect(everyPriority.escalations).toEqual(report.escalations);
+    expect(agentTimes(everyPriority)).toEqual(agentTimes(report));
     const none = await buildReport(h.db, admin, { ...filters, priority: ['critical'] }, now);
     expect(none.volume.created).toBe(0);
     expect(none.sla.firstResponse).toEqual({ total: 0, met: 0, breached: 0, open: 0, atRisk: 0, metRate: null, breachedRate: null });
+    expect([none.times.firstResponse.p50Ms, none.times.resolution.p90Ms, none.escalations]).toEqual([null, null, []]);
     const weekly = await buildReport(h.db, admin, { ...filters, interval: 'week' }, now);
     expect(weekly.volume.series.reduce((s, w) => s + w.created, 0)).toBe(4);
 
