@@ -278,7 +278,8 @@ async function main() {
       const comparable = !filters.assigneeId && !filters.priority && !filters.category;
       const rawFigures = (await raw.query<RawFigures>(rawQuery)).rows[0]!;
       const agree = comparable ? JSON.stringify(fromReport(report)) === JSON.stringify(rawFigures) : 'n/a (raw query has no such filter)';
-      const exact = (await raw.query<Record<string, string | null>>(exactPercentilesSql(tz, filters.from, filters.to, rawDepartment, filters.assigneeId?.[0] ?? null, filters.priority ?? null))).rows[0]!;
+      const exact = (await raw.query<Record<string, string | null>>(exactPercentilesSql(tz, filters.from, filters.to, rawDepartment, filters.assigneeId?.[0] ?? null, filters.priority ?? null)))
+        .rows[0]!;
       const percentileError = filters.category ? 'exact (facts rows)' : `${(worstPercentileError(report, exact) * 100).toFixed(2)} %`;
       const a = summarize(api);
       const d = summarize(direct);
